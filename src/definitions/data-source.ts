@@ -1,0 +1,120 @@
+import { InvalidDefinitionError } from './errors.js';
+import type { Field } from './field.js';
+import { assertName, assertOptionalString, deepFreeze, metadata, type Metadata } from './validate.js';
+
+export type FileFormat = 'parquet' | 'csv';
+
+interface SourceCommon extends Metadata {
+  readonly name: string;
+  readonly timestampField: string;
+  readonly createdTimestampColumn?: string;
+  /** Source column name -> feature, join key or timestamp name. */
+  readonly fieldMapping: Readonly<Record<string, string>>;
+}
+
+/** A Parquet or CSV file: a path (relative to the repo), an http(s) URL, or bytes registered at run time. */
+export interface FileSource extends SourceCommon {
+  readonly kind: 'fileSource';
+  readonly path: string;
+  readonly format: FileFormat;
+}
+
+/** Rows pushed at run time; history lands in its batch source. */
+export interface PushSource extends Metadata {
+  readonly kind: 'pushSource';
+  readonly name: string;
+  readonly batchSource: FileSource;
+}
+
+/** Values supplied with each request, for on-demand views. */
+export interface RequestSource extends Metadata {
+  readonly kind: 'requestSource';
+  readonly name: string;
+  readonly schema: readonly Field[];
+}
+
+export type DataSource = FileSource | PushSource | RequestSource;
+
+export interface FileSourceSpec extends Metadata {
+  name: string;
+  path: string;
+  format?: FileFormat;
+  timestampField?: string;
+  createdTimestampColumn?: string;
+  fieldMapping?: Record<string, string>;
+}
+
+/** Infers the format from the path's extension (ignoring a URL's query string). */
+function inferFormat(path: string, where: string): FileFormat {
+  const bare = path.split(/[?#]/)[0].toLowerCase();
+  if (bare.endsWith('.parquet') || bare.endsWith('.pq')) return 'parquet';
+  if (bare.endsWith('.csv') || bare.endsWith('.csv.gz')) return 'csv';
+  throw new InvalidDefinitionError(`${where}.format: cannot infer the format of '${path}'; set format: 'parquet' or 'csv'`);
+}
+
+/**
+ * Declares a Parquet or CSV source.
+ * @example fileSource({ name: 'driver_stats', path: 'data/driver_stats.parquet',
+ *   timestampField: 'event_timestamp', createdTimestampColumn: 'created' })
+ */
+export function fileSource(spec: FileSourceSpec): FileSource {
+  assertName(spec?.name, 'fileSource.name');
+  const where = `fileSource '${spec.name}'`;
+  if (typeof spec.path !== 'string' || spec.path.length === 0) {
+    throw new InvalidDefinitionError(`${where}.path: expected a file path or URL, got ${JSON.stringify(spec.path)}`);
+  }
+  const format = spec.format ?? inferFormat(spec.path, where);
+  if (format !== 'parquet' && format !== 'csv') {
+    throw new InvalidDefinitionError(`${where}.format: expected 'parquet' or 'csv', got ${JSON.stringify(format)}`);
+  }
+  const timestampField = spec.timestampField ?? 'event_timestamp';
+  assertName(timestampField, `${where}.timestampField`);
+  assertOptionalString(spec.createdTimestampColumn, `${where}.createdTimestampColumn`);
+  if (spec.createdTimestampColumn !== undefined) assertName(spec.createdTimestampColumn, `${where}.createdTimestampColumn`);
+  const fieldMapping = spec.fieldMapping ?? {};
+  for (const [from, to] of Object.entries(fieldMapping)) {
+    assertName(from, `${where}.fieldMapping key`);
+    assertName(to, `${where}.fieldMapping['${from}']`);
+  }
+  const out: FileSource = {
+    kind: 'fileSource', name: spec.name, path: spec.path, format, timestampField,
+    fieldMapping: { ...fieldMapping }, ...metadata(spec, where),
+    ...(spec.createdTimestampColumn !== undefined ? { createdTimestampColumn: spec.createdTimestampColumn } : {}),
+  };
+  return deepFreeze(out);
+}
+
+export interface PushSourceSpec extends Metadata { name: string; batchSource: FileSource }
+
+/**
+ * Declares a push source over a batch source that keeps its history.
+ * @example pushSource({ name: 'driver_stats_push', batchSource: driverStatsSource })
+ */
+export function pushSource(spec: PushSourceSpec): PushSource {
+  assertName(spec?.name, 'pushSource.name');
+  const where = `pushSource '${spec.name}'`;
+  if (spec.batchSource?.kind !== 'fileSource') {
+    throw new InvalidDefinitionError(`${where}.batchSource: expected a fileSource, got ${JSON.stringify(spec.batchSource?.kind ?? spec.batchSource)}`);
+  }
+  return deepFreeze({ kind: 'pushSource', name: spec.name, batchSource: spec.batchSource, ...metadata(spec, where) });
+}
+
+export interface RequestSourceSpec extends Metadata { name: string; schema: readonly Field[] }
+
+/**
+ * Declares request data an on-demand view needs with every request.
+ * @example requestSource({ name: 'vals_to_add', schema: [field('val_to_add', Int64)] })
+ */
+export function requestSource(spec: RequestSourceSpec): RequestSource {
+  assertName(spec?.name, 'requestSource.name');
+  const where = `requestSource '${spec.name}'`;
+  if (!Array.isArray(spec.schema) || spec.schema.length === 0) {
+    throw new InvalidDefinitionError(`${where}.schema: expected a non-empty array of fields`);
+  }
+  return deepFreeze({ kind: 'requestSource', name: spec.name, schema: [...spec.schema], ...metadata(spec, where) });
+}
+
+/** The source a view reads history from: the file itself, or a push source's batch source. */
+export function batchSourceOf(source: FileSource | PushSource): FileSource {
+  return source.kind === 'pushSource' ? source.batchSource : source;
+}

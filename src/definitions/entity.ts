@@ -1,0 +1,47 @@
+import { InvalidDefinitionError } from './errors.js';
+import { assertValueType, Int64, type ScalarType } from './value-type.js';
+import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
+
+/** A Feast entity: the key that feature rows are looked up by. */
+export interface Entity extends Metadata {
+  readonly kind: 'entity';
+  readonly name: string;
+  readonly joinKeys: readonly [string];
+  readonly valueType: ScalarType;
+}
+
+export interface EntitySpec extends Metadata {
+  name: string;
+  /** Exactly one join key, as in Feast; defaults to the entity name. */
+  joinKeys?: readonly string[];
+  valueType?: ScalarType;
+}
+
+/**
+ * Declares an entity.
+ * @example entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 })
+ */
+export function entity(spec: EntitySpec): Entity {
+  assertName(spec?.name, 'entity.name');
+  const where = `entity '${spec.name}'`;
+  const joinKeys = spec.joinKeys ?? [spec.name];
+  if (!Array.isArray(joinKeys) || joinKeys.length !== 1) {
+    throw new InvalidDefinitionError(
+      `${where}.joinKeys: expected exactly one join key (compose keys by giving a view several entities), got ${JSON.stringify(joinKeys)}`,
+    );
+  }
+  assertName(joinKeys[0], `${where}.joinKeys[0]`);
+  const valueType = spec.valueType ?? Int64;
+  assertValueType(valueType, `${where}.valueType`);
+  if (valueType.kind === ('Array' as string)) {
+    throw new InvalidDefinitionError(`${where}.valueType: a join key must be a scalar type, got Array`);
+  }
+  return deepFreeze({
+    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType,
+    ...metadata(spec, where),
+  });
+}
+
+/** The join key every entity-less feature view uses, as in Feast (`__dummy_id`). */
+export const DUMMY_ENTITY_NAME = '__dummy';
+export const DUMMY_JOIN_KEY = '__dummy_id';

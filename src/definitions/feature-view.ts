@@ -1,0 +1,110 @@
+import { batchSourceOf, type FileSource, type PushSource } from './data-source.js';
+import { parseDuration } from './duration.js';
+import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, type Entity } from './entity.js';
+import { InvalidDefinitionError } from './errors.js';
+import { field, type Field } from './field.js';
+import { formatValueType } from './value-type.js';
+import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
+
+/** A batch feature view: features of one or more entities, read from one source. */
+export interface FeatureView extends Metadata {
+  readonly kind: 'featureView';
+  readonly name: string;
+  /** Entity names; empty for an entity-less view. */
+  readonly entities: readonly string[];
+  /** Join-key columns, one per entity, in entity order. */
+  readonly entityColumns: readonly Field[];
+  readonly features: readonly Field[];
+  /** Seconds; 0 means no lower bound on lookback. */
+  readonly ttlSeconds: number;
+  readonly batchSource: FileSource;
+  readonly streamSource?: PushSource;
+  readonly online: boolean;
+  readonly offline: boolean;
+}
+
+export interface FeatureViewSpec extends Metadata {
+  name: string;
+  entities?: readonly Entity[];
+  schema: readonly Field[];
+  source: FileSource | PushSource;
+  /** Seconds, or a duration string such as '2h' or '1d'. 0 or absent: no lower bound. */
+  ttl?: number | string;
+  online?: boolean;
+  offline?: boolean;
+}
+
+/**
+ * Declares a feature view. Schema fields named like a join key become entity columns.
+ * @example featureView({ name: 'driver_hourly_stats', entities: [driver], ttl: '1d',
+ *   schema: [field('conv_rate', Float32)], source: driverStatsSource })
+ */
+export function featureView(spec: FeatureViewSpec): FeatureView {
+  assertName(spec?.name, 'featureView.name');
+  const where = `featureView '${spec.name}'`;
+  if (!spec.source || (spec.source.kind !== 'fileSource' && spec.source.kind !== 'pushSource')) {
+    throw new InvalidDefinitionError(`${where}.source: expected a fileSource or pushSource, got ${JSON.stringify((spec.source as { kind?: unknown } | undefined)?.kind ?? spec.source)}`);
+  }
+  const entities = spec.entities ?? [];
+  if (!Array.isArray(entities) || entities.some((e) => e?.kind !== 'entity')) {
+    throw new InvalidDefinitionError(`${where}.entities: expected an array of entity definitions`);
+  }
+  assertUnique(entities.map((e) => e.name), `${where}.entities`);
+  if (!Array.isArray(spec.schema)) throw new InvalidDefinitionError(`${where}.schema: expected an array of fields`);
+  assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
+
+  const batchSource = batchSourceOf(spec.source);
+  const joinKeyTypes = new Map(entities.map((e) => [e.joinKeys[0], e]));
+  const entityColumns: Field[] = [];
+  const features: Field[] = [];
+  for (const f of spec.schema) {
+    const owner = joinKeyTypes.get(f.name);
+    if (owner) {
+      if (formatValueType(f.dtype) !== formatValueType(owner.valueType)) {
+        throw new InvalidDefinitionError(
+          `${where}.schema: field '${f.name}' is the join key of entity '${owner.name}' (${formatValueType(owner.valueType)}) but is declared ${formatValueType(f.dtype)}`,
+        );
+      }
+      entityColumns.push(f);
+      continue;
+    }
+    if (f.name === batchSource.timestampField || f.name === batchSource.createdTimestampColumn) {
+      throw new InvalidDefinitionError(`${where}.schema: field '${f.name}' is the source's timestamp column, not a feature`);
+    }
+    const renamed = batchSource.fieldMapping[f.name];
+    if (renamed !== undefined) {
+      throw new InvalidDefinitionError(
+        `${where}.schema: field '${f.name}' is renamed to '${renamed}' by fieldMapping of source '${batchSource.name}'; declare '${renamed}' instead`,
+      );
+    }
+    features.push(f);
+  }
+  // Join keys not declared in the schema take the entity's value type.
+  const orderedEntityColumns = entities.map((e) =>
+    entityColumns.find((c) => c.name === e.joinKeys[0]) ?? field(e.joinKeys[0], e.valueType));
+  if (features.length === 0) throw new InvalidDefinitionError(`${where}.schema: declares no features`);
+
+  const view: FeatureView = {
+    kind: 'featureView', name: spec.name,
+    entities: entities.map((e) => e.name), entityColumns: orderedEntityColumns, features,
+    ttlSeconds: parseDuration(spec.ttl, `${where}.ttl`),
+    batchSource,
+    ...(spec.source.kind === 'pushSource' ? { streamSource: spec.source } : {}),
+    online: spec.online ?? true, offline: spec.offline ?? false,
+    ...metadata(spec, where),
+  };
+  if (typeof view.online !== 'boolean') throw new InvalidDefinitionError(`${where}.online: expected a boolean`);
+  if (typeof view.offline !== 'boolean') throw new InvalidDefinitionError(`${where}.offline: expected a boolean`);
+  return deepFreeze(view);
+}
+
+/** Join keys of a view; entity-less views use Feast's dummy key. */
+export function joinKeysOf(view: Pick<FeatureView, 'entityColumns'>): string[] {
+  return view.entityColumns.map((c) => c.name);
+}
+
+export function isEntityless(view: Pick<FeatureView, 'entities'>): boolean {
+  return view.entities.length === 0;
+}
+
+export { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY };

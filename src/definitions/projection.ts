@@ -1,0 +1,76 @@
+import { InvalidDefinitionError } from './errors.js';
+import type { FeatureView } from './feature-view.js';
+import type { OnDemandFeatureView } from './on-demand-feature-view.js';
+import { assertName, deepFreeze } from './validate.js';
+
+/**
+ * A view as a feature service or on-demand view uses it: a subset of its features,
+ * an optional alias (so one view can be joined twice) and a join-key map
+ * (view join key -> entity-dataframe column).
+ */
+export interface FeatureViewProjection {
+  readonly kind: 'projection';
+  readonly viewName: string;
+  readonly viewKind: 'featureView' | 'onDemandFeatureView';
+  readonly alias?: string;
+  readonly features: readonly string[];
+  readonly joinKeyMap: Readonly<Record<string, string>>;
+}
+
+export interface ProjectionSpec {
+  features?: readonly string[];
+  alias?: string;
+  joinKeyMap?: Record<string, string>;
+}
+
+type Projectable = FeatureView | OnDemandFeatureView;
+
+/**
+ * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.
+ * @example projection(location, { alias: 'origin', joinKeyMap: { location_id: 'origin_id' } })
+ */
+export function projection(view: Projectable | FeatureViewProjection, spec: ProjectionSpec = {}): FeatureViewProjection {
+  const base = toProjection(view);
+  const where = `projection of '${base.viewName}'`;
+  const features = spec.features ?? base.features;
+  if (!Array.isArray(features) || features.length === 0) {
+    throw new InvalidDefinitionError(`${where}.features: expected a non-empty array of feature names`);
+  }
+  for (const name of features) {
+    if (!base.features.includes(name)) {
+      throw new InvalidDefinitionError(
+        `${where}.features: '${name}' is not a feature of '${base.viewName}'; valid: ${base.features.join(', ')}`,
+      );
+    }
+  }
+  const alias = spec.alias ?? base.alias;
+  if (alias !== undefined) assertName(alias, `${where}.alias`);
+  const joinKeyMap = { ...base.joinKeyMap, ...(spec.joinKeyMap ?? {}) };
+  if (view.kind === 'featureView') {
+    const keys = view.entityColumns.map((c) => c.name);
+    for (const [from, to] of Object.entries(joinKeyMap)) {
+      if (!keys.includes(from)) {
+        throw new InvalidDefinitionError(`${where}.joinKeyMap: '${from}' is not a join key of '${view.name}'; valid: ${keys.join(', ') || 'none'}`);
+      }
+      assertName(to, `${where}.joinKeyMap['${from}']`);
+    }
+  }
+  return deepFreeze({
+    kind: 'projection', viewName: base.viewName, viewKind: base.viewKind,
+    ...(alias !== undefined ? { alias } : {}), features: [...features], joinKeyMap,
+  });
+}
+
+/** The whole view as a projection (all features, no alias). */
+export function toProjection(view: Projectable | FeatureViewProjection): FeatureViewProjection {
+  if (view?.kind === 'projection') return view;
+  if (view?.kind !== 'featureView' && view?.kind !== 'onDemandFeatureView') {
+    throw new InvalidDefinitionError(`projection: expected a featureView, onDemandFeatureView or projection, got ${JSON.stringify((view as { kind?: unknown })?.kind ?? view)}`);
+  }
+  return { kind: 'projection', viewName: view.name, viewKind: view.kind, features: view.features.map((f) => f.name), joinKeyMap: {} };
+}
+
+/** The name a projection's features are prefixed with: alias, else the view name. */
+export function projectionName(p: FeatureViewProjection): string {
+  return p.alias ?? p.viewName;
+}
