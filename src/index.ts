@@ -1,0 +1,24 @@
+/**
+ * feast-edge: the portable core. Definitions, the registry, and the FeatureStore facade;
+ * no Node built-ins and no DuckDB (engines are passed in by the runtime entries).
+ */
+export {
+  entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView,
+  featureService, project, projection,
+  Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Array,
+  parseDuration, FeastEdgeError, InvalidDefinitionError,
+} from './definitions/index.js';
+export type {
+  Entity, Field, ValueType, FileSource, PushSource, RequestSource, DataSource, FeatureView,
+  OnDemandFeatureView, FeatureService, FeatureViewProjection, Project, FeastObject,
+  TransformRow, TransformColumns,
+} from './definitions/index.js';
+export { createFeatureStore, FeatureStore, type FeatureStoreOptions } from './store/feature-store.js';
+export { MemoryDatasetStorage, type DatasetStorage } from './store/dataset-storage.js';
+export type {
+  EntityDf, EntityRow, HistoricalFeaturesRequest, RetrievalJob, RegistryDiff, ApplyOptions,
+} from './store/types.js';
+export type { RegistryDocument, SavedDataset } from './registry/document.js';
+export type { RegistryStore } from './registry/registry-store.js';
+export type { SqlEngine } from './offline/sql-engine.js';
+export type { SourceLoader } from './offline/source-loader.js';

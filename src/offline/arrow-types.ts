@@ -1,0 +1,49 @@
+import {
+  Binary, Bool, Float32, Float64, Int32, Int64, List, Field as ArrowField, TimestampMicrosecond, Utf8,
+  vectorFromArray, type DataType, type Vector,
+} from 'apache-arrow';
+import type { ValueType } from '../definitions/index.js';
+import { columnVector } from './arrow-from-rows.js';
+
+/** The Arrow type that holds a feature value type. */
+export function arrowType(type: ValueType): DataType {
+  if (type.kind === 'Array') return new List(new ArrowField('item', arrowType(type.of), true));
+  switch (type.kind) {
+    case 'Int32': return new Int32();
+    case 'Int64': return new Int64();
+    case 'Float32': return new Float32();
+    case 'Float64': return new Float64();
+    case 'String': return new Utf8();
+    case 'Bool': return new Bool();
+    case 'Bytes': return new Binary();
+    case 'UnixTimestamp': return new TimestampMicrosecond();
+  }
+}
+
+/** JS values (numbers, bigints, strings, Dates...) to a vector of the declared type. */
+export function vectorOfType(values: readonly unknown[], type: ValueType, where: string): Vector {
+  if (type.kind === 'UnixTimestamp') return columnVector(values, true, where);
+  if (type.kind === 'Int64') {
+    return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))), new Int64());
+  }
+  return vectorFromArray(values.map((v) => v ?? null) as unknown[], arrowType(type));
+}
+
+/** A vector's values as plain JS: safe int64 as number, timestamps as Date, nulls kept. */
+export function plainValues(vector: Vector | null): unknown[] {
+  if (!vector) return [];
+  const out = new Array<unknown>(vector.length);
+  const isTimestamp = String(vector.type).startsWith('Timestamp');
+  for (let i = 0; i < vector.length; i++) out[i] = plainValue(vector.get(i), isTimestamp);
+  return out;
+}
+
+export function plainValue(value: unknown, isTimestamp = false): unknown {
+  if (value === null || value === undefined) return null;
+  if (isTimestamp) return new Date(Number(value));
+  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  if (typeof value === 'object' && value !== null && 'toArray' in value && !(value instanceof Uint8Array)) {
+    return [...(value as unknown as Iterable<unknown>)].map((v) => plainValue(v));
+  }
+  return value;
+}

@@ -1,0 +1,108 @@
+import type { Table } from 'apache-arrow';
+import type { FileSource, OnDemandFeatureView } from '../definitions/index.js';
+import type { RegistryDocument } from '../registry/document.js';
+import type { HistoricalFeaturesRequest } from '../store/types.js';
+import { describeColumns } from './describe.js';
+import { registerEntityDf } from './entity-df.js';
+import { buildPointInTimeSql, type JoinInput } from './point-in-time-sql.js';
+import { planRetrieval } from './retrieval-plan.js';
+import type { SourceLoader } from './source-loader.js';
+import type { SqlEngine } from './sql-engine.js';
+import { runOnDemand } from '../transform/run-on-demand.js';
+
+/** Data given for a source at run time instead of its path. */
+export type SourceData = Table | Uint8Array;
+
+export interface HistoricalRetrievalContext {
+  engine: SqlEngine;
+  document: RegistryDocument;
+  sources: SourceLoader;
+  sourceData: ReadonlyMap<string, SourceData>;
+  onDemandCode: ReadonlyMap<string, OnDemandFeatureView>;
+  strategy?: 'asof' | 'window';
+}
+
+let jobCounter = 0;
+
+/** Loads a file source as `view`: registered data first, else through the runtime's loader. */
+export async function loadSource(
+  engine: SqlEngine, sources: SourceLoader, sourceData: ReadonlyMap<string, SourceData>,
+  source: FileSource, view: string, columns?: readonly string[],
+): Promise<void> {
+  const data = sourceData.get(source.name);
+  if (data instanceof Uint8Array) await engine.registerBytes(view, data, source.format, columns);
+  else if (data) await engine.registerArrow(view, data);
+  else await sources.load(engine, view, source, columns);
+}
+
+/** Source columns a set of joins reads from one source (after reversing field mappings). */
+function neededColumns(joins: readonly JoinInput['join'][]): string[] {
+  const columns = new Set<string>();
+  for (const join of joins) {
+    const source = join.view.batchSource;
+    const reverse = new Map(Object.entries(source.fieldMapping).map(([from, to]) => [to, from]));
+    const col = (name: string) => reverse.get(name) ?? name;
+    columns.add(source.timestampField);
+    if (source.createdTimestampColumn) columns.add(source.createdTimestampColumn);
+    for (const key of join.view.entityColumns) columns.add(col(key.name));
+    for (const c of join.columns) columns.add(col(c.feature));
+  }
+  return [...columns];
+}
+
+/**
+ * Point-in-time correct retrieval: resolves the request, puts the entity rows and the
+ * sources into the engine, runs one SQL plan, then the on-demand transforms.
+ */
+export interface HistoricalResult {
+  readonly table: Table;
+  /** The request as `view:feature` references. */
+  readonly featureRefs: readonly string[];
+  /** Entity columns the joins matched on. */
+  readonly joinKeys: readonly string[];
+}
+
+export async function retrieveHistorical(context: HistoricalRetrievalContext, request: HistoricalFeaturesRequest): Promise<HistoricalResult> {
+  const { engine, document } = context;
+  const plan = planRetrieval(document, request, context.onDemandCode);
+  const job = ++jobCounter;
+  const registered: string[] = [];
+  const fileSources = Object.values(document.dataSources)
+    .map((s) => s.spec).filter((s): s is FileSource => s.kind === 'fileSource');
+  try {
+    const entityView = `__entity_${job}`;
+    registered.push(entityView);
+    const entity = await registerEntityDf(engine, request.entityDf, entityView, {
+      fileSources,
+      loadSource: async (source, view) => {
+        registered.push(view);
+        await loadSource(engine, context.sources, context.sourceData, source, view);
+      },
+    });
+    const bySource = new Map<string, JoinInput['join'][]>();
+    for (const join of plan.joins) {
+      const list = bySource.get(join.view.batchSource.name) ?? [];
+      list.push(join);
+      bySource.set(join.view.batchSource.name, list);
+    }
+    const joins: JoinInput[] = [];
+    for (const [sourceName, sourceJoins] of bySource) {
+      const view = `__src_${job}_${sourceName}`;
+      registered.push(view);
+      await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins));
+      const sourceTypes = await describeColumns(engine, { view });
+      for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
+    }
+    const ordered = plan.joins.map((j) => joins.find((i) => i.join === j)!);
+    const sql = buildPointInTimeSql({
+      entityView, entityTypes: entity.types, timestampColumn: entity.timestampColumn, joins: ordered,
+      filterByCreatedTimestamp: request.filterByCreatedTimestamp, strategy: context.strategy,
+    });
+    const joined = runOnDemand(await engine.query(sql), plan.onDemand);
+    const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
+    const joinKeys = [...new Set(plan.joins.flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
+    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys };
+  } finally {
+    for (const view of registered) await engine.unregister(view).catch(() => undefined);
+  }
+}

@@ -1,0 +1,184 @@
+import type { Table } from 'apache-arrow';
+import type {
+  DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView,
+} from '../definitions/index.js';
+import { retrieveHistorical, type HistoricalResult, type SourceData } from '../offline/historical-retrieval.js';
+import { exportTable, HistoricalRetrievalJob } from '../offline/retrieval-job.js';
+import { urlSourceLoader, type SourceLoader } from '../offline/source-loader.js';
+import type { SqlEngine } from '../offline/sql-engine.js';
+import { microsToIso } from '../offline/timestamp.js';
+import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView } from '../registry/document.js';
+import { Registry } from '../registry/registry.js';
+import type { RegistryStore } from '../registry/registry-store.js';
+import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
+import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
+
+export interface FeatureStoreOptions {
+  project: string;
+  registry: RegistryStore;
+  /** Opens the SQL engine on first offline use (DuckDB native or WASM). */
+  engine?: () => Promise<SqlEngine>;
+  /** How file sources' paths are read in this runtime; default fetches http(s) URLs. */
+  sources?: SourceLoader;
+  /** Where saved datasets' rows go; default memory. */
+  datasets?: DatasetStorage;
+  /** The loaded definitions: on-demand transforms are code and come from here. */
+  definitions?: readonly FeastObject[];
+  /** Point-in-time plan: 'asof' (default) or 'window'. */
+  joinStrategy?: 'asof' | 'window';
+}
+
+/**
+ * The feature store: one object that applies definitions and retrieves features, the
+ * same in every runtime.
+ * @example
+ * const store = createFeatureStore({ project: 'demo', registry: new MemoryRegistryStore(), engine });
+ * await store.apply([driver, driverStatsSource, driverStats]);
+ * const rows = await store.getHistoricalFeatures({ entityDf, features: ['driver_hourly_stats:conv_rate'] }).toRows();
+ */
+export class FeatureStore {
+  readonly project: string;
+  readonly registry: Registry;
+  readonly #options: FeatureStoreOptions;
+  readonly #sourceData = new Map<string, SourceData>();
+  readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
+  readonly #datasets: DatasetStorage;
+  #engine?: Promise<SqlEngine>;
+
+  constructor(options: FeatureStoreOptions) {
+    this.project = options.project;
+    this.#options = options;
+    this.registry = new Registry(options.registry, options.project);
+    this.#datasets = options.datasets ?? new MemoryDatasetStorage();
+    this.#rememberCode(options.definitions ?? []);
+  }
+
+  /** Registers or updates objects; omitted objects stay unless named in `delete` (Feast's partial apply). */
+  async apply(objects: readonly FeastObject[], options: ApplyOptions = {}): Promise<RegistryDiff> {
+    this.#rememberCode(objects);
+    return this.registry.apply(objects, options);
+  }
+
+  /** What `apply` would change, without writing. */
+  plan(objects: readonly FeastObject[], options: ApplyOptions = {}): Promise<RegistryDiff> {
+    return this.registry.plan(objects, options);
+  }
+
+  /** Removes the project's registry. */
+  teardown(): Promise<void> {
+    return this.registry.teardown();
+  }
+
+  registryDocument(): Promise<RegistryDocument> { return this.registry.document(); }
+  listEntities(): Promise<Entity[]> { return this.registry.listEntities(); }
+  listDataSources(): Promise<DataSource[]> { return this.registry.listDataSources(); }
+  listFeatureViews(): Promise<FeatureView[]> { return this.registry.listFeatureViews(); }
+  listOnDemandFeatureViews(): Promise<StoredOnDemandFeatureView[]> { return this.registry.listOnDemandFeatureViews(); }
+  listFeatureServices(): Promise<FeatureService[]> { return this.registry.listFeatureServices(); }
+  listSavedDatasets(): Promise<SavedDataset[]> { return this.registry.listSavedDatasets(); }
+  getEntity(name: string): Promise<Entity> { return this.registry.getEntity(name); }
+  getDataSource(name: string): Promise<DataSource> { return this.registry.getDataSource(name); }
+  getFeatureView(name: string): Promise<FeatureView> { return this.registry.getFeatureView(name); }
+  getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> { return this.registry.getOnDemandFeatureView(name); }
+  getFeatureService(name: string): Promise<FeatureService> { return this.registry.getFeatureService(name); }
+  getSavedDataset(name: string): Promise<SavedDataset> { return this.registry.getSavedDataset(name); }
+
+  /** Supplies a file source's rows (Arrow, or Parquet/CSV bytes) instead of reading its path. */
+  registerSourceData(sourceName: string, data: SourceData): void {
+    this.#sourceData.set(sourceName, data);
+  }
+
+  /**
+   * Builds a point-in-time correct training set. Lazy: the join runs on the job's first accessor.
+   * @example await store.getHistoricalFeatures({ entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }],
+   *   features: ['driver_hourly_stats:conv_rate'] }).toArrow()
+   */
+  getHistoricalFeatures(request: HistoricalFeaturesRequest): RetrievalJob {
+    let result: Promise<HistoricalResult> | undefined;
+    const run = () => (result ??= (async () => {
+      const [engine, document] = await Promise.all([this.engine(), this.registry.document()]);
+      return retrieveHistorical({
+        engine, document, sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
+        onDemandCode: this.#onDemandCode, strategy: this.#options.joinStrategy,
+      }, request);
+    })());
+    return new HistoricalRetrievalJob(async () => (await run()).table, {
+      engine: () => this.engine(),
+      persist: async (name, _table, options) => this.#persist(name, await run(), request, options),
+    });
+  }
+
+  /** The rows of a saved dataset, as persisted. */
+  async readSavedDataset(name: string): Promise<Table> {
+    const dataset = await this.registry.getSavedDataset(name);
+    const engine = await this.engine();
+    const view = `__saved_${name.replace(/\W/g, '_')}`;
+    await engine.registerBytes(view, await this.#datasets.read(dataset.storage.path), 'parquet');
+    try {
+      return await engine.query(`SELECT * FROM "${view}"`);
+    } finally {
+      await engine.unregister(view);
+    }
+  }
+
+  /** The SQL engine, opened once on first use. */
+  engine(): Promise<SqlEngine> {
+    if (!this.#options.engine) {
+      return Promise.reject(new Error('this feature store has no SQL engine; pass engine to createFeatureStore for offline work'));
+    }
+    return (this.#engine ??= this.#options.engine());
+  }
+
+  async close(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    if (engine) await (await engine).close();
+  }
+
+  #rememberCode(objects: readonly FeastObject[]): void {
+    for (const o of objects) if (o.kind === 'onDemandFeatureView') this.#onDemandCode.set(o.name, o);
+  }
+
+  async #persist(
+    name: string, result: HistoricalResult, request: HistoricalFeaturesRequest,
+    options: { tags?: Record<string, string>; allowOverwrite?: boolean },
+  ): Promise<SavedDataset> {
+    const { table } = result;
+    const bytes = await exportTable(await this.engine(), table, 'parquet');
+    const path = await this.#datasets.write(name, bytes);
+    const timestamps = table.getChild('event_timestamp');
+    let min: bigint | undefined;
+    let max: bigint | undefined;
+    if (timestamps && String(timestamps.type).startsWith('Timestamp')) {
+      for (const chunk of timestamps.data) {
+        const values = chunk.values as unknown as BigInt64Array;
+        for (let i = 0; i < chunk.length; i++) {
+          if (!chunk.getValid(i)) continue;
+          const v = values[i];
+          if (min === undefined || v < min) min = v;
+          if (max === undefined || v > max) max = v;
+        }
+      }
+    }
+    const service = request.featureService;
+    const dataset: SavedDataset = {
+      kind: 'savedDataset', name,
+      features: [...result.featureRefs],
+      joinKeys: [...result.joinKeys],
+      fullFeatureNames: request.fullFeatureNames ?? false,
+      ...(service ? { featureServiceName: typeof service === 'string' ? service : service.name } : {}),
+      storage: { format: 'parquet', path },
+      rowCount: table.numRows,
+      ...(min !== undefined ? { minEventTimestamp: microsToIso(min) } : {}),
+      ...(max !== undefined ? { maxEventTimestamp: microsToIso(max) } : {}),
+      ...(options.tags ? { tags: { ...options.tags } } : {}),
+    };
+    await this.registry.saveDataset(dataset, { allowOverwrite: options.allowOverwrite ?? false });
+    return dataset;
+  }
+}
+
+/** Creates a feature store over a registry store and, for offline work, a SQL engine. */
+export function createFeatureStore(options: FeatureStoreOptions): FeatureStore {
+  return new FeatureStore(options);
+}
