@@ -5,7 +5,7 @@ import { arrowFromRows } from './arrow-from-rows.js';
 import { describeColumns, isTimestampType } from './describe.js';
 import { EntityTimestampInferenceException } from './errors.js';
 import { FeastEdgeError } from '../definitions/errors.js';
-import { quoteIdent, type SqlEngine } from './sql-engine.js';
+import type { SqlEngine } from './sql-engine.js';
 
 /** The entity dataframe once it is an engine view. */
 export interface RegisteredEntityDf {
@@ -43,7 +43,7 @@ export async function registerEntityDf(
     for (const source of context.fileSources) {
       if (new RegExp(`\\b${source.name.replace(/[.\-]/g, '\\$&')}\\b`).test(entityDf.sql)) await context.loadSource(source, source.name);
     }
-    await engine.exec(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${entityDf.sql}`);
+    await engine.registerQuery(view, entityDf.sql);
   } else if ('bytes' in entityDf) {
     await engine.registerBytes(view, entityDf.bytes, formatOf(entityDf.format, 'entityDf'));
   } else if ('path' in entityDf) {

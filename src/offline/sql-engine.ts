@@ -20,6 +20,8 @@ export interface SqlEngine {
   registerArrow(name: string, table: Table): Promise<void>;
   /** A local file path (engines that have a file system) as a view; `columns` limits what is read. */
   registerFile(name: string, path: string, format: FileFormat, columns?: readonly string[]): Promise<void>;
+  /** A SELECT over registered views as a view. */
+  registerQuery(name: string, sql: string): Promise<void>;
   /** File contents held in memory as a view. */
   registerBytes(name: string, bytes: Uint8Array, format: FileFormat, columns?: readonly string[]): Promise<void>;
   /** Drops a view or table made by `register*`; no error if absent. */
