@@ -1,5 +1,6 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import type { FileFormat } from '../../definitions/index.js';
+import { tableToCsv } from '../csv-writer.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../sql-engine.js';
 import type { ParquetCodec, WasmBackend } from './wasm-backend.js';
 
@@ -86,14 +87,8 @@ export class WasmDuckDBEngine implements SqlEngine {
   }
 
   async export(sql: string, format: FileFormat): Promise<Uint8Array> {
-    if (format === 'parquet') return this.#parquet.writeParquet(tableToIPC(await this.query(sql), 'stream'));
-    const file = `feast-edge-export-${++this.#files}.csv`;
-    await this.#backend.query(`COPY (${sql}) TO ${quoteLiteral(file)} (FORMAT csv, HEADER true)`);
-    try {
-      return await this.#backend.copyFileToBuffer(file);
-    } finally {
-      await this.#backend.dropFile(file);
-    }
+    const table = await this.query(sql);
+    return format === 'parquet' ? this.#parquet.writeParquet(tableToIPC(table, 'stream')) : tableToCsv(table);
   }
 
   close(): Promise<void> {

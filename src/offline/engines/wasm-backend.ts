@@ -9,7 +9,6 @@ export interface WasmBackend {
   /** Creates table `name` from an Arrow IPC stream. */
   insertArrowIPC(name: string, ipc: Uint8Array): Promise<void>;
   registerFileBuffer(name: string, bytes: Uint8Array): Promise<void>;
-  copyFileToBuffer(name: string): Promise<Uint8Array>;
   dropFile(name: string): Promise<void>;
   close(): Promise<void>;
 }

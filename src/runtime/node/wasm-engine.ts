@@ -36,7 +36,6 @@ export async function createWasmEngine(): Promise<SqlEngine> {
     query: async (sql): Promise<Table> => tableFromIPC(arrowCjs.tableToIPC(connection.query(sql), 'stream')),
     insertArrowIPC: async (name, ipc) => connection.insertArrowFromIPCStream(ipc, { name, create: true }),
     registerFileBuffer: async (name, bytes) => db.registerFileBuffer(name, bytes),
-    copyFileToBuffer: async (name) => db.copyFileToBuffer(name),
     dropFile: async (name) => db.dropFile(name),
     close: async () => { connection.close(); db.reset(); },
   };
