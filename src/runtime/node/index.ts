@@ -1,0 +1,9 @@
+/** feast-edge/node: Node wiring (repos on disk, file registry, native or WASM DuckDB). */
+export { openFeatureStore, type OpenedRepo } from './open-feature-store.js';
+export { FileRegistryStore } from './file-registry-store.js';
+export { FileDatasetStorage } from './file-dataset-storage.js';
+export { createNodeEngine, type NodeEngineChoice } from './engine.js';
+export { createWasmEngine } from './wasm-engine.js';
+export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig } from './repo-config.js';
+export { loadDefinitions } from './load-definitions.js';
+export { nodeSourceLoader } from './node-source-loader.js';

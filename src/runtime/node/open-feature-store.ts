@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import type { FeastObject } from '../../definitions/index.js';
+import { createFeatureStore, type FeatureStore } from '../../store/feature-store.js';
+import { createNodeEngine, type NodeEngineChoice } from './engine.js';
+import { FileDatasetStorage } from './file-dataset-storage.js';
+import { FileRegistryStore } from './file-registry-store.js';
+import { loadDefinitions } from './load-definitions.js';
+import { nodeSourceLoader } from './node-source-loader.js';
+import { loadRepoConfig, type RepoConfig } from './repo-config.js';
+
+export interface OpenedRepo {
+  store: FeatureStore;
+  config: RepoConfig;
+  /** Every feast object the repo's modules export: what `apply` applies. */
+  definitions: FeastObject[];
+}
+
+/**
+ * Opens a feature repo from disk: `feature_store.yaml`, its definitions, a file registry,
+ * and DuckDB (native when it loads, else WASM, unless the yaml says otherwise).
+ * @example const { store, definitions } = await openFeatureStore({ repoPath: 'my_repo' });
+ *          await store.apply(definitions);
+ */
+export async function openFeatureStore(options: { repoPath: string; engine?: NodeEngineChoice }): Promise<OpenedRepo> {
+  const repoPath = resolve(options.repoPath);
+  const config = await loadRepoConfig(repoPath);
+  const definitions = await loadDefinitions(repoPath);
+  const store = createFeatureStore({
+    project: config.project,
+    registry: new FileRegistryStore(config.registryPath),
+    engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
+    sources: nodeSourceLoader(repoPath),
+    datasets: new FileDatasetStorage(repoPath),
+    definitions,
+  });
+  return { store, config, definitions };
+}
