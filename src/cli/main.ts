@@ -1,14 +1,12 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { initRepo } from './init/init-repo.js';
 import { registerHistoricalCommand } from './historical-command.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
 export interface GlobalOptions { repo: string; verbose?: boolean }
-
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const program = new Command('feast-edge')
   .description('feast-edge: a Feast-compatible feature store for Node, browsers, Deno and the edge')
@@ -32,7 +30,7 @@ program.command('init').description('create an example feature repo with generat
 registerRegistryCommands(program, globals);
 registerHistoricalCommand(program, globals);
 
-program.command('version').description('print the feast-edge version').action(() => console.log(version));
+program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,36 @@
+import { builtinModules } from 'node:module';
+import { chmodSync } from 'node:fs';
+import { defineConfig } from 'vite';
+import pkg from './package.json' with { type: 'json' };
+
+const external = [
+  ...builtinModules, ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}),
+];
+
+/** Library build: one ESM file per package entry, dependencies left as imports. */
+export default defineConfig({
+  build: {
+    target: 'node20',
+    outDir: 'dist',
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: true,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        offline: 'src/offline/index.ts',
+        node: 'src/runtime/node/index.ts',
+        'cli/main': 'src/cli/main.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
+    },
+  },
+  plugins: [{
+    name: 'cli-executable',
+    writeBundle() { chmodSync('dist/cli/main.js', 0o755); },
+  }],
+});
