@@ -11,16 +11,21 @@ export class MemoryRegistryStore implements RegistryStore {
     return text === undefined ? undefined : (JSON.parse(text) as RegistryDocument);
   }
 
+  /** The stored version, read synchronously so check-and-set has no await between them. */
+  #version(project: string): number {
+    const text = this.#docs.get(project);
+    return text === undefined ? 0 : (JSON.parse(text) as RegistryDocument).version;
+  }
+
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
-    const current = await this.read(doc.project.name);
-    const actual = current?.version ?? 0;
+    const actual = this.#version(doc.project.name);
     if (actual !== expectedVersion) throw new RegistryVersionConflictError(doc.project.name, expectedVersion, actual);
     // Stored as text so callers never share (and mutate) the stored object.
     this.#docs.set(doc.project.name, JSON.stringify(doc));
   }
 
   async delete(project: string, expectedVersion: number): Promise<void> {
-    const actual = (await this.read(project))?.version ?? 0;
+    const actual = this.#version(project);
     if (actual !== expectedVersion) throw new RegistryVersionConflictError(project, expectedVersion, actual);
     this.#docs.delete(project);
   }
