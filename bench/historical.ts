@@ -66,9 +66,9 @@ export async function benchHistorical(data: HistoricalData, engines: { label: st
   for (const { label, open } of engines) {
     const engine = await open();
     for (const [scenario, build, entityPath, views] of [
-      ['(a) 1M entity rows x 2 views of 10M rows', scenarioA, data.entityA,
+      [`(a) ${data.sizes.entityRowsA.toLocaleString('en-US')} entity rows x 2 views of ${data.sizes.viewRowsA.toLocaleString('en-US')} rows`, scenarioA, data.entityA,
         data.viewsA.map((path, i) => ({ path, view: `b_a${i}`, features: ['f1', 'f2', 'f3'], ttlDays: 1, created: true }))],
-      ['(b) 17k entity rows x 10 views x 100 features', scenarioB, data.entityB,
+      [`(b) ${data.sizes.entityRowsB.toLocaleString('en-US')} entity rows x 10 views x ${data.sizes.featuresB} features`, scenarioB, data.entityB,
         data.viewsB.map((path, v) => ({ path, view: `b_b${v}`, features: Array.from({ length: data.sizes.featuresB }, (_, f) => `v${v}_f${f}`), ttlDays: 7, created: false }))],
     ] as const) {
       const { objects, features } = build(data);

@@ -1,4 +1,4 @@
-import { tableToIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import type { FileFormat } from '../../definitions/index.js';
 import { tableToCsv } from '../csv-writer.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../sql-engine.js';
@@ -61,7 +61,13 @@ export class WasmDuckDBEngine implements SqlEngine {
   async registerBytes(name: string, bytes: Uint8Array, format: FileFormat, columns?: readonly string[]): Promise<void> {
     if (format === 'parquet') {
       await this.unregister(name);
-      await this.#backend.insertArrowIPC(name, this.#parquet.readParquet(bytes, columns));
+      let ipc = this.#parquet.readParquet(bytes, columns);
+      if (columns && columns.length > 0) {
+        // The codec may return every column; keep only those asked for before DuckDB copies them.
+        const decoded = tableFromIPC(ipc);
+        if (decoded.numCols !== columns.length) ipc = tableToIPC(decoded.select([...columns]), 'stream');
+      }
+      await this.#backend.insertArrowIPC(name, ipc);
       this.#held.set(name, 'TABLE');
       return;
     }
