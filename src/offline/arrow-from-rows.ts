@@ -50,6 +50,7 @@ export function columnVector(values: readonly unknown[], isTimestamp: boolean, w
   if (type instanceof Int64) {
     return vectorFromArray(values.map((v) => (v === null ? null : BigInt(v as number | bigint))), type);
   }
+  if (type instanceof Utf8) return utf8Vector(values as (string | null)[]);
   return vectorFromArray(values as unknown[], type);
 }
 
@@ -96,4 +97,38 @@ function inferType(values: readonly unknown[], where: string): DataType {
     case 'list': return new List(new ArrowField('item', inferType(element ?? [], `${where} (list element)`), true));
     default: throw new FeastEdgeError('InvalidEntityDfError', `${where}: unsupported value type ${kind}`);
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A Utf8 vector built directly (offsets + bytes): Arrow's generic builder takes about
+ * 1.7 s per million strings, this about a tenth of that.
+ */
+export function utf8Vector(values: readonly (string | null | undefined)[]): Vector<Utf8> {
+  const offsets = new Int32Array(values.length + 1);
+  const validity = new Uint8Array(Math.ceil(values.length / 8));
+  let bytes = new Uint8Array(Math.max(64, values.length * 8));
+  let end = 0;
+  let nulls = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) {
+      nulls++;
+    } else {
+      validity[i >> 3] |= 1 << (i & 7);
+      // Worst case 3 bytes per UTF-16 unit.
+      if (end + value.length * 3 > bytes.length) {
+        const grown = new Uint8Array(Math.max(bytes.length * 2, end + value.length * 3));
+        grown.set(bytes.subarray(0, end));
+        bytes = grown;
+      }
+      end += encoder.encodeInto(value, bytes.subarray(end)).written;
+    }
+    offsets[i + 1] = end;
+  }
+  return makeVector(makeData({
+    type: new Utf8(), length: values.length, nullCount: nulls, valueOffsets: offsets, data: bytes.subarray(0, end),
+    ...(nulls > 0 ? { nullBitmap: validity } : {}),
+  }));
 }

@@ -6,7 +6,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import * as parquet from 'parquet-wasm';
 import type { FileFormat } from '../../definitions/index.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../../offline/sql-engine.js';
-import { nativeColumnsToArrow } from './native-result-to-arrow.js';
+import { nativeChunksToArrow, nativeColumnsToArrow } from './native-result-to-arrow.js';
 
 /** How a registered name is held, so `unregister` drops the right kind of object. */
 type Held = { kind: 'VIEW' | 'TABLE'; file?: string };
@@ -41,8 +41,9 @@ export class NativeDuckDBEngine implements SqlEngine {
   }
 
   async query(sql: string): Promise<Table> {
-    const reader = await this.#connection.runAndReadAll(sql);
-    return nativeColumnsToArrow(reader.columnNames(), reader.columnTypes(), reader.getColumns());
+    const result = await this.#connection.run(sql);
+    const chunks = Array.from({ length: result.chunkCount }, (_, i) => result.getChunk(i));
+    return nativeChunksToArrow(result.columnNames(), result.columnTypes(), chunks);
   }
 
   async *queryBatches(sql: string): AsyncIterable<Table> {

@@ -2,8 +2,9 @@ import {
   Binary, Bool, DateDay, Field as ArrowField, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, Utf8, Null,
   vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
-import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { timestampVector } from '../../offline/arrow-from-rows.js';
+import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { canCopy, copyFixedColumn, isFixedWidth } from './native-fast-columns.js';
+import { timestampVector, utf8Vector } from '../../offline/arrow-from-rows.js';
 
 /** Column values as node-api returns them, turned into one Arrow column. */
 function toVector(values: readonly DuckDBValue[], type: DuckDBType, column: string): Vector {
@@ -86,6 +87,29 @@ export function nativeColumnsToArrow(names: readonly string[], types: readonly D
     // Keep unsigned/small ints as the plain JS values the types above expect.
     if (types[i].typeId === DuckDBTypeId.UINTEGER) vector = vectorFromArray(columns[i].map((v) => (v === null ? null : BigInt(v as number))), new Int64());
     vectors[name] = vector;
+  });
+  return new Table(vectors);
+}
+
+/** A materialized result's chunks as an Arrow table; fixed-width columns are copied in bulk. */
+export function nativeChunksToArrow(names: readonly string[], types: readonly DuckDBType[], chunks: readonly DuckDBDataChunk[]): Table {
+  const rows = chunks.reduce((n, c) => n + c.rowCount, 0);
+  const vectors: Record<string, Vector> = {};
+  names.forEach((name, i) => {
+    if (isFixedWidth(types[i]) && (chunks.length === 0 || canCopy(chunks[0], i))) {
+      vectors[name] = copyFixedColumn(chunks, i, types[i], rows);
+    } else if (types[i].typeId === DuckDBTypeId.VARCHAR) {
+      const values = new Array<string | null>(rows);
+      let row = 0;
+      for (const chunk of chunks) {
+        const vector = chunk.getColumnVector(i);
+        for (let k = 0; k < chunk.rowCount; k++) values[row++] = vector.getItem(k) as string | null;
+      }
+      vectors[name] = utf8Vector(values);
+    } else {
+      const values = chunks.flatMap((c) => c.getColumnVector(i).toArray() as DuckDBValue[]);
+      vectors[name] = nativeColumnsToArrow([name], [types[i]], [values]).getChild(name)!;
+    }
   });
   return new Table(vectors);
 }
