@@ -44,11 +44,17 @@ export interface FileSourceSpec extends Metadata {
   fieldMapping?: Record<string, string>;
 }
 
-/** Infers the format from the path's extension (ignoring a URL's query string). */
-function inferFormat(path: string, where: string): FileFormat {
+/** The format a path's extension names (ignoring a URL's query string), if any. */
+export function formatFromPath(path: string): FileFormat | undefined {
   const bare = path.split(/[?#]/)[0].toLowerCase();
   if (bare.endsWith('.parquet') || bare.endsWith('.pq')) return 'parquet';
   if (bare.endsWith('.csv') || bare.endsWith('.csv.gz')) return 'csv';
+  return undefined;
+}
+
+function inferFormat(path: string, where: string): FileFormat {
+  const format = formatFromPath(path);
+  if (format) return format;
   throw new InvalidDefinitionError(`${where}.format: cannot infer the format of '${path}'; set format: 'parquet' or 'csv'`);
 }
 

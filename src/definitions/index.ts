@@ -6,7 +6,7 @@ export {
   type ValueType, type ScalarType, type ArrayType, type ScalarTypeName,
 } from './value-type.js';
 export {
-  fileSource, pushSource, requestSource, batchSourceOf,
+  fileSource, pushSource, requestSource, batchSourceOf, formatFromPath,
   type DataSource, type FileSource, type PushSource, type RequestSource, type FileFormat,
   type FileSourceSpec, type PushSourceSpec, type RequestSourceSpec,
 } from './data-source.js';

@@ -1,5 +1,5 @@
 import { Table } from 'apache-arrow';
-import type { FileFormat, FileSource } from '../definitions/index.js';
+import { formatFromPath, type FileFormat, type FileSource } from '../definitions/index.js';
 import type { EntityDf } from '../store/types.js';
 import { arrowFromRows } from './arrow-from-rows.js';
 import { describeColumns, isTimestampType } from './describe.js';
@@ -47,7 +47,7 @@ export async function registerEntityDf(
   } else if ('bytes' in entityDf) {
     await engine.registerBytes(view, entityDf.bytes, formatOf(entityDf.format, 'entityDf'));
   } else if ('path' in entityDf) {
-    const format = formatOf(entityDf.format ?? inferFormat(entityDf.path), 'entityDf');
+    const format = formatOf(entityDf.format ?? formatFromPath(entityDf.path), 'entityDf');
     if (/^https?:\/\//i.test(entityDf.path)) {
       const response = await fetch(entityDf.path);
       if (!response.ok) throw new FeastEdgeError('InvalidEntityDfError', `entityDf: GET ${entityDf.path} answered ${response.status}`);
@@ -69,13 +69,6 @@ function findTimestampColumn(types: Map<string, string>): string {
   throw new EntityTimestampInferenceException(
     `entityDf: no '${DEFAULT_TIMESTAMP_COLUMN}' column and ${candidates.length === 0 ? 'no timestamp column' : `several timestamp columns (${candidates.join(', ')})`}; name the entity timestamp column '${DEFAULT_TIMESTAMP_COLUMN}'`,
   );
-}
-
-function inferFormat(path: string): FileFormat | undefined {
-  const bare = path.split(/[?#]/)[0].toLowerCase();
-  if (bare.endsWith('.parquet') || bare.endsWith('.pq')) return 'parquet';
-  if (bare.endsWith('.csv')) return 'csv';
-  return undefined;
 }
 
 function formatOf(format: unknown, where: string): FileFormat {

@@ -60,6 +60,8 @@ export interface HistoricalResult {
   readonly featureRefs: readonly string[];
   /** Entity columns the joins matched on. */
   readonly joinKeys: readonly string[];
+  /** The entity dataframe's event timestamp column. */
+  readonly timestampColumn: string;
 }
 
 export async function retrieveHistorical(context: HistoricalRetrievalContext, request: HistoricalFeaturesRequest): Promise<HistoricalResult> {
@@ -101,7 +103,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
     const joined = runOnDemand(await engine.query(sql), plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
     const joinKeys = [...new Set(plan.joins.flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
-    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys };
+    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn };
   } finally {
     for (const view of registered) await engine.unregister(view).catch(() => undefined);
   }

@@ -1,8 +1,9 @@
 import {
-  describeChoices, FeastEdgeError, projectionName, toProjection,
+  describeChoices, projectionName, toProjection,
   type FeatureService, type FeatureView, type FeatureViewProjection, type Field, type OnDemandFeatureView,
 } from '../definitions/index.js';
 import type { RegistryDocument, StoredOnDemandFeatureView } from '../registry/document.js';
+import { featureServiceNotFound, featureViewNotFound } from '../registry/errors.js';
 import { FeatureNameCollisionError, FeatureNotFoundException, InvalidFeatureReferenceError } from './errors.js';
 
 /** One view joined once: a projection of it and the columns it contributes. */
@@ -98,7 +99,7 @@ export function planRetrieval(
     const inputs: { name: string; column: string }[] = [];
     for (const source of view.sources) {
       if (!doc.featureViews[source.viewName]) {
-        throw new FeastEdgeError('FeatureViewNotFoundException', `onDemandFeatureView '${view.name}' reads feature view '${source.viewName}', which is not in the registry`);
+        throw featureViewNotFound(source.viewName, doc.project.name, Object.keys(doc.featureViews));
       }
       const join = joinFor(source);
       for (const feature of source.features) {
@@ -135,8 +136,7 @@ function requestedProjections(doc: RegistryDocument, request: PlanRequest): Feat
       ? doc.featureServices[request.featureService]?.spec
       : request.featureService;
     if (!service) {
-      throw new FeastEdgeError('FeatureServiceNotFoundException',
-        `feature service '${String(request.featureService)}' is not in project '${doc.project.name}'; ${describeChoices(Object.keys(doc.featureServices))}`);
+      throw featureServiceNotFound(String(request.featureService), doc.project.name, Object.keys(doc.featureServices));
     }
     for (const p of service.projections) checkFeatures(doc, p.viewName, p.features);
     return [...service.projections];
@@ -168,8 +168,7 @@ function checkFeatures(doc: RegistryDocument, viewName: string, features: readon
   const view = doc.featureViews[viewName]?.spec ?? doc.onDemandFeatureViews[viewName]?.spec;
   if (!view) {
     const valid = [...Object.keys(doc.featureViews), ...Object.keys(doc.onDemandFeatureViews)];
-    throw new FeastEdgeError('FeatureViewNotFoundException',
-      `feature view '${viewName}' is not in project '${doc.project.name}'; ${describeChoices(valid)}`);
+    throw featureViewNotFound(viewName, doc.project.name, valid);
   }
   const names = view.features.map((f) => f.name);
   for (const feature of features) {

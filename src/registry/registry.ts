@@ -10,6 +10,8 @@ import type { RegistryStore } from './registry-store.js';
 
 const MAX_ATTEMPTS = 8;
 
+type Collection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'featureServices' | 'savedDatasets';
+
 /**
  * One project's registry over a store. Every change is read-modify-write with an
  * optimistic version check; on a conflict it re-reads and re-applies the same change
@@ -77,29 +79,21 @@ export class Registry {
   async listFeatureServices(): Promise<FeatureService[]> { return Object.values((await this.document()).featureServices).map((s) => s.spec); }
   async listSavedDatasets(): Promise<SavedDataset[]> { return Object.values((await this.document()).savedDatasets).map((s) => s.spec); }
 
-  async getEntity(name: string): Promise<Entity> {
-    const doc = await this.document();
-    return doc.entities[name]?.spec ?? throwError(entityNotFound(name, this.project, Object.keys(doc.entities)));
-  }
-  async getDataSource(name: string): Promise<DataSource> {
-    const doc = await this.document();
-    return doc.dataSources[name]?.spec ?? throwError(dataSourceNotFound(name, this.project, Object.keys(doc.dataSources)));
-  }
-  async getFeatureView(name: string): Promise<FeatureView> {
-    const doc = await this.document();
-    return doc.featureViews[name]?.spec ?? throwError(featureViewNotFound(name, this.project, Object.keys(doc.featureViews)));
-  }
-  async getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> {
-    const doc = await this.document();
-    return doc.onDemandFeatureViews[name]?.spec ?? throwError(onDemandFeatureViewNotFound(name, this.project, Object.keys(doc.onDemandFeatureViews)));
-  }
-  async getFeatureService(name: string): Promise<FeatureService> {
-    const doc = await this.document();
-    return doc.featureServices[name]?.spec ?? throwError(featureServiceNotFound(name, this.project, Object.keys(doc.featureServices)));
-  }
-  async getSavedDataset(name: string): Promise<SavedDataset> {
-    const doc = await this.document();
-    return doc.savedDatasets[name]?.spec ?? throwError(savedDatasetNotFound(name, this.project, Object.keys(doc.savedDatasets)));
+  getEntity(name: string): Promise<Entity> { return this.#get('entities', name, entityNotFound); }
+  getDataSource(name: string): Promise<DataSource> { return this.#get('dataSources', name, dataSourceNotFound); }
+  getFeatureView(name: string): Promise<FeatureView> { return this.#get('featureViews', name, featureViewNotFound); }
+  getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> { return this.#get('onDemandFeatureViews', name, onDemandFeatureViewNotFound); }
+  getFeatureService(name: string): Promise<FeatureService> { return this.#get('featureServices', name, featureServiceNotFound); }
+  getSavedDataset(name: string): Promise<SavedDataset> { return this.#get('savedDatasets', name, savedDatasetNotFound); }
+
+  /** One object of a collection, or the collection's not-found error listing what exists. */
+  async #get<K extends Collection, T = RegistryDocument[K][string]['spec']>(
+    collection: K, name: string, notFound: (name: string, project: string, existing: readonly string[]) => Error,
+  ): Promise<T> {
+    const objects = (await this.document())[collection] as Record<string, { spec: unknown }>;
+    const found = objects[name];
+    if (!found) throw notFound(name, this.project, Object.keys(objects));
+    return found.spec as T;
   }
 
   async saveDataset(dataset: SavedDataset, options: { allowOverwrite?: boolean } = {}): Promise<void> {
@@ -145,6 +139,3 @@ export class Registry {
   }
 }
 
-function throwError(error: Error): never {
-  throw error;
-}

@@ -146,7 +146,7 @@ export class FeatureStore {
     const { table } = result;
     const bytes = await exportTable(await this.engine(), table, 'parquet');
     const path = await this.#datasets.write(name, bytes);
-    const timestamps = table.getChild('event_timestamp');
+    const timestamps = table.getChild(result.timestampColumn);
     let min: bigint | undefined;
     let max: bigint | undefined;
     if (timestamps && String(timestamps.type).startsWith('Timestamp')) {
