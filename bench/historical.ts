@@ -100,11 +100,11 @@ export async function benchHistorical(data: HistoricalData, engines: { label: st
   const ms = (m?: Measurement) => (m ? fmtMs(m.medianMs) : '-');
   const vs = (a?: Measurement, b?: Measurement) => (a && b ? ratio(a.medianMs, b.medianMs) : '-');
   const lines = [
-    '| scenario | engine | feast-edge | hand-written (correct ties) | ratio | naive ASOF (no tie-break) | ratio | result rows | peak RSS |',
+    '| scenario | engine | feast-edge | hand-written (correct ties) | ratio | naive ASOF (no tie-break) | ratio | result rows | process peak RSS (growth during this figure) |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => r.error
       ? `| ${r.scenario} | ${r.engine} | failed: ${r.error} | | | | | | |`
-      : `| ${r.scenario} | ${r.engine} | ${ms(r.feastEdge)} | ${ms(r.baseline)} | ${vs(r.feastEdge, r.baseline)} | ${ms(r.naive)} | ${vs(r.feastEdge, r.naive)} | ${r.rows.toLocaleString('en-US')} | ${Math.round(Math.max(r.feastEdge?.peakRssMb ?? 0, r.baseline?.peakRssMb ?? 0))} MB |`),
+      : `| ${r.scenario} | ${r.engine} | ${ms(r.feastEdge)} | ${ms(r.baseline)} | ${vs(r.feastEdge, r.baseline)} | ${ms(r.naive)} | ${vs(r.feastEdge, r.naive)} | ${r.rows.toLocaleString('en-US')} | ${Math.round(r.feastEdge?.peakRssMb ?? 0)} MB (+${Math.round(r.feastEdge?.rssGrowthMb ?? 0)} MB) |`),
   ];
   const native = rows.filter((r) => r.engine === 'duckdb-native' && r.feastEdge);
   const wasm = rows.filter((r) => r.engine === 'duckdb-wasm' && r.feastEdge);

@@ -4,16 +4,19 @@ export interface Measurement {
   medianMs: number;
   runsMs: number[];
   peakRssMb: number;
+  /** Peak RSS minus RSS when the figure started: what this figure itself added. */
+  rssGrowthMb: number;
 }
 
 /** Runs `fn` `runs` times (after `warmup` untimed runs) and samples RSS while it runs. */
 export async function measure(fn: () => Promise<unknown>, options: { runs?: number; warmup?: number } = {}): Promise<Measurement> {
   const runs = options.runs ?? 3;
-  for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
   const times: number[] = [];
-  let peak = process.memoryUsage().rss;
+  const start = process.memoryUsage().rss;
+  let peak = start;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   try {
+    for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
       await fn();
@@ -24,7 +27,7 @@ export async function measure(fn: () => Promise<unknown>, options: { runs?: numb
     clearInterval(sampler);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs: times, peakRssMb: peak / 2 ** 20 };
+  return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs: times, peakRssMb: peak / 2 ** 20, rssGrowthMb: (peak - start) / 2 ** 20 };
 }
 
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
