@@ -12,8 +12,8 @@ export interface Measurement {
 export async function measure(fn: () => Promise<unknown>, options: { runs?: number; warmup?: number } = {}): Promise<Measurement> {
   const runs = options.runs ?? 3;
   const times: number[] = [];
-  const start = process.memoryUsage().rss;
-  let peak = start;
+  const rssAtStart = process.memoryUsage().rss;
+  let peak = rssAtStart;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   try {
     for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
@@ -27,7 +27,7 @@ export async function measure(fn: () => Promise<unknown>, options: { runs?: numb
     clearInterval(sampler);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs: times, peakRssMb: peak / 2 ** 20, rssGrowthMb: (peak - start) / 2 ** 20 };
+  return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs: times, peakRssMb: peak / 2 ** 20, rssGrowthMb: (peak - rssAtStart) / 2 ** 20 };
 }
 
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
