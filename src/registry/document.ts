@@ -62,3 +62,16 @@ export function emptyRegistryDocument(project: Project, now: string): RegistryDo
     featureServices: {}, savedDatasets: {},
   };
 }
+
+/**
+ * The entry of `name` in a collection, or undefined. Own keys only: a registry is parsed
+ * JSON, and names such as 'constructor' must not find Object.prototype's members.
+ */
+export function entryOf<T>(collection: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(collection, name) ? collection[name] : undefined;
+}
+
+/** Sets an entry as an own property (plain assignment of '__proto__' would set the prototype instead). */
+export function setEntry<T>(collection: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(collection, name, { value, enumerable: true, writable: true, configurable: true });
+}

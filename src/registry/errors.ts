@@ -1,37 +1,117 @@
 import { describeChoices, FeastEdgeError } from '../definitions/errors.js';
 
-/** Builds a not-found error whose message lists what exists. */
-function notFound(name: string, what: string, missing: string, project: string, existing: readonly string[]): FeastEdgeError {
-  return new FeastEdgeError(name, `${what} '${missing}' is not in project '${project}'; ${describeChoices(existing)}`);
+/**
+ * A registry object that does not exist (Feast's FeastObjectNotFoundException). The
+ * message lists what does exist, so a typo is one glance away from its fix.
+ */
+export class FeastObjectNotFoundException extends FeastEdgeError {
+  readonly objectName: string;
+  readonly project: string;
+  readonly existing: readonly string[];
+
+  constructor(errorName: string, what: string, objectName: string, project: string, existing: readonly string[]) {
+    super(errorName, `${what} '${objectName}' is not in project '${project}'; ${describeChoices(existing)}`);
+    this.objectName = objectName;
+    this.project = project;
+    this.existing = [...existing];
+  }
 }
 
-export const entityNotFound = (n: string, p: string, e: readonly string[]) => notFound('EntityNotFoundException', 'entity', n, p, e);
-export const dataSourceNotFound = (n: string, p: string, e: readonly string[]) => notFound('DataSourceObjectNotFoundException', 'data source', n, p, e);
-export const featureViewNotFound = (n: string, p: string, e: readonly string[]) => notFound('FeatureViewNotFoundException', 'feature view', n, p, e);
-export const onDemandFeatureViewNotFound = (n: string, p: string, e: readonly string[]) => notFound('OnDemandFeatureViewNotFoundException', 'on-demand feature view', n, p, e);
-export const featureServiceNotFound = (n: string, p: string, e: readonly string[]) => notFound('FeatureServiceNotFoundException', 'feature service', n, p, e);
-export const savedDatasetNotFound = (n: string, p: string, e: readonly string[]) => notFound('SavedDatasetNotFound', 'saved dataset', n, p, e);
+/** @example throw new EntityNotFoundException('driver', 'demo', ['customer']) */
+export class EntityNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('EntityNotFoundException', 'entity', name, project, existing);
+  }
+}
 
+export class DataSourceObjectNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('DataSourceObjectNotFoundException', 'data source', name, project, existing);
+  }
+}
+
+export class FeatureViewNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('FeatureViewNotFoundException', 'feature view', name, project, existing);
+  }
+}
+
+export class OnDemandFeatureViewNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('OnDemandFeatureViewNotFoundException', 'on-demand feature view', name, project, existing);
+  }
+}
+
+export class FeatureServiceNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('FeatureServiceNotFoundException', 'feature service', name, project, existing);
+  }
+}
+
+export class SavedDatasetNotFound extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('SavedDatasetNotFound', 'saved dataset', name, project, existing);
+  }
+}
+
+/** Factories kept for callers that throw by function (the retrieval planner). */
+export const featureViewNotFound = (name: string, project: string, existing: readonly string[]) =>
+  new FeatureViewNotFoundException(name, project, existing);
+export const featureServiceNotFound = (name: string, project: string, existing: readonly string[]) =>
+  new FeatureServiceNotFoundException(name, project, existing);
+
+/** The project was never applied in this store (or was torn down). */
 export class ProjectNotFoundException extends FeastEdgeError {
-  constructor(project: string) {
-    super('ProjectNotFoundException', `project '${project}' has no registry yet; run apply first`);
+  readonly project: string;
+  constructor(project: string, existing: readonly string[] = []) {
+    super('ProjectNotFoundException', `project '${project}' has no registry yet; run apply first (${describeChoices(existing)})`);
+    this.project = project;
   }
 }
 
 /** Another writer changed the registry since it was read. */
 export class RegistryVersionConflictError extends FeastEdgeError {
+  readonly project: string;
+  readonly expected: number;
+  readonly actual: number;
   constructor(project: string, expected: number, actual: number) {
     super('RegistryVersionConflictError', `registry of project '${project}' is at version ${actual}, expected ${expected}: another writer changed it`);
+    this.project = project;
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 
-/** Two different objects claim one name (Feast's ConflictingFeatureViewNames and kin). */
-export class ConflictingObjectNamesError extends FeastEdgeError {
-  constructor(message: string) { super('ConflictingFeatureViewNames', message); }
+/** One name used by views of different kinds (a feature view and an on-demand view). */
+export class ConflictingFeatureViewNames extends FeastEdgeError {
+  constructor(viewName: string, detail: string) {
+    super('ConflictingFeatureViewNames', `the feature view name '${viewName}' refers to feature views of different types: ${detail}`);
+  }
+}
+
+/** Two different data sources share a name in one apply (Feast's DataSourceRepeatNamesException). */
+export class DataSourceRepeatNamesException extends FeastEdgeError {
+  constructor(sourceName: string, detail: string) {
+    super('DataSourceRepeatNamesException', `data source name '${sourceName}' is used by two different definitions in one apply: ${detail}`);
+  }
 }
 
 export class SavedDatasetExistsError extends FeastEdgeError {
   constructor(name: string) {
     super('SavedDatasetExistsError', `saved dataset '${name}' exists; pass allowOverwrite: true to replace it`);
+  }
+}
+
+/** A write to a store that refuses writes (a registry served from a URL). */
+export class RegistryReadOnlyError extends FeastEdgeError {
+  constructor(project: string) {
+    super('RegistryReadOnlyError', `the registry store of project '${project}' is read-only`);
+  }
+}
+
+/** The store itself is unusable: a corrupt file, a lock that is never released, a path holding another project. */
+export class RegistryStoreError extends FeastEdgeError {
+  constructor(message: string) {
+    super('RegistryStoreError', message);
   }
 }

@@ -1,4 +1,4 @@
-export { Registry } from './registry.js';
+export { Registry, type RegistryOptions, type ReadOptions } from './registry.js';
 export { MemoryRegistryStore } from './memory-store.js';
 export type { RegistryStore } from './registry-store.js';
 export {
@@ -6,6 +6,13 @@ export {
   type RegistryDocument, type Stored, type StoredFeatureView, type StoredOnDemandFeatureView,
   type SavedDataset, type MaterializationInterval,
 } from './document.js';
-export { ProjectNotFoundException, RegistryVersionConflictError, ConflictingObjectNamesError, SavedDatasetExistsError } from './errors.js';
+export {
+  FeastObjectNotFoundException, EntityNotFoundException, DataSourceObjectNotFoundException, FeatureViewNotFoundException,
+  OnDemandFeatureViewNotFoundException, FeatureServiceNotFoundException, SavedDatasetNotFound, ProjectNotFoundException,
+  RegistryVersionConflictError, ConflictingFeatureViewNames, DataSourceRepeatNamesException, SavedDatasetExistsError,
+  RegistryReadOnlyError, RegistryStoreError,
+} from './errors.js';
+export { planDiff, prepareApply, mergeDocument, type DeleteRef, type PreparedApply } from './diff.js';
+export { validateRegistry, validateApplyObjects } from './validate-objects.js';
 export { sha256Hex } from './hash.js';
-export { canonicalJson } from './serialize.js';
+export { canonicalJson, changedFields, toStorable, transformHashOf, type StorableSpec } from './serialize.js';

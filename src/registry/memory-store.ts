@@ -2,30 +2,29 @@ import type { RegistryDocument } from './document.js';
 import { RegistryVersionConflictError } from './errors.js';
 import type { RegistryStore } from './registry-store.js';
 
-/** Registry documents in memory: tests, caches, and runtimes with nothing persistent. */
+/**
+ * Registry documents in memory: tests, caches, and runtimes with nothing persistent.
+ * @example const registry = new Registry(new MemoryRegistryStore(), 'demo');
+ */
 export class MemoryRegistryStore implements RegistryStore {
-  readonly #docs = new Map<string, string>();
+  // Kept as text so callers never share (and mutate) what is stored.
+  readonly #docs = new Map<string, { text: string; version: number }>();
 
   async read(project: string): Promise<RegistryDocument | undefined> {
-    const text = this.#docs.get(project);
-    return text === undefined ? undefined : (JSON.parse(text) as RegistryDocument);
+    const stored = this.#docs.get(project);
+    return stored === undefined ? undefined : (JSON.parse(stored.text) as RegistryDocument);
   }
 
-  /** The stored version, read synchronously so check-and-set has no await between them. */
-  #version(project: string): number {
-    const text = this.#docs.get(project);
-    return text === undefined ? 0 : (JSON.parse(text) as RegistryDocument).version;
-  }
-
+  // Check and set run with no await between them, which makes them atomic here.
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
-    const actual = this.#version(doc.project.name);
-    if (actual !== expectedVersion) throw new RegistryVersionConflictError(doc.project.name, expectedVersion, actual);
-    // Stored as text so callers never share (and mutate) the stored object.
-    this.#docs.set(doc.project.name, JSON.stringify(doc));
+    const project = doc.project.name;
+    const actual = this.#docs.get(project)?.version ?? 0;
+    if (actual !== expectedVersion) throw new RegistryVersionConflictError(project, expectedVersion, actual);
+    this.#docs.set(project, { text: JSON.stringify(doc), version: doc.version });
   }
 
   async delete(project: string, expectedVersion: number): Promise<void> {
-    const actual = this.#version(project);
+    const actual = this.#docs.get(project)?.version ?? 0;
     if (actual !== expectedVersion) throw new RegistryVersionConflictError(project, expectedVersion, actual);
     this.#docs.delete(project);
   }

@@ -1,38 +1,56 @@
-import type { FeastObject, OnDemandFeatureView } from '../definitions/index.js';
+import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView } from '../definitions/index.js';
 import type { StoredOnDemandFeatureView } from './document.js';
 import { sha256Hex } from './hash.js';
 
-/** The registry collection each kind of object lives in. */
+/** The registry collection each kind of applied object lives in. */
 export type Collection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'featureServices';
 
+/** An applied object as the registry stores it: plain JSON data. */
+export type StorableSpec = Entity | DataSource | FeatureView | StoredOnDemandFeatureView | FeatureService;
+
+/** The object kinds `apply` (and `delete`) accept, by collection. */
+export const KINDS_BY_COLLECTION: Readonly<Record<Collection, readonly string[]>> = {
+  entities: ['entity'],
+  dataSources: ['fileSource', 'pushSource', 'requestSource'],
+  featureViews: ['featureView'],
+  onDemandFeatureViews: ['onDemandFeatureView'],
+  featureServices: ['featureService'],
+};
+
 export function collectionOf(kind: string): Collection | undefined {
-  switch (kind) {
-    case 'entity': return 'entities';
-    case 'fileSource': case 'pushSource': case 'requestSource': return 'dataSources';
-    case 'featureView': return 'featureViews';
-    case 'onDemandFeatureView': return 'onDemandFeatureViews';
-    case 'featureService': return 'featureServices';
-    default: return undefined;
+  for (const [collection, kinds] of Object.entries(KINDS_BY_COLLECTION)) {
+    if (kinds.includes(kind)) return collection as Collection;
   }
+  return undefined;
 }
 
-/** An object as the registry stores it: plain JSON; on-demand code becomes its text and hash. */
-export async function toStorable(object: Exclude<FeastObject, { kind: 'project' }>): Promise<unknown> {
-  if (object.kind !== 'onDemandFeatureView') return JSON.parse(JSON.stringify(object));
-  const { transform: _rows, transformColumns: _columns, ...rest } = object as OnDemandFeatureView;
-  const stored: StoredOnDemandFeatureView = { ...JSON.parse(JSON.stringify(rest)), transformHash: await sha256Hex(object.transformSource) };
+/** SHA-256 (hex) of an on-demand view's transform text: compare it with the stored `transformHash`. */
+export function transformHashOf(view: Pick<OnDemandFeatureView, 'transformSource'>): Promise<string> {
+  return sha256Hex(view.transformSource);
+}
+
+/**
+ * An object as the registry stores it: a JSON round trip (drops undefined, unfreezes);
+ * an on-demand view loses its functions and gains `transformHash`.
+ */
+export async function toStorable(object: Exclude<FeastObject, { kind: 'project' }>): Promise<StorableSpec> {
+  if (object.kind !== 'onDemandFeatureView') return JSON.parse(JSON.stringify(object)) as StorableSpec;
+  const { transform: _rows, transformColumns: _columns, ...data } = object;
+  const stored: StoredOnDemandFeatureView = { ...JSON.parse(JSON.stringify(data)), transformHash: await transformHashOf(object) };
   return stored;
 }
 
 /** JSON with sorted keys, so equal objects compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v)
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     : v));
 }
 
-/** Top-level fields whose values differ between two stored specs. */
+/** Top-level fields whose values differ between two stored specs, sorted. */
 export function changedFields(before: object, after: object): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => canonicalJson((before as Record<string, unknown>)[k]) !== canonicalJson((after as Record<string, unknown>)[k])).sort();
+  const b = before as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+  return [...keys].filter((k) => canonicalJson(b[k]) !== canonicalJson(a[k])).sort();
 }

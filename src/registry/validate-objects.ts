@@ -1,54 +1,162 @@
 import { describeChoices, InvalidDefinitionError } from '../definitions/errors.js';
-import type { FeatureViewProjection } from '../definitions/index.js';
-import type { RegistryDocument } from './document.js';
-import { ConflictingObjectNamesError } from './errors.js';
+import { formatValueType, type FeatureViewProjection } from '../definitions/index.js';
+import { assertNoOutputShadowsInput } from '../definitions/on-demand-feature-view.js';
+import { entryOf, type RegistryDocument } from './document.js';
+import { ConflictingFeatureViewNames, DataSourceRepeatNamesException } from './errors.js';
+import { canonicalJson, type Collection } from './serialize.js';
+
+/** One object of an apply, after expansion: `origin` says where it came from, for messages. */
+export interface ApplyItem {
+  readonly kind: string;
+  readonly name: string;
+  readonly collection: Collection;
+  readonly canonical: string;
+  readonly origin: string;
+}
 
 /**
- * Checks the references between objects once they are merged: views name applied
- * entities, on-demand views and services name existing views and features, and a name
- * is not shared by a feature view and an on-demand view.
+ * Checks one apply on its own: a name may appear twice within a kind only as the same
+ * definition (a source shared by two views), and nothing is both applied and deleted.
  */
-export function validateDocument(doc: RegistryDocument): void {
+export function validateApplyObjects(items: readonly ApplyItem[], deletes: readonly { collection: Collection; name: string }[]): void {
+  const seen = new Map<string, ApplyItem>();
+  for (const item of items) {
+    const key = `${item.collection}/${item.name}`;
+    const earlier = seen.get(key);
+    if (!earlier) {
+      seen.set(key, item);
+      continue;
+    }
+    if (earlier.canonical === item.canonical) continue;
+    const detail = `${earlier.origin} differs from ${item.origin}`;
+    if (item.collection === 'dataSources') throw new DataSourceRepeatNamesException(item.name, detail);
+    throw new InvalidDefinitionError(`apply: two different ${item.kind} definitions are named '${item.name}' (${detail})`);
+  }
+  for (const d of deletes) {
+    const applied = seen.get(`${d.collection}/${d.name}`);
+    if (applied) throw new InvalidDefinitionError(`apply: '${d.name}' is both applied (${applied.origin}) and deleted`);
+  }
+}
+
+/**
+ * Checks the references between objects of the merged registry: views name applied
+ * entities with the join keys they were defined with, on-demand views and services name
+ * existing views and features, and no name is shared by two kinds of view.
+ */
+export function validateRegistry(doc: RegistryDocument): void {
+  checkViewNames(doc);
   for (const { spec: view } of Object.values(doc.featureViews)) {
-    for (const entity of view.entities) {
-      if (!doc.entities[entity]) {
-        throw new InvalidDefinitionError(`featureView '${view.name}'.entities: entity '${entity}' is not applied; ${describeChoices(Object.keys(doc.entities))}`);
+    view.entities.forEach((name, i) => {
+      const entity = entryOf(doc.entities, name)?.spec;
+      const where = `featureView '${view.name}'.entities[${i}]`;
+      if (!entity) throw new InvalidDefinitionError(`${where}: entity '${name}' is not applied; ${describeChoices(Object.keys(doc.entities))}`);
+      const column = view.entityColumns[i];
+      if (column?.name !== entity.joinKeys[0] || formatValueType(column.dtype) !== formatValueType(entity.valueType)) {
+        throw new InvalidDefinitionError(
+          `${where}: entity '${name}' joins on '${entity.joinKeys[0]}' (${formatValueType(entity.valueType)}) but the view was defined with ` +
+          `'${column?.name}' (${column ? formatValueType(column.dtype) : 'none'}); apply the view again with the current entity`,
+        );
       }
-    }
-    if (doc.onDemandFeatureViews[view.name]) {
-      throw new ConflictingObjectNamesError(`'${view.name}' names both a feature view and an on-demand feature view`);
-    }
+    });
+    checkEmbeddedSource(doc, view.batchSource, `featureView '${view.name}'.batchSource`);
+    if (view.streamSource) checkEmbeddedSource(doc, view.streamSource, `featureView '${view.name}'.source`);
+  }
+  for (const { spec: source } of Object.values(doc.dataSources)) {
+    if (source.kind === 'pushSource') checkEmbeddedSource(doc, source.batchSource, `pushSource '${source.name}'.batchSource`);
   }
   for (const { spec: view } of Object.values(doc.onDemandFeatureViews)) {
+    view.requestSources.forEach((r, i) => checkEmbeddedSource(doc, r, `onDemandFeatureView '${view.name}'.requestSources[${i}]`));
     view.sources.forEach((p, i) => checkProjection(doc, p, `onDemandFeatureView '${view.name}'.sources[${i}]`, false));
+    assertNoOutputShadowsInput(view);
   }
   for (const { spec: service } of Object.values(doc.featureServices)) {
     service.projections.forEach((p, i) => checkProjection(doc, p, `featureService '${service.name}'.features[${i}]`, true));
   }
 }
 
+/**
+ * Views and push sources keep their own copy of their sources; a source re-applied alone
+ * would leave that copy stale without a word, so the two must agree.
+ */
+function checkEmbeddedSource(doc: RegistryDocument, source: { name: string }, where: string): void {
+  const registered = entryOf(doc.dataSources, source.name)?.spec;
+  if (registered && canonicalJson(registered) !== canonicalJson(source)) {
+    throw new InvalidDefinitionError(`${where}: data source '${source.name}' in the registry differs from this copy; apply this object again with the current source`);
+  }
+}
+
+/** Feast refuses view names that differ only in case, and one name for two kinds of view. */
+function checkViewNames(doc: RegistryDocument): void {
+  const seen = new Map<string, { name: string; kind: string }>();
+  const views = [
+    ...Object.keys(doc.featureViews).map((name) => ({ name, kind: 'featureView' })),
+    ...Object.keys(doc.onDemandFeatureViews).map((name) => ({ name, kind: 'onDemandFeatureView' })),
+  ];
+  for (const view of views) {
+    const earlier = seen.get(view.name.toLowerCase());
+    seen.set(view.name.toLowerCase(), view);
+    if (!earlier) continue;
+    const detail = `${earlier.kind} '${earlier.name}' and ${view.kind} '${view.name}'`;
+    if (earlier.kind !== view.kind) throw new ConflictingFeatureViewNames(view.name, detail);
+    throw new InvalidDefinitionError(`${view.kind} names must be unique ignoring case: ${detail}`);
+  }
+}
+
 function checkProjection(doc: RegistryDocument, p: FeatureViewProjection, where: string, allowOnDemand: boolean): void {
-  const view = doc.featureViews[p.viewName]?.spec ?? (allowOnDemand ? doc.onDemandFeatureViews[p.viewName]?.spec : undefined);
+  const valid = [...Object.keys(doc.featureViews), ...(allowOnDemand ? Object.keys(doc.onDemandFeatureViews) : [])];
+  if (!allowOnDemand && p.viewKind !== 'featureView') {
+    throw new InvalidDefinitionError(`${where}: '${p.viewName}' is an on-demand feature view; sources must be feature views or request sources`);
+  }
+  const view = p.viewKind === 'featureView' ? entryOf(doc.featureViews, p.viewName)?.spec : entryOf(doc.onDemandFeatureViews, p.viewName)?.spec;
   if (!view) {
-    const valid = [...Object.keys(doc.featureViews), ...(allowOnDemand ? Object.keys(doc.onDemandFeatureViews) : [])];
-    throw new InvalidDefinitionError(`${where}: view '${p.viewName}' is not applied; ${describeChoices(valid)}`);
+    const other = entryOf<unknown>(p.viewKind === 'featureView' ? doc.onDemandFeatureViews : doc.featureViews, p.viewName);
+    const note = other ? ` (an ${p.viewKind === 'featureView' ? 'on-demand ' : ''}feature view of that name exists; re-create the projection)` : '';
+    const kind = p.viewKind === 'featureView' ? 'feature view' : 'on-demand feature view';
+    throw new InvalidDefinitionError(`${where}: ${kind} '${p.viewName}' is not applied${note}; ${describeChoices(valid)}`);
   }
   const names = view.features.map((f) => f.name);
   for (const feature of p.features) {
     if (!names.includes(feature)) {
-      throw new InvalidDefinitionError(`${where}: '${p.viewName}' has no feature '${feature}'; ${describeChoices(names)}`);
+      throw new InvalidDefinitionError(`${where}.features: '${p.viewName}' has no feature '${feature}'; ${describeChoices(names)}`);
+    }
+  }
+  if (view.kind === 'featureView') {
+    const keys = view.entityColumns.map((c) => c.name);
+    for (const key of Object.keys(p.joinKeyMap)) {
+      if (!keys.includes(key)) throw new InvalidDefinitionError(`${where}.joinKeyMap: '${key}' is not a join key of '${view.name}'; ${describeChoices(keys)}`);
     }
   }
 }
 
-/** Entities still used by a view cannot be deleted on their own. */
-export function assertNotInUse(doc: RegistryDocument, kind: string, name: string): void {
-  if (kind === 'entity') {
-    const users = Object.values(doc.featureViews).filter((v) => v.spec.entities.includes(name)).map((v) => v.spec.name);
-    if (users.length > 0) throw new InvalidDefinitionError(`entity '${name}' cannot be deleted: feature views ${users.join(', ')} use it`);
+/** Objects that still use the named object, as `kind 'name'` strings. */
+function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
+  const views = Object.values(doc.featureViews).map((v) => v.spec);
+  const onDemand = Object.values(doc.onDemandFeatureViews).map((v) => v.spec);
+  const services = Object.values(doc.featureServices).map((s) => s.spec);
+  const label = (k: string, n: string) => `${k} '${n}'`;
+  switch (kind) {
+    case 'entity':
+      return views.filter((v) => v.entities.includes(name)).map((v) => label('featureView', v.name));
+    case 'fileSource': case 'pushSource':
+      return views.filter((v) => v.batchSource.name === name || v.streamSource?.name === name).map((v) => label('featureView', v.name));
+    case 'requestSource':
+      return onDemand.filter((v) => v.requestSources.some((r) => r.name === name)).map((v) => label('onDemandFeatureView', v.name));
+    case 'featureView':
+      return [
+        ...onDemand.filter((v) => v.sources.some((p) => p.viewName === name)).map((v) => label('onDemandFeatureView', v.name)),
+        ...services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name)),
+      ];
+    case 'onDemandFeatureView':
+      return services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name));
+    default:
+      return [];
   }
-  if (kind === 'featureView' || kind === 'onDemandFeatureView') {
-    const users = Object.values(doc.featureServices).filter((s) => s.spec.projections.some((p) => p.viewName === name)).map((s) => s.spec.name);
-    if (users.length > 0) throw new InvalidDefinitionError(`${kind} '${name}' cannot be deleted: feature services ${users.join(', ')} use it`);
+}
+
+/** An object still used by another cannot be deleted on its own; say who uses it. */
+export function assertNotInUse(doc: RegistryDocument, kind: string, name: string): void {
+  const users = usersOf(doc, kind, name);
+  if (users.length > 0) {
+    throw new InvalidDefinitionError(`${kind} '${name}' cannot be deleted: ${users.join(', ')} use${users.length === 1 ? 's' : ''} it; delete or change them in the same apply`);
   }
 }
