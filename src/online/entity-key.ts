@@ -1,0 +1,99 @@
+import { FeastEdgeError } from '../definitions/errors.js';
+import type { ScalarType } from '../definitions/index.js';
+
+/** One join key and its value, typed by the entity's value type. */
+export interface EntityKeyPart {
+  readonly joinKey: string;
+  readonly type: ScalarType;
+  readonly value: unknown;
+}
+
+/** Feast's ValueType numbers for the key types it serializes. */
+const TYPE_NUMBER = { Bytes: 1, String: 2, Int32: 3, Int64: 4, UnixTimestamp: 8 } as const;
+const encoder = new TextEncoder();
+
+/** Python sorts strings by code point; JS's default sort uses UTF-16 units, which differs above U+FFFF. */
+export function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+function valueBytes(part: EntityKeyPart): Uint8Array {
+  const where = `entity key '${part.joinKey}'`;
+  const { value } = part;
+  switch (part.type.kind) {
+    case 'String':
+      if (typeof value !== 'string') throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected a string, got ${JSON.stringify(value)}`);
+      return encoder.encode(value);
+    case 'Bytes':
+      if (!(value instanceof Uint8Array)) throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected bytes`);
+      return value;
+    case 'Int32': {
+      const n = toInteger(value, where, -(2n ** 31n), 2n ** 31n - 1n);
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setInt32(0, Number(n), true);
+      return out;
+    }
+    case 'Int64': case 'UnixTimestamp': {
+      const n = toInteger(value, where, -(2n ** 63n), 2n ** 63n - 1n);
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigInt64(0, n, true);
+      return out;
+    }
+    default:
+      throw new FeastEdgeError('InvalidEntityKeyError', `${where}: ${part.type.kind} cannot be a join key; use String, Int32, Int64, Bytes or UnixTimestamp`);
+  }
+}
+
+function toInteger(value: unknown, where: string, min: bigint, max: bigint): bigint {
+  let n: bigint | undefined;
+  if (typeof value === 'bigint') n = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
+  else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = BigInt(value.trim());
+  if (n === undefined || n < min || n > max) {
+    throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+  }
+  return n;
+}
+
+/**
+ * Feast's entity key serialization, version 3: a u32 key count; per join key (sorted
+ * by code point) u32 ValueType.STRING, u32 length, UTF-8 name; then per value u32 value
+ * type, u32 byte length, bytes (little-endian integers). Typed: Int64 1001 and String
+ * "1001" encode differently. The name length is Python's `len(name)` (code points), as
+ * Feast writes it, so keys stay byte-identical to Feast's even for non-ASCII names.
+ */
+export function encodeEntityKey(parts: readonly EntityKeyPart[]): Uint8Array {
+  if (parts.length === 0) throw new FeastEdgeError('InvalidEntityKeyError', 'an entity key needs at least one join key');
+  const sorted = [...parts].sort((a, b) => compareCodePoints(a.joinKey, b.joinKey));
+  const chunks: Uint8Array[] = [u32(sorted.length)];
+  for (const part of sorted) {
+    chunks.push(u32(TYPE_NUMBER.String), u32([...part.joinKey].length), encoder.encode(part.joinKey));
+  }
+  for (const part of sorted) {
+    const bytes = valueBytes(part);
+    chunks.push(u32(TYPE_NUMBER[part.type.kind as keyof typeof TYPE_NUMBER]), u32(bytes.length), bytes);
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) { out.set(chunk, offset); offset += chunk.length; }
+  return out;
+}
+
+function u32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, true);
+  return out;
+}
+
+/** The encoded key as text, for stores keyed by strings (KV, IndexedDB, Redis). */
+export function entityKeyToString(key: Uint8Array): string {
+  let s = '';
+  for (const b of key) s += b.toString(16).padStart(2, '0');
+  return s;
+}
