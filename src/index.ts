@@ -15,6 +15,12 @@ export type {
 } from './definitions/index.js';
 export { createFeatureStore, FeatureStore, type FeatureStoreOptions } from './store/feature-store.js';
 export { MemoryDatasetStorage, type DatasetStorage } from './store/dataset-storage.js';
+export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
+export type { MaterializeOptions } from './store/materialize.js';
+export { OnlineResponse, type FieldStatus, type OnlineWireResponse } from './online/online-response.js';
+export { MemoryOnlineStore } from './online/memory-online-store.js';
+export type { OnlineStore, OnlineWriteBatch, OnlineReadResult } from './online/online-store.js';
+export { encodeEntityKey } from './online/entity-key.js';
 export type {
   EntityDf, EntityRow, HistoricalFeaturesRequest, RetrievalJob, RegistryDiff, ApplyOptions,
 } from './store/types.js';

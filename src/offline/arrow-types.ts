@@ -47,3 +47,13 @@ export function plainValue(value: unknown, isTimestamp = false): unknown {
   }
   return value;
 }
+
+/** A timestamp column's raw microseconds (null where invalid), exact to the microsecond. */
+export function timestampMicros(vector: Vector | null): (bigint | null)[] {
+  const out: (bigint | null)[] = [];
+  for (const chunk of vector?.data ?? []) {
+    const values = chunk.values as unknown as BigInt64Array;
+    for (let i = 0; i < chunk.length; i++) out.push(chunk.getValid(i) ? BigInt(values[i]) : null);
+  }
+  return out;
+}

@@ -10,7 +10,12 @@ import { microsToIso } from '../offline/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView } from '../registry/document.js';
 import { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import { MemoryOnlineStore } from '../online/memory-online-store.js';
+import type { OnlineStore } from '../online/online-store.js';
+import type { OnlineResponse } from '../online/online-response.js';
 import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
+import { materializeViews, type MaterializeOptions } from './materialize.js';
+import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
 
 export interface FeatureStoreOptions {
@@ -26,6 +31,8 @@ export interface FeatureStoreOptions {
   definitions?: readonly FeastObject[];
   /** Point-in-time plan: 'asof' (default) or 'window'. */
   joinStrategy?: 'asof' | 'window';
+  /** Where the latest feature values are served from; default an in-memory store. */
+  onlineStore?: OnlineStore;
 }
 
 /**
@@ -39,6 +46,7 @@ export interface FeatureStoreOptions {
 export class FeatureStore {
   readonly project: string;
   readonly registry: Registry;
+  readonly onlineStore: OnlineStore;
   readonly #options: FeatureStoreOptions;
   readonly #sourceData = new Map<string, SourceData>();
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
@@ -50,6 +58,7 @@ export class FeatureStore {
     this.#options = options;
     this.registry = new Registry(options.registry, options.project);
     this.#datasets = options.datasets ?? new MemoryDatasetStorage();
+    this.onlineStore = options.onlineStore ?? new MemoryOnlineStore();
     this.#rememberCode(options.definitions ?? []);
   }
 
@@ -108,6 +117,24 @@ export class FeatureStore {
     });
   }
 
+  /**
+   * The latest values for each entity row, with Feast's statuses (PRESENT, NULL_VALUE,
+   * NOT_FOUND, OUTSIDE_MAX_AGE: the view's ttl is enforced at read time).
+   * @example (await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'],
+   *   entityRows: [{ driver_id: 1001 }] })).toDict()
+   */
+  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+    return retrieveOnline({ document: await this.registry.document(), store: this.onlineStore, onDemandCode: this.#onDemandCode }, request);
+  }
+
+  /** Loads the latest row per entity key with start <= event time <= end into the online store. */
+  async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
+    return materializeViews({
+      engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
+      sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
+    }, options);
+  }
+
   /** The rows of a saved dataset, as persisted. */
   async readSavedDataset(name: string): Promise<Table> {
     const dataset = await this.registry.getSavedDataset(name);
@@ -133,6 +160,7 @@ export class FeatureStore {
     const engine = this.#engine;
     this.#engine = undefined;
     if (engine) await (await engine).close();
+    await this.onlineStore.close();
   }
 
   #rememberCode(objects: readonly FeastObject[]): void {

@@ -1,0 +1,110 @@
+import { FeastEdgeError } from '../definitions/errors.js';
+import { DUMMY_JOIN_KEY, String as Str, type FeatureService, type OnDemandFeatureView, type ScalarType } from '../definitions/index.js';
+import { planRetrieval, type ViewJoin } from '../offline/retrieval-plan.js';
+import { toEpochMicros } from '../offline/timestamp.js';
+import { encodeEntityKey, entityKeyToString } from '../online/entity-key.js';
+import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
+import type { OnlineStore } from '../online/online-store.js';
+import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
+import type { RegistryDocument } from '../registry/document.js';
+import { computeOnDemand, loadedTransform } from '../transform/compute-on-demand.js';
+
+export interface OnlineFeaturesRequest {
+  features?: readonly string[];
+  featureService?: string | FeatureService;
+  /** Rows (`[{ driver_id: 1001 }]`) or columns (`{ driver_id: [1001, 1002] }`); request data for on-demand views goes here too. */
+  entityRows: OnlineEntityRows;
+  fullFeatureNames?: boolean;
+  /** The instant ttls are measured from (Date, ISO string or bigint microseconds); default now. */
+  now?: Date | string | bigint;
+}
+
+export interface OnlineContext {
+  document: RegistryDocument;
+  store: OnlineStore;
+  onDemandCode: ReadonlyMap<string, OnDemandFeatureView>;
+}
+
+/** The encoded key of every entity row for one view (entity-less views share Feast's dummy key). */
+export function viewKeys(join: Pick<ViewJoin, 'view' | 'joinKeyMap'>, columns: Record<string, unknown[]>, count: number): Uint8Array[] {
+  const keys = join.view.entityColumns;
+  if (keys.length === 0) {
+    const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
+    return new Array(count).fill(dummy);
+  }
+  return Array.from({ length: count }, (_, i) => encodeEntityKey(keys.map((k) => ({
+    joinKey: k.name, type: k.dtype as ScalarType, value: columns[join.joinKeyMap[k.name] ?? k.name][i],
+  }))));
+}
+
+/** Reads the latest values of the requested features for each entity row, with Feast's statuses. */
+export async function retrieveOnline(context: OnlineContext, request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+  const { document } = context;
+  const plan = planRetrieval(document, request, context.onDemandCode);
+  const { columns, count } = entityColumns(request.entityRows);
+  const now = request.now === undefined ? BigInt(Date.now()) * 1000n : toEpochMicros(request.now, 'now');
+
+  const leading: string[] = [];
+  for (const join of plan.joins) {
+    for (const key of join.view.entityColumns) {
+      const column = join.joinKeyMap[key.name] ?? key.name;
+      if (!(column in columns)) {
+        throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+      }
+      if (!leading.includes(column)) leading.push(column);
+    }
+  }
+  for (const step of plan.onDemand) {
+    for (const field of step.requestFields) {
+      if (!(field.name in columns)) {
+        throw new FeastEdgeError('RequestDataNotFoundInEntityRowsException', `on-demand view '${step.view.name}' needs request field '${field.name}' in entityRows`);
+      }
+      if (!leading.includes(field.name)) leading.push(field.name);
+    }
+  }
+
+  const out = new Map<string, OnlineColumn>();
+  for (const name of leading) {
+    out.set(name, { name, values: columns[name], statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
+  }
+  await Promise.all(plan.joins.map(async (join) => {
+    const keys = viewKeys(join, columns, count);
+    // Each distinct entity is read once, then fanned out to its rows.
+    const unique = new Map<string, number>();
+    const uniqueKeys: Uint8Array[] = [];
+    const slot = keys.map((key) => {
+      const id = entityKeyToString(key);
+      let index = unique.get(id);
+      if (index === undefined) { index = uniqueKeys.length; unique.set(id, index); uniqueKeys.push(key); }
+      return index;
+    });
+    const features = [...new Set(join.columns.map((c) => c.feature))];
+    const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
+    const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
+    for (const { feature, output } of join.columns) {
+      const values = new Array<unknown>(count);
+      const statuses = new Array<FieldStatus>(count);
+      const eventTimestamps = new Array<bigint>(count);
+      slot.forEach((s, i) => {
+        const ts = read.eventTimestamps[s];
+        const value = read.values[feature][s];
+        values[i] = value;
+        eventTimestamps[i] = ts ?? 0n;
+        statuses[i] = ts === null ? 'NOT_FOUND' : value === null ? 'NULL_VALUE' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
+      });
+      out.set(output, { name: output, values, statuses, eventTimestamps });
+    }
+  }));
+  for (const step of plan.onDemand) {
+    const code = loadedTransform(step.view, step.code);
+    const inputs: Record<string, unknown[]> = {};
+    for (const input of step.inputs) inputs[input.name] = out.get(input.column)!.values;
+    for (const field of step.requestFields) inputs[field.name] = columns[field.name];
+    const results = computeOnDemand(code, inputs, count);
+    for (const { feature, output } of step.outputs) {
+      const values = Array.from(results[feature] ?? new Array(count).fill(null));
+      out.set(output, { name: output, values, statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
+    }
+  }
+  return new OnlineResponse([...leading, ...plan.outputs].map((name) => out.get(name)!));
+}
