@@ -45,7 +45,7 @@ describe('train/serve parity: online after materializing to T equals historical 
       }));
       const at = BASE + BigInt(s.at) * H;
       await store.materialize({ start: new Date(0), end: new Date(Number(at / 1000n)) });
-      const entities = [];
+      const entities: { a_id: number; b_id: number }[] = [];
       for (let x = 1; x <= 4; x++) for (let y = 1; y <= (s.composite ? 2 : 1); y++) entities.push({ a_id: x, b_id: y });
       const online = await store.getOnlineFeatures({ features: ['v:value'], entityRows: entities, now: at });
       const historical = await store.getHistoricalFeatures({
