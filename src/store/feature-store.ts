@@ -14,7 +14,10 @@ import { MemoryOnlineStore } from '../online/memory-online-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { OnlineResponse } from '../online/online-response.js';
 import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
-import { materializeViews, type MaterializeOptions } from './materialize.js';
+import { materializeIncrementalViews, materializeViews, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import { toOnlineBatch } from './online-write.js';
+import type { OnlineEntityRows } from '../online/entity-rows.js';
+import { FeastEdgeError } from '../definitions/errors.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
 
@@ -133,6 +136,41 @@ export class FeatureStore {
       engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
       sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
     }, options);
+  }
+
+  /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
+  async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
+    return materializeIncrementalViews({
+      engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
+      sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
+    }, options);
+  }
+
+  /**
+   * Writes rows (objects or columns) of one view to the online store. Every row is
+   * checked first; a bad row refuses the whole write, naming the column and row.
+   */
+  async writeToOnlineStore(viewName: string, rows: OnlineEntityRows): Promise<{ written: number; skipped: number }> {
+    const view = await this.registry.getFeatureView(viewName);
+    return this.onlineStore.write(this.project, toOnlineBatch(view, rows));
+  }
+
+  /**
+   * Pushes rows to every view whose stream source is `pushSourceName` (Feast's push).
+   * Only `to: 'online'` is supported so far; offline pushes arrive with the offline writer.
+   */
+  async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<void> {
+    const to = options.to ?? 'online';
+    if (to !== 'online') throw new FeastEdgeError('NotImplementedError', `push to '${to}' is not supported yet; use to: 'online'`);
+    const views = (await this.registry.listFeatureViews()).filter((v) => v.streamSource?.name === pushSourceName);
+    if (views.length === 0) {
+      const sources = (await this.registry.listDataSources()).filter((s) => s.kind === 'pushSource').map((s) => s.name);
+      throw new FeastEdgeError('PushSourceNotFoundException', `no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
+    }
+    // Validate for every view before writing to any, so a bad push writes nothing. Views
+    // sharing a push source may read different columns: each takes the ones it knows.
+    const batches = views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+    for (const batch of batches) await this.onlineStore.write(this.project, batch);
   }
 
   /** The rows of a saved dataset, as persisted. */

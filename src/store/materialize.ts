@@ -99,3 +99,30 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   }
   return summary;
 }
+
+export interface MaterializeIncrementalOptions {
+  end: Date | string;
+  featureViews?: readonly string[];
+  onProgress?: MaterializeOptions['onProgress'];
+}
+
+const YEAR_MICROS = 365n * 86_400_000_000n;
+
+/**
+ * Materializes each view from the end of its last interval to `end`; a view never
+ * materialized starts at end - ttl, or a year back when its ttl is 0.
+ */
+export async function materializeIncrementalViews(context: MaterializeContext, options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
+  const end = toEpochMicros(options.end, 'materialize-incremental end');
+  const document = await context.registry.document();
+  const names = options.featureViews ?? Object.values(document.featureViews).filter((v) => v.spec.online).map((v) => v.spec.name);
+  const summary: { view: string; rows: number }[] = [];
+  for (const name of names) {
+    const stored = document.featureViews[name];
+    const ends = (stored?.materializationIntervals ?? []).map((i) => toEpochMicros(i.end, 'interval end'));
+    const ttl = BigInt(Math.round((stored?.spec.ttlSeconds ?? 0) * 1e6));
+    const start = ends.length > 0 ? ends.reduce((a, b) => (a > b ? a : b)) : end - (ttl > 0n ? ttl : YEAR_MICROS);
+    summary.push(...await materializeViews(context, { start: microsToIso(start), end: microsToIso(end), featureViews: [name], onProgress: options.onProgress }));
+  }
+  return summary;
+}

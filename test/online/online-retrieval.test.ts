@@ -75,8 +75,32 @@ describe('online retrieval after materialization', () => {
     await expect(store.getOnlineFeatures({ features: ['stats:trips'], entityRows: { driver_id: [1, 2], x: [1] } })).rejects.toThrow(/entityRows.x: has 1 values, but 'driver_id' has 2/);
   });
 
-  it('records the materialized interval in the registry', async () => {
-    const doc = await store.registryDocument();
+  it('records intervals, and materializes incrementally from the last interval end', async () => {
+    let doc = await store.registryDocument();
     expect(doc.featureViews.stats.materializationIntervals).toEqual([{ start: '2021-04-12T00:00:00Z', end: '2021-04-12T10:00:00Z' }]);
+    const progress: number[] = [];
+    await store.materializeIncremental({ end: '2021-04-12T12:00:00Z', onProgress: (p) => progress.push(p.rowsDone) });
+    doc = await store.registryDocument();
+    expect(doc.featureViews.stats.materializationIntervals).toEqual([
+      { start: '2021-04-12T00:00:00Z', end: '2021-04-12T10:00:00Z' }, { start: '2021-04-12T10:00:00Z', end: '2021-04-12T12:00:00Z' },
+    ]);
+    // Only driver 1's 11:00 row lies in (10:00, 12:00]; the 10:00 bound itself holds nothing new.
+    expect(progress).toEqual([1]);
+    const response = await store.getOnlineFeatures({ features: ['stats:conv_rate'], entityRows: [{ driver_id: 1 }], now: '2021-04-12T12:00:00Z' });
+    expect(response.toDict().conv_rate).toEqual([0.9]);
+  });
+
+  it('starts a first incremental run at end - ttl, and refuses views that are not online', async () => {
+    const offlineOnly = featureView({ name: 'offline_only', entities: [driver], ttl: '1h', source, schema: [field('trips', I64)], online: false });
+    const fresh = createFeatureStore({ project: 'incremental', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    await fresh.apply([driver, stats, offlineOnly]);
+    fresh.registerSourceData('src', new Table({
+      driver_id: vectorFromArray([1n, 2n], new Int64()), event_timestamp: ts([T - 3n * H, T - H]), created: ts([null, null]),
+      conv_rate: vectorFromArray([0.1, 0.2], new Float64()), trips: vectorFromArray([1n, 2n], new Int64()),
+    }));
+    expect(await fresh.materializeIncremental({ end: '2021-04-12T10:00:00Z' })).toEqual([{ view: 'stats', rows: 1 }]);
+    expect((await fresh.registryDocument()).featureViews.stats.materializationIntervals).toEqual([{ start: '2021-04-12T08:00:00Z', end: '2021-04-12T10:00:00Z' }]);
+    await expect(fresh.materialize({ start: T - H, end: T, featureViews: ['offline_only'] } as never)).rejects.toThrow(/'offline_only' has online: false/);
+    await fresh.close();
   });
 });
