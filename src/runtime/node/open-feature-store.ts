@@ -6,7 +6,18 @@ import { FileDatasetStorage } from './file-dataset-storage.js';
 import { FileRegistryStore } from './file-registry-store.js';
 import { loadDefinitions } from './load-definitions.js';
 import { nodeSourceLoader } from './node-source-loader.js';
-import { loadRepoConfig, type RepoConfig } from './repo-config.js';
+import { loadRepoConfig, RepoConfigError, type RepoConfig } from './repo-config.js';
+import { LmdbOnlineStore } from './lmdb-online-store.js';
+import { MemoryOnlineStore } from '../../online/memory-online-store.js';
+import type { OnlineStore } from '../../online/online-store.js';
+
+/** The online store feature_store.yaml names; LMDB (a file under data/) unless it says otherwise. */
+function openOnlineStore(config: RepoConfig): OnlineStore {
+  const { type, path } = config.onlineStore;
+  if (type === 'memory') return new MemoryOnlineStore();
+  if (type === 'lmdb') return new LmdbOnlineStore(resolve(config.repoPath, typeof path === 'string' ? path : 'data/online_store.lmdb'));
+  throw new RepoConfigError(`feature_store.yaml: online_store.type '${type}' is not available yet; use lmdb or memory`);
+}
 
 export interface OpenedRepo {
   store: FeatureStore;
@@ -31,6 +42,7 @@ export async function openFeatureStore(options: { repoPath: string; engine?: Nod
     engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
     sources: nodeSourceLoader(repoPath),
     datasets: new FileDatasetStorage(repoPath),
+    onlineStore: openOnlineStore(config),
     definitions,
   });
   return { store, config, definitions };
