@@ -87,16 +87,19 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
       ctes.push(`"${alias}" AS (SELECT *, {'t': "__ts", 'c': coalesce("__created", '-infinity'::TIMESTAMP)} AS "__order" FROM "${alias}_src")`);
       const probe = `{'t': "__entity".${q(ts)}, 'c': 'infinity'::TIMESTAMP}`;
       joinsSql.push(`ASOF LEFT JOIN "${alias}" ON ${[...keyMatch, `${probe} >= "${alias}"."__order"`].join(' AND ')}`);
+      // ASOF still matches an entity row whose time is NULL; such rows have no candidate in
+      // Feast's semantics, which the ttl comparison gives for free and ttl 0 needs spelled out.
+      const valid = lower ?? `"__entity".${q(ts)} IS NOT NULL`;
       j.join.columns.forEach((c) => {
-        const value = `"${alias}"."__f${features.indexOf(c.feature)}"`;
-        selects.push(`${lower ? `CASE WHEN ${lower} THEN ${value} END` : value} AS ${q(c.output)}`);
+        selects.push(`CASE WHEN ${valid} THEN "${alias}"."__f${features.indexOf(c.feature)}" END AS ${q(c.output)}`);
       });
     } else {
       // Candidates are named "__cand" inside the CTE; the CTE itself is joined as the alias.
       const cand = (sql: string) => sql.replaceAll(`"${alias}".`, '"__cand".');
       const conditions = [...keyMatch.map(cand), `"__cand"."__ts" <= "__entity".${q(ts)}`];
       if (lower) conditions.push(cand(lower));
-      if (input.filterByCreatedTimestamp) conditions.push(`"__cand"."__created" <= "__entity".${q(ts)}`);
+      // Feast: the filter does nothing for a source without a created column.
+      if (input.filterByCreatedTimestamp && created) conditions.push(`"__cand"."__created" <= "__entity".${q(ts)}`);
       ctes.push(`"${alias}" AS (SELECT "__entity"."__row_id", "__cand".* FROM "__entity" JOIN "${alias}_src" AS "__cand" ` +
         `ON ${conditions.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY "__entity"."__row_id" ` +
         `ORDER BY "__cand"."__ts" DESC, "__cand"."__created" DESC NULLS LAST) = 1)`);

@@ -151,7 +151,9 @@ function requestedProjections(doc: RegistryDocument, request: PlanRequest): Feat
     if (!match) throw new InvalidFeatureReferenceError(`feature reference ${JSON.stringify(ref)}: expected "view:feature"`);
     const [, viewName, feature] = match;
     const list = byView.get(viewName) ?? [];
-    if (!list.includes(feature)) list.push(feature);
+    // A repeated reference is a collision, as in Feast (_validate_feature_refs).
+    if (list.includes(feature)) throw new FeatureNameCollisionError(`feature reference '${ref}' is requested twice`);
+    list.push(feature);
     byView.set(viewName, list);
   }
   return [...byView].map(([viewName, features]) => {
