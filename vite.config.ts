@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
@@ -30,7 +31,8 @@ export default defineConfig({
     },
   },
   plugins: [{
+    // The shebang survives bundling; the bin also needs the executable bit.
     name: 'cli-executable',
-    writeBundle() { chmodSync('dist/cli/main.js', 0o755); },
+    writeBundle(options) { chmodSync(join(options.dir ?? 'dist', 'cli', 'main.js'), 0o755); },
   }],
 });

@@ -1,42 +1,54 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { initRepo } from './init/init-repo.js';
+import { globalOptions } from './context.js';
+import { errorLine, isCleanExit } from './errors.js';
 import { registerHistoricalCommand } from './historical-command.js';
+import { registerInitCommand } from './init/init-command.js';
+import { registerListCommands } from './list-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
-export interface GlobalOptions { repo: string; verbose?: boolean }
+/** The feast-edge CLI: Feast's command names and options where they apply. */
+function buildProgram(): Command {
+  const program = new Command('feast-edge')
+    .description('feast-edge: a Feast-compatible feature store for Node, browsers, Deno and the edge')
+    .option('--repo <dir>', 'the feature repo, the folder holding feature_store.yaml (default: the current folder)')
+    .option('-c, --chdir <dir>', "alias of --repo (Feast's name)")
+    .option('--verbose', 'print the stack trace of an error')
+    .version(packageJson.version, '-V, --version', 'print the feast-edge version')
+    // Errors come back to main() as exceptions so every one prints as a single line.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
 
-const program = new Command('feast-edge')
-  .description('feast-edge: a Feast-compatible feature store for Node, browsers, Deno and the edge')
-  .option('-c, --repo <dir>', 'the feature repo (holds feature_store.yaml); Feast calls this --chdir', process.cwd())
-  .option('--chdir <dir>', 'alias of --repo')
-  .option('--verbose', 'print stack traces on errors')
-  .showHelpAfterError('(run with --help for usage)');
+  registerInitCommand(program);
+  registerRegistryCommands(program);
+  registerListCommands(program);
+  registerHistoricalCommand(program);
+  // Next issues register here, each from its own file: `serve` (the HTTP feature server),
+  // `materialize START END [--views]` and `materialize-incremental END [--views]`.
 
-const globals = (): GlobalOptions => {
-  const options = program.opts<{ repo: string; chdir?: string; verbose?: boolean }>();
-  return { repo: resolve(options.chdir ?? options.repo), verbose: options.verbose };
-};
-
-program.command('init').description('create an example feature repo with generated sample data')
-  .argument('[dir]', 'directory to create', 'feature_repo')
-  .action(async (dir: string) => {
-    const root = await initRepo(dir);
-    console.log(`Created an example repo in ${root}\nNext: cd ${dir} && feast-edge apply`);
-  });
-
-registerRegistryCommands(program, globals);
-registerHistoricalCommand(program, globals);
-
-program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  const err = error as Error;
-  if (globals().verbose) console.error(err.stack);
-  console.error(`error: ${(err.message ?? String(err)).split('\n')[0]}`);
-  process.exitCode = 1;
+  program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
+  return program;
 }
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  // No command at all: show the usage and succeed, as `feast` does.
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (isCleanExit(error)) return 0;
+    // Commander's own errors are about usage; their stack would only show commander's insides.
+    if (globalOptions(program).verbose && error instanceof Error && !(error instanceof CommanderError) && error.stack) console.error(error.stack);
+    console.error(errorLine(error));
+    return 1;
+  }
+}
+
+// exitCode, not exit(): pending output is flushed before the process ends.
+process.exitCode = await main(process.argv);

@@ -1,16 +1,32 @@
-/** Plain-text tables and diff summaries for the CLI. */
+import type { RegistryDiff } from '../store/types.js';
 
-export function formatTable(headers: string[], rows: string[][]): string {
+/** Columns padded to their widest cell, two spaces apart, like Feast's `list` output. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
-export function formatDiff(diff: { added: { kind: string; name: string }[]; changed: { kind: string; name: string; fields: string[] }[]; removed: { kind: string; name: string }[] }, verb: { add: string; change: string; remove: string }): string {
+/** Feast's words for kinds in messages ("Created feature view driver_hourly_stats"). */
+const KIND_LABELS: Record<string, string> = {
+  project: 'project', entity: 'entity', fileSource: 'data source', pushSource: 'push source', requestSource: 'request source',
+  featureView: 'feature view', onDemandFeatureView: 'on demand feature view', featureService: 'feature service',
+};
+
+export const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
+
+/** Dependencies first, as Feast prints them: what a line needs was listed above it. */
+const KIND_ORDER = Object.keys(KIND_LABELS);
+const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+const byKind = <T extends { kind: string; name: string }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => rank(a.kind) - rank(b.kind) || a.name.localeCompare(b.name));
+
+/** One line per change; `verbs` says whether it happened (apply) or would (plan). */
+export function formatDiff(diff: RegistryDiff, verbs: { add: string; change: string; remove: string }): string {
   const lines = [
-    ...diff.added.map((o) => `${verb.add} ${o.kind} ${o.name}`),
-    ...diff.changed.map((o) => `${verb.change} ${o.kind} ${o.name} (${o.fields.join(', ')})`),
-    ...diff.removed.map((o) => `${verb.remove} ${o.kind} ${o.name}`),
+    ...byKind(diff.added).map((o) => `${verbs.add} ${kindLabel(o.kind)} ${o.name}`),
+    ...byKind(diff.changed).map((o) => `${verbs.change} ${kindLabel(o.kind)} ${o.name} (${o.fields.join(', ')})`),
+    ...byKind(diff.removed).map((o) => `${verbs.remove} ${kindLabel(o.kind)} ${o.name}`),
   ];
   return lines.length > 0 ? lines.join('\n') : 'No changes to the registry.';
 }

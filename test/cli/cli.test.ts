@@ -1,119 +1,222 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import { buildIfStale, cli, ROOT } from './built-cli.js';
+import { customerProfileAt, driverStatsAt } from './expected-sample.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const COMMANDS = [
+  'init', 'plan', 'apply', 'teardown', 'registry-dump', 'get-historical-features', 'version', 'list',
+  ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].map((k) => `list ${k}`),
+];
+
+/** The template's data/entity_df.csv, restated so the test notices a template change. */
+const ENTITY_ROWS = [
+  { driver_id: 1001, customer_id: 2001, event_timestamp: '2021-04-12T10:59:42Z', val_to_add: 1 },
+  { driver_id: 1002, customer_id: 2002, event_timestamp: '2021-04-12T08:12:10Z', val_to_add: 2 },
+  { driver_id: 1003, customer_id: 2003, event_timestamp: '2021-04-12T16:40:26Z', val_to_add: 3 },
+  { driver_id: 1004, customer_id: 2004, event_timestamp: '2021-04-12T15:01:12Z', val_to_add: 4 },
+  { driver_id: 1001, customer_id: 2005, event_timestamp: '2021-04-13T10:00:00Z', val_to_add: 5 },
+  { driver_id: 1099, customer_id: 2099, event_timestamp: '2021-04-12T10:00:00Z', val_to_add: 6 },
+];
+
 const run = promisify(execFile);
-
-/** Runs the built CLI; resolves with exit code and output instead of throwing. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const COMMANDS = ['init', 'plan', 'apply', 'teardown', 'registry-dump', 'list', 'get-historical-features', 'version'];
+const cell = (text: string): number | null => (text === '' ? null : Number(text));
+/** A simple CSV reader: the outputs here hold numbers and timestamps only, no quoting. */
+const readCsv = async (path: string) => {
+  const [header, ...lines] = (await readFile(path, 'utf8')).trim().split('\n');
+  return { header: header.split(','), rows: lines.map((l) => l.split(',')) };
+};
+const oneErrorLine = (stderr: string) => {
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(/^error: /);
+};
 
 describe('the feast-edge CLI (built)', () => {
   let dir: string;
   let repo: string;
+  let engine: SqlEngine;
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: ROOT });
+    buildIfStale();
     dir = await mkdtemp(join(tmpdir(), 'feast-edge-cli-'));
     repo = join(dir, 'repo');
-    const init = await cli('init', repo);
+    const init = await cli(['init', repo]);
     expect(init.code, init.stderr).toBe(0);
+    engine = await createNodeEngine();
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await engine?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('prints help for every command', async () => {
+  it('prints help naming the command for every command, and exits 0', async () => {
     for (const command of COMMANDS) {
-      const help = await cli(command, '--help');
+      const help = await cli([...command.split(' '), '--help']);
       expect(help.code, command).toBe(0);
-      expect(help.stdout).toContain(`feast-edge ${command}`);
+      expect(help.stdout, command).toContain(`Usage: feast-edge ${command}`);
     }
-    expect((await cli('--help')).stdout).toContain('get-historical-features');
+    const top = await cli(['--help']);
+    for (const command of COMMANDS.filter((c) => !c.includes(' '))) expect(top.stdout).toContain(command);
+    expect((await cli(['version'])).stdout.trim()).toBe(JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
-  it('applies the example repo, lists it, and plans no change afterwards', async () => {
-    const apply = await cli('--repo', repo, 'apply');
-    expect(apply.stdout).toContain('Created featureView driver_hourly_stats');
-    const list = await cli('--repo', repo, 'list', 'feature-views');
-    expect(list.stdout).toMatch(/driver_hourly_stats\s+driver\s+3\s+86400/);
-    expect(list.stdout).toMatch(/customer_profile\s+customer\s+3\s+172800/);
-    expect((await cli('--repo', repo, 'plan')).stdout.trim()).toBe('No changes to the registry.');
-    const dump = JSON.parse((await cli('--repo', repo, 'registry-dump')).stdout);
+  it("writes definitions that type-check against the package's types", async () => {
+    // The template is a string in the CLI, so nothing else would catch a type error in it.
+    const check = join(dir, 'typecheck');
+    await cli(['init', check]);
+    await writeFile(join(check, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true,
+        lib: ['ES2023', 'DOM'], types: [], paths: { 'feast-edge': [join(ROOT, 'src', 'index.ts')] },
+      },
+      files: ['definitions.ts'],
+    }));
+    const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', check]).then(() => '', (e: { stdout: string; stderr: string }) => `${e.stdout}${e.stderr}` || 'tsc failed');
+    expect(tsc).toBe('');
+  });
+
+  it('applies the example repo, lists its views, and plans no change afterwards', async () => {
+    const apply = await cli(['--repo', repo, 'apply']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('Created feature view driver_hourly_stats');
+    expect(apply.stdout).toContain('Created on demand feature view transformed_conv_rate');
+    const list = await cli(['--repo', repo, 'list', 'feature-views']);
+    expect(list.stdout).toMatch(/^NAME\s+ENTITIES\s+FEATURES\s+TTL \(s\)\s+SOURCE/);
+    expect(list.stdout).toMatch(/driver_hourly_stats\s+driver\s+conv_rate, acc_rate, avg_daily_trips\s+86400\s+driver_hourly_stats_source/);
+    expect(list.stdout).toMatch(/customer_profile\s+customer\s+.*172800/);
+    const json = JSON.parse((await cli(['list', 'feature-views', '--json', '--repo', repo])).stdout);
+    expect(json.map((v: { name: string }) => v.name).sort()).toEqual(['customer_profile', 'driver_hourly_stats']);
+    // Feast's -c/--chdir, given after the command, reaches the same repo.
+    expect((await cli(['plan', '-c', repo])).stdout.trim()).toBe('No changes to the registry.');
+    const dump = JSON.parse((await cli(['--repo', repo, 'registry-dump'])).stdout);
     expect(dump.project.name).toBe('driver_ranking');
     expect(Object.keys(dump.featureServices)).toEqual(['driver_activity']);
   });
 
-  it('writes a training set whose values follow the sample data formulas (README of the repo)', async () => {
-    await cli('--repo', repo, 'apply');
-    const entityDf = join(dir, 'entities.csv');
-    // Driver 1002 at 2021-04-12T08:30Z -> hour h = 56 (08:00); driver 1001 at 10:30 -> the correction row (0.999);
-    // driver 1005 at 2021-04-14T00:00Z -> latest h = 71 (04-12 23:00) is 25h old: outside the 1d ttl -> empty.
-    await writeFile(entityDf, 'driver_id,event_timestamp\n1002,2021-04-12T08:30:00Z\n1001,2021-04-12T10:30:00Z\n1005,2021-04-14T00:00:00Z\n');
-    const out = join(dir, 'train.csv');
-    const result = await cli('--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate,driver_hourly_stats:avg_daily_trips', '--output', out);
-    expect(result.stdout).toContain('Wrote 3 rows');
-    const lines = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('driver_id,event_timestamp,conv_rate,avg_daily_trips');
-    const conv = (d: number, h: number) => ((d * 31 + h * 17) % 100) / 100;
-    const [, r1, r2, r3] = lines.map((l) => l.split(','));
-    expect(Number(r1[2])).toBeCloseTo(conv(1002, 56), 6);
-    expect(Number(r1[3])).toBe((1002 + 56) % 50);
-    expect(Number(r2[2])).toBeCloseTo(0.999, 6);
-    expect(r3.slice(2)).toEqual(['', '']);
-    // The same request as Parquet reads back with the same values.
-    const parquetOut = join(dir, 'train.parquet');
-    await cli('--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:avg_daily_trips', '--output', parquetOut);
-    const engine = await createNodeEngine();
-    await engine.registerFile('t', parquetOut, 'parquet');
-    const table = await engine.query('SELECT avg_daily_trips FROM t');
-    expect([0, 1, 2].map((i) => table.getChild('avg_daily_trips')!.get(i))).toEqual([BigInt((1002 + 56) % 50), BigInt((1001 + 58) % 50), null]);
-    await engine.close();
+  it('deletes what the code no longer defines, as feast apply does', async () => {
+    const copy = join(dir, 'removal');
+    await cli(['init', copy]);
+    await cli(['--repo', copy, 'apply']);
+    const definitions = join(copy, 'definitions.ts');
+    await writeFile(definitions, (await readFile(definitions, 'utf8')).replace('export const driverStatsPush', 'const driverStatsPush'));
+    expect((await cli(['--repo', copy, 'plan'])).stdout.trim()).toBe('Would delete push source driver_stats_push_source');
+    expect((await cli(['--repo', copy, 'apply'])).stdout.trim()).toBe('Deleted push source driver_stats_push_source');
+    expect((await cli(['--repo', copy, 'list', 'data-sources'])).stdout).not.toContain('driver_stats_push_source');
   });
 
-  it('answers bad input with a non-zero exit and one error line', async () => {
+  it('writes a CSV training set whose values follow the sample data formulas', async () => {
+    await cli(['--repo', repo, 'apply']);
+    const entityDf = join(dir, 'entities.csv');
+    // 1002 at 08:30 -> hour 56; 1001 at 10:30 -> the corrected row; 1005 the next midnight -> its
+    // latest row (23:00) is 25 h old, outside the 1d ttl; 1003 exactly 1d after its last row -> kept (inclusive).
+    const rows = [[1002, '2021-04-12T08:30:00Z'], [1001, '2021-04-12T10:30:00Z'], [1005, '2021-04-14T00:00:00Z'], [1003, '2021-04-13T23:00:00Z']] as const;
+    await writeFile(entityDf, `driver_id,event_timestamp\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const out = join(dir, 'train.csv');
+    const result = await cli(['--repo', repo, 'get-historical-features', '--entity-df', entityDf,
+      '--features', 'driver_hourly_stats:conv_rate,driver_hourly_stats:acc_rate,driver_hourly_stats:avg_daily_trips', '--output', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Wrote 4 rows x 5 columns to ${out}`);
+    const csv = await readCsv(out);
+    expect(csv.header).toEqual(['driver_id', 'event_timestamp', 'conv_rate', 'acc_rate', 'avg_daily_trips']);
+    rows.forEach(([driver, at], i) => {
+      const want = driverStatsAt(driver, at);
+      const [id, , conv, acc, trips] = csv.rows[i];
+      expect(Number(id)).toBe(driver);
+      for (const [got, expected] of [[conv, want.conv_rate], [acc, want.acc_rate]] as const) {
+        if (expected === null) expect(got).toBe('');
+        else expect(cell(got)).toBeCloseTo(expected, 6);
+      }
+      expect(cell(trips)).toBe(want.avg_daily_trips);
+    });
+    expect(cell(csv.rows[1][2])).toBeCloseTo(0.999, 6);
+    expect(csv.rows[2].slice(2)).toEqual(['', '', '']);
+    expect(cell(csv.rows[3][4])).not.toBeNull();
+  });
+
+  it('writes the feature service as Parquet with full feature names, on-demand values included', async () => {
+    await cli(['--repo', repo, 'apply']);
+    const out = join(dir, 'service.parquet');
+    const result = await cli(['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'),
+      '--feature-service', 'driver_activity', '--full-feature-names', '--output', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Wrote ${ENTITY_ROWS.length} rows`);
+    // Read back with a plain query, in the entity file's order.
+    await engine.registerFile('service', out, 'parquet');
+    const table = await engine.query('SELECT * FROM service');
+    const column = (name: string) => Array.from({ length: table.numRows }, (_, i) => {
+      const value = table.getChild(name)?.get(i);
+      return typeof value === 'bigint' ? Number(value) : (value as number | null);
+    });
+    expect(table.schema.fields.map((f) => f.name)).toEqual([
+      'driver_id', 'customer_id', 'event_timestamp', 'val_to_add',
+      'driver_hourly_stats__conv_rate', 'driver_hourly_stats__avg_daily_trips',
+      'customer_profile__current_balance', 'customer_profile__avg_passenger_count', 'customer_profile__lifetime_trip_count',
+      'transformed_conv_rate__conv_rate_plus_val',
+    ]);
+    ENTITY_ROWS.forEach((row, i) => {
+      const driver = driverStatsAt(row.driver_id, row.event_timestamp);
+      const customer = customerProfileAt(row.customer_id, row.event_timestamp);
+      expect(column('driver_id')[i]).toBe(row.driver_id);
+      const close = (got: number | null, want: number | null) => (want === null ? expect(got).toBeNull() : expect(got).toBeCloseTo(want, 5));
+      close(column('driver_hourly_stats__conv_rate')[i], driver.conv_rate);
+      expect(column('driver_hourly_stats__avg_daily_trips')[i]).toBe(driver.avg_daily_trips);
+      close(column('customer_profile__current_balance')[i], customer.current_balance);
+      close(column('customer_profile__avg_passenger_count')[i], customer.avg_passenger_count);
+      expect(column('customer_profile__lifetime_trip_count')[i]).toBe(customer.lifetime_trip_count);
+      close(column('transformed_conv_rate__conv_rate_plus_val')[i], driver.conv_rate === null ? null : driver.conv_rate + row.val_to_add);
+    });
+  });
+
+  it('answers bad input with a non-zero exit and one error line, no stack', async () => {
+    const entityDf = join(repo, 'data', 'entity_df.csv');
     const cases: [string[], RegExp][] = [
-      [['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'), '--features', 'nope:x', '--output', join(dir, 'x.csv')], /FeatureViewNotFound|feature view 'nope' is not in project/],
-      [['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'), '--features', 'driver_hourly_stats:conv_rate'], /required option '--output/],
-      [['--repo', repo, 'list', 'bogus'], /unknown kind 'bogus'/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'nope:x', '--output', join(dir, 'x.csv')], /feature view 'nope'/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate'], /required option '--output <file>' not specified/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.json')], /--output: expected a file name ending in .csv or .parquet/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--output', join(dir, 'x.csv')], /exactly one of --features or --feature-service/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', join(dir, 'none.csv'), '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.csv')], /--entity-df: file .*none.csv does not exist/],
+      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:nope', '--output', join(dir, 'x.csv')], /feature 'nope' is not in view 'driver_hourly_stats'; valid: 'conv_rate'/],
+      [['--repo', repo, 'list', 'bogus'], /unknown kind 'bogus'; expected one of entities/],
       [['bogus-command'], /unknown command 'bogus-command'/],
-      [['--repo', join(dir, 'nowhere'), 'apply'], /no feature_store.yaml/],
+      [['lst'], /unknown command 'lst' \(Did you mean list\?\)/],
+      [['--repo', join(dir, 'nowhere'), 'apply'], /no feature_store.yaml in .*nowhere/],
+      [['init', repo], /is not empty/],
     ];
     for (const [args, message] of cases) {
-      const result = await cli(...args);
+      const result = await cli(args);
       expect(result.code, args.join(' ')).not.toBe(0);
-      expect(result.stderr).toMatch(message);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
+      oneErrorLine(result.stderr);
+      expect(result.stderr, args.join(' ')).toMatch(message);
     }
     const broken = join(dir, 'broken');
-    await cli('init', broken);
+    await cli(['init', broken]);
     await writeFile(join(broken, 'feature_store.yaml'), 'project: [unclosed\n');
-    const yaml = await cli('--repo', broken, 'apply');
+    const yaml = await cli(['--repo', broken, 'apply']);
     expect(yaml.code).not.toBe(0);
+    oneErrorLine(yaml.stderr);
     expect(yaml.stderr).toMatch(/^error: feature_store.yaml is not valid YAML/);
     await writeFile(join(broken, 'feature_store.yaml'), 'project: x\nonline_stor: {}\n');
-    expect((await cli('--repo', broken, 'apply')).stderr).toMatch(/unknown key 'online_stor'; known keys: project/);
+    expect((await cli(['--repo', broken, 'apply'])).stderr).toMatch(/unknown key 'online_stor'; known keys: project/);
+    // --verbose adds the stack for a real failure.
+    expect((await cli(['--verbose', '--repo', broken, 'apply'])).stderr).toMatch(/\n\s+at /);
   });
 
   it('saves a dataset, lists it, and tears the registry down', async () => {
-    await cli('--repo', repo, 'apply');
-    await cli('--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'), '--feature-service', 'driver_activity', '--output', join(dir, 's.csv'), '--save-as', 'training_v1');
-    expect((await cli('--repo', repo, 'list', 'saved-datasets')).stdout).toMatch(/training_v1\s+6\s+/);
-    expect((await cli('--repo', repo, 'teardown')).code).toBe(0);
-    const after = await cli('--repo', repo, 'list', 'entities');
-    expect(after.code).not.toBe(0);
-    expect(after.stderr).toMatch(/has no registry yet; run apply first/);
+    await cli(['--repo', repo, 'apply']);
+    const saved = await cli(['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'),
+      '--feature-service', 'driver_activity', '--output', join(dir, 's.csv'), '--save-as', 'training_v1']);
+    expect(saved.stdout).toContain("Saved dataset 'training_v1'");
+    expect((await cli(['--repo', repo, 'list', 'saved-datasets'])).stdout).toMatch(/training_v1\s+6\s+6\s+data\/saved_datasets\/training_v1.parquet/);
+    expect((await cli(['--repo', repo, 'teardown'])).code).toBe(0);
+    for (const args of [['registry-dump'], ['list', 'entities']]) {
+      const after = await cli(['--repo', repo, ...args]);
+      expect(after.code).not.toBe(0);
+      oneErrorLine(after.stderr);
+      expect(after.stderr).toMatch(/has no registry yet; run apply first/);
+    }
   });
 });

@@ -2,18 +2,20 @@
  * The example repo `feast-edge init` writes: Feast's driver/customer quickstart in
  * feast-edge's TypeScript API. Kept as strings so the built CLI carries them.
  */
-export const FEATURE_STORE_YAML = `# feast-edge reads Feast's keys where they apply.
+export const FEATURE_STORE_YAML = `# feast-edge reads Feast's keys where they apply; an unknown key is an error, not ignored.
 project: driver_ranking
 provider: local
-registry: data/registry.json
+registry: data/registry.json   # one JSON document, written atomically
 offline_store:
-  type: duckdb        # native DuckDB when it loads, else DuckDB-WASM
+  type: duckdb        # native DuckDB when it loads, else DuckDB-WASM (or force duckdb-native / duckdb-wasm)
 online_store:
-  type: lmdb
+  type: lmdb          # a file under data/; 'memory' keeps nothing between runs
 entity_key_serialization_version: 3
 `;
 
-export const DEFINITIONS_TS = `// Feature definitions: every exported entity, source, view and service is applied.
+export const DEFINITIONS_TS = `// Feature definitions. \`feast-edge apply\` imports every module of this folder and
+// registers what they export; an export you delete is deleted from the registry too.
+// Paths are relative to this folder. Types come from 'feast-edge' without an install.
 import {
   entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView,
   featureService, projection, project, Float32, Float64, Int64,
@@ -30,6 +32,7 @@ export const driverStatsSource = fileSource({
   timestampField: 'event_timestamp', createdTimestampColumn: 'created',
 });
 
+// ttl: how old a feature row may be at an entity row's time and still join (Feast's rule).
 export const driverStats = featureView({
   name: 'driver_hourly_stats', entities: [driver], ttl: '1d', source: driverStatsSource,
   schema: [field('conv_rate', Float32), field('acc_rate', Float32), field('avg_daily_trips', Int64)],
@@ -59,6 +62,7 @@ export const transformedConvRate = onDemandFeatureView({
   }),
 });
 
+// What one model reads: a subset of driver stats, every customer feature, and the on-demand value.
 export const driverActivity = featureService({
   name: 'driver_activity',
   features: [

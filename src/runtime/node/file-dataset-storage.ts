@@ -1,23 +1,37 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { assertName } from '../../definitions/validate.js';
 import type { DatasetStorage } from '../../store/dataset-storage.js';
 
-/** Saved datasets as Parquet files under `<repo>/data/saved_datasets/`, paths stored repo-relative. */
+/**
+ * Saved datasets as Parquet files at `<repo>/data/saved_datasets/<name>.parquet`. The
+ * registry records the repo-relative path, so a repo can move or be cloned elsewhere.
+ * @example createFeatureStore({ ..., datasets: new FileDatasetStorage('feature_repo') })
+ */
 export class FileDatasetStorage implements DatasetStorage {
   readonly #repoPath: string;
 
   constructor(repoPath: string) {
-    this.#repoPath = repoPath;
+    this.#repoPath = resolve(repoPath);
   }
 
   async write(name: string, bytes: Uint8Array): Promise<string> {
-    const dir = join(this.#repoPath, 'data', 'saved_datasets');
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `${name}.parquet`);
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, bytes);
-    await rename(temporary, file);
-    return relative(this.#repoPath, file);
+    // The name becomes a file name: refuse anything that could leave the folder.
+    assertName(name, 'saved dataset');
+    const stored = `data/saved_datasets/${name}.parquet`;
+    const file = resolve(this.#repoPath, stored);
+    await mkdir(dirname(file), { recursive: true });
+    // Write then rename: a reader sees the old file or the new one, never half of one.
+    const temporary = `${file}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(temporary, bytes);
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return stored;
   }
 
   async read(path: string): Promise<Uint8Array> {

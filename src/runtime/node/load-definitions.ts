@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { FeastEdgeError } from '../../definitions/errors.js';
@@ -11,17 +11,46 @@ const SKIP_DIRS = new Set(['node_modules', 'data', 'dist']);
 const MODULE = /\.(ts|mts|js|mjs)$/;
 const TEST = /\.(test|spec)\.[mc]?[jt]s$|\.d\.ts$/;
 
-/** This package's own entry, so repos can `import ... from 'feast-edge'` with no install. */
-function feastEdgeEntry(): string {
+/**
+ * What `import ... from 'feast-edge'` and `'feast-edge/offline'` give a repo's modules:
+ * this package's own modules, already loaded. A repo made by `init` in any folder then
+ * needs no node_modules, runs against the same version as the caller, and the library is
+ * not transpiled and evaluated again for every module that imports it.
+ */
+export async function feastEdgeModules(): Promise<Record<string, unknown>> {
+  const [core, offline] = await Promise.all([import('../../index.js'), import('../../offline/index.js')]);
+  return { 'feast-edge': core, 'feast-edge/offline': offline };
+}
+
+/**
+ * `feast-edge/node` as a path, loaded only if a repo module imports it (a script beside the
+ * definitions, say): its engines take a second to load, which no definition needs. The
+ * built file when running built (Node then imports it natively, the same instance), the
+ * source when running from source.
+ */
+export function feastEdgeNodeAlias(): Record<string, string> {
   const here = fileURLToPath(import.meta.url);
-  let dir = dirname(here);
-  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== 'feast-edge') {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the feast-edge package root');
-    dir = parent;
+  for (let dir = dirname(here); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (!isFeastEdgeRoot(dir)) continue;
+    const built = here.startsWith(join(dir, 'dist') + sep);
+    return { 'feast-edge/node': built ? join(dir, 'dist', 'node.js') : join(dir, 'src', 'runtime', 'node', 'index.ts') };
   }
-  const built = join(dir, 'dist', 'index.js');
-  return here.includes(`${join(dir, 'dist')}`) && existsSync(built) ? built : join(dir, 'src', 'index.ts');
+  return {};
+}
+
+function isFeastEdgeRoot(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'feast-edge';
+  } catch {
+    return false;
+  }
+}
+
+/** A module's error in one line; a syntax error's position (jiti puts it on line two) is kept. */
+function firstLine(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
+  const at = lines[1]?.match(/:(\d+):(\d+)$/);
+  return at ? `${lines[0]} (line ${at[1]}, column ${at[2]})` : (lines[0] ?? 'failed to load');
 }
 
 async function moduleFiles(dir: string): Promise<string[]> {
@@ -44,14 +73,19 @@ async function moduleFiles(dir: string): Promise<string[]> {
  * different objects of one kind and name are an error naming both files.
  */
 export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> {
-  const jiti = createJiti(import.meta.url, { alias: { 'feast-edge': feastEdgeEntry() }, moduleCache: false, fsCache: false });
+  const root = resolve(repoPath);
+  if (!existsSync(root)) throw new FeastEdgeError('FeastRepoLoadError', `the feature repo ${root} does not exist`);
+  // No module cache: it is Node's process-wide require cache, so a second load (tests, a
+  // server reloading the repo) would see stale modules. A repo module imported by two files
+  // is then evaluated twice, which is why equal definitions compare by value below.
+  const jiti = createJiti(import.meta.url, { virtualModules: await feastEdgeModules(), alias: feastEdgeNodeAlias(), moduleCache: false });
   const found = new Map<string, { object: FeastObject; file: string }>();
-  for (const file of await moduleFiles(repoPath)) {
+  for (const file of await moduleFiles(root)) {
     let exports: Record<string, unknown>;
     try {
       exports = await jiti.import(file) as Record<string, unknown>;
     } catch (error) {
-      throw new FeastEdgeError('FeastRepoLoadError', `${relative(repoPath, file)}: ${(error as Error).message.split('\n')[0]}`);
+      throw new FeastEdgeError('FeastRepoLoadError', `${relative(root, file)}: ${firstLine(error)}`);
     }
     for (const value of Object.values(exports ?? {})) {
       const kind = (value as { kind?: unknown } | null)?.kind;
@@ -59,9 +93,10 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       const object = value as FeastObject;
       const key = `${kind}:${object.name}`;
       const earlier = found.get(key);
+      // On-demand views compare by their transform's source text, which the object carries.
       if (earlier && earlier.object !== object && JSON.stringify(earlier.object) !== JSON.stringify(object)) {
         throw new FeastEdgeError('FeastRepoLoadError',
-          `two different ${kind} definitions are named '${object.name}' (${relative(repoPath, earlier.file)} and ${relative(repoPath, file)})`);
+          `two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`);
       }
       if (!earlier) found.set(key, { object, file });
     }

@@ -1,17 +1,25 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DataSourceNotFoundException } from '../../offline/errors.js';
 import { urlSourceLoader, type SourceLoader } from '../../offline/source-loader.js';
 
-/** Reads file sources from disk, paths relative to the repo; http(s) URLs are fetched. */
+/**
+ * Reads file sources in Node: a path relative to the repo (as Feast resolves them), an
+ * absolute path or file:// URL, or an http(s) URL fetched once per retrieval.
+ * @example createFeatureStore({ ..., sources: nodeSourceLoader('feature_repo') })
+ */
 export function nodeSourceLoader(repoPath: string): SourceLoader {
+  const root = resolve(repoPath);
   return {
     async load(engine, view, source, columns) {
       if (/^https?:\/\//i.test(source.path)) return urlSourceLoader.load(engine, view, source, columns);
-      const path = isAbsolute(source.path) ? source.path : resolve(repoPath, source.path);
+      const path = /^file:\/\//i.test(source.path) ? fileURLToPath(source.path)
+        : isAbsolute(source.path) ? source.path : resolve(root, source.path);
       if (!existsSync(path)) {
         throw new DataSourceNotFoundException(`source '${source.name}': file ${path} does not exist`);
       }
+      // The engine reads the file itself (native DuckDB) or through its Parquet codec (WASM).
       await engine.registerFile(view, path, source.format, columns);
     },
   };

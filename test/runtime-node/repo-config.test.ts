@@ -1,0 +1,86 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRepoConfig, parseRepoConfig, RepoConfigError } from '../../src/runtime/node/repo-config.js';
+
+describe('feature_store.yaml', () => {
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'feast-edge-config-')); });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('fills Feast-like defaults around a bare project', () => {
+    expect(parseRepoConfig({ project: 'p' }, '/r')).toEqual({
+      repoPath: '/r', project: 'p', provider: 'local',
+      registryPath: '/r/data/registry.json', registryCacheTtlSeconds: 0,
+      offlineStore: { type: 'auto' },
+      onlineStore: { type: 'lmdb', path: '/r/data/online_store.lmdb' },
+      entityKeySerializationVersion: 3,
+    });
+  });
+
+  it("reads Feast's keys in both their short and mapping forms", () => {
+    const config = parseRepoConfig({
+      project: 'driver_ranking', provider: 'local',
+      registry: { registry_type: 'file', path: 'data/registry.db', cache_ttl_seconds: 60, cache_mode: 'sync' },
+      offline_store: { type: 'duckdb-wasm' },
+      online_store: { type: 'redis', connection_string: 'localhost:6379' },
+      entity_key_serialization_version: 3,
+      coerce_tz_aware: true,
+    }, '/r');
+    // Feast's registry.db is protobuf; the JSON registry goes beside it, never over it.
+    expect(config.registryPath).toBe('/r/data/registry.json');
+    expect(config.registryCacheTtlSeconds).toBe(60);
+    expect(config.offlineStore.type).toBe('duckdb-wasm');
+    expect(config.onlineStore).toEqual({ type: 'redis', connection_string: 'localhost:6379' });
+    expect(parseRepoConfig({ project: 'p', registry: 'reg/all.json', offline_store: 'duckdb-native', online_store: 'memory' }, '/r'))
+      .toMatchObject({ registryPath: '/r/reg/all.json', offlineStore: { type: 'duckdb-native' }, onlineStore: { type: 'memory' } });
+    expect(parseRepoConfig({ project: 'p', offline_store: { type: 'file' }, online_store: { type: 'lmdb', path: '/abs/online' } }, '/r'))
+      .toMatchObject({ offlineStore: { type: 'auto' }, onlineStore: { type: 'lmdb', path: '/abs/online' } });
+  });
+
+  it('names the unknown key and the known ones', () => {
+    expect(() => parseRepoConfig({ project: 'p', online_stor: {} }, '/r'))
+      .toThrow("feature_store.yaml: unknown key 'online_stor'; known keys: project, provider, registry, offline_store, online_store");
+    expect(() => parseRepoConfig({ project: 'p', registry: { path: 'r.json', ttl: 5 } }, '/r')).toThrow(/unknown key 'registry.ttl'; known keys: path, registry_type/);
+    expect(() => parseRepoConfig({ project: 'p', offline_store: { type: 'duckdb', threads: 4 } }, '/r')).toThrow(/unknown key 'offline_store.threads'/);
+  });
+
+  it('names the field and what was expected for a wrong value', () => {
+    const cases: [unknown, RegExp][] = [
+      [{}, /project: expected a name of letters, digits and '_', got null/],
+      [{ project: 'my-project' }, /project: expected a name .* got "my-project"/],
+      [['project'], /\(top level\): expected a mapping/],
+      [null, /\(top level\): expected a mapping/],
+      [{ project: 'p', provider: 'gcp' }, /provider: expected 'local' .* got "gcp"/],
+      [{ project: 'p', registry: 5 }, /registry: expected a path, or \{ path, cache_ttl_seconds \}, got 5/],
+      [{ project: 'p', registry: { path: 7 } }, /registry.path: expected a file path, got 7/],
+      [{ project: 'p', registry: { registry_type: 'sql' } }, /registry.registry_type: expected 'file'/],
+      [{ project: 'p', registry: 'gs://bucket/registry.db' }, /registry.path: expected a local file path/],
+      [{ project: 'p', registry: { path: 'r.json', cache_ttl_seconds: -1 } }, /registry.cache_ttl_seconds: expected a number of seconds >= 0, got -1/],
+      [{ project: 'p', offline_store: { type: 'spark' } }, /offline_store.type: expected one of duckdb, file, duckdb-native, duckdb-wasm, got "spark"/],
+      [{ project: 'p', offline_store: { type: 3 } }, /offline_store.type: expected a string, got 3/],
+      [{ project: 'p', offline_store: [1] }, /offline_store: expected a type name or \{ type, ... \}/],
+      [{ project: 'p', online_store: { type: 'sqlite' } }, /online_store.type: expected one of lmdb, memory, redis, got "sqlite"/],
+      [{ project: 'p', online_store: { type: 'lmdb', path: false } }, /online_store.path: expected a file path, got false/],
+      [{ project: 'p', entity_key_serialization_version: 2 }, /entity_key_serialization_version: expected 3/],
+      [{ project: 'p', coerce_tz_aware: 'yes' }, /coerce_tz_aware: expected true or false/],
+    ];
+    for (const [raw, message] of cases) {
+      expect(() => parseRepoConfig(raw, '/r'), JSON.stringify(raw)).toThrow(message);
+      expect(() => parseRepoConfig(raw, '/r')).toThrow(RepoConfigError);
+    }
+  });
+
+  it('reads the file from the repo, and says when it is missing or not YAML', async () => {
+    await writeFile(join(dir, 'feature_store.yaml'), '# a comment\nproject: demo\nregistry:\n  path: data/registry.db\n');
+    expect(await loadRepoConfig(dir)).toMatchObject({ repoPath: dir, project: 'demo', registryPath: join(dir, 'data', 'registry.json') });
+    await expect(loadRepoConfig(join(dir, 'none'))).rejects.toThrow(/no feature_store.yaml in .*none; run 'feast-edge init' or pass --repo/);
+    await writeFile(join(dir, 'feature_store.yaml'), 'project: [unclosed\n');
+    await expect(loadRepoConfig(dir)).rejects.toThrow(/^feature_store.yaml is not valid YAML: /);
+    await writeFile(join(dir, 'feature_store.yaml'), 'project: a\nproject: b\n');
+    await expect(loadRepoConfig(dir)).rejects.toThrow(/not valid YAML: .*unique/i);
+    await writeFile(join(dir, 'feature_store.yaml'), '');
+    await expect(loadRepoConfig(dir)).rejects.toThrow(/expected a mapping/);
+  });
+});
