@@ -8,7 +8,7 @@ export type NodeEngineChoice = 'auto' | 'duckdb' | 'duckdb-native' | 'duckdb-was
  */
 export async function createNodeEngine(options: { engine?: NodeEngineChoice } = {}): Promise<SqlEngine> {
   const choice = options.engine ?? 'auto';
-  if (choice === 'duckdb-wasm') return (await import('./wasm-engine.js')).createWasmEngine();
+  if (choice === 'duckdb-wasm') return createWasmEngine();
   try {
     const { NativeDuckDBEngine } = await import('./duckdb-native-engine.js');
     return await NativeDuckDBEngine.open();
@@ -16,6 +16,11 @@ export async function createNodeEngine(options: { engine?: NodeEngineChoice } = 
     if (choice === 'duckdb-native') {
       throw new Error(`offline_store duckdb-native: @duckdb/node-api did not load (${(error as Error).message}); install it or use duckdb-wasm`);
     }
-    return (await import('./wasm-engine.js')).createWasmEngine();
+    return createWasmEngine();
   }
+}
+
+/** DuckDB-WASM in Node, loaded on first call so importing feast-edge/node stays light. */
+export async function createWasmEngine(): Promise<SqlEngine> {
+  return (await import('./wasm-engine.js')).createWasmEngine();
 }

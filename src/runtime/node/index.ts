@@ -2,8 +2,7 @@
 export { openFeatureStore, type OpenedRepo } from './open-feature-store.js';
 export { FileRegistryStore } from './file-registry-store.js';
 export { FileDatasetStorage } from './file-dataset-storage.js';
-export { createNodeEngine, type NodeEngineChoice } from './engine.js';
-export { createWasmEngine } from './wasm-engine.js';
+export { createNodeEngine, createWasmEngine, type NodeEngineChoice } from './engine.js';
 export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig, type OnlineStoreConfig } from './repo-config.js';
 export { loadDefinitions } from './load-definitions.js';
 export { nodeSourceLoader } from './node-source-loader.js';

@@ -15,7 +15,8 @@ import type { OnlineStore } from '../../online/online-store.js';
 function openOnlineStore(config: RepoConfig): OnlineStore {
   const { type, path } = config.onlineStore;
   if (type === 'memory') return new MemoryOnlineStore();
-  if (type === 'lmdb') return new LmdbOnlineStore(resolve(config.repoPath, typeof path === 'string' ? path : 'data/online_store.lmdb'));
+  // The config resolves the path (data/online_store.lmdb by default).
+  if (type === 'lmdb' && path) return new LmdbOnlineStore(path);
   throw new RepoConfigError(`feature_store.yaml: online_store.type '${type}' is not available yet; use lmdb or memory`);
 }
 
