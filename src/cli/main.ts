@@ -6,6 +6,7 @@ import { errorLine, isCleanExit } from './errors.js';
 import { registerHistoricalCommand } from './historical-command.js';
 import { registerInitCommand } from './init/init-command.js';
 import { registerListCommands } from './list-commands.js';
+import { registerMaterializeCommands } from './materialize-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
 /** The feast-edge CLI: Feast's command names and options where they apply. */
@@ -24,8 +25,8 @@ function buildProgram(): Command {
   registerRegistryCommands(program);
   registerListCommands(program);
   registerHistoricalCommand(program);
-  // Next issues register here, each from its own file: `serve` (the HTTP feature server),
-  // `materialize START END [--views]` and `materialize-incremental END [--views]`.
+  registerMaterializeCommands(program);
+  // The next issue registers `serve` (the HTTP feature server) here, from its own file.
 
   program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
   return program;
