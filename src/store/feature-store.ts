@@ -8,6 +8,7 @@ import { urlSourceLoader, type SourceLoader } from '../offline/source-loader.js'
 import type { SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso } from '../offline/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView } from '../registry/document.js';
+import { planRetrieval, type RetrievalPlan } from '../offline/retrieval-plan.js';
 import { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
 import { MemoryOnlineStore } from '../online/memory-online-store.js';
@@ -36,6 +37,8 @@ export interface FeatureStoreOptions {
   joinStrategy?: 'asof' | 'window';
   /** Where the latest feature values are served from; default an in-memory store. */
   onlineStore?: OnlineStore;
+  /** Online reads reuse a registry document read at most this long ago (ms); 0 (default) re-reads it each time. */
+  registryCacheTtlMs?: number;
 }
 
 /**
@@ -54,6 +57,7 @@ export class FeatureStore {
   readonly #sourceData = new Map<string, SourceData>();
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
   readonly #datasets: DatasetStorage;
+  #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
   #engine?: Promise<SqlEngine>;
 
   constructor(options: FeatureStoreOptions) {
@@ -127,7 +131,23 @@ export class FeatureStore {
    *   entityRows: [{ driver_id: 1001 }] })).toDict()
    */
   async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
-    return retrieveOnline({ document: await this.registry.document(), store: this.onlineStore, onDemandCode: this.#onDemandCode }, request);
+    const document = await this.registry.document({ maxAgeMs: this.#options.registryCacheTtlMs ?? 0 });
+    return retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
+  }
+
+  /** Resolved plans are kept per registry version: an apply (a new version) drops them all. */
+  #readPlan(document: RegistryDocument, request: OnlineFeaturesRequest): RetrievalPlan {
+    if (this.#plans.version !== document.version) this.#plans = { version: document.version, byRequest: new Map() };
+    const service = request.featureService;
+    const key = JSON.stringify([request.features ?? null, typeof service === 'object' ? service.name : service ?? null, request.fullFeatureNames ?? false]);
+    let plan = this.#plans.byRequest.get(key);
+    if (!plan) {
+      plan = planRetrieval(document, request, this.#onDemandCode);
+      // A bounded cache: requests with ad-hoc feature lists must not grow it without limit.
+      if (this.#plans.byRequest.size >= 1000) this.#plans.byRequest.clear();
+      this.#plans.byRequest.set(key, plan);
+    }
+    return plan;
   }
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */

@@ -1,6 +1,6 @@
 import { FeastEdgeError } from '../definitions/errors.js';
 import { DUMMY_JOIN_KEY, String as Str, type FeatureService, type OnDemandFeatureView, type ScalarType } from '../definitions/index.js';
-import { planRetrieval, type ViewJoin } from '../offline/retrieval-plan.js';
+import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
 import { encodeEntityKey, entityKeyToString } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
@@ -23,6 +23,8 @@ export interface OnlineContext {
   document: RegistryDocument;
   store: OnlineStore;
   onDemandCode: ReadonlyMap<string, OnDemandFeatureView>;
+  /** A plan resolved earlier for the same request and registry version. */
+  plan?: RetrievalPlan;
 }
 
 /** The encoded key of every entity row for one view (entity-less views share Feast's dummy key). */
@@ -40,7 +42,7 @@ export function viewKeys(join: Pick<ViewJoin, 'view' | 'joinKeyMap'>, columns: R
 /** Reads the latest values of the requested features for each entity row, with Feast's statuses. */
 export async function retrieveOnline(context: OnlineContext, request: OnlineFeaturesRequest): Promise<OnlineResponse> {
   const { document } = context;
-  const plan = planRetrieval(document, request, context.onDemandCode);
+  const plan = context.plan ?? planRetrieval(document, request, context.onDemandCode);
   const { columns, count } = entityColumns(request.entityRows);
   const now = request.now === undefined ? BigInt(Date.now()) * 1000n : toEpochMicros(request.now, 'now');
 

@@ -104,3 +104,21 @@ describe('online retrieval after materialization', () => {
     await fresh.close();
   });
 });
+
+describe('read plans', () => {
+  it('follow an apply at once: a cached plan never outlives its registry version', async () => {
+    const store = createFeatureStore({ project: 'plans', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    await store.apply([driver, stats]);
+    await store.writeToOnlineStore('stats', [{ driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.5, trips: 1 }]);
+    // Asked an hour after the write: inside the 2h ttl, outside a 1s one.
+    const ask = () => store.getOnlineFeatures({ features: ['stats:conv_rate'], entityRows: [{ driver_id: 1 }], now: T + H });
+    expect((await ask()).toWire().results[1].statuses).toEqual(['PRESENT']);
+    expect((await ask()).toDict().conv_rate).toEqual([0.5]);
+    // A redefined view (new ttl and a new feature) takes effect on the next request: the old plan is dropped.
+    const wider = featureView({ name: 'stats', entities: [driver], ttl: '1s', source, schema: [field('conv_rate', F64), field('trips', I64), field('extra', F64)] });
+    await store.apply([wider]);
+    expect((await ask()).toWire().results[1].statuses).toEqual(['OUTSIDE_MAX_AGE']);
+    expect((await store.getOnlineFeatures({ features: ['stats:extra'], entityRows: [{ driver_id: 1 }], now: T })).toDict().extra).toEqual([null]);
+    await store.close();
+  });
+});
