@@ -30,5 +30,5 @@ export async function measure(fn: () => Promise<unknown>, options: { runs?: numb
   return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs: times, peakRssMb: peak / 2 ** 20, rssGrowthMb: (peak - rssAtStart) / 2 ** 20 };
 }
 
-export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`);
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;

@@ -3,13 +3,14 @@
  * 1) scales data sizes; BENCH_RUNS (default 3) sets timed runs per figure;
  * BENCH_ENGINES=native,wasm picks engines.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { NativeDuckDBEngine } from '../src/runtime/node/duckdb-native-engine.js';
 import type { SqlEngine } from '../src/offline/sql-engine.js';
 import { generateHistoricalData } from './historical-data.js';
 import { benchHistorical } from './historical.js';
+import { benchOnline } from './online.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // DuckDB-WASM's 32-bit heap (about 3 GiB) cannot hold (a) at full size: the engines are
@@ -24,20 +25,6 @@ async function openWasm(): Promise<SqlEngine> {
   return module.createWasmEngine();
 }
 
-const engines: { label: string; open: () => Promise<SqlEngine> }[] = [];
-if (wanted.includes('native')) engines.push({ label: 'duckdb-native', open: () => NativeDuckDBEngine.open() });
-if (wanted.includes('wasm')) engines.push({ label: 'duckdb-wasm', open: openWasm });
-
-const generator = await NativeDuckDBEngine.open();
-console.log(`generating data (scales ${scale} and ${wasmScale}) under ${root} ...`);
-const data = await generateHistoricalData(generator, scale, root);
-const small = await generateHistoricalData(generator, wasmScale, root);
-await generator.close();
-
-console.log('historical retrieval:');
-const historical = await benchHistorical(data, engines, runs);
-const comparison = engines.length > 1 ? await benchHistorical(small, engines, runs, ['a']) : undefined;
-
 const NOTE = `
 Reading the figures: feast-edge beats the hand-written query on (a) because it orders
 each ASOF join by (event time, created time) instead of deduplicating 10M rows per view
@@ -48,13 +35,26 @@ process (the WASM heap in particular), so a figure's growth can be small when an
 earlier figure already grew the heap.
 `;
 
-const report = `# Benchmarks
+const suites = (process.env.BENCH_SUITES ?? 'historical,online').split(',');
+const resultsDir = join(import.meta.dirname, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const stamp = `BENCH_SCALE=${scale}, ${runs} timed runs per figure, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 
-Written by \`npm run bench\` (BENCH_SCALE=${scale}, ${runs} timed runs per figure after one warm-up,
-median shown) on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB,
-Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Every figure sits beside a baseline
-measured in the same run; the ratio is the figure to read.
+const engines: { label: string; open: () => Promise<SqlEngine> }[] = [];
+if (wanted.includes('native')) engines.push({ label: 'duckdb-native', open: () => NativeDuckDBEngine.open() });
+if (wanted.includes('wasm')) engines.push({ label: 'duckdb-wasm', open: openWasm });
 
+if (suites.includes('historical')) {
+  const generator = await NativeDuckDBEngine.open();
+  console.log(`generating data (scales ${scale} and ${wasmScale}) under ${root} ...`);
+  const data = await generateHistoricalData(generator, scale, root);
+  const small = await generateHistoricalData(generator, wasmScale, root);
+  await generator.close();
+
+  console.log('historical retrieval:');
+  const historical = await benchHistorical(data, engines, runs);
+  const comparison = engines.length > 1 ? await benchHistorical(small, engines, runs, ['a']) : undefined;
+  writeFileSync(join(resultsDir, 'historical.md'), `<!-- ${stamp} -->
 ## Historical retrieval (point-in-time join)
 
 Each run reads the entity rows and the sources from Parquet and returns an Arrow table.
@@ -72,6 +72,22 @@ ${NOTE}${comparison ? `
 ### Both engines on (a) at scale ${wasmScale}
 
 ${comparison.markdown}
-` : ''}`;
-writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), report);
+` : ''}`);
+}
+
+if (suites.includes('online')) {
+  console.log('online reads and materialization:');
+  writeFileSync(join(resultsDir, 'online.md'), `<!-- ${stamp} -->\n${await benchOnline(Number(process.env.BENCH_ITERATIONS ?? 2000))}`);
+}
+
+// BENCHMARKS.md gathers every suite's latest result, so suites can be rerun one at a time.
+const sections = readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort()
+  .map((f) => { const text = readFileSync(join(resultsDir, f), 'utf8'); return `${text.split('\n').slice(1).join('\n')}\n_Run: ${text.split('\n')[0].replace(/<!-- | -->/g, '')}._\n`; });
+writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `# Benchmarks
+
+Written by \`npm run bench\` (BENCH_SUITES=historical,online by default; each suite's
+result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
+measured in the same run on the same machine; the ratio is the figure to read.
+
+${sections.join('\n')}`);
 console.log('wrote BENCHMARKS.md');
