@@ -7,7 +7,7 @@ import { timestampExpr } from '../offline/point-in-time-sql.js';
 import type { SourceLoader } from '../offline/source-loader.js';
 import { quoteIdent as q, type SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso, toEpochMicros } from '../offline/timestamp.js';
-import { encodeEntityKey } from '../online/entity-key.js';
+import { encodeEntityKey, entityKeyEncoder } from '../online/entity-key.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -79,10 +79,11 @@ export async function materializeViews(context: MaterializeContext, options: Mat
       const createdTimestamps = timestampMicros(table.getChild('__created'));
       const featureValues = Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))]));
       const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
+      const encode = entityKeyEncoder(view.entityColumns.map((c) => ({ joinKey: c.name, type: c.dtype as ScalarType })));
       for (let offset = 0; offset < table.numRows; offset += BATCH_ROWS) {
         const rows = Math.min(BATCH_ROWS, table.numRows - offset);
         const keys = Array.from({ length: rows }, (_, r) => (view.entityColumns.length === 0 ? dummy
-          : encodeEntityKey(view.entityColumns.map((c, k) => ({ joinKey: c.name, type: c.dtype as ScalarType, value: keyValues[k][offset + r] })))));
+          : encode(keyValues.map((column) => column[offset + r]))));
         await context.onlineStore.write(document.project.name, {
           view: view.name, keys,
           eventTimestamps: eventTimestamps.slice(offset, offset + rows),

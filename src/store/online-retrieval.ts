@@ -2,7 +2,7 @@ import { FeastEdgeError } from '../definitions/errors.js';
 import { DUMMY_JOIN_KEY, String as Str, type FeatureService, type OnDemandFeatureView, type ScalarType } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { encodeEntityKey, entityKeyToString } from '../online/entity-key.js';
+import { encodeEntityKey, entityKeyEncoder, entityKeyToString } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
@@ -34,9 +34,9 @@ export function viewKeys(join: Pick<ViewJoin, 'view' | 'joinKeyMap'>, columns: R
     const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
     return new Array(count).fill(dummy);
   }
-  return Array.from({ length: count }, (_, i) => encodeEntityKey(keys.map((k) => ({
-    joinKey: k.name, type: k.dtype as ScalarType, value: columns[join.joinKeyMap[k.name] ?? k.name][i],
-  }))));
+  const encode = entityKeyEncoder(keys.map((k) => ({ joinKey: k.name, type: k.dtype as ScalarType })));
+  const values = keys.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
+  return Array.from({ length: count }, (_, i) => encode(values.map((v) => v[i])));
 }
 
 /** Reads the latest values of the requested features for each entity row, with Feast's statuses. */
