@@ -1,5 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -38,4 +40,19 @@ export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResul
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/**
+ * Builds the CLI if stale and makes the example repo with `init` in a new temporary
+ * folder (applied too when `apply` is set). `remove` deletes the folder.
+ */
+export async function exampleRepo(prefix: string, options: { apply?: boolean } = {}): Promise<{ dir: string; repo: string; remove: () => Promise<void> }> {
+  buildIfStale();
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const repo = join(dir, 'repo');
+  for (const args of [['init', repo], ...(options.apply ? [['--repo', repo, 'apply']] : [])]) {
+    const result = await cli(args);
+    if (result.code !== 0) throw new Error(`feast-edge ${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return { dir, repo, remove: () => rm(dir, { recursive: true, force: true }) };
 }

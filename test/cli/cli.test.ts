@@ -1,12 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/runtime/node/engine.js';
 import type { SqlEngine } from '../../src/offline/sql-engine.js';
-import { buildIfStale, cli, ROOT } from './built-cli.js';
+import { cli, exampleRepo, ROOT } from './built-cli.js';
 import { customerProfileAt, driverStatsAt } from './expected-sample.js';
 
 const COMMANDS = [
@@ -41,11 +40,7 @@ describe('the feast-edge CLI (built)', () => {
   let repo: string;
   let engine: SqlEngine;
   beforeAll(async () => {
-    buildIfStale();
-    dir = await mkdtemp(join(tmpdir(), 'feast-edge-cli-'));
-    repo = join(dir, 'repo');
-    const init = await cli(['init', repo]);
-    expect(init.code, init.stderr).toBe(0);
+    ({ dir, repo } = await exampleRepo('feast-edge-cli-'));
     engine = await createNodeEngine();
   });
   afterAll(async () => {

@@ -1,21 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
-import { buildIfStale, cli } from './built-cli.js';
+import { cli, exampleRepo } from './built-cli.js';
 
 describe('feast-edge materialize (built)', () => {
-  let dir: string;
   let repo: string;
-  beforeAll(async () => {
-    buildIfStale();
-    dir = await mkdtemp(join(tmpdir(), 'feast-edge-materialize-'));
-    repo = join(dir, 'repo');
-    expect((await cli(['init', repo])).code).toBe(0);
-    expect((await cli(['--repo', repo, 'apply'])).code).toBe(0);
-  });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  let remove: () => Promise<void>;
+  beforeAll(async () => { ({ repo, remove } = await exampleRepo('feast-edge-materialize-', { apply: true })); });
+  afterAll(() => remove());
 
   it('loads the latest rows into LMDB with a progress line per view and a summary', async () => {
     const result = await cli(['--repo', repo, 'materialize', '2021-04-01T00:00:00Z', '2021-04-12T10:30:00Z']);

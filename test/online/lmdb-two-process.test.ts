@@ -1,23 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Int64 } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 import { LmdbOnlineStore } from '../../src/runtime/node/lmdb-online-store.js';
-import { buildIfStale, CLI, cli } from '../cli/built-cli.js';
+import { CLI, exampleRepo } from '../cli/built-cli.js';
 
-let dir: string;
 let repo: string;
-beforeAll(async () => {
-  buildIfStale();
-  dir = await mkdtemp(join(tmpdir(), 'feast-edge-two-process-'));
-  repo = join(dir, 'repo');
-  expect((await cli(['init', repo])).code).toBe(0);
-  expect((await cli(['--repo', repo, 'apply'])).code).toBe(0);
-});
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+let remove: () => Promise<void>;
+beforeAll(async () => { ({ repo, remove } = await exampleRepo('feast-edge-two-process-', { apply: true })); });
+afterAll(() => remove());
 
 const HOUR_MS = 3_600_000;
 const BASE_MS = Date.UTC(2021, 3, 10);
