@@ -1,10 +1,10 @@
 import type { Table } from 'apache-arrow';
-import type { FileSource, OnDemandFeatureView } from '../definitions/index.js';
+import type { FeatureView, FileSource, OnDemandFeatureView } from '../definitions/index.js';
 import type { RegistryDocument } from '../registry/document.js';
 import type { HistoricalFeaturesRequest } from '../store/types.js';
 import { describeColumns } from './describe.js';
 import { registerEntityDf } from './entity-df.js';
-import { buildPointInTimeSql, type JoinInput } from './point-in-time-sql.js';
+import { buildPointInTimeSql, sourceColumn, type JoinInput } from './point-in-time-sql.js';
 import { planRetrieval } from './retrieval-plan.js';
 import type { SourceLoader } from './source-loader.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -36,16 +36,14 @@ export async function loadSource(
 }
 
 /** Source columns a set of joins reads from one source (after reversing field mappings). */
-function neededColumns(joins: readonly JoinInput['join'][]): string[] {
+export function neededColumns(joins: readonly { view: FeatureView; columns: readonly { feature: string }[] }[]): string[] {
   const columns = new Set<string>();
-  for (const join of joins) {
-    const source = join.view.batchSource;
-    const reverse = new Map(Object.entries(source.fieldMapping).map(([from, to]) => [to, from]));
-    const col = (name: string) => reverse.get(name) ?? name;
+  for (const { view, columns: wanted } of joins) {
+    const source = view.batchSource;
     columns.add(source.timestampField);
     if (source.createdTimestampColumn) columns.add(source.createdTimestampColumn);
-    for (const key of join.view.entityColumns) columns.add(col(key.name));
-    for (const c of join.columns) columns.add(col(c.feature));
+    for (const key of view.entityColumns) columns.add(sourceColumn(view, key.name));
+    for (const c of wanted) columns.add(sourceColumn(view, c.feature));
   }
   return [...columns];
 }

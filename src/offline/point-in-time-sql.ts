@@ -35,8 +35,8 @@ export function timestampExpr(column: string, type: string | undefined): string 
   return `CAST(${q(column)} AS TIMESTAMP)`;
 }
 
-/** Source column names after reversing the source's field mapping. */
-function sourceColumn(view: FeatureView, name: string): string {
+/** The source column holding a feature or join key: the source's field mapping reversed. */
+export function sourceColumn(view: FeatureView, name: string): string {
   for (const [from, to] of Object.entries(view.batchSource.fieldMapping)) if (to === name) return from;
   return name;
 }

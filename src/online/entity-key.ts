@@ -1,5 +1,5 @@
 import { FeastEdgeError } from '../definitions/errors.js';
-import type { ScalarType } from '../definitions/index.js';
+import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType } from '../definitions/index.js';
 
 /** One join key and its value, typed by the entity's value type. */
 export interface EntityKeyPart {
@@ -112,6 +112,18 @@ export function entityKeyEncoder(keys: readonly { joinKey: string; type: ScalarT
     });
     return out;
   };
+}
+
+/**
+ * The key encoder of a view: its join keys' values in entity order in, the key out.
+ * Entity-less views all share Feast's dummy key (`__dummy_id` = '').
+ */
+export function viewKeyEncoder(view: Pick<FeatureView, 'entityColumns'>): (values: readonly unknown[]) => Uint8Array {
+  if (view.entityColumns.length === 0) {
+    const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
+    return () => dummy;
+  }
+  return entityKeyEncoder(view.entityColumns.map((c) => ({ joinKey: c.name, type: c.dtype as ScalarType })));
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

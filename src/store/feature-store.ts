@@ -15,7 +15,7 @@ import { MemoryOnlineStore } from '../online/memory-online-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { OnlineResponse } from '../online/online-response.js';
 import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
-import { materializeIncrementalViews, materializeViews, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
 import { toOnlineBatch } from './online-write.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import { FeastEdgeError } from '../definitions/errors.js';
@@ -152,18 +152,19 @@ export class FeatureStore {
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */
   async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
-    return materializeViews({
-      engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
-      sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
-    }, options);
+    return materializeViews(await this.#materializeContext(), options);
   }
 
   /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
   async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
-    return materializeIncrementalViews({
+    return materializeIncrementalViews(await this.#materializeContext(), options);
+  }
+
+  async #materializeContext(): Promise<MaterializeContext> {
+    return {
       engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
       sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
-    }, options);
+    };
   }
 
   /**

@@ -1,13 +1,13 @@
 import { FeastEdgeError } from '../definitions/errors.js';
-import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType } from '../definitions/index.js';
+import type { FeatureView } from '../definitions/index.js';
 import { plainValues, timestampMicros } from '../offline/arrow-types.js';
 import { describeColumns } from '../offline/describe.js';
-import { loadSource, type SourceData } from '../offline/historical-retrieval.js';
-import { timestampExpr } from '../offline/point-in-time-sql.js';
+import { loadSource, neededColumns, type SourceData } from '../offline/historical-retrieval.js';
+import { sourceColumn, timestampExpr } from '../offline/point-in-time-sql.js';
 import type { SourceLoader } from '../offline/source-loader.js';
 import { quoteIdent as q, type SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso, toEpochMicros } from '../offline/timestamp.js';
-import { encodeEntityKey, entityKeyEncoder } from '../online/entity-key.js';
+import { viewKeyEncoder } from '../online/entity-key.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -31,8 +31,6 @@ export interface MaterializeContext {
 const BATCH_ROWS = 10_000;
 let counter = 0;
 
-const sourceColumn = (view: FeatureView, name: string) =>
-  Object.entries(view.batchSource.fieldMapping).find(([, to]) => to === name)?.[0] ?? name;
 
 /** The latest row per entity key with start <= event time <= end; created time breaks ties (Feast's rule). */
 export function latestPerKeySql(view: FeatureView, sourceView: string, types: ReadonlyMap<string, string>, start: bigint, end: bigint): string {
@@ -68,8 +66,7 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   const summary: { view: string; rows: number }[] = [];
   for (const view of views) {
     const sourceView = `__mat_${++counter}`;
-    const columns = [...new Set([view.batchSource.timestampField, ...(view.batchSource.createdTimestampColumn ? [view.batchSource.createdTimestampColumn] : []),
-      ...view.entityColumns.map((c) => sourceColumn(view, c.name)), ...view.features.map((f) => sourceColumn(view, f.name))])];
+    const columns = neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]);
     await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
     try {
       const types = await describeColumns(context.engine, { view: sourceView });
@@ -78,12 +75,10 @@ export async function materializeViews(context: MaterializeContext, options: Mat
       const eventTimestamps = timestampMicros(table.getChild('__ts')) as bigint[];
       const createdTimestamps = timestampMicros(table.getChild('__created'));
       const featureValues = Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))]));
-      const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
-      const encode = entityKeyEncoder(view.entityColumns.map((c) => ({ joinKey: c.name, type: c.dtype as ScalarType })));
+      const encode = viewKeyEncoder(view);
       for (let offset = 0; offset < table.numRows; offset += BATCH_ROWS) {
         const rows = Math.min(BATCH_ROWS, table.numRows - offset);
-        const keys = Array.from({ length: rows }, (_, r) => (view.entityColumns.length === 0 ? dummy
-          : encode(keyValues.map((column) => column[offset + r]))));
+        const keys = Array.from({ length: rows }, (_, r) => encode(keyValues.map((column) => column[offset + r])));
         await context.onlineStore.write(document.project.name, {
           view: view.name, keys,
           eventTimestamps: eventTimestamps.slice(offset, offset + rows),

@@ -1,8 +1,8 @@
 import { FeastEdgeError } from '../definitions/errors.js';
-import { DUMMY_JOIN_KEY, String as Str, type FeatureService, type OnDemandFeatureView, type ScalarType } from '../definitions/index.js';
+import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { encodeEntityKey, entityKeyEncoder, entityKeyToString } from '../online/entity-key.js';
+import { entityKeyToString, viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
@@ -29,13 +29,8 @@ export interface OnlineContext {
 
 /** The encoded key of every entity row for one view (entity-less views share Feast's dummy key). */
 export function viewKeys(join: Pick<ViewJoin, 'view' | 'joinKeyMap'>, columns: Record<string, unknown[]>, count: number): Uint8Array[] {
-  const keys = join.view.entityColumns;
-  if (keys.length === 0) {
-    const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
-    return new Array(count).fill(dummy);
-  }
-  const encode = entityKeyEncoder(keys.map((k) => ({ joinKey: k.name, type: k.dtype as ScalarType })));
-  const values = keys.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
+  const encode = viewKeyEncoder(join.view);
+  const values = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
   return Array.from({ length: count }, (_, i) => encode(values.map((v) => v[i])));
 }
 

@@ -1,7 +1,7 @@
 import { FeastEdgeError } from '../definitions/errors.js';
-import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType, type ValueType } from '../definitions/index.js';
+import type { FeatureView, ValueType } from '../definitions/index.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { encodeEntityKey, entityKeyEncoder } from '../online/entity-key.js';
+import { viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineWriteBatch } from '../online/online-store.js';
 
@@ -54,10 +54,9 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
   // Every feature is required: a row replaces the stored row whole, so a missing column would erase it.
   const missing = [timestamp, ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)].filter((c) => !(c in columns));
   if (missing.length > 0) throw new InvalidOnlineWriteError(`write to '${view.name}': missing columns ${missing.map((c) => `'${c}'`).join(', ')}`);
-  const dummy = view.entityColumns.length === 0 ? encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]) : undefined;
-  const encode = entityKeyEncoder(view.entityColumns.map((c) => ({ joinKey: c.name, type: c.dtype as ScalarType })));
+  const encode = viewKeyEncoder(view);
   const keyColumns = view.entityColumns.map((c) => columns[c.name]);
-  const keys = Array.from({ length: count }, (_, i) => dummy ?? encode(keyColumns.map((column) => column[i])));
+  const keys = Array.from({ length: count }, (_, i) => encode(keyColumns.map((column) => column[i])));
   const eventTimestamps = columns[timestamp].map((v, i) => {
     if (v === null || v === undefined) throw new InvalidOnlineWriteError(`write to '${view.name}': ${timestamp}[${i}] is empty`);
     return toEpochMicros(v, `write to '${view.name}': ${timestamp}[${i}]`);
