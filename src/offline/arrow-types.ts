@@ -1,6 +1,6 @@
 import {
   Binary, Bool, Float32, Float64, Int32, Int64, List, Field as ArrowField, TimestampMicrosecond, Utf8,
-  vectorFromArray, type DataType, type Vector,
+  DataType, Precision, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import type { ValueType } from '../definitions/index.js';
 import { columnVector } from './arrow-from-rows.js';
@@ -34,8 +34,39 @@ export function plainValues(vector: Vector | null): unknown[] {
   if (!vector) return [];
   const out = new Array<unknown>(vector.length);
   const isTimestamp = String(vector.type).startsWith('Timestamp');
-  for (let i = 0; i < vector.length; i++) out[i] = plainValue(vector.get(i), isTimestamp);
+  let offset = 0;
+  for (const chunk of vector.data) {
+    if (!copyNumbers(chunk, out, offset)) {
+      for (let i = 0; i < chunk.length; i++) out[offset + i] = plainValue(chunk.getValid(i) ? vector.get(offset + i) : null, isTimestamp);
+    }
+    offset += chunk.length;
+  }
   return out;
+}
+
+/**
+ * Copies a numeric chunk (floats and integers up to 64 bits) straight from its buffer:
+ * materialization and row conversion spend their time here, and vector.get per value
+ * costs several times more. Returns false for other types.
+ */
+function copyNumbers(chunk: Data, out: unknown[], offset: number): boolean {
+  const { type } = chunk;
+  const isFloat = DataType.isFloat(type) && type.precision !== Precision.HALF;
+  const isInt = DataType.isInt(type);
+  if (!isFloat && !isInt) return false;
+  const values = chunk.values as unknown as ArrayLike<number | bigint>;
+  const wide = isInt && type.bitWidth === 64;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk.nullCount > 0 && !chunk.getValid(i)) { out[offset + i] = null; continue; }
+    const value = values[i];
+    if (wide) {
+      const n = Number(value);
+      out[offset + i] = n >= Number.MIN_SAFE_INTEGER && n <= Number.MAX_SAFE_INTEGER ? n : value;
+    } else {
+      out[offset + i] = value;
+    }
+  }
+  return true;
 }
 
 export function plainValue(value: unknown, isTimestamp = false): unknown {

@@ -88,16 +88,71 @@ export function entityKeyToString(key: Uint8Array): string {
   return s;
 }
 
+/** The key as a compact string (one char per byte): a Map key for in-process lookups and de-duplication. */
+export function entityKeyId(key: Uint8Array): string {
+  return String.fromCharCode.apply(null, key as unknown as number[]);
+}
+
+const FIXED_WIDTH: Partial<Record<ScalarType['kind'], number>> = { Int32: 4, Int64: 8, UnixTimestamp: 8 };
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+
+/** Writes `value` as a little-endian integer of `width` bytes at `offset`, checked like valueBytes. */
+function writeInteger(out: Uint8Array, offset: number, width: number, value: unknown, where: string): void {
+  // Safe-integer numbers (the common case) are written byte by byte, skipping BigInt.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && (width === 8 || (value >= -2_147_483_648 && value <= 2_147_483_647))) {
+    const high = Math.floor(value / 4_294_967_296);
+    const low = value - high * 4_294_967_296;
+    out[offset] = low & 0xff;
+    out[offset + 1] = (low >>> 8) & 0xff;
+    out[offset + 2] = (low >>> 16) & 0xff;
+    out[offset + 3] = low >>> 24;
+    if (width === 8) {
+      out[offset + 4] = high & 0xff;
+      out[offset + 5] = (high >> 8) & 0xff;
+      out[offset + 6] = (high >> 16) & 0xff;
+      out[offset + 7] = (high >> 24) & 0xff;
+    }
+    return;
+  }
+  const n = width === 8 ? toInteger(value, where, INT64_MIN, INT64_MAX) : toInteger(value, where, INT32_MIN, INT32_MAX);
+  const view = new DataView(out.buffer, out.byteOffset + offset, width);
+  if (width === 8) view.setBigInt64(0, n, true);
+  else view.setInt32(0, Number(n), true);
+}
+
 /**
  * An encoder for one set of join keys: the count and the sorted names are the same for
  * every row, so they are encoded once and each row only adds its values. Produces the
- * same bytes as encodeEntityKey.
+ * same bytes as encodeEntityKey. Keys made only of integers have a fixed length and are
+ * written straight into one buffer: this runs once per entity row on every read.
  */
 export function entityKeyEncoder(keys: readonly { joinKey: string; type: ScalarType }[]): (values: readonly unknown[]) => Uint8Array {
   const order = keys.map((k, i) => ({ ...k, index: i })).sort((a, b) => compareCodePoints(a.joinKey, b.joinKey));
   const chunks: Uint8Array[] = [u32(order.length)];
   for (const k of order) chunks.push(u32(TYPE_NUMBER.String), u32([...k.joinKey].length), encoder.encode(k.joinKey));
   const prefix = concat(chunks);
+  if (order.every((k) => FIXED_WIDTH[k.type.kind] !== undefined)) {
+    // Everything but the values is the same for every row: copy it, then fill the values in.
+    const slots: { index: number; offset: number; width: number; where: string }[] = [];
+    const headers: Uint8Array[] = [prefix];
+    let length = prefix.length;
+    for (const k of order) {
+      const width = FIXED_WIDTH[k.type.kind]!;
+      headers.push(u32(TYPE_NUMBER[k.type.kind as keyof typeof TYPE_NUMBER]), u32(width), new Uint8Array(width));
+      slots.push({ index: k.index, offset: length + 8, width, where: `entity key '${k.joinKey}'` });
+      length += 8 + width;
+    }
+    const template = concat(headers);
+    return (values) => {
+      const out = template.slice();
+      for (const slot of slots) writeInteger(out, slot.offset, slot.width, values[slot.index], slot.where);
+      return out;
+    };
+  }
   return (values) => {
     const parts = order.map((k) => valueBytes({ joinKey: k.joinKey, type: k.type, value: values[k.index] }));
     const out = new Uint8Array(prefix.length + parts.reduce((n, p) => n + 8 + p.length, 0));

@@ -1,4 +1,5 @@
-import { Packr } from 'msgpackr';
+// 'msgpackr/pack' is the pure-JS build everywhere (the root entry probes for a native addon and reads env vars, which Deno guards).
+import { Packr } from 'msgpackr/pack';
 
 /** One stored online row: event and created times (microseconds) and the feature values. */
 export interface StoredOnlineRow {

@@ -1,3 +1,4 @@
+import type { Table } from 'apache-arrow';
 import { FeastEdgeError } from '../definitions/errors.js';
 import type { FeatureView } from '../definitions/index.js';
 import { plainValues, timestampMicros } from '../offline/arrow-types.js';
@@ -8,7 +9,7 @@ import type { SourceLoader } from '../offline/source-loader.js';
 import { quoteIdent as q, type SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso, toEpochMicros } from '../offline/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
-import type { OnlineStore } from '../online/online-store.js';
+import type { OnlineStore, OnlineWriteBatch } from '../online/online-store.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface MaterializeOptions {
@@ -30,7 +31,6 @@ export interface MaterializeContext {
 
 const BATCH_ROWS = 10_000;
 let counter = 0;
-
 
 /** The latest row per entity key with start <= event time <= end; created time breaks ties (Feast's rule). */
 export function latestPerKeySql(view: FeatureView, sourceView: string, types: ReadonlyMap<string, string>, start: bigint, end: bigint): string {
@@ -65,35 +65,87 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   }
   const summary: { view: string; rows: number }[] = [];
   for (const view of views) {
-    const sourceView = `__mat_${++counter}`;
-    const columns = neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]);
-    await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
-    try {
-      const types = await describeColumns(context.engine, { view: sourceView });
-      const table = await context.engine.query(latestPerKeySql(view, sourceView, types, start, end));
-      const keyValues = view.entityColumns.map((c) => plainValues(table.getChild(c.name)));
-      const eventTimestamps = timestampMicros(table.getChild('__ts')) as bigint[];
-      const createdTimestamps = timestampMicros(table.getChild('__created'));
-      const featureValues = Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))]));
-      const encode = viewKeyEncoder(view);
-      for (let offset = 0; offset < table.numRows; offset += BATCH_ROWS) {
-        const rows = Math.min(BATCH_ROWS, table.numRows - offset);
-        const keys = Array.from({ length: rows }, (_, r) => encode(keyValues.map((column) => column[offset + r])));
-        await context.onlineStore.write(document.project.name, {
-          view: view.name, keys,
-          eventTimestamps: eventTimestamps.slice(offset, offset + rows),
-          createdTimestamps: createdTimestamps.slice(offset, offset + rows),
-          features: Object.fromEntries(Object.entries(featureValues).map(([n, v]) => [n, v.slice(offset, offset + rows)])),
-        });
-        options.onProgress?.({ view: view.name, rowsDone: offset + rows, rowsTotal: table.numRows });
-      }
-      await context.registry.addMaterializationInterval(view.name, { start: microsToIso(start), end: microsToIso(end) });
-      summary.push({ view: view.name, rows: table.numRows });
-    } finally {
-      await context.engine.unregister(sourceView);
-    }
+    const rows = await materializeView(context, document.project.name, view, start, end, options.onProgress);
+    await context.registry.addMaterializationInterval(view.name, { start: microsToIso(start), end: microsToIso(end) });
+    summary.push({ view: view.name, rows });
   }
   return summary;
+}
+
+/**
+ * One view: DuckDB computes the latest row per key into a temporary table (it spills to
+ * disk when it must), and the rows then stream to the store in batches, so memory holds
+ * one batch whatever the source's size. Each batch is one store write, whole or nothing;
+ * a run killed midway leaves whole rows, and a re-run writes the same rows again (an
+ * equal (event, created) pair replaces), so it ends in the same state as one clean run.
+ */
+async function materializeView(context: MaterializeContext, project: string, view: FeatureView, start: bigint, end: bigint,
+  onProgress: MaterializeOptions['onProgress']): Promise<number> {
+  const id = ++counter;
+  const sourceView = `__mat_${id}`;
+  const resultTable = `__mat_result_${id}`;
+  const columns = neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]);
+  await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
+  try {
+    const types = await describeColumns(context.engine, { view: sourceView });
+    await context.engine.exec(`CREATE TEMP TABLE ${q(resultTable)} AS ${latestPerKeySql(view, sourceView, types, start, end)}`);
+    const counted = await context.engine.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${q(resultTable)}`);
+    const rowsTotal = Number(counted.getChild('n')?.get(0) ?? 0);
+    const encode = viewKeyEncoder(view);
+    let rowsDone = 0;
+    let pending: Table[] = [];
+    let pendingRows = 0;
+    const flush = async () => {
+      if (pendingRows === 0) return;
+      const batch = pending.length === 1 ? pending[0] : pending[0].concat(...pending.slice(1));
+      pending = [];
+      pendingRows = 0;
+      await context.onlineStore.write(project, toWriteBatch(view, batch, encode));
+      rowsDone += batch.numRows;
+      onProgress?.({ view: view.name, rowsDone, rowsTotal });
+    };
+    for await (const batch of resultBatches(context.engine, `SELECT * FROM ${q(resultTable)}`)) {
+      pending.push(batch);
+      pendingRows += batch.numRows;
+      if (pendingRows >= BATCH_ROWS) await flush();
+    }
+    await flush();
+    return rowsTotal;
+  } finally {
+    await context.engine.exec(`DROP TABLE IF EXISTS ${q(resultTable)}`);
+    await context.engine.unregister(sourceView);
+  }
+}
+
+/** Streams where the engine can; otherwise (DuckDB-WASM) pages through the table, whose scan keeps insertion order. */
+async function* resultBatches(engine: SqlEngine, sql: string): AsyncIterable<Table> {
+  if (engine.queryBatches) {
+    yield* engine.queryBatches(sql);
+    return;
+  }
+  for (let offset = 0; ; offset += BATCH_ROWS) {
+    const page = await engine.query(`${sql} LIMIT ${BATCH_ROWS} OFFSET ${offset}`);
+    if (page.numRows > 0) yield page;
+    if (page.numRows < BATCH_ROWS) return;
+  }
+}
+
+/** One result batch as a columnar store write. */
+function toWriteBatch(view: FeatureView, table: Table, encode: (values: readonly unknown[]) => Uint8Array): OnlineWriteBatch {
+  const keyColumns = view.entityColumns.map((c) => plainValues(table.getChild(c.name)));
+  const keys = new Array<Uint8Array>(table.numRows);
+  const keyValues = new Array<unknown>(keyColumns.length);
+  for (let r = 0; r < table.numRows; r++) {
+    for (let k = 0; k < keyColumns.length; k++) keyValues[k] = keyColumns[k][r];
+    keys[r] = encode(keyValues);
+  }
+  return {
+    view: view.name,
+    keys,
+    eventTimestamps: timestampMicros(table.getChild('__ts')) as bigint[],
+    createdTimestamps: timestampMicros(table.getChild('__created')),
+    features: Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))])),
+  };
 }
 
 export interface MaterializeIncrementalOptions {

@@ -2,7 +2,7 @@ import { FeastEdgeError } from '../definitions/errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { entityKeyToString, viewKeyEncoder } from '../online/entity-key.js';
+import { entityKeyId, viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
@@ -70,25 +70,31 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     const unique = new Map<string, number>();
     const uniqueKeys: Uint8Array[] = [];
     const slot = keys.map((key) => {
-      const id = entityKeyToString(key);
+      const id = entityKeyId(key);
       let index = unique.get(id);
       if (index === undefined) { index = uniqueKeys.length; unique.set(id, index); uniqueKeys.push(key); }
       return index;
     });
     const features = [...new Set(join.columns.map((c) => c.feature))];
     const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
+    // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
     const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
+    const entityStatus = read.eventTimestamps.map((ts): FieldStatus => (ts === null ? 'NOT_FOUND' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT'));
+    // Every feature of a view shares the entity's event time and, where it has no nulls,
+    // the entity's statuses: one array serves them all.
+    const eventTimestamps = slot.map((s) => read.eventTimestamps[s] ?? 0n);
+    const rowStatus = slot.map((s) => entityStatus[s]);
+    const distinct = uniqueKeys.length === count;
     for (const { feature, output } of join.columns) {
-      const values = new Array<unknown>(count);
-      const statuses = new Array<FieldStatus>(count);
-      const eventTimestamps = new Array<bigint>(count);
-      slot.forEach((s, i) => {
-        const ts = read.eventTimestamps[s];
-        const value = read.values[feature][s];
-        values[i] = value;
-        eventTimestamps[i] = ts ?? 0n;
-        statuses[i] = ts === null ? 'NOT_FOUND' : value === null ? 'NULL_VALUE' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT';
-      });
+      const stored = read.values[feature];
+      const values = distinct ? stored : slot.map((s) => stored[s]);
+      let statuses = rowStatus;
+      for (let i = 0; i < count; i++) {
+        if (values[i] === null && rowStatus[i] !== 'NOT_FOUND') {
+          statuses = rowStatus.map((status, k) => (status !== 'NOT_FOUND' && values[k] === null ? 'NULL_VALUE' : status));
+          break;
+        }
+      }
       out.set(output, { name: output, values, statuses, eventTimestamps });
     }
   }));

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Int32, Int64, String as Str, UnixTimestamp } from '../../src/definitions/index.js';
-import { compareCodePoints, encodeEntityKey, entityKeyToString } from '../../src/online/entity-key.js';
+import { compareCodePoints, encodeEntityKey, entityKeyId, entityKeyToString } from '../../src/online/entity-key.js';
 
 /** Little-endian u32 bytes, written out by hand. */
 const u32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
@@ -50,5 +51,29 @@ describe("entity keys in Feast's serialization v3", () => {
     expect(() => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: 1.5 }])).toThrow(/entity key 'driver_id': expected an integer/);
     expect(() => encodeEntityKey([{ joinKey: 'driver_id', type: Int32, value: 2 ** 31 }])).toThrow(/expected an integer in \[-2147483648, 2147483647\]/);
     expect(() => encodeEntityKey([{ joinKey: 'name', type: Str, value: 5 }])).toThrow(/entity key 'name': expected a string/);
+  });
+
+  it('writes any int64 and int32 (number or bigint, negative too) as its two\'s-complement little-endian bytes', () => {
+    // The oracle: the value mod 2^64, byte by byte, with BigInt arithmetic only.
+    const le64 = (v: bigint) => Array.from({ length: 8 }, (_, i) => Number((BigInt.asUintN(64, v) >> BigInt(8 * i)) & 0xffn));
+    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.boolean(), (value, asNumber) => {
+      const given = asNumber && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+      const key = encodeEntityKey([{ joinKey: 'id', type: Int64, value: given }]);
+      expect([...key.slice(-8)]).toEqual(le64(value));
+    }), { numRuns: 500 });
+    expect(() => encodeEntityKey([{ joinKey: 'id', type: Int64, value: 2n ** 63n }])).toThrow(/entity key 'id': expected an integer/);
+    const le32 = (v: number) => Array.from({ length: 4 }, (_, i) => ((v >>> (8 * i)) & 0xff));
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.boolean(), (value, asBigint) => {
+      const key = encodeEntityKey([{ joinKey: 'id', type: Int32, value: asBigint ? BigInt(value) : value }]);
+      expect([...key.slice(-4)]).toEqual(le32(value));
+    }), { numRuns: 300 });
+    expect(() => encodeEntityKey([{ joinKey: 'id', type: Int32, value: -(2 ** 31) - 1 }])).toThrow(/expected an integer in \[-2147483648, 2147483647\]/);
+  });
+
+  it('gives distinct keys distinct ids', () => {
+    const a = encodeEntityKey([{ joinKey: 'id', type: Int64, value: 256 }]);
+    const b = encodeEntityKey([{ joinKey: 'id', type: Int64, value: 1 }]);
+    expect(entityKeyId(a)).not.toBe(entityKeyId(b));
+    expect(entityKeyId(a)).toBe(entityKeyId(encodeEntityKey([{ joinKey: 'id', type: Int64, value: 256n }])));
   });
 });

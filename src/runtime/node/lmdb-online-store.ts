@@ -1,22 +1,26 @@
 import { open, type RootDatabase } from 'lmdb';
 import { entityKeyToString } from '../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../online/online-store.js';
+import { decodeValues, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
 
-/** One stored row: event and created times (microseconds) and the feature values. */
-interface StoredRow { e: bigint; c: bigint | null; v: Record<string, unknown> }
+const text = new TextEncoder();
+const fromText = new TextDecoder();
 
 /**
  * The online store in LMDB: one memory-mapped file, Node's embedded default. LMDB gives
  * many readers and one writer across processes, so a server can read while the CLI
  * materializes; a batch is one write transaction, so readers see all of it or none.
- * Keys are `project/view/hex(entity key)`.
+ * Rows are `project/view/hex(entity key)`; each view's schemas (lists of feature
+ * names, which a row's values follow) are at `project/view`, append-only so that an id a
+ * reader has cached never changes meaning.
  */
 export class LmdbOnlineStore implements OnlineStore {
   readonly name = 'lmdb';
-  readonly #db: RootDatabase<StoredRow, string>;
+  readonly #db: RootDatabase<Uint8Array, string>;
+  readonly #schemas = new Map<string, string[][]>();
 
   constructor(path: string) {
-    this.#db = open<StoredRow, string>({ path, compression: false });
+    this.#db = open<Uint8Array, string>({ path, compression: false, encoding: 'binary' });
   }
 
   /** Names are limited to [A-Za-z0-9_.-], so '/' cannot occur in them (NUL would: lmdb-js reads it as an array separator). */
@@ -24,22 +28,45 @@ export class LmdbOnlineStore implements OnlineStore {
     return `${project}/${view}/`;
   }
 
+  #readSchemas(project: string, view: string): string[][] {
+    const bytes = this.#db.get(`${project}/${view}`);
+    const schemas = bytes ? (JSON.parse(fromText.decode(bytes)) as string[][]) : [];
+    this.#schemas.set(`${project}/${view}`, schemas);
+    return schemas;
+  }
+
+  /** The schema id of a list of feature names; a new list is appended (inside the caller's write transaction). */
+  #schemaId(project: string, view: string, names: readonly string[]): number {
+    const schemas = this.#readSchemas(project, view);
+    const wanted = JSON.stringify(names);
+    const found = schemas.findIndex((s) => JSON.stringify(s) === wanted);
+    if (found >= 0) return found;
+    schemas.push([...names]);
+    this.#db.putSync(`${project}/${view}`, text.encode(JSON.stringify(schemas)));
+    return schemas.length - 1;
+  }
+
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
     assertValidBatch(batch);
     const prefix = LmdbOnlineStore.#prefix(project, batch.view);
     const names = Object.keys(batch.features);
+    const columns = names.map((name) => batch.features[name]);
+    const values = new Array<unknown>(names.length);
     // The read-compare-put runs inside one write transaction: no other writer interleaves.
-    const result = this.#db.transactionSync(() => {
+    const result = await this.#db.transaction(() => {
+      const schemaId = this.#schemaId(project, batch.view, names);
       let written = 0;
       for (let i = 0; i < batch.keys.length; i++) {
         const key = prefix + entityKeyToString(batch.keys[i]);
         const event = batch.eventTimestamps[i];
         const created = batch.createdTimestamps?.[i] ?? null;
-        const stored = this.#db.get(key);
-        if (stored && !isNotOlder(event, created, stored.e, stored.c)) continue;
-        const values: Record<string, unknown> = {};
-        for (const name of names) values[name] = batch.features[name][i] ?? null;
-        this.#db.putSync(key, { e: event, c: created, v: values });
+        const stored = this.#db.getBinaryFast(key);
+        if (stored) {
+          const header = readHeader(stored);
+          if (!isNotOlder(event, created, header.event, header.created)) continue;
+        }
+        for (let f = 0; f < columns.length; f++) values[f] = columns[f][i] ?? null;
+        this.#db.putSync(key, encodeRow(event, created, schemaId, values));
         written++;
       }
       return { written, skipped: batch.keys.length - written };
@@ -52,9 +79,34 @@ export class LmdbOnlineStore implements OnlineStore {
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
     const prefix = LmdbOnlineStore.#prefix(project, view);
     const rows = await this.#db.getMany(keys.map((k) => prefix + entityKeyToString(k)));
+    let schemas = this.#schemas.get(`${project}/${view}`) ?? this.#readSchemas(project, view);
+    const positions = new Map<number, number[]>();
+    const positionsOf = (id: number): number[] => {
+      let found = positions.get(id);
+      if (!found) {
+        // Another process may have added a schema since this one last looked.
+        if (id >= schemas.length) schemas = this.#readSchemas(project, view);
+        const names = schemas[id] ?? [];
+        positions.set(id, (found = features.map((f) => names.indexOf(f))));
+      }
+      return found;
+    };
+    const eventTimestamps = new Array<bigint | null>(keys.length);
     const values: Record<string, unknown[]> = {};
-    for (const f of features) values[f] = rows.map((row) => (row ? (row.v[f] ?? null) : null));
-    return { eventTimestamps: rows.map((row) => (row ? row.e : null)), values };
+    for (const f of features) values[f] = new Array(keys.length);
+    rows.forEach((row, i) => {
+      if (!row) {
+        eventTimestamps[i] = null;
+        for (const f of features) values[f][i] = null;
+        return;
+      }
+      const id = schemaIdOf(row);
+      const at = positionsOf(id);
+      eventTimestamps[i] = readHeader(row).event;
+      const decoded = decodeValues(row, schemas[id]?.length ?? 0, at);
+      features.forEach((f, p) => { values[f][i] = decoded[p]; });
+    });
+    return { eventTimestamps, values };
   }
 
   async deleteView(project: string, view: string): Promise<void> {
