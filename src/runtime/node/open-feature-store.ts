@@ -6,18 +6,25 @@ import { FileDatasetStorage } from './file-dataset-storage.js';
 import { FileRegistryStore } from './file-registry-store.js';
 import { loadDefinitions } from './load-definitions.js';
 import { nodeSourceLoader } from './node-source-loader.js';
-import { loadRepoConfig, RepoConfigError, type RepoConfig } from './repo-config.js';
+import { loadRepoConfig, redisOptionsOf, RepoConfigError, type RepoConfig } from './repo-config.js';
 import { LmdbOnlineStore } from './lmdb-online-store.js';
 import { MemoryOnlineStore } from '../../online/memory-online-store.js';
 import type { OnlineStore } from '../../online/online-store.js';
 
 /** The online store feature_store.yaml names; LMDB (a file under data/) unless it says otherwise. */
-function openOnlineStore(config: RepoConfig): OnlineStore {
-  const { type, path } = config.onlineStore;
-  if (type === 'memory') return new MemoryOnlineStore();
+async function openOnlineStore(config: RepoConfig): Promise<OnlineStore> {
+  const online = config.onlineStore;
+  if (online.type === 'memory') return new MemoryOnlineStore();
   // The config resolves the path (data/online_store.lmdb by default).
-  if (type === 'lmdb' && path) return new LmdbOnlineStore(path);
-  throw new RepoConfigError(`feature_store.yaml: online_store.type '${type}' is not available yet; use lmdb or memory`);
+  if (online.type === 'lmdb' && online.path) return new LmdbOnlineStore(online.path);
+  if (online.type === 'redis') {
+    const { target, ...rest } = redisOptionsOf(online);
+    // Loaded only when configured, so a repo on LMDB never loads the Redis client.
+    const { RedisOnlineStore } = await import('./redis-online-store.js');
+    // No connection yet: the store connects on first use, and says so if it cannot.
+    return new RedisOnlineStore({ ...target, ...rest });
+  }
+  throw new RepoConfigError(`feature_store.yaml: online_store.type '${online.type}' is not available; use lmdb, memory or redis`);
 }
 
 export interface OpenedRepo {
@@ -43,7 +50,7 @@ export async function openFeatureStore(options: { repoPath: string; engine?: Nod
     engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
     sources: nodeSourceLoader(repoPath),
     datasets: new FileDatasetStorage(repoPath),
-    onlineStore: openOnlineStore(config),
+    onlineStore: await openOnlineStore(config),
     definitions,
   });
   return { store, config, definitions };

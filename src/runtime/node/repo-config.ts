@@ -3,13 +3,14 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { FeastEdgeError } from '../../definitions/errors.js';
 import type { NodeEngineChoice } from './engine.js';
+import type { RedisTarget } from './redis-online-store.js';
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {
   readonly type: 'lmdb' | 'memory' | 'redis';
   /** A file or directory for embedded stores (LMDB), absolute. */
   readonly path?: string;
-  /** Every other key as written, for the store to validate (e.g. Redis' connection_string). */
+  /** Every other key as written in the file (checked here); redisOptionsOf reads Redis' keys. */
   readonly [key: string]: unknown;
 }
 
@@ -40,6 +41,14 @@ const REGISTRY_KEYS = ['path', 'registry_type', 'cache_ttl_seconds', 'cache_mode
 // Feast's default offline store is 'file' (dask); here it means the same as duckdb: our engine on local files.
 const OFFLINE_TYPES: Record<string, NodeEngineChoice> = { duckdb: 'auto', file: 'auto', 'duckdb-native': 'duckdb-native', 'duckdb-wasm': 'duckdb-wasm' };
 const ONLINE_TYPES = ['lmdb', 'memory', 'redis'] as const;
+/** Feast's RedisOnlineStoreConfig keys, plus key_prefix; full_scan_for_deletion is accepted (deletion always scans). */
+const ONLINE_KEYS: Record<OnlineStoreConfig['type'], readonly string[]> = {
+  lmdb: ['type', 'path'],
+  memory: ['type'],
+  redis: ['type', 'connection_string', 'redis_type', 'key_ttl_seconds', 'key_prefix', 'full_scan_for_deletion'],
+};
+const REDIS_CONNECTION = "'host:port[,password=...][,ssl=true][,db=N]' or redis://host:port[/db]";
+const REDIS_PARAMS = ['password', 'username', 'ssl', 'db', 'skip_full_coverage_check'];
 const DEFAULT_REGISTRY = 'data/registry.json';
 const DEFAULT_LMDB_PATH = 'data/online_store.lmdb';
 
@@ -147,11 +156,87 @@ function parseOfflineStore(value: unknown): NodeEngineChoice {
 function parseOnlineStore(value: unknown, repoPath: string): OnlineStoreConfig {
   const { type = 'lmdb', rest } = storeType(value, 'online_store');
   if (!(ONLINE_TYPES as readonly string[]).includes(type)) fail('online_store.type', `one of ${ONLINE_TYPES.join(', ')}`, type);
+  checkKeys(rest, ONLINE_KEYS[type as OnlineStoreConfig['type']], 'online_store.');
   if (rest.path !== undefined && typeof rest.path !== 'string') fail('online_store.path', 'a file path', rest.path);
   const path = (rest.path as string | undefined) ?? (type === 'lmdb' ? DEFAULT_LMDB_PATH : undefined);
-  return {
+  const config: OnlineStoreConfig = {
     ...rest,
     type: type as OnlineStoreConfig['type'],
     ...(path !== undefined ? { path: resolve(repoPath, path) } : {}),
   };
+  if (type === 'redis') redisOptionsOf(config);
+  return config;
+}
+
+/** What a RedisOnlineStore needs, from a validated `online_store` of type redis. */
+export interface RedisConfig {
+  readonly target: RedisTarget;
+  readonly keyPrefix?: string;
+  readonly keyTtlSeconds?: number;
+}
+
+/**
+ * Reads `online_store` of type redis, Feast's way: `connection_string` is
+ * `host:port[,key=value...]` (password, username, ssl, db), or a redis:// URL; with
+ * `redis_type: redis_cluster` it lists root nodes, `host1:port1,host2:port2[,key=value...]`.
+ * Kept apart from parseRepoConfig's result so the config stays as written in the file.
+ * @example redisOptionsOf({ type: 'redis', connection_string: 'localhost:6379,db=1' }).target // { url: 'redis://localhost:6379/1' }
+ */
+export function redisOptionsOf(online: OnlineStoreConfig): RedisConfig {
+  const { connection_string: connection, redis_type: redisType = 'redis', key_ttl_seconds: ttl, key_prefix: keyPrefix } = online;
+  if (redisType !== 'redis' && redisType !== 'redis_cluster') fail('online_store.redis_type', "'redis' or 'redis_cluster' (redis_sentinel is not supported)", redisType);
+  if (typeof connection !== 'string' || connection.trim() === '') fail('online_store.connection_string', `${REDIS_CONNECTION} (required for type redis)`, connection ?? null);
+  if (ttl !== undefined && ttl !== null && !(typeof ttl === 'number' && Number.isInteger(ttl) && ttl >= 0)) {
+    fail('online_store.key_ttl_seconds', 'a whole number of seconds >= 0 (0 or absent: keys never expire)', ttl);
+  }
+  if (keyPrefix !== undefined && typeof keyPrefix !== 'string') fail('online_store.key_prefix', 'a string put before every key', keyPrefix);
+  if (online.full_scan_for_deletion !== undefined && typeof online.full_scan_for_deletion !== 'boolean') {
+    fail('online_store.full_scan_for_deletion', 'true or false', online.full_scan_for_deletion);
+  }
+  return {
+    target: redisTarget(connection as string, redisType === 'redis_cluster'),
+    ...(keyPrefix ? { keyPrefix: keyPrefix as string } : {}),
+    ...(ttl ? { keyTtlSeconds: ttl as number } : {}),
+  };
+}
+
+function redisTarget(connection: string, cluster: boolean): RedisTarget {
+  const field = 'online_store.connection_string';
+  // Error messages show the string with its password masked.
+  const shown = connection.replace(/(password=)[^,]*/gi, '$1***').replace(/(\/\/[^/@:]*:)[^@/]*@/, '$1***@');
+  if (/^rediss?:\/\//i.test(connection.trim())) {
+    if (cluster) fail(field, "root nodes as 'host1:port1,host2:port2[,password=...][,ssl=true]' for redis_type redis_cluster", shown);
+    try {
+      new URL(connection.trim());
+    } catch {
+      fail(field, REDIS_CONNECTION, shown);
+    }
+    return { url: connection.trim() };
+  }
+  const nodes: string[] = [];
+  const params: Record<string, string> = {};
+  for (const part of connection.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      if (!/^(\[[0-9A-Fa-f:.]+\]|[^\s:/@\[\]]+)(:\d{1,5})?$/.test(part)) fail(field, `${REDIS_CONNECTION}; '${part}' is not host:port`, shown);
+      nodes.push(part.includes(':') && !part.endsWith(']') ? part : `${part}:6379`);
+      continue;
+    }
+    const key = part.slice(0, eq).trim();
+    if (!REDIS_PARAMS.includes(key)) fail(field, `parameters among ${REDIS_PARAMS.join(', ')}; '${key}' is not one`, shown);
+    params[key] = part.slice(eq + 1).trim();
+  }
+  if (nodes.length === 0) fail(field, `${REDIS_CONNECTION}; no host:port given`, shown);
+  if (params.ssl !== undefined && !/^(true|false)$/i.test(params.ssl)) fail(field, 'ssl=true or ssl=false', shown);
+  const tls = /^true$/i.test(params.ssl ?? '');
+  if (params.db !== undefined && !/^\d+$/.test(params.db)) fail(field, 'db=<a database number>', shown);
+  if (cluster) {
+    if (params.db !== undefined && params.db !== '0') fail(field, 'no db= other than 0 for redis_type redis_cluster (a cluster has only database 0)', shown);
+    return { clusterNodes: nodes, tls, ...(params.username ? { username: params.username } : {}), ...(params.password ? { password: params.password } : {}) };
+  }
+  if (nodes.length > 1) fail(field, `one host:port for redis_type redis (several are root nodes of a cluster: set redis_type: redis_cluster)`, shown);
+  const auth = params.password !== undefined
+    ? `${encodeURIComponent(params.username ?? '')}:${encodeURIComponent(params.password)}@`
+    : params.username !== undefined ? `${encodeURIComponent(params.username)}@` : '';
+  return { url: `${tls ? 'rediss' : 'redis'}://${auth}${nodes[0]}${params.db !== undefined ? `/${params.db}` : ''}` };
 }
