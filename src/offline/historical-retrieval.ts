@@ -7,7 +7,7 @@ import { registerEntityDf } from './entity-df.js';
 import { buildPointInTimeSql, sourceColumn, type JoinInput } from './point-in-time-sql.js';
 import { planRetrieval } from './retrieval-plan.js';
 import type { SourceLoader } from './source-loader.js';
-import type { SqlEngine } from './sql-engine.js';
+import { quoteIdent, type SqlEngine } from './sql-engine.js';
 import { runOnDemand } from '../transform/run-on-demand.js';
 
 /** Data given for a source at run time instead of its path. */
@@ -24,15 +24,35 @@ export interface HistoricalRetrievalContext {
 
 let jobCounter = 0;
 
-/** Loads a file source as `view`: registered data first, else through the runtime's loader. */
+/**
+ * Loads a file source as `view`: registered data first, else through the runtime's
+ * loader. Parts appended to the source join it by column name. Returns the extra engine
+ * views it registered, for the caller to unregister with `view`.
+ */
 export async function loadSource(
   engine: SqlEngine, sources: SourceLoader, sourceData: ReadonlyMap<string, SourceData>,
   source: FileSource, view: string, columns?: readonly string[],
-): Promise<void> {
-  const data = sourceData.get(source.name);
-  if (data instanceof Uint8Array) await engine.registerBytes(view, data, source.format, columns);
-  else if (data) await engine.registerArrow(view, data);
-  else await sources.load(engine, view, source, columns);
+): Promise<string[]> {
+  const loadBase = async (name: string) => {
+    const data = sourceData.get(source.name);
+    if (data instanceof Uint8Array) await engine.registerBytes(name, data, source.format, columns);
+    else if (data) await engine.registerArrow(name, data);
+    else await sources.load(engine, name, source, columns);
+  };
+  const parts = (await sources.parts?.(source)) ?? [];
+  if (parts.length === 0) {
+    await loadBase(view);
+    return [];
+  }
+  const names = [`${view}__base`, ...parts.map((_, i) => `${view}__part${i}`)];
+  await loadBase(names[0]);
+  for (const [i, part] of parts.entries()) {
+    if ('path' in part) await engine.registerFile(names[i + 1], part.path, 'parquet', columns);
+    else await engine.registerBytes(names[i + 1], part.bytes, 'parquet', columns);
+  }
+  const select = columns ? columns.map((c) => quoteIdent(c)).join(', ') : '*';
+  await engine.registerQuery(view, names.map((n) => `SELECT ${select} FROM ${quoteIdent(n)}`).join(' UNION ALL BY NAME '));
+  return names;
 }
 
 /** Source columns a set of joins reads from one source (after reversing field mappings). */
@@ -76,7 +96,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       fileSources,
       loadSource: async (source, view) => {
         registered.push(view);
-        await loadSource(engine, context.sources, context.sourceData, source, view);
+        registered.push(...await loadSource(engine, context.sources, context.sourceData, source, view));
       },
     });
     const bySource = new Map<string, JoinInput['join'][]>();
@@ -89,7 +109,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
     for (const [sourceName, sourceJoins] of bySource) {
       const view = `__src_${job}_${sourceName}`;
       registered.push(view);
-      await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins));
+      registered.push(...await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins)));
       const sourceTypes = await describeColumns(engine, { view });
       for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
     }

@@ -1,5 +1,6 @@
 import type { FileSource } from '../definitions/index.js';
 import { DataSourceNotFoundException } from './errors.js';
+import type { OfflinePart } from './offline-appends.js';
 import type { SqlEngine } from './sql-engine.js';
 
 /**
@@ -8,6 +9,8 @@ import type { SqlEngine } from './sql-engine.js';
  */
 export interface SourceLoader {
   load(engine: SqlEngine, viewName: string, source: FileSource, columns?: readonly string[]): Promise<void>;
+  /** Parts appended to the source since it was written (offline pushes), read with it. */
+  parts?(source: FileSource): Promise<OfflinePart[]>;
 }
 
 /** The portable default: http(s) URLs are fetched; anything else must be registered as data. */

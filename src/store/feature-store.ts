@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type {
-  DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView,
+  DataSource, Entity, FeastObject, FeatureService, FeatureView, FileSource, OnDemandFeatureView,
 } from '../definitions/index.js';
 import { retrieveHistorical, type HistoricalResult, type SourceData } from '../offline/historical-retrieval.js';
 import { exportTable, HistoricalRetrievalJob } from '../offline/retrieval-job.js';
@@ -17,6 +17,8 @@ import type { OnlineResponse } from '../online/online-response.js';
 import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
 import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
 import { toOnlineBatch } from './online-write.js';
+import { offlinePart, type OfflineWriteContext } from './offline-write.js';
+import { MemoryOfflineAppends, type OfflineAppendStorage } from '../offline/offline-appends.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import { FeastEdgeError } from '../definitions/errors.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
@@ -31,6 +33,8 @@ export interface FeatureStoreOptions {
   sources?: SourceLoader;
   /** Where saved datasets' rows go; default memory. */
   datasets?: DatasetStorage;
+  /** Where rows written to the offline store (push, writeToOfflineStore) go; default memory. */
+  offlineAppends?: OfflineAppendStorage;
   /** The loaded definitions: on-demand transforms are code and come from here. */
   definitions?: readonly FeastObject[];
   /** Point-in-time plan: 'asof' (default) or 'window'. */
@@ -57,6 +61,7 @@ export class FeatureStore {
   readonly #sourceData = new Map<string, SourceData>();
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
   readonly #datasets: DatasetStorage;
+  readonly #appends: OfflineAppendStorage;
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
   #engine?: Promise<SqlEngine>;
 
@@ -65,6 +70,7 @@ export class FeatureStore {
     this.#options = options;
     this.registry = new Registry(options.registry, options.project);
     this.#datasets = options.datasets ?? new MemoryDatasetStorage();
+    this.#appends = options.offlineAppends ?? new MemoryOfflineAppends();
     this.onlineStore = options.onlineStore ?? new MemoryOnlineStore();
     this.#rememberCode(options.definitions ?? []);
   }
@@ -114,7 +120,7 @@ export class FeatureStore {
     const run = () => (result ??= (async () => {
       const [engine, document] = await Promise.all([this.engine(), this.registry.document()]);
       return retrieveHistorical({
-        engine, document, sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
+        engine, document, sources: this.#sources(), sourceData: this.#sourceData,
         onDemandCode: this.#onDemandCode, strategy: this.#options.joinStrategy,
       }, request);
     })());
@@ -163,7 +169,7 @@ export class FeatureStore {
   async #materializeContext(): Promise<MaterializeContext> {
     return {
       engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
-      sources: this.#options.sources ?? urlSourceLoader, sourceData: this.#sourceData,
+      sources: this.#sources(), sourceData: this.#sourceData,
     };
   }
 
@@ -177,21 +183,54 @@ export class FeatureStore {
   }
 
   /**
-   * Pushes rows to every view whose stream source is `pushSourceName` (Feast's push).
-   * Only `to: 'online'` is supported so far; offline pushes arrive with the offline writer.
+   * Appends rows (objects or columns) of one view to its batch source, where later
+   * historical retrieval and materialization read them. Every row is checked first (the
+   * view's join keys, timestamp and features, each value of its feature's type); a bad
+   * row refuses the whole write, naming the column and row.
+   */
+  async writeToOfflineStore(viewName: string, rows: OnlineEntityRows): Promise<void> {
+    const view = await this.registry.getFeatureView(viewName);
+    const part = await offlinePart(await this.#offlineContext(), view.batchSource, [{ view, rows }]);
+    await this.#appends.append(view.batchSource, part);
+  }
+
+  /**
+   * Pushes rows to every view whose stream source is `pushSourceName` (Feast's push):
+   * `to` 'online' (default) writes the online store, 'offline' appends to the push
+   * source's batch source, 'online_and_offline' both. Everything is checked before
+   * anything is written, so a bad push writes nothing anywhere.
    */
   async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<void> {
     const to = options.to ?? 'online';
-    if (to !== 'online') throw new FeastEdgeError('NotImplementedError', `push to '${to}' is not supported yet; use to: 'online'`);
+    if (!['online', 'offline', 'online_and_offline'].includes(to)) {
+      throw new FeastEdgeError('ValueError', `push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(to)}`);
+    }
     const views = (await this.registry.listFeatureViews()).filter((v) => v.streamSource?.name === pushSourceName);
     if (views.length === 0) {
       const sources = (await this.registry.listDataSources()).filter((s) => s.kind === 'pushSource').map((s) => s.name);
       throw new FeastEdgeError('PushSourceNotFoundException', `no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
     }
-    // Validate for every view before writing to any, so a bad push writes nothing. Views
-    // sharing a push source may read different columns: each takes the ones it knows.
-    const batches = views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+    // Views sharing a push source may read different columns: each takes the ones it knows.
+    const batches = to === 'offline' ? [] : views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+    const parts: { source: FileSource; part: Uint8Array }[] = [];
+    if (to !== 'online') {
+      // Views of one push share its batch source: one part holds the rows for all of them.
+      const source = views[0].batchSource;
+      const writes = views.map((view) => ({ view, rows, allowExtraColumns: true }));
+      parts.push({ source, part: await offlinePart(await this.#offlineContext(), source, writes) });
+    }
+    for (const { source, part } of parts) await this.#appends.append(source, part);
     for (const batch of batches) await this.onlineStore.write(this.project, batch);
+  }
+
+  async #offlineContext(): Promise<OfflineWriteContext> {
+    return { engine: await this.engine(), sources: this.#sources(), sourceData: this.#sourceData };
+  }
+
+  /** The runtime's source loader, reading each source together with the parts appended to it. */
+  #sources(): SourceLoader {
+    const base = this.#options.sources ?? urlSourceLoader;
+    return { load: (engine, view, source, columns) => base.load(engine, view, source, columns), parts: (source) => this.#appends.parts(source) };
   }
 
   /** The rows of a saved dataset, as persisted. */

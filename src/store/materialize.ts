@@ -85,7 +85,7 @@ async function materializeView(context: MaterializeContext, project: string, vie
   const sourceView = `__mat_${id}`;
   const resultTable = `__mat_result_${id}`;
   const columns = neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]);
-  await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
+  const extraViews = await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
   try {
     const types = await describeColumns(context.engine, { view: sourceView });
     await context.engine.exec(`CREATE TEMP TABLE ${q(resultTable)} AS ${latestPerKeySql(view, sourceView, types, start, end)}`);
@@ -114,6 +114,7 @@ async function materializeView(context: MaterializeContext, project: string, vie
   } finally {
     await context.engine.exec(`DROP TABLE IF EXISTS ${q(resultTable)}`);
     await context.engine.unregister(sourceView);
+    for (const name of extraViews) await context.engine.unregister(name);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FileSource } from '../../definitions/index.js';
 import { DataSourceNotFoundException } from '../../offline/errors.js';
 import { urlSourceLoader, type SourceLoader } from '../../offline/source-loader.js';
 
@@ -10,12 +11,10 @@ import { urlSourceLoader, type SourceLoader } from '../../offline/source-loader.
  * @example createFeatureStore({ ..., sources: nodeSourceLoader('feature_repo') })
  */
 export function nodeSourceLoader(repoPath: string): SourceLoader {
-  const root = resolve(repoPath);
   return {
     async load(engine, view, source, columns) {
       if (/^https?:\/\//i.test(source.path)) return urlSourceLoader.load(engine, view, source, columns);
-      const path = /^file:\/\//i.test(source.path) ? fileURLToPath(source.path)
-        : isAbsolute(source.path) ? source.path : resolve(root, source.path);
+      const path = localSourcePath(repoPath, source);
       if (!existsSync(path)) {
         throw new DataSourceNotFoundException(`source '${source.name}': file ${path} does not exist`);
       }
@@ -23,4 +22,10 @@ export function nodeSourceLoader(repoPath: string): SourceLoader {
       await engine.registerFile(view, path, source.format, columns);
     },
   };
+}
+
+/** A local source's file: repo-relative (as Feast resolves them), absolute, or a file:// URL. */
+export function localSourcePath(repoPath: string, source: FileSource): string {
+  if (/^file:\/\//i.test(source.path)) return fileURLToPath(source.path);
+  return isAbsolute(source.path) ? source.path : resolve(repoPath, source.path);
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FeastObject } from '../../definitions/index.js';
 import { createFeatureStore, type FeatureStore } from '../../store/feature-store.js';
 import { createNodeEngine, type NodeEngineChoice } from './engine.js';
+import { FileOfflineAppends } from './file-offline-appends.js';
 import { FileDatasetStorage } from './file-dataset-storage.js';
 import { FileRegistryStore } from './file-registry-store.js';
 import { loadDefinitions } from './load-definitions.js';
@@ -50,6 +51,7 @@ export async function openFeatureStore(options: { repoPath: string; engine?: Nod
     engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
     sources: nodeSourceLoader(repoPath),
     datasets: new FileDatasetStorage(repoPath),
+    offlineAppends: new FileOfflineAppends(repoPath),
     onlineStore: await openOnlineStore(config),
     definitions,
   });
