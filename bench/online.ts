@@ -5,11 +5,16 @@ import { Float64, Int64, Table, TimestampMicrosecond, makeData, makeVector, vect
 import { open } from 'lmdb';
 import { entity, featureView, field, fileSource, Float64 as F64, Int64 as I64 } from '../src/definitions/index.js';
 import { encodeEntityKey, entityKeyToString } from '../src/online/entity-key.js';
+import { encodeOnlineRow } from '../src/online/row-codec.js';
 import { MemoryOnlineStore } from '../src/online/memory-online-store.js';
 import type { OnlineStore, OnlineWriteBatch } from '../src/online/online-store.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { NativeDuckDBEngine } from '../src/runtime/node/duckdb-native-engine.js';
+import { createClient } from 'redis';
 import { LmdbOnlineStore } from '../src/runtime/node/lmdb-online-store.js';
+import { RedisOnlineStore } from '../src/runtime/node/redis-online-store.js';
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import { systemBinary } from '../test/support/system-binary.js';
 import { nodeSourceLoader } from '../src/runtime/node/node-source-loader.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
 import { fmtMs, ratio } from './measure.js';
@@ -98,13 +103,32 @@ export async function benchOnline(iterations: number): Promise<string> {
     const lmdb = new LmdbOnlineStore(lmdbPath);
     const raw = open({ path: lmdbPath, compression: false, encoding: 'binary' });
     const rawWrites = open({ path: join(dir, 'raw-writes.lmdb'), compression: false });
-    stores.push(['lmdb', () => lmdb, (keys) => raw.getMany(keys.map((k) => `bench/stats/${k}`)),
+    stores.push(['lmdb', () => lmdb, async (keys) => keys.map((k) => raw.getBinaryFast(`bench/stats/${k}`)?.length),
       // Raw write: lmdb-js's own MessagePack of each row's values, one transaction per batch, no event-time check.
       (batch) => {
         const columns = Object.values(batch.features);
         rawWrites.transactionSync(() => batch.keys.forEach((key, i) => rawWrites.putSync(`bench/w/${entityKeyToString(key)}`, columns.map((column) => column[i]))));
       }]);
     const batches = writeBatches('write_bench');
+    // Redis runs when redis-server is installed (apt-get install -y redis-server), on a server this run starts.
+    const redisBinary = systemBinary('redis-server', 'redis-server', ['/usr/bin/redis-server']);
+    let redisServer: RedisServer | undefined;
+    let closeRawRedis = async () => {};
+    if (redisBinary) {
+      redisServer = await startRedisServer(redisBinary);
+      const redis = new RedisOnlineStore({ url: redisServer.url });
+      const client = createClient({ url: redisServer.url });
+      await client.connect();
+      closeRawRedis = async () => { await client.quit(); };
+      stores.push(['redis', () => redis, (keys) => Promise.all(keys.map((k) => client.hGet(`bench:stats:${k}`, 'v'))),
+        // Raw write: pipelined HSET of each row's values (MessagePack), no event-time script.
+        async (batch) => {
+          const columns = Object.values(batch.features);
+          const pipeline = client.multi();
+          batch.keys.forEach((key, i) => pipeline.hSet(`bench:w:${entityKeyToString(key)}`, 'v', Buffer.from(encodeOnlineRow({ event: batch.eventTimestamps[i], created: null, values: { v: columns.map((c) => c[i]) } }))));
+          await pipeline.execAsPipeline();
+        }]);
+    }
     for (const [label, get, rawGet, rawWrite] of stores) {
       // A server reuses the registry document between requests (registry_ttl_sec in Feast).
       const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), engine: async () => engine, onlineStore: get(), registryCacheTtlMs: 60_000, sources: nodeSourceLoader(dir) });
@@ -131,6 +155,9 @@ export async function benchOnline(iterations: number): Promise<string> {
     }
     await raw.close();
     await rawWrites.close();
+    for (const [label, get] of stores) if (label === 'redis') await get().close();
+    await closeRawRedis();
+    await redisServer?.stop();
     await lmdb.close();
   } finally {
     await engine.close();
@@ -138,7 +165,7 @@ export async function benchOnline(iterations: number): Promise<string> {
   }
   return [
     '## Online reads', '',
-    `getOnlineFeatures (key encoding, plan lookup, one batch read, statuses, response; registry document cached for 60 s as a server does) beside the store's own batch get of the same keys, ${iterations} sequential calls after 50 warm-up calls. The raw memory baseline is a Map lookup of the same keys (values kept as one array per key); the raw LMDB baseline is lmdb-js getMany on the same keys.`, '',
+    `getOnlineFeatures (key encoding, plan lookup, one batch read, statuses, response; registry document cached for 60 s as a server does) beside the store's own batch get of the same keys, ${iterations} sequential calls after 50 warm-up calls. The raw memory baseline is a Map lookup of the same keys (values kept as one array per key); the raw LMDB baseline is lmdb-js's fastest get of the same keys' bytes (getBinaryFast, no copy, no decoding); the raw Redis baseline is one HGET per key (pipelined in one tick) on the same server.`, '',
     ...lines, '',
     '## Materialization throughput', '',
     `End to end: materialize() of ${ENTITIES.toLocaleString('en-US')} rows x ${FEATURES} features from a Parquet file (native DuckDB computes the latest row per key, the rows stream to the store in 10k-row batches). Store write: the same rows given to the store's write() in 10k-row batches (key check, event-time rule, encoding, commit), median of 3 runs, beside the raw baseline: the backend's own put of each row's values with no event-time check. The ratio is how many times slower the store's write is than the raw put.`, '',

@@ -54,22 +54,25 @@ function numbersStart(count: number): number {
   return Math.ceil((HEADER + Math.ceil(count / 8)) / 8) * 8;
 }
 
-/** The values at `positions` (schema indexes; -1 for a feature the row's schema lacks), null where absent. */
-export function decodeValues(bytes: Uint8Array, count: number, positions: readonly number[]): unknown[] {
-  const out = new Array<unknown>(positions.length);
+/**
+ * Reads one stored row into `columns` at `row`: the value of schema index `positions[p]`
+ * (-1 for a feature the row's schema lacks) goes to `columns[p][row]`, null where absent.
+ * Writes straight into the caller's columns: reads decode thousands of values per call.
+ */
+export function decodeInto(bytes: Uint8Array, count: number, positions: readonly number[], columns: unknown[][], row: number): void {
   if (bytes[16] & NUMBERS) {
     const start = numbersStart(count);
-    // Stored bytes need not be 8-aligned in memory, so read through a DataView.
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    // A Float64Array needs 8-aligned memory; stored bytes usually are (Node's buffer pool
+    // aligns them), and otherwise one copy makes them so.
+    const numbers = (bytes.byteOffset + start) % 8 === 0
+      ? new Float64Array(bytes.buffer, bytes.byteOffset + start, count)
+      : new Float64Array(bytes.slice(start, start + count * 8).buffer);
     for (let p = 0; p < positions.length; p++) {
       const i = positions[p];
-      out[p] = i < 0 || bytes[HEADER + (i >> 3)] & (1 << (i & 7)) ? null : view.getFloat64(start + i * 8, true);
+      columns[p][row] = i < 0 || bytes[HEADER + (i >> 3)] & (1 << (i & 7)) ? null : numbers[i];
     }
-    return out;
+    return;
   }
   const values = packr.unpack(bytes.subarray(HEADER)) as unknown[];
-  for (let p = 0; p < positions.length; p++) {
-    out[p] = positions[p] < 0 ? null : (values[positions[p]] ?? null);
-  }
-  return out;
+  for (let p = 0; p < positions.length; p++) columns[p][row] = positions[p] < 0 ? null : (values[positions[p]] ?? null);
 }
