@@ -19,6 +19,11 @@ export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
 export type { MaterializeOptions } from './store/materialize.js';
 export { OnlineResponse, type FieldStatus, type OnlineWireResponse } from './online/online-response.js';
 export { MemoryOnlineStore } from './online/memory-online-store.js';
+export { IndexedDbOnlineStore } from './online/indexeddb-online-store.js';
+export { CloudflareKvOnlineStore, type KvNamespaceBinding } from './online/cloudflare-kv-online-store.js';
+export { DenoKvOnlineStore } from './online/deno-kv-online-store.js';
+export { MemoryOfflineAppends, type OfflineAppendStorage, type OfflinePart } from './offline/offline-appends.js';
+export { IndexedDbOfflineAppends } from './offline/indexeddb-offline-appends.js';
 export type { OnlineStore, OnlineWriteBatch, OnlineReadResult } from './online/online-store.js';
 export { encodeEntityKey } from './online/entity-key.js';
 export type {

@@ -2,6 +2,9 @@
 export { openFeatureStore, type OpenedRepo } from './open-feature-store.js';
 export { FileRegistryStore } from './file-registry-store.js';
 export { FileDatasetStorage } from './file-dataset-storage.js';
+export { FileOfflineAppends } from './file-offline-appends.js';
+export { LmdbOnlineStore } from './lmdb-online-store.js';
+export { RedisOnlineStore, type RedisOnlineStoreOptions } from './redis-online-store.js';
 export { createNodeEngine, createWasmEngine, type NodeEngineChoice } from './engine.js';
 export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig, type OnlineStoreConfig } from './repo-config.js';
 export { loadDefinitions } from './load-definitions.js';
