@@ -31,5 +31,6 @@ export type {
 } from './store/types.js';
 export type { RegistryDocument, SavedDataset } from './registry/document.js';
 export type { RegistryStore } from './registry/registry-store.js';
+export { MemoryRegistryStore } from './registry/memory-store.js';
 export type { SqlEngine } from './offline/sql-engine.js';
 export type { SourceLoader } from './offline/source-loader.js';

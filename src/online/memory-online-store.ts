@@ -1,4 +1,4 @@
-import { entityKeyId } from './entity-key.js';
+import { entityKeyToString } from './entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from './online-store.js';
 
 /**
@@ -39,7 +39,7 @@ export class MemoryOnlineStore implements OnlineStore {
     const slotOf = new Int32Array(rows).fill(-1);
     let written = 0;
     for (let i = 0; i < rows; i++) {
-      const key = entityKeyId(batch.keys[i]);
+      const key = entityKeyToString(batch.keys[i]);
       const event = batch.eventTimestamps[i];
       const created = batch.createdTimestamps?.[i] ?? null;
       let slot = table.slots.get(key);
@@ -65,12 +65,20 @@ export class MemoryOnlineStore implements OnlineStore {
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
     const table = this.#views.get(`${project}\u0000${view}`);
-    const slots = keys.map((key) => table?.slots.get(entityKeyId(key)) ?? -1);
-    const eventTimestamps = slots.map((slot) => (slot < 0 ? null : table!.events[slot]));
+    const slots = new Int32Array(keys.length).fill(-1);
+    const eventTimestamps = new Array<bigint | null>(keys.length).fill(null);
+    if (table) {
+      for (let i = 0; i < keys.length; i++) {
+        const slot = table.slots.get(entityKeyToString(keys[i]));
+        if (slot !== undefined) { slots[i] = slot; eventTimestamps[i] = table.events[slot]; }
+      }
+    }
     const values: Record<string, unknown[]> = {};
     for (const feature of features) {
       const column = table?.columns.get(feature);
-      values[feature] = slots.map((slot) => (slot < 0 || !column ? null : (column[slot] ?? null)));
+      const out = new Array<unknown>(keys.length).fill(null);
+      if (column) for (let i = 0; i < keys.length; i++) if (slots[i] >= 0) out[i] = column[slots[i]] ?? null;
+      values[feature] = out;
     }
     return { eventTimestamps, values };
   }

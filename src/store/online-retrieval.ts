@@ -2,7 +2,7 @@ import { FeastEdgeError } from '../definitions/errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { entityKeyId, viewKeyEncoder } from '../online/entity-key.js';
+import { viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
@@ -25,13 +25,6 @@ export interface OnlineContext {
   onDemandCode: ReadonlyMap<string, OnDemandFeatureView>;
   /** A plan resolved earlier for the same request and registry version. */
   plan?: RetrievalPlan;
-}
-
-/** The encoded key of every entity row for one view (entity-less views share Feast's dummy key). */
-export function viewKeys(join: Pick<ViewJoin, 'view' | 'joinKeyMap'>, columns: Record<string, unknown[]>, count: number): Uint8Array[] {
-  const encode = viewKeyEncoder(join.view);
-  const values = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
-  return Array.from({ length: count }, (_, i) => encode(values.map((v) => v[i])));
 }
 
 /** Reads the latest values of the requested features for each entity row, with Feast's statuses. */
@@ -65,16 +58,20 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     out.set(name, { name, values: columns[name], statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
   }
   await Promise.all(plan.joins.map(async (join) => {
-    const keys = viewKeys(join, columns, count);
-    // Each distinct entity is read once, then fanned out to its rows.
-    const unique = new Map<string, number>();
+    // Each distinct entity is encoded and read once, then fanned out to its rows. Rows are
+    // told apart by their join key values (a single key's value is its own Map key).
+    const encode = viewKeyEncoder(join.view);
+    const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
+    const unique = new Map<unknown, number>();
     const uniqueKeys: Uint8Array[] = [];
-    const slot = keys.map((key) => {
-      const id = entityKeyId(key);
+    const slot = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      const values = keyColumns.map((column) => column[i]);
+      const id = values.length === 1 ? values[0] : JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
       let index = unique.get(id);
-      if (index === undefined) { index = uniqueKeys.length; unique.set(id, index); uniqueKeys.push(key); }
-      return index;
-    });
+      if (index === undefined) { index = uniqueKeys.length; unique.set(id, index); uniqueKeys.push(encode(values)); }
+      slot[i] = index;
+    }
     const features = [...new Set(join.columns.map((c) => c.feature))];
     const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
     // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
