@@ -22,6 +22,7 @@ export default defineConfig({
         index: 'src/index.ts',
         offline: 'src/offline/index.ts',
         node: 'src/runtime/node/index.ts',
+        server: 'src/server/index.ts',
         'cli/main': 'src/cli/main.ts',
       },
       formats: ['es'],

@@ -2,8 +2,7 @@ import type { Table } from 'apache-arrow';
 import type {
   DataSource, Entity, FeastObject, FeatureService, FeatureView, FileSource, OnDemandFeatureView,
 } from '../definitions/index.js';
-import { retrieveHistorical, type HistoricalResult, type SourceData } from '../offline/historical-retrieval.js';
-import { exportTable, HistoricalRetrievalJob } from '../offline/retrieval-job.js';
+import type { HistoricalResult, SourceData } from '../offline/historical-retrieval.js';
 import { urlSourceLoader, type SourceLoader } from '../offline/source-loader.js';
 import type { SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso } from '../offline/timestamp.js';
@@ -15,14 +14,17 @@ import { MemoryOnlineStore } from '../online/memory-online-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { OnlineResponse } from '../online/online-response.js';
 import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
-import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import type { MaterializeContext, MaterializeIncrementalOptions, MaterializeOptions } from './materialize.js';
 import { toOnlineBatch } from './online-write.js';
-import { offlinePart, type OfflineWriteContext } from './offline-write.js';
+import type { OfflineWriteContext } from './offline-write.js';
 import { MemoryOfflineAppends, type OfflineAppendStorage } from '../offline/offline-appends.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import { FeastEdgeError } from '../definitions/errors.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
+
+/** The offline half, loaded on first use (see offline-operations.ts). */
+const offline = () => import('./offline-operations.js');
 
 export interface FeatureStoreOptions {
   project: string;
@@ -64,6 +66,7 @@ export class FeatureStore {
   readonly #appends: OfflineAppendStorage;
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
   #engine?: Promise<SqlEngine>;
+  #registryCacheTtlMs: number;
 
   constructor(options: FeatureStoreOptions) {
     this.project = options.project;
@@ -73,6 +76,7 @@ export class FeatureStore {
     this.#appends = options.offlineAppends ?? new MemoryOfflineAppends();
     this.onlineStore = options.onlineStore ?? new MemoryOnlineStore();
     this.#rememberCode(options.definitions ?? []);
+    this.#registryCacheTtlMs = options.registryCacheTtlMs ?? 0;
   }
 
   /** Registers or updates objects; omitted objects stay unless named in `delete` (Feast's partial apply). */
@@ -118,16 +122,24 @@ export class FeatureStore {
   getHistoricalFeatures(request: HistoricalFeaturesRequest): RetrievalJob {
     let result: Promise<HistoricalResult> | undefined;
     const run = () => (result ??= (async () => {
-      const [engine, document] = await Promise.all([this.engine(), this.registry.document()]);
+      const [engine, document, { retrieveHistorical }] = await Promise.all([this.engine(), this.registry.document(), offline()]);
       return retrieveHistorical({
         engine, document, sources: this.#sources(), sourceData: this.#sourceData,
         onDemandCode: this.#onDemandCode, strategy: this.#options.joinStrategy,
       }, request);
     })());
-    return new HistoricalRetrievalJob(async () => (await run()).table, {
+    const job = offline().then(({ HistoricalRetrievalJob }) => new HistoricalRetrievalJob(async () => (await run()).table, {
       engine: () => this.engine(),
       persist: async (name, _table, options) => this.#persist(name, await run(), request, options),
-    });
+    }));
+    job.catch(() => undefined);
+    return {
+      toArrow: async () => (await job).toArrow(),
+      toRows: async () => (await job).toRows(),
+      toCSV: async () => (await job).toCSV(),
+      toParquet: async () => (await job).toParquet(),
+      persist: async (name, options) => (await job).persist(name, options),
+    };
   }
 
   /**
@@ -137,8 +149,16 @@ export class FeatureStore {
    *   entityRows: [{ driver_id: 1001 }] })).toDict()
    */
   async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
-    const document = await this.registry.document({ maxAgeMs: this.#options.registryCacheTtlMs ?? 0 });
+    const document = await this.registry.document({ maxAgeMs: this.#registryCacheTtlMs });
     return retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
+  }
+
+  /**
+   * How long online reads reuse a registry document before checking its version again
+   * (a server's registry_ttl_sec); 0 re-reads it every time.
+   */
+  setRegistryCacheTtl(ms: number): void {
+    this.#registryCacheTtlMs = ms;
   }
 
   /** Resolved plans are kept per registry version: an apply (a new version) drops them all. */
@@ -158,11 +178,13 @@ export class FeatureStore {
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */
   async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
+    const { materializeViews } = await offline();
     return materializeViews(await this.#materializeContext(), options);
   }
 
   /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
   async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
+    const { materializeIncrementalViews } = await offline();
     return materializeIncrementalViews(await this.#materializeContext(), options);
   }
 
@@ -190,6 +212,7 @@ export class FeatureStore {
    */
   async writeToOfflineStore(viewName: string, rows: OnlineEntityRows): Promise<void> {
     const view = await this.registry.getFeatureView(viewName);
+    const { offlinePart } = await offline();
     const part = await offlinePart(await this.#offlineContext(), view.batchSource, [{ view, rows }]);
     await this.#appends.append(view.batchSource, part);
   }
@@ -217,6 +240,7 @@ export class FeatureStore {
       // Views of one push share its batch source: one part holds the rows for all of them.
       const source = views[0].batchSource;
       const writes = views.map((view) => ({ view, rows, allowExtraColumns: true }));
+      const { offlinePart } = await offline();
       parts.push({ source, part: await offlinePart(await this.#offlineContext(), source, writes) });
     }
     for (const { source, part } of parts) await this.#appends.append(source, part);
@@ -270,6 +294,7 @@ export class FeatureStore {
     options: { tags?: Record<string, string>; allowOverwrite?: boolean },
   ): Promise<SavedDataset> {
     const { table } = result;
+    const { exportTable } = await offline();
     const bytes = await exportTable(await this.engine(), table, 'parquet');
     const path = await this.#datasets.write(name, bytes);
     const timestamps = table.getChild(result.timestampColumn);
