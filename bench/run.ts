@@ -35,7 +35,7 @@ process (the WASM heap in particular), so a figure's growth can be small when an
 earlier figure already grew the heap.
 `;
 
-const suites = (process.env.BENCH_SUITES ?? 'historical,online,indexeddb').split(',');
+const suites = (process.env.BENCH_SUITES ?? 'historical,online,indexeddb,edge').split(',');
 const resultsDir = join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = `BENCH_SCALE=${scale}, ${runs} timed runs per figure, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -86,12 +86,18 @@ if (suites.includes('indexeddb')) {
   writeFileSync(join(resultsDir, 'indexeddb.md'), `<!-- ${stamp} -->\n${await benchIndexedDb(Number(process.env.BENCH_IDB_ITERATIONS ?? 300))}`);
 }
 
+if (suites.includes('edge')) {
+  console.log('Cloudflare KV (workerd) and Deno KV (deno):');
+  const { benchEdgeKv } = await import('./edge-kv.js');
+  writeFileSync(join(resultsDir, 'edge-kv.md'), `<!-- ${stamp} -->\n${await benchEdgeKv(Number(process.env.BENCH_EDGE_ITERATIONS ?? 300))}`);
+}
+
 // BENCHMARKS.md gathers every suite's latest result, so suites can be rerun one at a time.
 const sections = readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort()
   .map((f) => { const text = readFileSync(join(resultsDir, f), 'utf8'); return `${text.split('\n').slice(1).join('\n')}\n_Run: ${text.split('\n')[0].replace(/<!-- | -->/g, '')}._\n`; });
 writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `# Benchmarks
 
-Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb by default; each suite's
+Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb,edge by default; each suite's
 result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
 measured in the same run on the same machine; the ratio is the figure to read.
 
