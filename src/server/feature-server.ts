@@ -60,7 +60,7 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
 
   app.onError((error, c) => {
     const body = errorBody(error);
-    if (body.status_code >= 500) reportServerError(error);
+    if (body.status_code >= 500 && body.status_code !== 501) reportServerError(error);
     return c.json(body, body.status_code as 400);
   });
   app.notFound((c) => c.json({ type: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, status_code: 404 }, 404));

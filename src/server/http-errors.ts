@@ -24,6 +24,8 @@ export function statusOf(error: unknown): number {
     // Registry objects that do not exist; missing request data is the request's fault (422).
     if (/^(FeastObject|Entity|DataSource|DataSourceObject|FeatureView|OnDemandFeatureView|Feature|FeatureService|PushSource|Project|SavedDataset)NotFound/.test(error.name)) return 404;
     if (/VersionConflict|ReadOnly|StoreError|ConnectionError/.test(error.name)) return 503;
+    // What this deployment cannot do (no SQL engine at the edge or in a Service Worker).
+    if (error.name === 'OfflineStoreUnavailableError' || error.name === 'NoSqlEngineError') return 501;
     return 422;
   }
   return 500;

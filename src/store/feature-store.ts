@@ -273,7 +273,7 @@ export class FeatureStore {
   /** The SQL engine, opened once on first use. */
   engine(): Promise<SqlEngine> {
     if (!this.#options.engine) {
-      return Promise.reject(new Error('this feature store has no SQL engine; pass engine to createFeatureStore for offline work'));
+      return Promise.reject(new FeastEdgeError('NoSqlEngineError', 'this feature store has no SQL engine (historical retrieval, materialization and offline writes need one); pass engine to createFeatureStore'));
     }
     return (this.#engine ??= this.#options.engine());
   }

@@ -1,0 +1,72 @@
+import { builtinModules } from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The edge build: worker/edge.ts as one ES module (dist-edge/edge.js) for Cloudflare
+ * Workers (workerd), everything bundled. The feature repo it serves is chosen here:
+ *   FEAST_EDGE_DEFINITIONS=path/to/definitions.ts npm run build:edge
+ * (a module exporting the repo's Feast objects; default the test fixture repo).
+ * Offline work is swapped for a stub, so no Arrow, DuckDB or Parquet code is bundled;
+ * a module that reaches for them or for a Node built-in fails the build, naming it.
+ */
+const root = dirname(fileURLToPath(import.meta.url));
+const at = (path: string) => resolve(root, path);
+
+export function definitionsModule(env: Record<string, string | undefined> = process.env): string {
+  const chosen = env.FEAST_EDGE_DEFINITIONS?.trim();
+  if (!chosen) return at('test/server/fixture-definitions.ts');
+  return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);
+}
+
+const OFFLINE_OPERATIONS = at('src/store/offline-operations.ts');
+const OFFLINE_STUB = at('worker/edge-offline-stub.ts');
+const FORBIDDEN_PACKAGES = /^(apache-arrow|@duckdb\/|parquet-wasm|hyparquet|lmdb|redis|@hono\/node-server|jiti)(\/|$)/;
+const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function edgeOnly(): Plugin {
+  return {
+    name: 'feast-edge:online-only',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer) return null;
+      if (source.startsWith('.') && resolve(dirname(importer), source.replace(/\.js$/, '.ts')) === OFFLINE_OPERATIONS) return OFFLINE_STUB;
+      if (NODE_BUILTINS.has(source) || source.startsWith('node:') || FORBIDDEN_PACKAGES.test(source)) {
+        this.error(`${importer} imports '${source}', which the edge bundle must not contain (no Node built-ins, Arrow, DuckDB or Parquet)`);
+      }
+      return null;
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  logLevel: 'warn',
+  plugins: [edgeOnly()],
+  resolve: {
+    // Packages resolve as in a Worker (msgpackr takes its pure-JS build, not Node's extractor).
+    conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
+    alias: [
+      { find: /^feast-edge-definitions$/, replacement: definitionsModule() },
+      // A repo written for `feast-edge init` imports 'feast-edge'.
+      { find: /^feast-edge$/, replacement: at('src/index.ts') },
+    ],
+  },
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    outDir: 'dist-edge',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    copyPublicDir: false,
+    lib: { entry: at('worker/edge.ts'), formats: ['es'], fileName: () => 'edge.js' },
+    rolldownOptions: {
+      output: { codeSplitting: false, minify: true },
+      // The core's barrel names the IndexedDB store; idb's top-level setup would otherwise
+      // be kept though nothing at the edge uses it (workerd has no IndexedDB).
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]node_modules[\\/]idb[\\/]/.test(id) },
+    },
+  },
+});
