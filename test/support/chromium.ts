@@ -5,11 +5,11 @@
  * import, so benchmarks use it too. Never downloads a browser.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { systemBinary } from './system-binary.js';
@@ -30,6 +30,19 @@ export interface ChromiumOptions {
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   /** Serve with COOP/COEP so pages are cross-origin isolated: SharedArrayBuffer, and a 5 µs performance.now() instead of 100 µs. */
   readonly crossOriginIsolated?: boolean;
+  /**
+   * Service Worker scripts, by URL path (`/service-worker.js`): each entry is bundled on its
+   * own into one classic script (dynamic imports inlined: a Service Worker may not call
+   * `import()`) and served with `Service-Worker-Allowed: /`, so it may control the root scope.
+   */
+  readonly serviceWorkers?: Readonly<Record<string, ServiceWorkerEntry>>;
+}
+
+export interface ServiceWorkerEntry {
+  /** The TS entry, relative to the repo root. */
+  readonly entry: string;
+  /** Vite `resolve.alias` for this bundle, targets relative to the repo root (`{ 'feast-edge-definitions': 'test/...' }`). */
+  readonly alias?: Readonly<Record<string, string>>;
 }
 
 export interface ChromiumHarness {
@@ -40,6 +53,10 @@ export interface ChromiumHarness {
   openPage(entry: string, context?: BrowserContext): Promise<Page>;
   /** Reloads a page and waits for its entry module again. */
   reload(page: Page): Promise<void>;
+  /** Bytes of each bundled Service Worker script, by URL path. */
+  readonly serviceWorkerBytes: Readonly<Record<string, number>>;
+  /** Takes the server down (every request, kept-alive ones included, fails as a network error) or back up. */
+  setServerDown(down: boolean): void;
   /** Closes the browser, stops the server and removes the bundle. */
   close(): Promise<void>;
 }
@@ -79,6 +96,30 @@ export async function bundleForBrowser(entries: Readonly<Record<string, string>>
   });
 }
 
+/** Bundles one Service Worker entry into `outFile`: a single classic script; returns its size in bytes. */
+export async function bundleServiceWorker(worker: ServiceWorkerEntry, outFile: string): Promise<number> {
+  const alias = Object.fromEntries(Object.entries(worker.alias ?? {}).map(([name, path]) => [name, resolve(REPO, path)]));
+  await build({
+    configFile: false,
+    root: REPO,
+    logLevel: 'warn',
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    resolve: { alias, conditions: ['worker', 'browser', 'import', 'module', 'default'] },
+    build: {
+      outDir: dirname(outFile),
+      emptyOutDir: false,
+      minify: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      copyPublicDir: false,
+      // An iife library is one file: Vite turns code splitting off, so dynamic imports are inlined.
+      lib: { entry: resolve(REPO, worker.entry), formats: ['iife'], name: 'serviceWorker', fileName: () => basename(outFile) },
+    },
+  });
+  return (await stat(outFile)).size;
+}
+
 function page(entry: string): string {
   // The dynamic import reports both a finished module (after any top-level await) and a failure.
   return `<!doctype html><meta charset="utf-8"><title>${entry}</title>
@@ -87,21 +128,28 @@ import('/${entry}.js').then(() => { globalThis.__entryLoaded = true; }, (e) => {
 </script>`;
 }
 
-function serve(dir: string, entries: readonly string[], files: Readonly<Record<string, string | Uint8Array>>, isolated: boolean): Promise<Server> {
+function serve(
+  dir: string, entries: readonly string[], files: Readonly<Record<string, string | Uint8Array>>, isolated: boolean,
+  workers: Readonly<Record<string, string>>, down: () => boolean,
+): Promise<Server> {
   const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (req, res) => {
+    // A dropped connection is what the browser sees when the network is gone.
+    if (down()) { req.socket.destroy(); return; }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const entry = entries.find((e) => path === `/${e}.html`);
     try {
       let body: string | Uint8Array;
+      let extra: Record<string, string> = {};
       if (entry) body = page(entry);
+      else if (path in workers) { body = await readFile(workers[path]); extra = { 'service-worker-allowed': '/' }; }
       else if (path in files) { const f = files[path]; body = typeof f === 'string' ? await readFile(f) : f; }
       else {
         const file = normalize(join(dir, path));
         if (!file.startsWith(dir)) throw new Error('outside the bundle');
         body = await readFile(file);
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation, ...extra });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -124,9 +172,17 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
   const dir = mkdtempSync(join(tmpdir(), 'feast-edge-chromium-'));
   let server: Server | undefined;
   let browser: Browser | undefined;
+  let down = false;
+  const workerFiles: Record<string, string> = {};
+  const serviceWorkerBytes: Record<string, number> = {};
   try {
     await bundleForBrowser(options.entries, dir);
-    server = await serve(dir, Object.keys(options.entries), options.files ?? {}, options.crossOriginIsolated ?? false);
+    // After the pages: bundleForBrowser empties the directory it builds into.
+    for (const [path, worker] of Object.entries(options.serviceWorkers ?? {})) {
+      workerFiles[path] = join(dir, '__service-workers', `${Object.keys(workerFiles).length}.js`);
+      serviceWorkerBytes[path] = await bundleServiceWorker(worker, workerFiles[path]);
+    }
+    server = await serve(dir, Object.keys(options.entries), options.files ?? {}, options.crossOriginIsolated ?? false, workerFiles, () => down);
     browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
   } catch (error) {
     await browser?.close();
@@ -147,6 +203,11 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
   return {
     origin,
     browser: openBrowser,
+    serviceWorkerBytes,
+    setServerDown(value) {
+      down = value;
+      if (value) openServer.closeAllConnections();
+    },
     async openPage(entry, context) {
       if (!(entry in options.entries)) throw new Error(`no entry '${entry}'; the entries are ${Object.keys(options.entries).join(', ')}`);
       const p = await (context ?? (await openBrowser.newContext())).newPage();
