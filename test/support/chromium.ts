@@ -75,15 +75,20 @@ export function callInPage<T>(page: Page, name: string, ...args: unknown[]): Pro
   }, [name, args] as const) as Promise<T>;
 }
 
+/** What every browser bundle shares: no config file, the repo as root, no public folder. */
+const BROWSER_BUILD = {
+  configFile: false,
+  root: REPO,
+  logLevel: 'warn',
+  publicDir: false,
+  // Library mode leaves this in place; a page has no `process`.
+  define: { 'process.env.NODE_ENV': '"production"' },
+} as const;
+
 /** Bundles entries for the browser into `outDir` (ES modules, shared chunks beside them). */
 export async function bundleForBrowser(entries: Readonly<Record<string, string>>, outDir: string): Promise<void> {
   await build({
-    configFile: false,
-    root: REPO,
-    logLevel: 'warn',
-    publicDir: false,
-    // Library mode leaves this in place; a page has no `process`.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    ...BROWSER_BUILD,
     build: {
       outDir,
       emptyOutDir: true,
@@ -100,11 +105,7 @@ export async function bundleForBrowser(entries: Readonly<Record<string, string>>
 export async function bundleServiceWorker(worker: ServiceWorkerEntry, outFile: string): Promise<number> {
   const alias = Object.fromEntries(Object.entries(worker.alias ?? {}).map(([name, path]) => [name, resolve(REPO, path)]));
   await build({
-    configFile: false,
-    root: REPO,
-    logLevel: 'warn',
-    publicDir: false,
-    define: { 'process.env.NODE_ENV': '"production"' },
+    ...BROWSER_BUILD,
     resolve: { alias, conditions: ['worker', 'browser', 'import', 'module', 'default'] },
     build: {
       outDir: dirname(outFile),
