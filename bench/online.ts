@@ -88,7 +88,6 @@ export async function benchOnline(iterations: number): Promise<string> {
   try {
     const stores: [string, () => OnlineStore, (keys: string[]) => Promise<unknown>, (batch: OnlineWriteBatch) => unknown][] = [];
     const memory = new MemoryOnlineStore();
-    // The raw baseline reads the same Map the store uses, through its own read path minus feast-edge's work.
     const rawMap = new Map<string, unknown[]>();
     // Raw read: the Map lookups of the same keys, no feast-edge request handling.
     const rawRead = new Map<string, unknown[]>();
@@ -101,9 +100,10 @@ export async function benchOnline(iterations: number): Promise<string> {
       }]);
     const lmdbPath = join(dir, 'online.lmdb');
     const lmdb = new LmdbOnlineStore(lmdbPath);
-    const raw = open({ path: lmdbPath, compression: false, encoding: 'binary' });
     const rawWrites = open({ path: join(dir, 'raw-writes.lmdb'), compression: false });
-    stores.push(['lmdb', () => lmdb, async (keys) => keys.map((k) => raw.getBinaryFast(`bench/stats/${k}`)?.length),
+    // Raw read: lmdb-js's own get of the same keys' values (its default MessagePack, one array per
+    // key, written by the raw-write baseline below), as a program using lmdb-js directly would.
+    stores.push(['lmdb', () => lmdb, async (keys) => keys.map((k) => rawWrites.get(`bench/w/${k}`)),
       // Raw write: lmdb-js's own MessagePack of each row's values, one transaction per batch, no event-time check.
       (batch) => {
         const columns = Object.values(batch.features);
@@ -133,9 +133,14 @@ export async function benchOnline(iterations: number): Promise<string> {
       // A server reuses the registry document between requests (registry_ttl_sec in Feast).
       const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), engine: async () => engine, onlineStore: get(), registryCacheTtlMs: 60_000, sources: nodeSourceLoader(dir) });
       await store.apply([driver, view]);
-      const started = performance.now();
-      await store.materialize({ start: '2021-01-01T00:00:00Z', end: '2021-12-31T00:00:00Z' });
-      const seconds = (performance.now() - started) / 1000;
+      // Median of 3 runs: each re-materializes the same window (the same rows replace themselves).
+      const runs: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        await store.materialize({ start: '2021-01-01T00:00:00Z', end: '2021-12-31T00:00:00Z' });
+        runs.push((performance.now() - started) / 1000);
+      }
+      const seconds = runs.sort((a, b) => a - b)[1];
       const ours = await rowsPerSecond(batches, (batch) => get().write('bench', batch));
       const base = await rowsPerSecond(batches, rawWrite);
       const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} rows/s`;
@@ -153,7 +158,6 @@ export async function benchOnline(iterations: number): Promise<string> {
         }
       }
     }
-    await raw.close();
     await rawWrites.close();
     for (const [label, get] of stores) if (label === 'redis') await get().close();
     await closeRawRedis();
@@ -165,10 +169,10 @@ export async function benchOnline(iterations: number): Promise<string> {
   }
   return [
     '## Online reads', '',
-    `getOnlineFeatures (key encoding, plan lookup, one batch read, statuses, response; registry document cached for 60 s as a server does) beside the store's own batch get of the same keys, ${iterations} sequential calls after 50 warm-up calls. The raw memory baseline is a Map lookup of the same keys (values kept as one array per key); the raw LMDB baseline is lmdb-js's fastest get of the same keys' bytes (getBinaryFast, no copy, no decoding); the raw Redis baseline is one HGET per key (pipelined in one tick) on the same server.`, '',
+    `getOnlineFeatures (key encoding, plan lookup, one batch read, statuses, response; registry document cached for 60 s as a server does) beside the store's own batch get of the same keys, ${iterations} sequential calls after 50 warm-up calls. The raw memory baseline is a Map lookup of the same keys (values kept as one array per key); the raw LMDB baseline is lmdb-js's own synchronous get of the same keys holding the same 50 values (its default MessagePack, one array per key), as a program using lmdb-js directly would read them; the raw Redis baseline is one HGET per key (pipelined in one tick) on the same server.`, '',
     ...lines, '',
     '## Materialization throughput', '',
-    `End to end: materialize() of ${ENTITIES.toLocaleString('en-US')} rows x ${FEATURES} features from a Parquet file (native DuckDB computes the latest row per key, the rows stream to the store in 10k-row batches). Store write: the same rows given to the store's write() in 10k-row batches (key check, event-time rule, encoding, commit), median of 3 runs, beside the raw baseline: the backend's own put of each row's values with no event-time check. The ratio is how many times slower the store's write is than the raw put.`, '',
+    `End to end: materialize() of ${ENTITIES.toLocaleString('en-US')} rows x ${FEATURES} features from a Parquet file (median of 3 runs of the same window) (native DuckDB computes the latest row per key, the rows stream to the store in 10k-row batches). Store write: the same rows given to the store's write() in 10k-row batches (key check, event-time rule, encoding, commit), median of 3 runs, beside the raw baseline: the backend's own put of each row's values with no event-time check. The ratio is how many times slower the store's write is than the raw put.`, '',
     '| store | materialize (end to end) | store write | raw put | ratio |', '|---|---|---|---|---|', ...throughput, '',
   ].join('\n');
 }

@@ -1,5 +1,4 @@
 import { open, type RootDatabase } from 'lmdb';
-import { entityKeyToString } from '../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../online/online-store.js';
 import { decodeInto, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
 
@@ -10,26 +9,34 @@ const fromText = new TextDecoder();
  * The online store in LMDB: one memory-mapped file, Node's embedded default. LMDB gives
  * many readers and one writer across processes, so a server can read while the CLI
  * materializes; a batch is one write transaction, so readers see all of it or none.
- * Rows are `project/view/hex(entity key)`; each view's schemas (lists of feature
+ * Rows are keyed by the bytes of `project/view/` and then of the entity key; each view's schemas (lists of feature
  * names, which a row's values follow) are at `project/view`, append-only so that an id a
  * reader has cached never changes meaning.
  */
 export class LmdbOnlineStore implements OnlineStore {
   readonly name = 'lmdb';
-  readonly #db: RootDatabase<Uint8Array, string>;
+  readonly #db: RootDatabase<Uint8Array, Uint8Array>;
   readonly #schemas = new Map<string, string[][]>();
 
   constructor(path: string) {
-    this.#db = open<Uint8Array, string>({ path, compression: false, encoding: 'binary' });
+    this.#db = open<Uint8Array, Uint8Array>({ path, compression: false, encoding: 'binary', keyEncoding: 'binary' });
   }
 
   /** Names are limited to [A-Za-z0-9_.-], so '/' cannot occur in them (NUL would: lmdb-js reads it as an array separator). */
-  static #prefix(project: string, view: string): string {
-    return `${project}/${view}/`;
+  static #prefix(project: string, view: string): Uint8Array {
+    return text.encode(`${project}/${view}/`);
+  }
+
+  /** A row's key: the view's prefix, then the entity key's bytes (binary keys: no string per lookup). */
+  static #rowKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
+    const out = new Uint8Array(prefix.length + key.length);
+    out.set(prefix, 0);
+    out.set(key, prefix.length);
+    return out;
   }
 
   #readSchemas(project: string, view: string): string[][] {
-    const bytes = this.#db.get(`${project}/${view}`);
+    const bytes = this.#db.get(text.encode(`${project}/${view}`));
     const schemas = bytes ? (JSON.parse(fromText.decode(bytes)) as string[][]) : [];
     this.#schemas.set(`${project}/${view}`, schemas);
     return schemas;
@@ -42,7 +49,7 @@ export class LmdbOnlineStore implements OnlineStore {
     const found = schemas.findIndex((s) => JSON.stringify(s) === wanted);
     if (found >= 0) return found;
     schemas.push([...names]);
-    this.#db.putSync(`${project}/${view}`, text.encode(JSON.stringify(schemas)));
+    this.#db.putSync(text.encode(`${project}/${view}`), text.encode(JSON.stringify(schemas)));
     return schemas.length - 1;
   }
 
@@ -57,7 +64,7 @@ export class LmdbOnlineStore implements OnlineStore {
       const schemaId = this.#schemaId(project, batch.view, names);
       let written = 0;
       for (let i = 0; i < batch.keys.length; i++) {
-        const key = prefix + entityKeyToString(batch.keys[i]);
+        const key = LmdbOnlineStore.#rowKey(prefix, batch.keys[i]);
         const event = batch.eventTimestamps[i];
         const created = batch.createdTimestamps?.[i] ?? null;
         const stored = this.#db.getBinaryFast(key);
@@ -96,7 +103,7 @@ export class LmdbOnlineStore implements OnlineStore {
     // getMany, whose promise costs more than the lookups. getBinaryFast lends a buffer that
     // the next get reuses, so each row is decoded into the columns before the next.
     for (let i = 0; i < keys.length; i++) {
-      const key = prefix + entityKeyToString(keys[i]);
+      const key = LmdbOnlineStore.#rowKey(prefix, keys[i]);
       let row = this.#db.getBinaryFast(key);
       if (!row) {
         eventTimestamps[i] = null;
@@ -120,7 +127,10 @@ export class LmdbOnlineStore implements OnlineStore {
 
   async deleteView(project: string, view: string): Promise<void> {
     const prefix = LmdbOnlineStore.#prefix(project, view);
-    const keys = [...this.#db.getKeys({ start: prefix, end: `${prefix}\uffff` })];
+    // Every row key starts with `project/view/`; the first key past them ends in '0' ('/' + 1).
+    const end = prefix.slice();
+    end[end.length - 1]++;
+    const keys = [...this.#db.getKeys({ start: prefix, end })];
     this.#db.transactionSync(() => {
       for (const key of keys) this.#db.removeSync(key);
     });
