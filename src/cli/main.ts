@@ -8,6 +8,7 @@ import { registerInitCommand } from './init/init-command.js';
 import { registerListCommands } from './list-commands.js';
 import { registerMaterializeCommands } from './materialize-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
+import { registerServeCommand } from './serve-command.js';
 
 /** The feast-edge CLI: Feast's command names and options where they apply. */
 function buildProgram(): Command {
@@ -26,7 +27,7 @@ function buildProgram(): Command {
   registerListCommands(program);
   registerHistoricalCommand(program);
   registerMaterializeCommands(program);
-  // The next issue registers `serve` (the HTTP feature server) here, from its own file.
+  registerServeCommand(program);
 
   program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
   return program;

@@ -9,3 +9,4 @@ export { createNodeEngine, createWasmEngine, type NodeEngineChoice } from './eng
 export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig, type OnlineStoreConfig } from './repo-config.js';
 export { loadDefinitions } from './load-definitions.js';
 export { nodeSourceLoader } from './node-source-loader.js';
+export { startFeatureServer, ServerStartError, type StartFeatureServerOptions, type RunningFeatureServer } from './serve.js';

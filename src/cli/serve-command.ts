@@ -1,0 +1,83 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { globalOptions } from './context.js';
+import { openFeatureStore } from '../runtime/node/open-feature-store.js';
+import { startFeatureServer } from '../runtime/node/serve.js';
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  registryTtl: number;
+  corsOrigins?: string;
+  maxBodyBytes?: number;
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return value;
+}
+
+function seconds(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected seconds, 0 or more.');
+  return value;
+}
+
+function bytes(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1) throw new InvalidArgumentError('expected a number of bytes, 1 or more.');
+  return value;
+}
+
+/**
+ * `serve`: Feast's `feast serve`, the HTTP feature server over the repo's store, until
+ * SIGTERM or SIGINT. A signal stops new connections, lets requests in flight finish,
+ * closes the store, and exits 0; a second signal cuts the remaining connections.
+ */
+export function registerServeCommand(program: Command): void {
+  program.command('serve')
+    .description("serve Feast's HTTP feature-server API (get-online-features, push, write-to-online-store, materialize, health, registry, metrics) over the repo's store until SIGTERM or Ctrl-C")
+    .option('--host <host>', 'interface to listen on; 0.0.0.0 for every interface', '127.0.0.1')
+    .option('-p, --port <port>', 'TCP port (0: any free port)', port, 6566)
+    .option('--registry-ttl <seconds>', "how long the registry is reused before a newer apply is looked for (Feast's registry_ttl_sec)", seconds, 5)
+    .option('--cors-origins <origins>', "comma-separated origins browsers may call from, or '*' (default: none)")
+    .option('--max-body-bytes <bytes>', 'largest request body; larger ones are refused with 413 (default: 1048576)', bytes)
+    .addHelpText('after', '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; /health stays open).')
+    .action(async (options: ServeOptions) => {
+      const { store, config } = await openFeatureStore({ repoPath: globalOptions(program).repo });
+      const readToken = process.env.FEAST_EDGE_READ_TOKEN || undefined;
+      const writeToken = process.env.FEAST_EDGE_WRITE_TOKEN || undefined;
+      const origins = options.corsOrigins?.split(',').map((o) => o.trim()).filter(Boolean);
+      const server = await startFeatureServer(store, {
+        host: options.host, port: options.port, registryTtlSeconds: options.registryTtl,
+        ...(origins?.length ? { corsOrigins: origins.includes('*') ? '*' as const : origins } : {}),
+        ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        ...(readToken || writeToken ? { auth: { readToken, writeToken } } : {}),
+      }).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      });
+      console.log(`Serving project '${config.project}' at ${server.url} (registry ttl ${options.registryTtl} s). SIGTERM or Ctrl-C stops it.`);
+      // Not an error: an apply from another process is picked up once the ttl passes.
+      if (await store.registry.version() === 0) console.error(`warning: project '${config.project}' has no registry yet; requests fail until \`feast-edge apply\` runs`);
+      await new Promise<void>((resolve, reject) => {
+        let signals = 0;
+        const stop = (signal: NodeJS.Signals) => {
+          signals++;
+          if (signals > 1) {
+            console.log(`${signal} again: cutting the remaining connections.`);
+            server.server.closeAllConnections();
+            return;
+          }
+          console.log(`${signal}: shutting down; finishing requests in flight.`);
+          server.close().then(() => store.close()).then(() => {
+            process.off('SIGTERM', stop);
+            process.off('SIGINT', stop);
+            console.log('Stopped.');
+          }).then(resolve, reject);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+    });
+}
