@@ -48,10 +48,26 @@ export class OnlineResponse {
 
   /** Feast's wire shape: int64 as JSON numbers, bytes as base64, timestamps RFC 3339 with Z. */
   toWire(): OnlineWireResponse {
+    // Columns of one view share their timestamp array, and its values repeat (epoch 0 for
+    // join keys, one event time per entity): convert each array and each instant once.
+    const texts = new Map<bigint, string>();
+    const converted = new Map<readonly bigint[], string[]>();
+    const timestamps = (micros: readonly bigint[]) => {
+      let out = converted.get(micros);
+      if (!out) {
+        out = micros.map((m) => {
+          let text = texts.get(m);
+          if (text === undefined) texts.set(m, (text = rfc3339(m)));
+          return text;
+        });
+        converted.set(micros, out);
+      }
+      return out;
+    };
     return {
       metadata: { feature_names: this.columns.map((c) => c.name) },
       results: this.columns.map((c) => ({
-        values: c.values.map(wireValue), statuses: [...c.statuses], event_timestamps: c.eventTimestamps.map(rfc3339),
+        values: c.values.map(wireValue), statuses: [...c.statuses], event_timestamps: timestamps(c.eventTimestamps),
       })),
     };
   }

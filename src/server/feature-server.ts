@@ -90,10 +90,16 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
     });
   }
   const maxSize = options.maxBodyBytes ?? 1_048_576;
-  app.use('*', bodyLimit({
-    maxSize,
-    onError: (c) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413),
-  }));
+  const tooLarge = (c: Context) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413);
+  const limitStream = bodyLimit({ maxSize, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    // A declared length is checked as a number; only a streamed body (no Content-Length) is
+    // counted while it is read, which costs a stream per request.
+    const declared = c.req.header('Content-Length');
+    if (declared !== undefined && /^\d+$/.test(declared)) return Number(declared) > maxSize ? tooLarge(c) : next();
+    return limitStream(c, next);
+  });
 
   app.post('/get-online-features', async (c) => {
     const body = await readBody(c, getOnlineFeaturesBody);
