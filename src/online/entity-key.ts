@@ -174,6 +174,15 @@ export function entityKeyEncoder(keys: readonly { joinKey: string; type: ScalarT
  * Entity-less views all share Feast's dummy key (`__dummy_id` = '').
  */
 export function viewKeyEncoder(view: Pick<FeatureView, 'entityColumns'>): (values: readonly unknown[]) => Uint8Array {
+  // Views are frozen registry objects reused across requests: build each one's encoder once.
+  let encoder = encoders.get(view);
+  if (!encoder) encoders.set(view, (encoder = buildViewKeyEncoder(view)));
+  return encoder;
+}
+
+const encoders = new WeakMap<object, (values: readonly unknown[]) => Uint8Array>();
+
+function buildViewKeyEncoder(view: Pick<FeatureView, 'entityColumns'>): (values: readonly unknown[]) => Uint8Array {
   if (view.entityColumns.length === 0) {
     const dummy = encodeEntityKey([{ joinKey: DUMMY_JOIN_KEY, type: Str, value: '' }]);
     return () => dummy;

@@ -165,7 +165,8 @@ export class FeatureStore {
   #readPlan(document: RegistryDocument, request: OnlineFeaturesRequest): RetrievalPlan {
     if (this.#plans.version !== document.version) this.#plans = { version: document.version, byRequest: new Map() };
     const service = request.featureService;
-    const key = JSON.stringify([request.features ?? null, typeof service === 'object' ? service.name : service ?? null, request.fullFeatureNames ?? false]);
+    // Feature references hold no NUL, so joining on it keys the list without JSON's quoting.
+    const key = `${request.fullFeatureNames ? 1 : 0}\u0000${typeof service === 'object' ? `service:${service.name}` : service !== undefined ? `service:${service}` : `features:${(request.features ?? []).join('\u0000')}`}`;
     let plan = this.#plans.byRequest.get(key);
     if (!plan) {
       plan = planRetrieval(document, request, this.#onDemandCode);
