@@ -1,4 +1,5 @@
 import type { FeastObject } from '../definitions/index.js';
+import { expand } from '../registry/diff.js';
 import type { FeatureStore } from '../store/feature-store.js';
 
 /** Collections the repo's modules define; saved datasets are made by retrievals and stay. */
@@ -12,7 +13,8 @@ const DEFINED = ['entities', 'dataSources', 'featureViews', 'onDemandFeatureView
 export async function removedObjects(store: FeatureStore, definitions: readonly FeastObject[]): Promise<{ kind: string; name: string }[]> {
   if ((await store.registry.version()) === 0) return [];
   const document = await store.registryDocument();
-  const defined = new Set(definitions.map((o) => `${o.kind}:${o.name}`));
+  // A view's sources count as defined even when the module does not export them: apply registers them with it.
+  const defined = new Set(expand(definitions).map(({ object }) => `${object.kind}:${object.name}`));
   return DEFINED.flatMap((collection) => Object.values(document[collection]).map((stored) => stored.spec))
     .filter((spec) => !defined.has(`${spec.kind}:${spec.name}`))
     .map((spec) => ({ kind: spec.kind, name: spec.name }));

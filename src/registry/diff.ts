@@ -28,7 +28,7 @@ type Appliable = Exclude<FeastObject, { kind: 'project' }>;
 const VALID_KINDS = ['project', ...Object.values(KINDS_BY_COLLECTION).flat()];
 
 /** Everything an apply registers, sources first: Feast registers a view's sources as data sources too. */
-function expand(objects: readonly FeastObject[]): { object: Appliable; origin: string }[] {
+export function expand(objects: readonly FeastObject[]): { object: Appliable; origin: string }[] {
   const out: { object: Appliable; origin: string }[] = [];
   for (const object of objects) {
     if (object.kind === 'project') continue;

@@ -103,6 +103,18 @@ describe('the feast-edge CLI (built)', () => {
     expect((await cli(['--repo', copy, 'list', 'data-sources'])).stdout).not.toContain('driver_stats_push_source');
   });
 
+  it("keeps a view's source that the module uses but does not export", async () => {
+    const copy = join(dir, 'unexported-source');
+    await cli(['init', copy]);
+    await cli(['--repo', copy, 'apply']);
+    const definitions = join(copy, 'definitions.ts');
+    await writeFile(definitions, (await readFile(definitions, 'utf8')).replace('export const driverStatsSource', 'const driverStatsSource'));
+    const applied = await cli(['--repo', copy, 'apply']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).not.toContain('Deleted');
+    expect((await cli(['--repo', copy, 'list', 'data-sources'])).stdout).toContain('driver_hourly_stats_source');
+  });
+
   it('writes a CSV training set whose values follow the sample data formulas', async () => {
     await cli(['--repo', repo, 'apply']);
     const entityDf = join(dir, 'entities.csv');
