@@ -4,7 +4,7 @@ import * as v from 'valibot';
  * The bodies of Feast's Python feature server routes (snake_case on the wire). Checked
  * before anything runs, so a malformed request is a 422 naming the field.
  */
-const name = v.pipe(v.string(), v.minLength(1, 'expected a non-empty name'));
+const name = v.pipe(v.string('expected a name (a string)'), v.minLength(1, 'expected a non-empty name'));
 const columns = v.pipe(
   v.record(v.string(), v.array(v.unknown(), 'expected an array of values')),
   v.check((value) => Object.keys(value).length > 0, 'expected at least one column'),
@@ -12,13 +12,15 @@ const columns = v.pipe(
 const timestamp = v.union([v.string(), v.number()], 'expected an ISO 8601 timestamp string or epoch seconds');
 const viewNames = v.optional(v.nullable(v.array(name, 'expected an array of feature view names')));
 
+const OBJECT = 'expected a JSON object';
+
 export const getOnlineFeaturesBody = v.pipe(
   v.object({
-    features: v.optional(v.array(v.pipe(v.string(), v.regex(/^[^:]+:[^:]+$/, 'expected a feature reference view:feature')), 'expected an array of feature references')),
+    features: v.optional(v.array(v.pipe(v.string('expected a feature reference view:feature'), v.regex(/^[^:]+:[^:]+$/, 'expected a feature reference view:feature')), 'expected an array of feature references')),
     feature_service: v.optional(name),
     entities: columns,
     full_feature_names: v.optional(v.boolean('expected true or false')),
-  }),
+  }, OBJECT),
   v.check((body) => (body.features === undefined) !== (body.feature_service === undefined), 'expected exactly one of features or feature_service'),
 );
 
@@ -28,30 +30,31 @@ export const pushBody = v.object({
   to: v.optional(v.picklist(['online', 'offline', 'online_and_offline'], "expected 'online', 'offline' or 'online_and_offline'")),
   allow_registry_cache: v.optional(v.boolean('expected true or false')),
   transform_on_write: v.optional(v.boolean('expected true or false')),
-});
+}, OBJECT);
 
 export const writeToOnlineStoreBody = v.object({
   feature_view_name: name,
   df: columns,
   allow_registry_cache: v.optional(v.boolean('expected true or false')),
   transform_on_write: v.optional(v.boolean('expected true or false')),
-});
+}, OBJECT);
 
 export const materializeBody = v.object({
   start_ts: timestamp,
   end_ts: timestamp,
   feature_views: viewNames,
-});
+}, OBJECT);
 
 export const materializeIncrementalBody = v.object({
   end_ts: timestamp,
   feature_views: viewNames,
-});
+}, OBJECT);
 
 /** The first problem of a failed check, as `field: what was expected`. */
 export function describeIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   const issue = issues[0];
   const path = issue.path?.map((item) => String(item.key)).join('.') || 'body';
-  // valibot's default messages say what was received; ours say what was expected.
+  // A required field that is absent: valibot reports the key; say it is missing.
+  if (issue.kind === 'schema' && issue.type === 'object' && issue.input === undefined && issue.path?.length) return `${path}: missing; this field is required`;
   return `${path}: ${issue.message}`;
 }

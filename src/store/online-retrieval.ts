@@ -5,6 +5,7 @@ import { toEpochMicros } from '../offline/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
+import { checkValue } from './online-write.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
 import type { RegistryDocument } from '../registry/document.js';
 import { computeOnDemand, loadedTransform } from '../transform/compute-on-demand.js';
@@ -50,6 +51,14 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
         throw new FeastEdgeError('RequestDataNotFoundInEntityRowsException', `on-demand view '${step.view.name}' needs request field '${field.name}' in entityRows`);
       }
       if (!leading.includes(field.name)) leading.push(field.name);
+      // Request data reaches transforms as given: check it against the request source's schema first.
+      columns[field.name].forEach((value, i) => {
+        try {
+          checkValue(value, field.dtype, `entityRows.${field.name}[${i}]`);
+        } catch (error) {
+          throw new FeastEdgeError('InvalidRequestDataError', error instanceof Error ? error.message : String(error));
+        }
+      });
     }
   }
 

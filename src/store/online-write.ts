@@ -10,7 +10,8 @@ export class InvalidOnlineWriteError extends FeastEdgeError {
   constructor(message: string) { super('InvalidOnlineWriteError', message); }
 }
 
-function checkValue(value: unknown, type: ValueType, where: string): unknown {
+/** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
+export function checkValue(value: unknown, type: ValueType, where: string): unknown {
   if (value === null || value === undefined) return null;
   const fail = (expected: string) => new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
   switch (type.kind) {

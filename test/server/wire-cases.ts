@@ -111,6 +111,12 @@ export const wireCases: readonly WireCase[] = [
     expectType: 'RequestDataNotFoundInEntityRowsException', expectMessage: /val_to_add/,
   },
   {
+    name: 'request data of the wrong type is a 422 naming the field and row',
+    method: 'POST', path: '/get-online-features', status: 422,
+    body: { features: ['transformed_conv_rate:conv_rate_plus_val'], entities: { driver_id: [1001, 1002], val_to_add: [1, 'x'] } },
+    expectType: 'InvalidRequestDataError', expectMessage: /val_to_add\[1\]: expected an integer/,
+  },
+  {
     name: 'a malformed body is a 422 RequestValidationError naming the field',
     method: 'POST', path: '/get-online-features', status: 422,
     body: { features: 'driver_hourly_stats:conv_rate', entities: { driver_id: [1001] } },
