@@ -24,19 +24,23 @@ export const getOnlineFeaturesBody = v.pipe(
   v.check((body) => (body.features === undefined) !== (body.feature_service === undefined), 'expected exactly one of features or feature_service'),
 );
 
+/** Flags Feast's write routes accept; feast-edge reads the registry per its ttl and has no write-time transforms. */
+const feastWriteFlags = {
+  allow_registry_cache: v.optional(v.boolean('expected true or false')),
+  transform_on_write: v.optional(v.boolean('expected true or false')),
+};
+
 export const pushBody = v.object({
   push_source_name: name,
   df: columns,
   to: v.optional(v.picklist(['online', 'offline', 'online_and_offline'], "expected 'online', 'offline' or 'online_and_offline'")),
-  allow_registry_cache: v.optional(v.boolean('expected true or false')),
-  transform_on_write: v.optional(v.boolean('expected true or false')),
+  ...feastWriteFlags,
 }, OBJECT);
 
 export const writeToOnlineStoreBody = v.object({
   feature_view_name: name,
   df: columns,
-  allow_registry_cache: v.optional(v.boolean('expected true or false')),
-  transform_on_write: v.optional(v.boolean('expected true or false')),
+  ...feastWriteFlags,
 }, OBJECT);
 
 export const materializeBody = v.object({
