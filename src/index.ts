@@ -32,5 +32,6 @@ export type {
 export type { RegistryDocument, SavedDataset } from './registry/document.js';
 export type { RegistryStore } from './registry/registry-store.js';
 export { MemoryRegistryStore } from './registry/memory-store.js';
+export { IndexedDbRegistryStore } from './registry/indexeddb-registry-store.js';
 export type { SqlEngine } from './offline/sql-engine.js';
 export type { SourceLoader } from './offline/source-loader.js';
