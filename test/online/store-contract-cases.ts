@@ -5,16 +5,9 @@
 import { Int64, String as Str } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 import type { OnlineStore } from '../../src/online/online-store.js';
+import { runCases, type ContractCase, type ContractOutcome } from '../support/contract-cases.js';
 
-export interface ContractCase {
-  readonly name: string;
-  run(store: OnlineStore): Promise<void>;
-}
-
-export interface ContractOutcome {
-  readonly name: string;
-  readonly error?: string;
-}
+export type { ContractOutcome };
 
 const key = (id: number) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]);
 const T = (hours: number) => 1_618_221_600_000_000n + BigInt(hours) * 3_600_000_000n;
@@ -38,7 +31,7 @@ async function assertRejects(promise: Promise<unknown>, pattern: RegExp, what: s
   throw new Error(`${what}: expected an error matching ${pattern}, but the call succeeded`);
 }
 
-export const onlineStoreContractCases: readonly ContractCase[] = [
+export const onlineStoreContractCases: readonly ContractCase<OnlineStore>[] = [
   {
     name: 'reads back what was written, in the order asked, with nulls and timestamps',
     async run(store) {
@@ -129,15 +122,6 @@ export const onlineStoreContractCases: readonly ContractCase[] = [
 ];
 
 /** Runs every case in order on one store and reports each; for runtimes without vitest. */
-export async function runContractCases(store: OnlineStore): Promise<ContractOutcome[]> {
-  const outcomes: ContractOutcome[] = [];
-  for (const contractCase of onlineStoreContractCases) {
-    try {
-      await contractCase.run(store);
-      outcomes.push({ name: contractCase.name });
-    } catch (error) {
-      outcomes.push({ name: contractCase.name, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return outcomes;
+export function runContractCases(store: OnlineStore): Promise<ContractOutcome[]> {
+  return runCases(onlineStoreContractCases, store);
 }

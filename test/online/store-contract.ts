@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { OnlineStore } from '../../src/online/online-store.js';
+import { reportForeignOutcomes } from '../support/report-foreign-contract.js';
 import { onlineStoreContractCases, type ContractOutcome } from './store-contract-cases.js';
 
 /** Runs the shared contract on a store living in this Node process, one test per case. */
@@ -12,20 +13,7 @@ export function runOnlineStoreContract(label: string, create: () => Promise<Onli
   });
 }
 
-/**
- * Reports the contract run elsewhere (Chromium, workerd, Deno) as one test per case:
- * `outcomes` resolves to what `runContractCases` returned inside that runtime.
- */
+/** Reports the contract run elsewhere (Chromium, workerd, Deno) as one test per case. */
 export function reportForeignContract(label: string, outcomes: () => Promise<ContractOutcome[]>): void {
-  describe(`online store contract: ${label}`, () => {
-    let results: Promise<ContractOutcome[]>;
-    beforeAll(() => { results = outcomes(); results.catch(() => {}); });
-    for (const contractCase of onlineStoreContractCases) {
-      it(contractCase.name, async () => {
-        const outcome = (await results).find((o) => o.name === contractCase.name);
-        expect(outcome, 'the runtime did not report this case').toBeDefined();
-        expect(outcome!.error).toBeUndefined();
-      });
-    }
-  });
+  reportForeignOutcomes(`online store contract: ${label}`, onlineStoreContractCases.map((c) => c.name), outcomes);
 }

@@ -4,17 +4,10 @@
  */
 import { emptyRegistryDocument, type RegistryDocument } from '../../src/registry/document.js';
 import type { RegistryStore } from '../../src/registry/registry-store.js';
+import { runCases, type ContractCase, type ContractOutcome } from '../support/contract-cases.js';
 
-export interface RegistryContractCase {
-  readonly name: string;
-  /** `create` returns a fresh, empty store each time it is called. */
-  run(create: () => Promise<RegistryStore>): Promise<void>;
-}
-
-export interface RegistryContractOutcome {
-  readonly name: string;
-  readonly error?: string;
-}
+/** A case gets a factory returning a fresh, empty store each time it is called (cases list the projects held). */
+type StoreFactory = () => Promise<RegistryStore>;
 
 const doc = (project: string, version: number, marker = ''): RegistryDocument => ({
   ...emptyRegistryDocument({ kind: 'project', name: project, ...(marker ? { description: marker } : {}) }, '2026-01-01T00:00:00.000Z'),
@@ -68,7 +61,7 @@ async function assertConflicts(promise: Promise<unknown>, what: string): Promise
   throw new Error(`${what}: expected a RegistryVersionConflictError, but the call succeeded`);
 }
 
-export const registryStoreContractCases: readonly RegistryContractCase[] = [
+export const registryStoreContractCases: readonly ContractCase<StoreFactory>[] = [
   {
     name: 'reads a project that was never written as undefined, and lists no projects',
     async run(create) {
@@ -158,19 +151,7 @@ export const registryStoreContractCases: readonly RegistryContractCase[] = [
   },
 ];
 
-/**
- * Runs every case in order, each on a fresh store from `create`, and reports each; for
- * runtimes without vitest. (A factory, not one store: cases list the projects held.)
- */
-export async function runRegistryContractCases(create: () => Promise<RegistryStore>): Promise<RegistryContractOutcome[]> {
-  const outcomes: RegistryContractOutcome[] = [];
-  for (const contractCase of registryStoreContractCases) {
-    try {
-      await contractCase.run(create);
-      outcomes.push({ name: contractCase.name });
-    } catch (error) {
-      outcomes.push({ name: contractCase.name, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return outcomes;
+/** Runs every case in order, each on fresh stores from `create`, and reports each; for runtimes without vitest. */
+export function runRegistryContractCases(create: StoreFactory): Promise<ContractOutcome[]> {
+  return runCases(registryStoreContractCases, create);
 }

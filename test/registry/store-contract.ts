@@ -1,6 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { RegistryStore } from '../../src/registry/registry-store.js';
-import { registryStoreContractCases, type RegistryContractOutcome } from './store-contract-cases.js';
+import type { ContractOutcome } from '../support/contract-cases.js';
+import { reportForeignOutcomes } from '../support/report-foreign-contract.js';
+import { registryStoreContractCases } from './store-contract-cases.js';
 
 /**
  * The behaviour every registry store shares (memory, file, IndexedDB and later KV), one
@@ -12,20 +14,7 @@ export function runRegistryStoreContract(label: string, create: () => Promise<Re
   });
 }
 
-/**
- * Reports the contract run elsewhere (Chromium) as one test per case: `outcomes` resolves
- * to what `runRegistryContractCases` returned inside that runtime.
- */
-export function reportForeignRegistryContract(label: string, outcomes: () => Promise<RegistryContractOutcome[]>): void {
-  describe(`registry store contract: ${label}`, () => {
-    let results: Promise<RegistryContractOutcome[]>;
-    beforeAll(() => { results = outcomes(); results.catch(() => {}); });
-    for (const contractCase of registryStoreContractCases) {
-      it(contractCase.name, async () => {
-        const outcome = (await results).find((o) => o.name === contractCase.name);
-        expect(outcome, 'the runtime did not report this case').toBeDefined();
-        expect(outcome!.error).toBeUndefined();
-      });
-    }
-  });
+/** Reports the contract run elsewhere (Chromium) as one test per case. */
+export function reportForeignRegistryContract(label: string, outcomes: () => Promise<ContractOutcome[]>): void {
+  reportForeignOutcomes(`registry store contract: ${label}`, registryStoreContractCases.map((c) => c.name), outcomes);
 }

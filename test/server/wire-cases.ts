@@ -4,6 +4,8 @@
  * int64 as JSON numbers), as plain data run in order against any deployment: in-process,
  * Node over HTTP, workerd, Deno, a Service Worker. No test-runner import.
  */
+import { runCases, type ContractOutcome } from '../support/contract-cases.js';
+
 export interface WireCase {
   readonly name: string;
   readonly method: 'GET' | 'POST';
@@ -16,10 +18,7 @@ export interface WireCase {
   readonly expectMessage?: RegExp;
 }
 
-export interface WireOutcome {
-  readonly name: string;
-  readonly error?: string;
-}
+export type WireOutcome = ContractOutcome;
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -159,27 +158,25 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
+type Fetch = (request: Request) => Promise<Response>;
+
+/** Sends one case through `fetch` and throws, naming the part, where the answer differs. */
+async function checkWire(wire: WireCase, fetch: Fetch, origin: string): Promise<void> {
+  const response = await fetch(new Request(`${origin}${wire.path}`, {
+    method: wire.method,
+    ...(wire.body === undefined ? {} : { body: JSON.stringify(wire.body), headers: { 'Content-Type': 'application/json' } }),
+  }));
+  const text = await response.text();
+  if (response.status !== wire.status) throw new Error(`status: expected ${wire.status}, got ${response.status}: ${text.slice(0, 300)}`);
+  if (!(response.headers.get('content-type') ?? '').includes('application/json')) throw new Error(`content-type: expected JSON, got ${response.headers.get('content-type')}`);
+  const json = JSON.parse(text) as Record<string, unknown>;
+  if ('expect' in wire && show(json) !== show(wire.expect)) throw new Error(`body: expected ${show(wire.expect)}, got ${text}`);
+  if (wire.expectType && json.type !== wire.expectType) throw new Error(`type: expected ${wire.expectType}, got ${show(json.type)} (${text})`);
+  if (wire.expectMessage && !wire.expectMessage.test(String(json.message))) throw new Error(`message: expected ${wire.expectMessage}, got ${show(json.message)}`);
+  if (wire.status >= 400 && json.status_code !== wire.status) throw new Error(`status_code: expected ${wire.status}, got ${show(json.status_code)}`);
+}
+
 /** Runs every case in order through `fetch` (any deployment) and reports each. */
-export async function runWireCases(fetch: (request: Request) => Promise<Response>, origin = 'http://feast-edge.test'): Promise<WireOutcome[]> {
-  const outcomes: WireOutcome[] = [];
-  for (const wire of wireCases) {
-    try {
-      const response = await fetch(new Request(`${origin}${wire.path}`, {
-        method: wire.method,
-        ...(wire.body === undefined ? {} : { body: JSON.stringify(wire.body), headers: { 'Content-Type': 'application/json' } }),
-      }));
-      const text = await response.text();
-      if (response.status !== wire.status) throw new Error(`status: expected ${wire.status}, got ${response.status}: ${text.slice(0, 300)}`);
-      if (!(response.headers.get('content-type') ?? '').includes('application/json')) throw new Error(`content-type: expected JSON, got ${response.headers.get('content-type')}`);
-      const json = JSON.parse(text) as Record<string, unknown>;
-      if ('expect' in wire && show(json) !== show(wire.expect)) throw new Error(`body: expected ${show(wire.expect)}, got ${text}`);
-      if (wire.expectType && json.type !== wire.expectType) throw new Error(`type: expected ${wire.expectType}, got ${show(json.type)} (${text})`);
-      if (wire.expectMessage && !wire.expectMessage.test(String(json.message))) throw new Error(`message: expected ${wire.expectMessage}, got ${show(json.message)}`);
-      if (wire.status >= 400 && json.status_code !== wire.status) throw new Error(`status_code: expected ${wire.status}, got ${show(json.status_code)}`);
-      outcomes.push({ name: wire.name });
-    } catch (error) {
-      outcomes.push({ name: wire.name, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return outcomes;
+export function runWireCases(fetch: Fetch, origin = 'http://feast-edge.test'): Promise<WireOutcome[]> {
+  return runCases(wireCases.map((wire) => ({ name: wire.name, run: (f: Fetch) => checkWire(wire, f, origin) })), fetch);
 }

@@ -5,7 +5,8 @@
 import { deleteDB } from 'idb';
 import { emptyRegistryDocument, type RegistryDocument } from '../../../src/registry/document.js';
 import { IndexedDbRegistryStore } from '../../../src/registry/indexeddb-registry-store.js';
-import { runRegistryContractCases, type RegistryContractOutcome } from '../store-contract-cases.js';
+import type { ContractOutcome } from '../../support/contract-cases.js';
+import { runRegistryContractCases } from '../store-contract-cases.js';
 
 /** Open stores by database name. */
 const stores = new Map<string, IndexedDbRegistryStore>();
@@ -21,7 +22,7 @@ const doc = (project: string, version: number, description: string): RegistryDoc
 
 const api = {
   /** The contract, each case on a fresh database named `<prefix>-<n>`; every one is closed and deleted afterwards. */
-  async runContract(prefix: string): Promise<RegistryContractOutcome[]> {
+  async runContract(prefix: string): Promise<ContractOutcome[]> {
     const opened: { name: string; store: IndexedDbRegistryStore }[] = [];
     try {
       return await runRegistryContractCases(async () => {
