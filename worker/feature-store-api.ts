@@ -1,0 +1,133 @@
+/**
+ * What a page can ask of the feature store running in a Web Worker
+ * (worker/feature-store.worker.ts), through `connectFeatureStore(worker)`. Every argument
+ * and result is structured-clonable; tabular results cross as Arrow IPC stream bytes in a
+ * transferred ArrayBuffer (decode with apache-arrow's `tableFromIPC`), never as JSON rows.
+ * Long work takes `{ onProgress, signal }`: the callback runs on the page (wrapped with
+ * comlink's `proxy` by connectFeatureStore) and the signal cancels the work in the worker.
+ */
+import type { FeatureService } from '../src/definitions/index.js';
+import type { OnlineWireResponse } from '../src/online/online-response.js';
+import type { RegistryDiff, RegistryDocument, SavedDataset } from '../src/store/types.js';
+
+/** Rows (one object per row), or a file's bytes, or a picked File/Blob, or SQL over registered sources. */
+export type WorkerEntityDf =
+  | readonly Record<string, unknown>[]
+  | { readonly bytes: Uint8Array; readonly format: 'parquet' | 'csv' }
+  | { readonly file: Blob; readonly format?: 'parquet' | 'csv' }
+  | { readonly url: string; readonly format?: 'parquet' | 'csv' }
+  | { readonly sql: string };
+
+export interface WorkerHistoricalRequest {
+  readonly entityDf: WorkerEntityDf;
+  readonly features?: readonly string[];
+  readonly featureService?: string;
+  readonly fullFeatureNames?: boolean;
+  readonly filterByCreatedTimestamp?: boolean;
+}
+
+/** A table that crossed the worker boundary: Arrow IPC stream bytes (transferred, not copied). */
+export interface ArrowIpcResult {
+  readonly ipc: Uint8Array;
+  readonly numRows: number;
+  readonly columns: readonly string[];
+  /** Time spent in the worker computing the result, ms. */
+  readonly elapsedMs: number;
+}
+
+/** Where a file source's rows come from in the browser. */
+export type SourceInput =
+  | { readonly file: Blob; readonly format?: 'parquet' | 'csv' }
+  | { readonly bytes: Uint8Array; readonly format: 'parquet' | 'csv' }
+  /** Parquet over HTTP read with range requests, only the columns a query needs; CSV fetched whole. */
+  | { readonly url: string; readonly format?: 'parquet' | 'csv' }
+  /** A file in the origin private file system, by path ('data/driver_stats.parquet'). */
+  | { readonly opfsPath: string; readonly format?: 'parquet' | 'csv' };
+
+export interface Progress {
+  /** e.g. 'materialize driver_hourly_stats' or 'historical retrieval'. */
+  readonly step: string;
+  readonly done: number;
+  /** Unknown totals are undefined. */
+  readonly total?: number;
+}
+
+export interface LongWork {
+  readonly onProgress?: (progress: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Per-feature statistics of one feature view's source rows, computed by DuckDB in the worker. */
+export interface FeatureStatistics {
+  readonly name: string;
+  readonly type: string;
+  readonly rows: number;
+  readonly nullShare: number;
+  readonly distinct: number;
+  /** Numbers for numeric features; ISO strings for timestamps; undefined otherwise. */
+  readonly min?: number | string;
+  readonly max?: number | string;
+  readonly mean?: number;
+  /** Equal-width bins over [min, max] (numeric features only). */
+  readonly histogram?: readonly { readonly from: number; readonly to: number; readonly count: number }[];
+  /** Mean value per time bucket over the view's timestamp field (numeric features only). */
+  readonly overTime?: readonly { readonly at: string; readonly mean: number | null }[];
+}
+
+export interface FeatureViewPreview {
+  readonly view: string;
+  readonly rowCount: number;
+  /** The first rows of the source (join keys, timestamp, features). */
+  readonly firstRows: ArrowIpcResult;
+  readonly features: readonly FeatureStatistics[];
+}
+
+export interface OpenOptions {
+  /** The project to serve; default the definitions module's `project()` export. */
+  readonly project?: string;
+  /** IndexedDB database names (defaults 'feast-edge-registry', 'feast-edge-online', 'feast-edge-offline'). */
+  readonly registryDatabase?: string;
+  readonly onlineDatabase?: string;
+  readonly offlineDatabase?: string;
+  /** Base URL that relative file-source paths resolve against (default the worker's origin). */
+  readonly sourceBaseUrl?: string;
+}
+
+export interface OpenResult {
+  readonly project: string;
+  /** Names of the transforms (on-demand views) whose source hash matches the registry. */
+  readonly transforms: readonly string[];
+}
+
+export interface FeatureStoreWorkerApi {
+  /**
+   * Opens the registry, online store and offline appends in IndexedDB. Refuses (TransformMismatchError)
+   * a stored registry whose on-demand transforms' source hashes differ from the loaded definitions, naming them.
+   */
+  open(options?: OpenOptions): Promise<OpenResult>;
+  /** Applies the definitions module the worker was built with (records each transform's source hash). */
+  apply(): Promise<RegistryDiff>;
+  /** Replaces the project's registry with a user's registry.json (Feast objects without code: no on-demand transforms run). */
+  importRegistry(document: RegistryDocument): Promise<void>;
+  registryDocument(): Promise<RegistryDocument>;
+  /** Makes a file source read its rows from the given input instead of its path. */
+  registerSource(sourceName: string, input: SourceInput): Promise<void>;
+  previewFeatureView(viewName: string, options?: { readonly firstRows?: number; readonly bins?: number }): Promise<FeatureViewPreview>;
+  getHistoricalFeatures(request: WorkerHistoricalRequest, work?: LongWork): Promise<ArrowIpcResult>;
+  /** The same retrieval written as a file (bytes transferred). */
+  exportHistoricalFeatures(request: WorkerHistoricalRequest, format: 'csv' | 'parquet', work?: LongWork): Promise<Uint8Array>;
+  saveDataset(request: WorkerHistoricalRequest, name: string, options?: { readonly tags?: Record<string, string>; readonly allowOverwrite?: boolean }): Promise<SavedDataset>;
+  readSavedDataset(name: string): Promise<ArrowIpcResult>;
+  materialize(options: { readonly start: string; readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
+  materializeIncremental(options: { readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
+  /** Feast's wire response, plus the time the lookup took inside the worker. */
+  getOnlineFeatures(request: {
+    readonly features?: readonly string[];
+    readonly featureService?: string | FeatureService;
+    readonly entityRows: readonly Record<string, unknown>[];
+    readonly fullFeatureNames?: boolean;
+  }): Promise<{ readonly response: OnlineWireResponse; readonly lookupMs: number }>;
+  push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<void>;
+  writeToOnlineStore(viewName: string, rows: readonly Record<string, unknown>[]): Promise<{ written: number; skipped: number }>;
+  close(): Promise<void>;
+}
