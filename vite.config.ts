@@ -23,6 +23,8 @@ export default defineConfig({
         offline: 'src/offline/index.ts',
         node: 'src/runtime/node/index.ts',
         server: 'src/server/index.ts',
+        worker: 'worker/index.ts',
+        'worker-host': 'worker/host-feature-store.ts',
         'cli/main': 'src/cli/main.ts',
       },
       formats: ['es'],

@@ -3,20 +3,20 @@
  * (worker/feature-store.worker.ts), through `connectFeatureStore(worker)`. Every argument
  * and result is structured-clonable; tabular results cross as Arrow IPC stream bytes in a
  * transferred ArrayBuffer (decode with apache-arrow's `tableFromIPC`), never as JSON rows.
- * Long work takes `{ onProgress, signal }`: the callback runs on the page (wrapped with
- * comlink's `proxy` by connectFeatureStore) and the signal cancels the work in the worker.
+ * Long work takes `{ onProgress, signal }`, plain: a comlink transfer handler that
+ * connectFeatureStore and hostFeatureStore register proxies the callback (it runs on the
+ * page) and carries the signal over a MessagePort (it cancels the work in the worker).
  */
 import type { FeatureService } from '../src/definitions/index.js';
 import type { OnlineWireResponse } from '../src/online/online-response.js';
 import type { RegistryDiff, RegistryDocument, SavedDataset } from '../src/store/types.js';
+import type { FeatureStatistics } from '../src/runtime/browser/feature-statistics.js';
+import type { BrowserEntityDf } from '../src/runtime/browser/worker-entity-df.js';
 
-/** Rows (one object per row), or a file's bytes, or a picked File/Blob, or SQL over registered sources. */
-export type WorkerEntityDf =
-  | readonly Record<string, unknown>[]
-  | { readonly bytes: Uint8Array; readonly format: 'parquet' | 'csv' }
-  | { readonly file: Blob; readonly format?: 'parquet' | 'csv' }
-  | { readonly url: string; readonly format?: 'parquet' | 'csv' }
-  | { readonly sql: string };
+export type { FeatureStatistics };
+
+/** Rows (one object per row), a file's bytes, a picked File/Blob, a URL, or SQL over registered sources. */
+export type WorkerEntityDf = BrowserEntityDf;
 
 export interface WorkerHistoricalRequest {
   readonly entityDf: WorkerEntityDf;
@@ -55,23 +55,6 @@ export interface Progress {
 export interface LongWork {
   readonly onProgress?: (progress: Progress) => void;
   readonly signal?: AbortSignal;
-}
-
-/** Per-feature statistics of one feature view's source rows, computed by DuckDB in the worker. */
-export interface FeatureStatistics {
-  readonly name: string;
-  readonly type: string;
-  readonly rows: number;
-  readonly nullShare: number;
-  readonly distinct: number;
-  /** Numbers for numeric features; ISO strings for timestamps; undefined otherwise. */
-  readonly min?: number | string;
-  readonly max?: number | string;
-  readonly mean?: number;
-  /** Equal-width bins over [min, max] (numeric features only). */
-  readonly histogram?: readonly { readonly from: number; readonly to: number; readonly count: number }[];
-  /** Mean value per time bucket over the view's timestamp field (numeric features only). */
-  readonly overTime?: readonly { readonly at: string; readonly mean: number | null }[];
 }
 
 export interface FeatureViewPreview {
@@ -126,6 +109,8 @@ export interface FeatureStoreWorkerApi {
     readonly featureService?: string | FeatureService;
     readonly entityRows: readonly Record<string, unknown>[];
     readonly fullFeatureNames?: boolean;
+    /** The instant ttls are measured from (ISO 8601); default now. */
+    readonly now?: string;
   }): Promise<{ readonly response: OnlineWireResponse; readonly lookupMs: number }>;
   push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<void>;
   writeToOnlineStore(viewName: string, rows: readonly Record<string, unknown>[]): Promise<{ written: number; skipped: number }>;

@@ -115,3 +115,15 @@ export class RegistryStoreError extends FeastEdgeError {
     super('RegistryStoreError', message);
   }
 }
+
+/**
+ * The stored registry was applied with on-demand transforms whose code differs from the
+ * code loaded now: serving would compute features the registry does not describe.
+ */
+export class TransformMismatchError extends FeastEdgeError {
+  readonly views: readonly string[];
+  constructor(project: string, views: readonly string[]) {
+    super('TransformMismatchError', `the registry of project '${project}' was applied with different transform code for on-demand feature view(s) ${views.map((v) => `'${v}'`).join(', ')}; apply the loaded definitions again, or load the code the registry was applied with`);
+    this.views = [...views];
+  }
+}

@@ -10,9 +10,11 @@ export {
   FeastObjectNotFoundException, EntityNotFoundException, DataSourceObjectNotFoundException, FeatureViewNotFoundException,
   OnDemandFeatureViewNotFoundException, FeatureServiceNotFoundException, SavedDatasetNotFound, ProjectNotFoundException,
   RegistryVersionConflictError, ConflictingFeatureViewNames, DataSourceRepeatNamesException, SavedDatasetExistsError,
-  RegistryReadOnlyError, RegistryStoreError,
+  RegistryReadOnlyError, RegistryStoreError, TransformMismatchError,
 } from './errors.js';
+export { checkTransforms, assertTransformsMatch, type TransformCheck } from './transform-check.js';
 export { planDiff, prepareApply, mergeDocument, type DeleteRef, type PreparedApply } from './diff.js';
 export { validateRegistry, validateApplyObjects } from './validate-objects.js';
 export { sha256Hex } from './hash.js';
 export { canonicalJson, changedFields, toStorable, transformHashOf, type StorableSpec } from './serialize.js';
+export { parseRegistryDocument } from './document-shape.js';

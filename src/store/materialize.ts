@@ -19,6 +19,8 @@ export interface MaterializeOptions {
   featureViews?: readonly string[];
   /** Called after each written batch. */
   onProgress?: (progress: { view: string; rowsDone: number; rowsTotal: number }) => void;
+  /** Checked between batches: once aborted, no further batch is written and the view's interval is not recorded. */
+  signal?: AbortSignal;
 }
 
 export interface MaterializeContext {
@@ -31,6 +33,11 @@ export interface MaterializeContext {
 
 const BATCH_ROWS = 10_000;
 let counter = 0;
+
+/** Stops a run at a batch boundary, so every batch written is whole. */
+function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
+  if (signal?.aborted) throw new FeastEdgeError('AbortError', `materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
+}
 
 /** The latest row per entity key with start <= event time <= end; created time breaks ties (Feast's rule). */
 export function latestPerKeySql(view: FeatureView, sourceView: string, types: ReadonlyMap<string, string>, start: bigint, end: bigint): string {
@@ -65,7 +72,8 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   }
   const summary: { view: string; rows: number }[] = [];
   for (const view of views) {
-    const rows = await materializeView(context, document.project.name, view, start, end, options.onProgress);
+    throwIfAborted(options.signal, view.name);
+    const rows = await materializeView(context, document.project.name, view, start, end, options.onProgress, options.signal);
     await context.registry.addMaterializationInterval(view.name, { start: microsToIso(start), end: microsToIso(end) });
     summary.push({ view: view.name, rows });
   }
@@ -80,7 +88,7 @@ export async function materializeViews(context: MaterializeContext, options: Mat
  * equal (event, created) pair replaces), so it ends in the same state as one clean run.
  */
 async function materializeView(context: MaterializeContext, project: string, view: FeatureView, start: bigint, end: bigint,
-  onProgress: MaterializeOptions['onProgress']): Promise<number> {
+  onProgress: MaterializeOptions['onProgress'], signal?: AbortSignal): Promise<number> {
   const id = ++counter;
   const sourceView = `__mat_${id}`;
   const resultTable = `__mat_result_${id}`;
@@ -97,6 +105,7 @@ async function materializeView(context: MaterializeContext, project: string, vie
     let pendingRows = 0;
     const flush = async () => {
       if (pendingRows === 0) return;
+      throwIfAborted(signal, view.name);
       const batch = pending.length === 1 ? pending[0] : pending[0].concat(...pending.slice(1));
       pending = [];
       pendingRows = 0;
@@ -153,6 +162,7 @@ export interface MaterializeIncrementalOptions {
   end: Date | string;
   featureViews?: readonly string[];
   onProgress?: MaterializeOptions['onProgress'];
+  signal?: AbortSignal;
 }
 
 const YEAR_MICROS = 365n * 86_400_000_000n;
@@ -171,7 +181,7 @@ export async function materializeIncrementalViews(context: MaterializeContext, o
     const ends = (stored?.materializationIntervals ?? []).map((i) => toEpochMicros(i.end, 'interval end'));
     const ttl = BigInt(Math.round((stored?.spec.ttlSeconds ?? 0) * 1e6));
     const start = ends.length > 0 ? ends.reduce((a, b) => (a > b ? a : b)) : end - (ttl > 0n ? ttl : YEAR_MICROS);
-    summary.push(...await materializeViews(context, { start: microsToIso(start), end: microsToIso(end), featureViews: [name], onProgress: options.onProgress }));
+    summary.push(...await materializeViews(context, { start: microsToIso(start), end: microsToIso(end), featureViews: [name], onProgress: options.onProgress, signal: options.signal }));
   }
   return summary;
 }

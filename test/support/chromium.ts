@@ -36,6 +36,21 @@ export interface ChromiumOptions {
    * `import()`) and served with `Service-Worker-Allowed: /`, so it may control the root scope.
    */
   readonly serviceWorkers?: Readonly<Record<string, ServiceWorkerEntry>>;
+  /**
+   * Web Worker scripts, by URL path (`/workers/feature-store.js`): each entry is bundled on
+   * its own as an ES module script (start it with `new Worker(path, { type: 'module' })`),
+   * with Vite's app build, so `?url` imports (.wasm files) become files beside it instead
+   * of data URLs. Dynamic imports become chunks in the same folder.
+   */
+  readonly webWorkers?: Readonly<Record<string, ServiceWorkerEntry>>;
+}
+
+/** One request the server answered, as the browser sent it. */
+export interface ServedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The Range header, when the request had one. */
+  readonly range?: string;
 }
 
 export interface ServiceWorkerEntry {
@@ -55,6 +70,9 @@ export interface ChromiumHarness {
   reload(page: Page): Promise<void>;
   /** Bytes of each bundled Service Worker script, by URL path. */
   readonly serviceWorkerBytes: Readonly<Record<string, number>>;
+  /** Every request served so far, oldest first (cleared by `clearRequests`). */
+  readonly requests: readonly ServedRequest[];
+  clearRequests(): void;
   /** Takes the server down (every request, kept-alive ones included, fails as a network error) or back up. */
   setServerDown(down: boolean): void;
   /** Closes the browser, stops the server and removes the bundle. */
@@ -121,6 +139,39 @@ export async function bundleServiceWorker(worker: ServiceWorkerEntry, outFile: s
   return (await stat(outFile)).size;
 }
 
+/** Bundles one Web Worker entry as an ES module at `<outDir>/<fileName>`, its chunks and assets beside it, addressed under `base`. */
+export async function bundleWebWorker(worker: ServiceWorkerEntry, outDir: string, fileName: string, base: string): Promise<void> {
+  const alias = Object.fromEntries(Object.entries(worker.alias ?? {}).map(([name, path]) => [name, resolve(REPO, path)]));
+  await build({
+    ...BROWSER_BUILD,
+    base,
+    resolve: { alias, conditions: ['worker', 'browser', 'import', 'module', 'default'] },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      minify: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      copyPublicDir: false,
+      // Files, not data URLs: a worker fetches DuckDB's and parquet-wasm's .wasm from the origin.
+      assetsInlineLimit: 0,
+      rollupOptions: {
+        input: resolve(REPO, worker.entry),
+        output: { format: 'es', entryFileNames: fileName, chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+      },
+    },
+  });
+}
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n` of a body of `size` bytes, or undefined when unsatisfiable or absent. */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+  const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(size - 1, Number(m[2]));
+  return start <= end && start < size ? { start, end } : undefined;
+}
+
 function page(entry: string): string {
   // The dynamic import reports both a finished module (after any top-level await) and a failure.
   return `<!doctype html><meta charset="utf-8"><title>${entry}</title>
@@ -131,13 +182,14 @@ import('/${entry}.js').then(() => { globalThis.__entryLoaded = true; }, (e) => {
 
 function serve(
   dir: string, entries: readonly string[], files: Readonly<Record<string, string | Uint8Array>>, isolated: boolean,
-  workers: Readonly<Record<string, string>>, down: () => boolean,
+  workers: Readonly<Record<string, string>>, down: () => boolean, log: ServedRequest[],
 ): Promise<Server> {
   const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (req, res) => {
     // A dropped connection is what the browser sees when the network is gone.
     if (down()) { req.socket.destroy(); return; }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    log.push({ method: req.method ?? 'GET', path, ...(req.headers.range ? { range: req.headers.range } : {}) });
     const entry = entries.find((e) => path === `/${e}.html`);
     try {
       let body: string | Uint8Array;
@@ -150,8 +202,19 @@ function serve(
         if (!file.startsWith(dir)) throw new Error('outside the bundle');
         body = await readFile(file);
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation, ...extra });
-      res.end(body);
+      const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'accept-ranges': 'bytes', ...isolation, ...extra };
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      // Range requests, as a static file server answers them: Parquet readers fetch the footer and column chunks only.
+      const range = req.headers.range ? byteRange(req.headers.range, bytes.byteLength) : undefined;
+      if (req.headers.range && !range) {
+        res.writeHead(416, { 'content-range': `bytes */${bytes.byteLength}` }).end();
+      } else if (range) {
+        res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${bytes.byteLength}`, 'content-length': String(range.end - range.start + 1) });
+        res.end(req.method === 'HEAD' ? undefined : bytes.subarray(range.start, range.end + 1));
+      } else {
+        res.writeHead(200, { ...headers, 'content-length': String(bytes.byteLength) });
+        res.end(req.method === 'HEAD' ? undefined : bytes);
+      }
     } catch {
       res.writeHead(404).end();
     }
@@ -176,6 +239,7 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
   let down = false;
   const workerFiles: Record<string, string> = {};
   const serviceWorkerBytes: Record<string, number> = {};
+  const log: ServedRequest[] = [];
   try {
     await bundleForBrowser(options.entries, dir);
     // After the pages: bundleForBrowser empties the directory it builds into.
@@ -183,7 +247,12 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
       workerFiles[path] = join(dir, '__service-workers', `${Object.keys(workerFiles).length}.js`);
       serviceWorkerBytes[path] = await bundleServiceWorker(worker, workerFiles[path]);
     }
-    server = await serve(dir, Object.keys(options.entries), options.files ?? {}, options.crossOriginIsolated ?? false, workerFiles, () => down);
+    for (const [path, worker] of Object.entries(options.webWorkers ?? {})) {
+      // Served from the bundle directory at its own path, so its relative chunk imports resolve.
+      const folder = dirname(path);
+      await bundleWebWorker(worker, join(dir, folder), basename(path), folder.endsWith('/') ? folder : `${folder}/`);
+    }
+    server = await serve(dir, Object.keys(options.entries), options.files ?? {}, options.crossOriginIsolated ?? false, workerFiles, () => down, log);
     browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
   } catch (error) {
     await browser?.close();
@@ -205,6 +274,8 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
     origin,
     browser: openBrowser,
     serviceWorkerBytes,
+    requests: log,
+    clearRequests() { log.length = 0; },
     setServerDown(value) {
       down = value;
       if (value) openServer.closeAllConnections();

@@ -1,0 +1,47 @@
+import type { FeastObject, OnDemandFeatureView } from '../definitions/index.js';
+import { entryOf, type RegistryDocument } from './document.js';
+import { TransformMismatchError } from './errors.js';
+import { transformHashOf } from './serialize.js';
+
+export interface TransformCheck {
+  /** Loaded on-demand views whose transform hash equals the stored one. */
+  readonly matching: readonly string[];
+  /** Loaded on-demand views stored with another transform hash. */
+  readonly differing: readonly string[];
+}
+
+/**
+ * The transform's text without what transpilers disagree on: whitespace, trailing commas
+ * and quote style. The same definitions module loaded by jiti (the CLI) and bundled by
+ * Vite (a worker) print one function differently (`({\n  a: 1,\n})` and `({ a: 1 })`).
+ */
+export function formatFreeTransformText(source: string): string {
+  return source.replace(/\s+/g, '').replace(/,(?=[)}\]])/g, '').replace(/'/g, '"');
+}
+
+/**
+ * Compares the transforms of the loaded definitions with what a registry recorded when
+ * it was applied: equal `transformHash` (SHA-256 of the transform's source text), or,
+ * when another transpiler printed the same code, equal format-free text. Views only one
+ * side has are neither: apply adds them, and stored views without code do not run.
+ */
+export async function checkTransforms(document: RegistryDocument, definitions: readonly FeastObject[]): Promise<TransformCheck> {
+  const matching: string[] = [];
+  const differing: string[] = [];
+  const loaded = definitions.filter((o): o is OnDemandFeatureView => o.kind === 'onDemandFeatureView');
+  for (const view of loaded) {
+    const stored = entryOf(document.onDemandFeatureViews, view.name);
+    if (!stored) continue;
+    const same = stored.spec.transformHash === await transformHashOf(view) ||
+      (typeof stored.spec.transformSource === 'string' && formatFreeTransformText(stored.spec.transformSource) === formatFreeTransformText(view.transformSource));
+    (same ? matching : differing).push(view.name);
+  }
+  return { matching: matching.sort(), differing: differing.sort() };
+}
+
+/** Refuses a registry whose transforms differ from the loaded code (TransformMismatchError naming each view). */
+export async function assertTransformsMatch(document: RegistryDocument, definitions: readonly FeastObject[]): Promise<string[]> {
+  const { matching, differing } = await checkTransforms(document, definitions);
+  if (differing.length > 0) throw new TransformMismatchError(document.project.name, differing);
+  return [...matching];
+}
