@@ -1,7 +1,7 @@
-import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
+import { onlineOnly } from './worker/online-only-plugin.js';
 
 /**
  * The edge build: worker/edge.ts as one ES module (dist-edge/edge.js) for Cloudflare
@@ -20,30 +20,10 @@ export function definitionsModule(env: Record<string, string | undefined> = proc
   return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);
 }
 
-const OFFLINE_OPERATIONS = at('src/store/offline-operations.ts');
-const OFFLINE_STUB = at('worker/edge-offline-stub.ts');
-const FORBIDDEN_PACKAGES = /^(apache-arrow|@duckdb\/|parquet-wasm|hyparquet|lmdb|redis|@hono\/node-server|jiti)(\/|$)/;
-const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-
-function edgeOnly(): Plugin {
-  return {
-    name: 'feast-edge:online-only',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (!importer) return null;
-      if (source.startsWith('.') && resolve(dirname(importer), source.replace(/\.js$/, '.ts')) === OFFLINE_OPERATIONS) return OFFLINE_STUB;
-      if (NODE_BUILTINS.has(source) || source.startsWith('node:') || FORBIDDEN_PACKAGES.test(source)) {
-        this.error(`${importer} imports '${source}', which the edge bundle must not contain (no Node built-ins, Arrow, DuckDB or Parquet)`);
-      }
-      return null;
-    },
-  };
-}
-
 export default defineConfig({
   root,
   logLevel: 'warn',
-  plugins: [edgeOnly()],
+  plugins: [onlineOnly('the edge bundle')],
   resolve: {
     // Packages resolve as in a Worker (msgpackr takes its pure-JS build, not Node's extractor).
     conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { globalOptions } from './context.js';
 import { openFeatureStore } from '../runtime/node/open-feature-store.js';
@@ -9,6 +11,7 @@ interface ServeOptions {
   registryTtl: number;
   corsOrigins?: string;
   maxBodyBytes?: number;
+  ui?: string;
 }
 
 function port(text: string): number {
@@ -29,6 +32,14 @@ function bytes(text: string): number {
   return value;
 }
 
+function folder(text: string): string {
+  const path = resolve(text);
+  let isFolder = false;
+  try { isFolder = statSync(path).isDirectory(); } catch { /* reported below */ }
+  if (!isFolder) throw new InvalidArgumentError(`${path} is not a folder (build the demo app with \`npm run build:demo\` for demo/dist).`);
+  return path;
+}
+
 /**
  * `serve`: Feast's `feast serve`, the HTTP feature server over the repo's store, until
  * SIGTERM or SIGINT. A signal stops new connections, lets requests in flight finish,
@@ -42,6 +53,7 @@ export function registerServeCommand(program: Command): void {
     .option('--registry-ttl <seconds>', "how long the registry is reused before a newer apply is looked for (Feast's registry_ttl_sec)", seconds, 5)
     .option('--cors-origins <origins>', "comma-separated origins browsers may call from, or '*' (default: none)")
     .option('--max-body-bytes <bytes>', 'largest request body; larger ones are refused with 413 (default: 1048576)', bytes)
+    .option('--ui <dir>', "also serve the files of <dir> (a built web app such as the demo, demo/dist) at the same origin, '/' being its index.html; the feature-server routes keep priority and auth tokens do not apply to the files", folder)
     .addHelpText('after', '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; /health stays open).')
     .action(async (options: ServeOptions) => {
       const { store, config } = await openFeatureStore({ repoPath: globalOptions(program).repo });
@@ -52,12 +64,14 @@ export function registerServeCommand(program: Command): void {
         host: options.host, port: options.port, registryTtlSeconds: options.registryTtl,
         ...(origins?.length ? { corsOrigins: origins.includes('*') ? '*' as const : origins } : {}),
         ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        ...(options.ui ? { staticDir: options.ui } : {}),
         ...(readToken || writeToken ? { auth: { readToken, writeToken } } : {}),
       }).catch(async (error: unknown) => {
         await store.close();
         throw error;
       });
       console.log(`Serving project '${config.project}' at ${server.url} (registry ttl ${options.registryTtl} s). SIGTERM or Ctrl-C stops it.`);
+      if (options.ui) console.log(`Web app from ${options.ui} at ${server.url}/`);
       // Not an error: an apply from another process is picked up once the ttl passes.
       if (await store.registry.version() === 0) console.error(`warning: project '${config.project}' has no registry yet; requests fail until \`feast-edge apply\` runs`);
       await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { FeastEdgeError } from '../../definitions/errors.js';
 import type { FeatureStore } from '../../store/feature-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../../server/feature-server.js';
+import { staticFiles } from './static-files.js';
 
 export interface StartFeatureServerOptions extends FeatureServerOptions {
   /** Interface to listen on. Default 127.0.0.1 (this machine only); 0.0.0.0 for every interface. */
@@ -13,6 +14,11 @@ export interface StartFeatureServerOptions extends FeatureServerOptions {
   readonly port?: number;
   /** How long `close()` waits for requests in flight before cutting their connections. Default 30 s. */
   readonly gracePeriodSeconds?: number;
+  /**
+   * A folder of static files (a built web app) served at the same origin for GET and HEAD.
+   * The feature server's routes keep priority; a path with no file gets its JSON 404.
+   */
+  readonly staticDir?: string;
 }
 
 export interface RunningFeatureServer {
@@ -74,6 +80,20 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
+/** The app's fetch, with the files of `dir` answering the GET and HEAD paths that are not a route of the app. */
+function withStaticFiles(app: ReturnType<typeof createFeatureServer>, dir: string): (request: Request) => Promise<Response> {
+  const files = staticFiles(dir);
+  // Middleware registers under wildcard paths; the routes themselves are plain.
+  const routes = new Set(app.routes.map((r) => r.path).filter((path) => !path.includes('*')));
+  return async (request) => {
+    if (!routes.has(new URL(request.url).pathname)) {
+      const file = await files(request);
+      if (file) return file;
+    }
+    return app.fetch(request);
+  };
+}
+
 /**
  * Serves Feast's feature-server API (createFeatureServer) for a store over Node's HTTP
  * server, with a graceful close for SIGTERM handlers: no new connections, requests in
@@ -82,12 +102,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
  *          process.once('SIGTERM', async () => { await close(); await store.close(); });
  */
 export async function startFeatureServer(store: FeatureStore, options: StartFeatureServerOptions = {}): Promise<RunningFeatureServer> {
-  const { host = '127.0.0.1', port = 6566, gracePeriodSeconds = 30, ...serverOptions } = options;
+  const { host = '127.0.0.1', port = 6566, gracePeriodSeconds = 30, staticDir, ...serverOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ServerStartError(`port: expected an integer from 0 to 65535, got ${port}`);
   const app = createFeatureServer(store, serverOptions);
   const inFlight = new Set<ServerResponse>();
   let closing = false;
-  const honoListener = getRequestListener(app.fetch);
+  const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir));
   // Responses in flight are tracked, so a close can tell their clients not to reuse the connection.
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (closing) res.setHeader('Connection', 'close');

@@ -1,0 +1,21 @@
+import type { RequiredColumn } from './registry-model.js';
+
+/** Values the example repo has rows for (sample-data.ts): drivers 1001-1010, customers 2001-2010, hours of 2021-04-10 to 04-12. */
+const EXAMPLE_COLUMNS: Readonly<Record<string, string>> = {
+  driver_id: '(1001 + i % 10)::BIGINT',
+  customer_id: '(2001 + (i // 10) % 10)::BIGINT',
+  val_to_add: '(i % 7)::BIGINT',
+};
+
+/**
+ * SQL that makes `count` entity rows inside the worker (DuckDB's range()), so a million
+ * rows never cross from the page: the example repo's keys, event times spread over its
+ * three days of data, and a small integer for any other column the features need.
+ */
+export function generatedEntityRowsSql(count: number, columns: readonly RequiredColumn[]): string {
+  if (!Number.isInteger(count) || count < 1 || count > 50_000_000) throw new Error(`Generate: the row count must be a whole number from 1 to 50,000,000, got ${count}`);
+  const selected = columns.map(({ column }) => `${EXAMPLE_COLUMNS[column] ?? '(i % 100)::BIGINT'} AS "${column.replaceAll('"', '""')}"`);
+  // 7919 is prime, so consecutive rows land far apart in time and every second of the 3 days is used.
+  selected.push(`TIMESTAMP '2021-04-10 00:00:00' + to_seconds((i * 7919) % 259200) AS event_timestamp`);
+  return `SELECT ${selected.join(', ')} FROM range(0, ${count}) t(i)`;
+}

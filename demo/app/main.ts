@@ -1,0 +1,62 @@
+import './styles.css';
+import { registerOfflineSupport } from './offline-support.js';
+import type { Page } from './page.js';
+import { createMaterializePage } from './pages/materialize-page.js';
+import { createOnlinePage } from './pages/online-page.js';
+import { createPreviewPage } from './pages/preview-page.js';
+import { createRegistryPage } from './pages/registry-page.js';
+import { createTrainingPage } from './pages/training-page.js';
+import { storeReady } from './store-client.js';
+import { h, replace } from './ui/dom.js';
+import { errorText } from './ui/messages.js';
+
+const PAGES: Readonly<Record<string, { label: string; create: () => Page }>> = {
+  registry: { label: 'Registry', create: createRegistryPage },
+  preview: { label: 'Feature preview', create: createPreviewPage },
+  training: { label: 'Training set', create: createTrainingPage },
+  materialize: { label: 'Materialize', create: createMaterializePage },
+  online: { label: 'Online', create: createOnlinePage },
+};
+const built = new Map<string, Page>();
+const main = document.getElementById('page')!;
+const nav = document.getElementById('nav')!;
+const storeStatus = document.getElementById('store-status')!;
+const offlineStatus = document.getElementById('offline-status')!;
+
+replace(nav, ...Object.entries(PAGES).map(([route, { label }]) => h('a', { href: `#/${route}`, 'data-route': route }, label)));
+
+/** Routes are `#/<page>?<query>`: every page is the same document, so the cached shell serves them all offline. */
+function route(): void {
+  const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const name = path in PAGES ? path : 'registry';
+  let page = built.get(name);
+  if (!page) built.set(name, (page = PAGES[name].create()));
+  if (main.firstChild !== page.element) replace(main, page.element);
+  for (const link of nav.querySelectorAll('a')) link.toggleAttribute('aria-current', link.dataset.route === name);
+  document.title = `${page.title} · feast-edge demo`;
+  document.body.dataset.page = name;
+  void page.show(new URLSearchParams(search));
+}
+
+window.addEventListener('hashchange', route);
+route();
+
+storeReady().then(
+  (opened) => {
+    storeStatus.textContent = `project ${opened.project}`;
+    document.body.dataset.store = 'ready';
+  },
+  (error: unknown) => {
+    storeStatus.textContent = `the feature store did not start: ${errorText(error)}`;
+    storeStatus.classList.add('error');
+    document.body.dataset.store = 'failed';
+  },
+);
+void registerOfflineSupport((state) => {
+  offlineStatus.textContent = state === 'offline-ready' ? 'works offline' : state;
+  document.body.dataset.offline = state;
+});
+const network = () => { document.body.dataset.network = navigator.onLine ? 'online' : 'offline'; };
+window.addEventListener('online', network);
+window.addEventListener('offline', network);
+network();

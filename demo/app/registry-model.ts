@@ -1,0 +1,55 @@
+import type { FeatureViewProjection } from '../../src/definitions/index.js';
+import type { RegistryDocument } from '../../src/store/types.js';
+
+/** One selectable group of features: a view (batch or on-demand) and its feature names. */
+export interface FeatureGroup {
+  readonly view: string;
+  readonly kind: 'featureView' | 'onDemandFeatureView';
+  readonly features: readonly string[];
+}
+
+export function featureGroups(doc: RegistryDocument): FeatureGroup[] {
+  return [
+    ...Object.values(doc.featureViews).map(({ spec }) => ({ view: spec.name, kind: 'featureView' as const, features: spec.features.map((f) => f.name) })),
+    ...Object.values(doc.onDemandFeatureViews).map(({ spec }) => ({ view: spec.name, kind: 'onDemandFeatureView' as const, features: spec.features.map((f) => f.name) })),
+  ];
+}
+
+/** A column the entity rows must have, and the view that needs it. */
+export interface RequiredColumn {
+  readonly column: string;
+  readonly neededBy: string;
+}
+
+/** The projections a request reads: a service's, or one per view named in `view:feature` refs. */
+function projectionsOf(doc: RegistryDocument, selection: { features?: readonly string[]; featureService?: string }): { viewName: string; joinKeyMap: Readonly<Record<string, string>> }[] {
+  if (selection.featureService) return [...(doc.featureServices[selection.featureService]?.spec.projections ?? [])];
+  const views = new Set((selection.features ?? []).map((ref) => ref.split(':')[0]));
+  return [...views].map((viewName) => ({ viewName, joinKeyMap: {} }));
+}
+
+function addViewColumns(doc: RegistryDocument, viewName: string, joinKeyMap: Readonly<Record<string, string>>, out: Map<string, string>, seen: Set<string>): void {
+  if (seen.has(viewName)) return;
+  seen.add(viewName);
+  const view = doc.featureViews[viewName]?.spec;
+  if (view) {
+    for (const key of view.entityColumns) if (!out.has(joinKeyMap[key.name] ?? key.name)) out.set(joinKeyMap[key.name] ?? key.name, viewName);
+    return;
+  }
+  const onDemand = doc.onDemandFeatureViews[viewName]?.spec;
+  if (!onDemand) return;
+  for (const source of onDemand.sources as readonly FeatureViewProjection[]) addViewColumns(doc, source.viewName, source.joinKeyMap, out, seen);
+  for (const request of onDemand.requestSources) for (const field of request.schema) if (!out.has(field.name)) out.set(field.name, viewName);
+}
+
+/**
+ * The columns an entity file needs for a selection of features: the join keys of every
+ * view read (through a projection's join-key map), the request fields of on-demand views,
+ * and the event timestamp. What the page checks before it asks the worker.
+ */
+export function requiredEntityColumns(doc: RegistryDocument, selection: { features?: readonly string[]; featureService?: string }): RequiredColumn[] {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const projection of projectionsOf(doc, selection)) addViewColumns(doc, projection.viewName, projection.joinKeyMap, out, seen);
+  return [...out].map(([column, neededBy]) => ({ column, neededBy }));
+}
