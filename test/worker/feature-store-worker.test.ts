@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableToRows } from '../../src/offline/retrieval-job.js';
+import { createNodeEngine } from '../../src/runtime/node/engine.js';
 import { openFeatureStore, type OpenedRepo } from '../../src/runtime/node/open-feature-store.js';
 import { callInPage, findChromium } from '../support/chromium.js';
 import { DEFAULT_WORKER, OBSERVED_WORKER, databases, ok, plainRows, startWorkerFixture, type DecodedResult, type Outcome, type WorkerFixture } from './worker-fixture.js';
@@ -85,6 +87,35 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     const document = await ok<{ featureViews: Record<string, { materializationIntervals: unknown[] }> }>(page, 'call', 'online', 'registryDocument');
     expect(document.featureViews.driver_hourly_stats.materializationIntervals).toEqual([{ start: WINDOW.start, end: WINDOW.end }]);
     await callInPage(page, 'terminate', 'online');
+  });
+
+  it("writes a training set as Parquet and CSV files and saves it as a dataset, each holding the Node API's rows", async () => {
+    const page = await fixture.openStore('files');
+    await ok(page, 'call', 'files', 'apply');
+    const request = { entityDf: { url: 'data/entity_df.csv' }, featureService: 'driver_activity' };
+    const expected = plainRows(await node.store.getHistoricalFeatures({ entityDf: { path: join(fixture.repo, 'data', 'entity_df.csv') }, featureService: 'driver_activity' }).toRows());
+    // The Parquet file read back by native DuckDB in Node, not by the code that wrote it.
+    const parquet = new Uint8Array(await ok<number[]>(page, 'exportHistorical', 'files', request, 'parquet'));
+    expect(new TextDecoder().decode(parquet.subarray(0, 4))).toBe('PAR1');
+    const engine = await createNodeEngine({ engine: 'duckdb-native' });
+    try {
+      await engine.registerBytes('exported', parquet, 'parquet');
+      expect(plainRows(tableToRows(await engine.query('SELECT * FROM exported')))).toEqual(expected);
+    } finally {
+      await engine.close();
+    }
+    const csv = new TextDecoder().decode(new Uint8Array(await ok<number[]>(page, 'exportHistorical', 'files', request, 'csv'))).trim().split(/\r?\n/);
+    expect(csv[0].split(',')).toEqual(Object.keys(expected[0]));
+    expect(csv).toHaveLength(expected.length + 1);
+    expect(csv.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(expected.map((row) => row.driver_id));
+
+    const { saved, read } = await ok<{ saved: { name: string; rowCount: number; features: string[] }; read: DecodedResult }>(page, 'saveAndRead', 'files', request, 'worker_training_set');
+    expect(saved.name).toBe('worker_training_set');
+    expect(saved.rowCount).toBe(expected.length);
+    expect(read.rows).toEqual(expected);
+    const document = await ok<{ savedDatasets: Record<string, unknown> }>(page, 'call', 'files', 'registryDocument');
+    expect(Object.keys(document.savedDatasets)).toEqual(['worker_training_set']);
+    await callInPage(page, 'terminate', 'files');
   });
 
   it('sends Arrow results as a transferred buffer: the worker-side buffer is detached after posting', async () => {

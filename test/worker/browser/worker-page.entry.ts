@@ -118,6 +118,17 @@ const api = {
     await writable.close();
     return outcome(() => store(name).registerSource(source, { opfsPath }));
   },
+  /** A retrieval written as a file by the worker; the bytes as numbers (small files only). */
+  exportHistorical(name: string, request: Parameters<FeatureStoreWorkerApi['exportHistoricalFeatures']>[0], format: 'csv' | 'parquet') {
+    return outcome(async () => Array.from(await store(name).exportHistoricalFeatures(request, format)));
+  },
+  /** Saves a retrieval as a dataset, then reads the dataset back. */
+  saveAndRead(name: string, request: Parameters<FeatureStoreWorkerApi['saveDataset']>[0], dataset: string) {
+    return outcome(async () => {
+      const saved = await store(name).saveDataset(request, dataset);
+      return { saved, read: decode(await store(name).readSavedDataset(dataset)) };
+    });
+  },
   transfers: () => transfers,
 };
 
