@@ -27,7 +27,9 @@ export default defineConfig(({ command }) => ({
   // The Service Worker exists only in a build (import.meta.env.PROD is false when the build runs under vitest).
   define: { 'process.env.NODE_ENV': '"production"', __DEMO_HAS_SERVICE_WORKER__: JSON.stringify(command === 'build') },
   // ES module workers: the feature store's worker loads its offline half with import().
-  worker: { format: 'es' },
+  // Identifiers are not mangled there: the registry compares each on-demand transform's
+  // source with the loaded code's, and a registry applied by the CLI has the source as written.
+  worker: { format: 'es', rolldownOptions: { output: { minify: { mangle: false, compress: true, codegen: { removeWhitespace: true } } } } },
   build: {
     outDir: resolve(demo, 'dist'),
     emptyOutDir: true,

@@ -11,12 +11,13 @@ export interface TransformCheck {
 }
 
 /**
- * The transform's text without what transpilers disagree on: whitespace, trailing commas
- * and quote style. The same definitions module loaded by jiti (the CLI) and bundled by
- * Vite (a worker) print one function differently (`({\n  a: 1,\n})` and `({ a: 1 })`).
+ * The transform's text without what transpilers and minifiers disagree on: whitespace,
+ * trailing commas, quote style and parentheses around a lone arrow parameter. The same
+ * definitions module loaded by jiti (the CLI) and bundled by Vite (a worker) print one
+ * function differently (`(row) => ({\n  a: 1,\n})` and `row=>({a:1})`).
  */
 export function formatFreeTransformText(source: string): string {
-  return source.replace(/\s+/g, '').replace(/,(?=[)}\]])/g, '').replace(/'/g, '"');
+  return source.replace(/\s+/g, '').replace(/,(?=[)}\]])/g, '').replace(/'/g, '"').replace(/\(([A-Za-z_$][\w$]*)\)=>/g, '$1=>');
 }
 
 /**

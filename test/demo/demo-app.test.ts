@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build/build-demo.js';
+import { createNodeEngine } from '../../src/runtime/node/engine.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 import { exampleRepo } from '../cli/built-cli.js';
 import { findChromium } from '../support/chromium.js';
@@ -205,6 +206,45 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     expect(measured.longest).toBeLessThan(100);
     expect(await page.locator('[data-testid="training-summary"]').textContent()).toMatch(/^1,000,000 rows/);
     await shoot('training-set-1m');
+  });
+
+  it("loads a user's own registry.json and data files: the registry shown and the rows previewed are the picked ones", async () => {
+    // A fresh profile, so the example repo the other tests use stays as it is.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ownPage = await own.newPage();
+    const dir = await mkdtemp(join(tmpdir(), 'feast-edge-own-repo-'));
+    try {
+      const registry = JSON.parse(await readFile(join(repo.repo, 'data', 'registry.json'), 'utf8'));
+      registry.project.description = 'My own repo, loaded from a file';
+      await writeFile(join(dir, 'registry.json'), JSON.stringify(registry));
+      // The user's data: every conv_rate 0.25, so the preview shows whose rows it read.
+      const engine = await createNodeEngine({ engine: 'duckdb-native' });
+      try {
+        await writeFile(join(dir, 'driver_stats.parquet'), await engine.export(`SELECT * REPLACE (CAST(0.25 AS FLOAT) AS conv_rate) FROM read_parquet('${join(repo.repo, 'data', 'driver_stats.parquet')}')`, 'parquet'));
+      } finally {
+        await engine.close();
+      }
+      await ownPage.goto(`${served.url}/#/registry`);
+      await ownPage.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
+      await ownPage.locator('summary', { hasText: 'Load your own repo' }).click();
+      await ownPage.locator('[data-testid="registry-file"]').setInputFiles(join(dir, 'registry.json'));
+      await expect.poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 }).toMatch(/Imported registry\.json: project 'driver_ranking', 2 feature views/);
+      await expect.poll(() => ownPage.locator('main').textContent(), { timeout: 30_000 }).toContain('My own repo, loaded from a file');
+      await ownPage.locator('[data-testid="data-files"]').setInputFiles(join(dir, 'driver_stats.parquet'));
+      await ownPage.locator('button', { hasText: 'Use these files' }).click();
+      await expect.poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 }).toContain('Registered driver_hourly_stats_source ← driver_stats.parquet');
+      // Same visit (picked files are not kept across reloads): the preview reads the picked file.
+      await ownPage.evaluate(() => { location.hash = '#/preview?view=driver_hourly_stats'; });
+      const card = ownPage.locator('[data-testid="feature-conv_rate"]');
+      await card.waitFor({ timeout: 60_000 });
+      const text = await card.textContent();
+      expect(text).toMatch(/distinct1(?!\d)/);
+      expect(text).toMatch(/min0\.25(?!\d)/);
+      expect(text).toMatch(/max0\.25(?!\d)/);
+    } finally {
+      await own.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("after one visit works with the server stopped and the network cut: the app reloads and fetch('/get-online-features') answers", async () => {

@@ -25,6 +25,12 @@ describe('the transform check of a stored registry', () => {
     await expect(assertTransformsMatch(document, [reprinted, changed])).rejects.toMatchObject({
       name: 'TransformMismatchError', views: ['plus_two'], message: expect.stringContaining("'plus_two'"),
     });
+    // As a minifier prints it (the demo's worker bundle): no parentheses around the lone parameter.
+    const minified = { ...plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), transformSource: 'r=>({y:Number(r.x)+1})' };
+    const renamed = { ...plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), transformSource: 'e=>({y:Number(e.x)+1})' };
+    expect(await checkTransforms(document, [minified])).toEqual({ matching: ['plus_one'], differing: [] });
+    // Mangled names are other text: the check cannot tell them from other code, so they differ.
+    expect(await checkTransforms(document, [renamed])).toEqual({ matching: [], differing: ['plus_one'] });
     // A view the registry does not have yet is for apply to add, not a mismatch.
     expect(await checkTransforms(document, [plus('plus_three', (r) => r)])).toEqual({ matching: [], differing: [] });
   });
