@@ -10,7 +10,8 @@ import { Packr } from 'msgpackr/pack';
 const HEADER = 21;
 const HAS_CREATED = 1;
 const NUMBERS = 2;
-const packr = new Packr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: true });
+// copyBuffers: bytes values must not be views into the buffer getBinaryFast lends and the next get reuses.
+const packr = new Packr({ useRecords: false, int64AsType: 'bigint', mapsAsObjects: true, copyBuffers: true });
 
 export interface RowHeader {
   readonly event: bigint;
