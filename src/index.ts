@@ -3,7 +3,7 @@
  * no Node built-ins and no DuckDB (engines are passed in by the runtime entries).
  */
 export {
-  entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView,
+  entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView, streamFeatureView,
   featureService, project, projection,
   Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Array,
   parseDuration, FeastEdgeError, InvalidDefinitionError,
@@ -11,9 +11,11 @@ export {
 export type {
   Entity, Field, ValueType, FileSource, PushSource, RequestSource, DataSource, FeatureView,
   OnDemandFeatureView, FeatureService, FeatureViewProjection, Project, FeastObject,
-  TransformRow, TransformColumns,
+  TransformRow, TransformColumns, StreamFeatureView, StreamFeatureViewSpec, Aggregation, AggregationSpec,
+  AggregationFunction, StreamRow,
 } from './definitions/index.js';
-export { createFeatureStore, FeatureStore, type FeatureStoreOptions } from './store/feature-store.js';
+export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
+export type { IngestResult, IngestOptions, EventSource } from './store/stream-ingest.js';
 export { MemoryDatasetStorage, type DatasetStorage } from './store/dataset-storage.js';
 export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
 export type { MaterializeOptions } from './store/materialize.js';
@@ -29,7 +31,7 @@ export { encodeEntityKey } from './online/entity-key.js';
 export type {
   EntityDf, EntityRow, HistoricalFeaturesRequest, RetrievalJob, RegistryDiff, ApplyOptions,
 } from './store/types.js';
-export type { RegistryDocument, SavedDataset } from './registry/document.js';
+export type { RegistryDocument, SavedDataset, StoredStreamFeatureView } from './registry/document.js';
 export type { RegistryStore } from './registry/registry-store.js';
 export { MemoryRegistryStore } from './registry/memory-store.js';
 export { IndexedDbRegistryStore } from './registry/indexeddb-registry-store.js';

@@ -32,6 +32,12 @@ export const LISTINGS: Readonly<Record<string, Listing<unknown>>> = {
     load: (s) => s.listOnDemandFeatureViews(), headers: ['NAME', 'SOURCES', 'FEATURES', 'MODE'],
     row: (v) => [v.name, [...v.sources.map((p) => p.alias ?? p.viewName), ...v.requestSources.map((r) => r.name)].join(', '), names(v.features), v.mode],
   }),
+  'stream-feature-views': listing({
+    description: 'stream feature views: entities, aggregations (function, column, window/slide) and push source',
+    load: (s) => s.listStreamFeatureViews(), headers: ['NAME', 'ENTITIES', 'FEATURES', 'AGGREGATIONS', 'SOURCE'],
+    row: (v) => [v.name, v.entities.join(', '), names(v.features),
+      v.aggregations.map((a) => `${a.fn}(${a.column}) ${a.windowSeconds}s/${a.slideSeconds}s`).join(', '), v.source.name],
+  }),
   'feature-services': listing({
     description: 'feature services: the feature references each one serves',
     load: (s) => s.listFeatureServices(), headers: ['NAME', 'FEATURES'],

@@ -10,7 +10,8 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 /** Feast's words for kinds in messages ("Created feature view driver_hourly_stats"). */
 const KIND_LABELS: Record<string, string> = {
   project: 'project', entity: 'entity', fileSource: 'data source', pushSource: 'push source', requestSource: 'request source',
-  featureView: 'feature view', onDemandFeatureView: 'on demand feature view', featureService: 'feature service',
+  featureView: 'feature view', onDemandFeatureView: 'on demand feature view', streamFeatureView: 'stream feature view',
+  featureService: 'feature service',
 };
 
 export const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;

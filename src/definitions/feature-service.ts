@@ -1,6 +1,7 @@
 import { InvalidDefinitionError } from './errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { OnDemandFeatureView } from './on-demand-feature-view.js';
+import type { StreamFeatureView } from './stream-feature-view.js';
 import { projectionName, toProjection, type FeatureViewProjection } from './projection.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
 
@@ -13,7 +14,7 @@ export interface FeatureService extends Metadata {
 
 export interface FeatureServiceSpec extends Metadata {
   name: string;
-  features: readonly (FeatureView | OnDemandFeatureView | FeatureViewProjection)[];
+  features: readonly (FeatureView | OnDemandFeatureView | StreamFeatureView | FeatureViewProjection)[];
 }
 
 /**

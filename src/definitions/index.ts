@@ -15,6 +15,11 @@ export {
   onDemandFeatureView, requestFieldsOf,
   type OnDemandFeatureView, type OnDemandFeatureViewSpec, type TransformRow, type TransformColumns,
 } from './on-demand-feature-view.js';
+export {
+  streamFeatureView, defaultSlideSeconds, AGGREGATION_FUNCTIONS,
+  type StreamFeatureView, type StreamFeatureViewSpec, type Aggregation, type AggregationSpec,
+  type AggregationFunction, type StreamRow,
+} from './stream-feature-view.js';
 export { projection, toProjection, projectionName, type FeatureViewProjection, type ProjectionSpec } from './projection.js';
 export { featureService, type FeatureService, type FeatureServiceSpec } from './feature-service.js';
 export { project, type Project } from './project.js';
@@ -26,7 +31,8 @@ import type { Entity } from './entity.js';
 import type { DataSource } from './data-source.js';
 import type { FeatureView } from './feature-view.js';
 import type { OnDemandFeatureView } from './on-demand-feature-view.js';
+import type { StreamFeatureView } from './stream-feature-view.js';
 import type { FeatureService } from './feature-service.js';
 import type { Project } from './project.js';
 /** Anything `apply` accepts. */
-export type FeastObject = Entity | DataSource | FeatureView | OnDemandFeatureView | FeatureService | Project;
+export type FeastObject = Entity | DataSource | FeatureView | OnDemandFeatureView | StreamFeatureView | FeatureService | Project;

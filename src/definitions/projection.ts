@@ -1,6 +1,7 @@
 import { InvalidDefinitionError } from './errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { OnDemandFeatureView } from './on-demand-feature-view.js';
+import type { StreamFeatureView } from './stream-feature-view.js';
 import { assertName, deepFreeze } from './validate.js';
 
 /**
@@ -11,7 +12,7 @@ import { assertName, deepFreeze } from './validate.js';
 export interface FeatureViewProjection {
   readonly kind: 'projection';
   readonly viewName: string;
-  readonly viewKind: 'featureView' | 'onDemandFeatureView';
+  readonly viewKind: 'featureView' | 'onDemandFeatureView' | 'streamFeatureView';
   readonly alias?: string;
   readonly features: readonly string[];
   readonly joinKeyMap: Readonly<Record<string, string>>;
@@ -23,7 +24,7 @@ export interface ProjectionSpec {
   joinKeyMap?: Record<string, string>;
 }
 
-type Projectable = FeatureView | OnDemandFeatureView;
+type Projectable = FeatureView | OnDemandFeatureView | StreamFeatureView;
 
 /**
  * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.
@@ -46,7 +47,7 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
   const alias = spec.alias ?? base.alias;
   if (alias !== undefined) assertName(alias, `${where}.alias`);
   const joinKeyMap = { ...base.joinKeyMap, ...(spec.joinKeyMap ?? {}) };
-  if (view.kind === 'featureView') {
+  if (view.kind === 'featureView' || view.kind === 'streamFeatureView') {
     const keys = view.entityColumns.map((c) => c.name);
     for (const [from, to] of Object.entries(joinKeyMap)) {
       if (!keys.includes(from)) {
@@ -64,8 +65,8 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
 /** The whole view as a projection (all features, no alias). */
 export function toProjection(view: Projectable | FeatureViewProjection): FeatureViewProjection {
   if (view?.kind === 'projection') return view;
-  if (view?.kind !== 'featureView' && view?.kind !== 'onDemandFeatureView') {
-    throw new InvalidDefinitionError(`projection: expected a featureView, onDemandFeatureView or projection, got ${JSON.stringify((view as { kind?: unknown })?.kind ?? view)}`);
+  if (view?.kind !== 'featureView' && view?.kind !== 'onDemandFeatureView' && view?.kind !== 'streamFeatureView') {
+    throw new InvalidDefinitionError(`projection: expected a featureView, onDemandFeatureView, streamFeatureView or projection, got ${JSON.stringify((view as { kind?: unknown })?.kind ?? view)}`);
   }
   return { kind: 'projection', viewName: view.name, viewKind: view.kind, features: view.features.map((f) => f.name), joinKeyMap: {} };
 }

@@ -9,6 +9,9 @@ import { planRetrieval } from './retrieval-plan.js';
 import type { SourceLoader } from './source-loader.js';
 import { quoteIdent, type SqlEngine } from './sql-engine.js';
 import { runOnDemand } from '../transform/run-on-demand.js';
+import type { StreamViewCode } from '../stream/stream-events.js';
+import { registerStreamEvents } from './stream-events-view.js';
+import type { StreamSqlInput } from './stream-historical-sql.js';
 
 /** Data given for a source at run time instead of its path. */
 export type SourceData = Table | Uint8Array;
@@ -19,6 +22,8 @@ export interface HistoricalRetrievalContext {
   sources: SourceLoader;
   sourceData: ReadonlyMap<string, SourceData>;
   onDemandCode: ReadonlyMap<string, OnDemandFeatureView>;
+  /** Loaded stream views, for their transforms. */
+  streamCode?: ReadonlyMap<string, StreamViewCode>;
   strategy?: 'asof' | 'window';
 }
 
@@ -114,13 +119,19 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
     }
     const ordered = plan.joins.map((j) => joins.find((i) => i.join === j)!);
+    const streams: StreamSqlInput[] = [];
+    for (const [i, join] of plan.streams.entries()) {
+      const events = await registerStreamEvents({ ...context, streamCode: context.streamCode ?? new Map() }, join, `__stream_${job}_${i}`);
+      registered.push(...events.registered);
+      streams.push(events.input);
+    }
     const sql = buildPointInTimeSql({
-      entityView, entityTypes: entity.types, timestampColumn: entity.timestampColumn, joins: ordered,
+      entityView, entityTypes: entity.types, timestampColumn: entity.timestampColumn, joins: ordered, streams,
       filterByCreatedTimestamp: request.filterByCreatedTimestamp, strategy: context.strategy,
     });
     const joined = runOnDemand(await engine.query(sql), plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
-    const joinKeys = [...new Set(plan.joins.flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
+    const joinKeys = [...new Set([...plan.joins, ...plan.streams].flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
     return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn };
   } finally {
     for (const view of registered) await engine.unregister(view).catch(() => undefined);

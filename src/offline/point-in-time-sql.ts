@@ -2,6 +2,7 @@ import type { FeatureView } from '../definitions/index.js';
 import { FeastEntityDFMissingColumnsError, FeatureNameCollisionError } from './errors.js';
 import type { ViewJoin } from './retrieval-plan.js';
 import { quoteIdent as q } from './sql-engine.js';
+import { streamAggregatesSql, type StreamSqlInput } from './stream-historical-sql.js';
 
 /** A view as the SQL sees it: its projection and where its source rows are. */
 export interface JoinInput {
@@ -18,6 +19,8 @@ export interface PointInTimeSqlInput {
   readonly entityTypes: ReadonlyMap<string, string>;
   readonly timestampColumn: string;
   readonly joins: readonly JoinInput[];
+  /** Stream views: windowed aggregates at each entity row's time (stream-historical-sql.ts). */
+  readonly streams?: readonly StreamSqlInput[];
   readonly filterByCreatedTimestamp?: boolean;
   /**
    * 'asof' (default): one ASOF join per view, ttl applied after it. 'window': Feast's
@@ -107,11 +110,17 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
       j.join.columns.forEach((c) => selects.push(`"${alias}"."__f${features.indexOf(c.feature)}" AS ${q(c.output)}`));
     }
   });
+  (input.streams ?? []).forEach((stream, i) => {
+    const part = streamAggregatesSql(stream, i, ts);
+    ctes.push(...part.ctes);
+    joinsSql.push(part.join);
+    selects.push(...part.selects);
+  });
   return `WITH ${ctes.join(',\n')}\nSELECT ${selects.join(', ')}\nFROM "__entity"\n${joinsSql.join('\n')}\nORDER BY "__entity"."__row_id"`;
 }
 
 function checkColumns(input: PointInTimeSqlInput, entityColumns: readonly string[]): void {
-  for (const j of input.joins) {
+  for (const j of [...input.joins, ...(input.streams ?? [])]) {
     const needed = j.join.view.entityColumns.map((c) => j.join.joinKeyMap[c.name] ?? c.name);
     const missing = needed.filter((c) => !entityColumns.includes(c));
     if (missing.length > 0) {

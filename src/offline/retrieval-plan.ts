@@ -2,7 +2,7 @@ import {
   describeChoices, projectionName, toProjection,
   type FeatureService, type FeatureView, type FeatureViewProjection, type Field, type OnDemandFeatureView,
 } from '../definitions/index.js';
-import type { RegistryDocument, StoredOnDemandFeatureView } from '../registry/document.js';
+import { streamViewsOf, type RegistryDocument, type StoredOnDemandFeatureView, type StoredStreamFeatureView } from '../registry/document.js';
 import { featureServiceNotFound, featureViewNotFound } from '../registry/errors.js';
 import { FeatureNameCollisionError, FeatureNotFoundException, InvalidFeatureReferenceError } from './errors.js';
 
@@ -13,6 +13,14 @@ export interface ViewJoin {
   /** View join key -> entity column. */
   readonly joinKeyMap: Readonly<Record<string, string>>;
   /** Each feature may feed several output columns (a requested one and an on-demand input). */
+  readonly columns: { readonly feature: string; readonly output: string }[];
+}
+
+/** One stream view joined once: its windowed aggregates at each entity row's time. */
+export interface StreamJoin {
+  readonly projectionName: string;
+  readonly view: StoredStreamFeatureView;
+  readonly joinKeyMap: Readonly<Record<string, string>>;
   readonly columns: { readonly feature: string; readonly output: string }[];
 }
 
@@ -29,6 +37,8 @@ export interface OnDemandStep {
 /** What a feature list or service resolves to, independent of the entity rows. */
 export interface RetrievalPlan {
   readonly joins: readonly ViewJoin[];
+  /** Stream views (absent from `joins`: they are aggregated, not looked up). */
+  readonly streams: readonly StreamJoin[];
   readonly onDemand: readonly OnDemandStep[];
   /** Requested output columns, in request order. */
   readonly outputs: readonly string[];
@@ -53,6 +63,7 @@ export function planRetrieval(
   const projections = requestedProjections(doc, request);
   const full = request.fullFeatureNames ?? false;
   const joins = new Map<string, ViewJoin>();
+  const streams = new Map<string, StreamJoin>();
   const onDemand: OnDemandStep[] = [];
   const outputs: string[] = [];
   const hidden: string[] = [];
@@ -83,6 +94,22 @@ export function planRetrieval(
 
   for (const p of projections) {
     const name = projectionName(p);
+    if (p.viewKind === 'streamFeatureView') {
+      let join = streams.get(name);
+      if (!join) {
+        join = { projectionName: name, view: streamViewsOf(doc)[p.viewName].spec, joinKeyMap: p.joinKeyMap, columns: [] };
+        streams.set(name, join);
+      }
+      for (const feature of p.features) {
+        const output = full ? `${name}__${feature}` : feature;
+        const ref = `${name}:${feature}`;
+        claim(output, ref);
+        join.columns.push({ feature, output });
+        outputs.push(output);
+        featureRefs.push(ref);
+      }
+      continue;
+    }
     if (p.viewKind === 'featureView') {
       const join = joinFor(p);
       for (const feature of p.features) {
@@ -122,7 +149,7 @@ export function planRetrieval(
       requestFields: view.requestSources.flatMap((s) => s.schema),
     });
   }
-  return { joins: [...joins.values()], onDemand, outputs, hidden, featureRefs };
+  return { joins: [...joins.values()], streams: [...streams.values()], onDemand, outputs, hidden, featureRefs };
 }
 
 function requestedProjections(doc: RegistryDocument, request: PlanRequest): FeatureViewProjection[] {
@@ -162,14 +189,17 @@ function requestedProjections(doc: RegistryDocument, request: PlanRequest): Feat
   });
 }
 
-function toProjectionOf(view: FeatureView | StoredOnDemandFeatureView): FeatureViewProjection {
+function toProjectionOf(view: FeatureView | StoredOnDemandFeatureView | StoredStreamFeatureView): FeatureViewProjection {
   return toProjection(view as FeatureView);
 }
 
-function checkFeatures(doc: RegistryDocument, viewName: string, features: readonly string[]): FeatureView | StoredOnDemandFeatureView {
-  const view = doc.featureViews[viewName]?.spec ?? doc.onDemandFeatureViews[viewName]?.spec;
+type AnyView = FeatureView | StoredOnDemandFeatureView | StoredStreamFeatureView;
+
+function checkFeatures(doc: RegistryDocument, viewName: string, features: readonly string[]): AnyView {
+  const own = <T>(c: Readonly<Record<string, { spec: T }>>) => (Object.hasOwn(c, viewName) ? c[viewName].spec : undefined);
+  const view: AnyView | undefined = own(doc.featureViews) ?? own(doc.onDemandFeatureViews) ?? own(streamViewsOf(doc));
   if (!view) {
-    const valid = [...Object.keys(doc.featureViews), ...Object.keys(doc.onDemandFeatureViews)];
+    const valid = [...Object.keys(doc.featureViews), ...Object.keys(doc.onDemandFeatureViews), ...Object.keys(streamViewsOf(doc))];
     throw featureViewNotFound(viewName, doc.project.name, valid);
   }
   const names = view.features.map((f) => f.name);

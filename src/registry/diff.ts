@@ -4,7 +4,8 @@ import type { RegistryDiff } from '../store/types.js';
 import { emptyRegistryDocument, entryOf, setEntry, type RegistryDocument, type Stored, type StoredFeatureView } from './document.js';
 import {
   DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException,
-  FeatureViewNotFoundException, OnDemandFeatureViewNotFoundException, type FeastObjectNotFoundException,
+  FeatureViewNotFoundException, OnDemandFeatureViewNotFoundException, StreamFeatureViewNotFoundException,
+  type FeastObjectNotFoundException,
 } from './errors.js';
 import {
   canonicalJson, changedFields, collectionOf, KINDS_BY_COLLECTION, toStorable, type Collection, type StorableSpec,
@@ -36,6 +37,10 @@ export function expand(objects: readonly FeastObject[]): { object: Appliable; or
     if (object.kind === 'featureView') {
       out.push({ object: object.batchSource, origin: `${self}.batchSource` });
       if (object.streamSource) out.push({ object: object.streamSource, origin: `${self}.source` });
+    }
+    if (object.kind === 'streamFeatureView') {
+      out.push({ object: object.batchSource, origin: `${self}.source.batchSource` });
+      out.push({ object: object.source, origin: `${self}.source` });
     }
     if (object.kind === 'pushSource') out.push({ object: object.batchSource, origin: `${self}.batchSource` });
     if (object.kind === 'onDemandFeatureView') {
@@ -91,6 +96,7 @@ const NOT_FOUND: Record<Collection, new (name: string, project: string, existing
   dataSources: DataSourceObjectNotFoundException,
   featureViews: FeatureViewNotFoundException,
   onDemandFeatureViews: OnDemandFeatureViewNotFoundException,
+  streamFeatureViews: StreamFeatureViewNotFoundException,
   featureServices: FeatureServiceNotFoundException,
 };
 
@@ -111,6 +117,7 @@ export function mergeDocument(
   const next: Mutable = {
     ...base, entities: { ...base.entities }, dataSources: { ...base.dataSources }, featureViews: { ...base.featureViews },
     onDemandFeatureViews: { ...base.onDemandFeatureViews }, featureServices: { ...base.featureServices },
+    streamFeatureViews: { ...base.streamFeatureViews },
   };
   if (prepared.project) {
     const p = prepared.project;

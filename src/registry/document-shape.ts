@@ -37,6 +37,8 @@ export function parseRegistryDocument(value: unknown): RegistryDocument {
   const collections: Record<string, readonly string[]> = { ...KINDS_BY_COLLECTION, savedDatasets: ['savedDataset'] };
   for (const [collection, kinds] of Object.entries(collections)) {
     const entries = value[collection];
+    // Documents written before stream views existed lack the collection.
+    if (entries === undefined && collection === 'streamFeatureViews') continue;
     if (!isObject(entries)) fail(collection, 'an object keyed by name', entries);
     for (const [name, entry] of Object.entries(entries)) checkStored(collection, name, entry, kinds);
   }
@@ -45,6 +47,11 @@ export function parseRegistryDocument(value: unknown): RegistryDocument {
   }
   for (const [name, entry] of Object.entries(value.onDemandFeatureViews as Record<string, { spec: Record<string, unknown> }>)) {
     if (typeof entry.spec.transformHash !== 'string') fail(`onDemandFeatureViews['${name}'].spec.transformHash`, 'a string', entry.spec.transformHash);
+  }
+  for (const [name, entry] of Object.entries((value.streamFeatureViews ?? {}) as Record<string, { spec: Record<string, unknown> }>)) {
+    if (entry.spec.transformSource !== undefined && typeof entry.spec.transformHash !== 'string') {
+      fail(`streamFeatureViews['${name}'].spec.transformHash`, 'a string (the view has a transform)', entry.spec.transformHash);
+    }
   }
   const doc = value as unknown as RegistryDocument;
   try {

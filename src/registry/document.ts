@@ -1,11 +1,17 @@
 import type {
-  DataSource, Entity, FeatureService, FeatureView, OnDemandFeatureView, Project,
+  DataSource, Entity, FeatureService, FeatureView, OnDemandFeatureView, Project, StreamFeatureView,
 } from '../definitions/index.js';
 
 /** An on-demand view as stored: the code stays in the definitions module, its text and hash here. */
 export type StoredOnDemandFeatureView = Omit<OnDemandFeatureView, 'transform' | 'transformColumns'> & {
   /** SHA-256 (hex) of `transformSource`. */
   readonly transformHash: string;
+};
+
+/** A stream view as stored: without its transform function; with one, its text and hash. */
+export type StoredStreamFeatureView = Omit<StreamFeatureView, 'transform'> & {
+  /** SHA-256 (hex) of `transformSource`, when the view has a transform. */
+  readonly transformHash?: string;
 };
 
 /** A saved dataset: the result of a retrieval, persisted with where its data lives. */
@@ -52,6 +58,8 @@ export interface RegistryDocument {
   readonly featureViews: Readonly<Record<string, StoredFeatureView>>;
   readonly onDemandFeatureViews: Readonly<Record<string, Stored<StoredOnDemandFeatureView>>>;
   readonly featureServices: Readonly<Record<string, Stored<FeatureService>>>;
+  /** Absent in documents written before stream views existed: read it through `streamViewsOf`. */
+  readonly streamFeatureViews?: Readonly<Record<string, Stored<StoredStreamFeatureView>>>;
   readonly savedDatasets: Readonly<Record<string, Stored<SavedDataset>>>;
 }
 
@@ -59,7 +67,7 @@ export function emptyRegistryDocument(project: Project, now: string): RegistryDo
   return {
     formatVersion: 1, project, version: 0, lastUpdatedAt: now,
     entities: {}, dataSources: {}, featureViews: {}, onDemandFeatureViews: {},
-    featureServices: {}, savedDatasets: {},
+    featureServices: {}, streamFeatureViews: {}, savedDatasets: {},
   };
 }
 
@@ -74,4 +82,9 @@ export function entryOf<T>(collection: Readonly<Record<string, T>>, name: string
 /** Sets an entry as an own property (plain assignment of '__proto__' would set the prototype instead). */
 export function setEntry<T>(collection: Record<string, T>, name: string, value: T): void {
   Object.defineProperty(collection, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A document's stream views; documents from before stream views have none. */
+export function streamViewsOf(doc: RegistryDocument): Readonly<Record<string, Stored<StoredStreamFeatureView>>> {
+  return doc.streamFeatureViews ?? {};
 }

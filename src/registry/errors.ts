@@ -42,6 +42,12 @@ export class OnDemandFeatureViewNotFoundException extends FeastObjectNotFoundExc
   }
 }
 
+export class StreamFeatureViewNotFoundException extends FeastObjectNotFoundException {
+  constructor(name: string, project: string, existing: readonly string[] = []) {
+    super('StreamFeatureViewNotFoundException', 'stream feature view', name, project, existing);
+  }
+}
+
 export class FeatureServiceNotFoundException extends FeastObjectNotFoundException {
   constructor(name: string, project: string, existing: readonly string[] = []) {
     super('FeatureServiceNotFoundException', 'feature service', name, project, existing);
@@ -123,7 +129,7 @@ export class RegistryStoreError extends FeastEdgeError {
 export class TransformMismatchError extends FeastEdgeError {
   readonly views: readonly string[];
   constructor(project: string, views: readonly string[]) {
-    super('TransformMismatchError', `the registry of project '${project}' was applied with different transform code for on-demand feature view(s) ${views.map((v) => `'${v}'`).join(', ')}; apply the loaded definitions again, or load the code the registry was applied with`);
+    super('TransformMismatchError', `the registry of project '${project}' was applied with different transform code for on-demand or stream feature view(s) ${views.map((v) => `'${v}'`).join(', ')}; apply the loaded definitions again, or load the code the registry was applied with`);
     this.views = [...views];
   }
 }

@@ -3,11 +3,13 @@ import type { DataSource, Entity, FeastObject, FeatureService, FeatureView } fro
 import { assertName, deepFreeze } from '../definitions/validate.js';
 import type { ApplyOptions, RegistryDiff } from '../store/types.js';
 import { mergeDocument, prepareApply } from './diff.js';
-import { entryOf, type MaterializationInterval, type RegistryDocument, type SavedDataset, type StoredOnDemandFeatureView } from './document.js';
+import {
+  entryOf, type MaterializationInterval, type RegistryDocument, type SavedDataset, type StoredOnDemandFeatureView, type StoredStreamFeatureView,
+} from './document.js';
 import {
   DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException, FeatureViewNotFoundException,
   OnDemandFeatureViewNotFoundException, ProjectNotFoundException, RegistryReadOnlyError, RegistryVersionConflictError,
-  SavedDatasetExistsError, SavedDatasetNotFound, type FeastObjectNotFoundException,
+  SavedDatasetExistsError, SavedDatasetNotFound, StreamFeatureViewNotFoundException, type FeastObjectNotFoundException,
 } from './errors.js';
 import type { RegistryStore } from './registry-store.js';
 import { validateRegistry } from './validate-objects.js';
@@ -22,8 +24,8 @@ export interface ReadOptions {
   maxAgeMs?: number;
 }
 
-type ObjectCollection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'featureServices' | 'savedDatasets';
-type SpecOf<K extends ObjectCollection> = RegistryDocument[K][string]['spec'];
+type ObjectCollection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'streamFeatureViews' | 'featureServices' | 'savedDatasets';
+type SpecOf<K extends ObjectCollection> = NonNullable<RegistryDocument[K]>[string]['spec'];
 type NotFound = new (name: string, project: string, existing: readonly string[]) => FeastObjectNotFoundException;
 type Change<R> = (current: RegistryDocument | undefined, now: string) => { next?: RegistryDocument; result: R };
 
@@ -110,6 +112,8 @@ export class Registry {
   listDataSources(o?: ReadOptions): Promise<DataSource[]> { return this.#list('dataSources', o); }
   listFeatureViews(o?: ReadOptions): Promise<FeatureView[]> { return this.#list('featureViews', o); }
   listOnDemandFeatureViews(o?: ReadOptions): Promise<StoredOnDemandFeatureView[]> { return this.#list('onDemandFeatureViews', o); }
+  /** Stored stream views: `transformSource` and `transformHash`, no functions (they live in the definitions). */
+  listStreamFeatureViews(o?: ReadOptions): Promise<StoredStreamFeatureView[]> { return this.#list('streamFeatureViews', o); }
   listFeatureServices(o?: ReadOptions): Promise<FeatureService[]> { return this.#list('featureServices', o); }
   listSavedDatasets(o?: ReadOptions): Promise<SavedDataset[]> { return this.#list('savedDatasets', o); }
 
@@ -120,16 +124,19 @@ export class Registry {
   getOnDemandFeatureView(name: string, o?: ReadOptions): Promise<StoredOnDemandFeatureView> {
     return this.#get('onDemandFeatureViews', name, OnDemandFeatureViewNotFoundException, o);
   }
+  getStreamFeatureView(name: string, o?: ReadOptions): Promise<StoredStreamFeatureView> {
+    return this.#get('streamFeatureViews', name, StreamFeatureViewNotFoundException, o);
+  }
   getFeatureService(name: string, o?: ReadOptions): Promise<FeatureService> { return this.#get('featureServices', name, FeatureServiceNotFoundException, o); }
   getSavedDataset(name: string, o?: ReadOptions): Promise<SavedDataset> { return this.#get('savedDatasets', name, SavedDatasetNotFound, o); }
 
   async #list<K extends ObjectCollection>(collection: K, options?: ReadOptions): Promise<SpecOf<K>[]> {
-    const objects = (await this.document(options))[collection] as Record<string, { spec: SpecOf<K> }>;
+    const objects = ((await this.document(options))[collection] ?? {}) as Record<string, { spec: SpecOf<K> }>;
     return Object.values(objects).map((s) => s.spec);
   }
 
   async #get<K extends ObjectCollection>(collection: K, name: string, notFound: NotFound, options?: ReadOptions): Promise<SpecOf<K>> {
-    const objects = (await this.document(options))[collection] as Record<string, { spec: SpecOf<K> }>;
+    const objects = ((await this.document(options))[collection] ?? {}) as Record<string, { spec: SpecOf<K> }>;
     const found = entryOf(objects, name);
     if (!found) throw new notFound(name, this.project, Object.keys(objects));
     return found.spec;

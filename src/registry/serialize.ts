@@ -1,12 +1,12 @@
-import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView } from '../definitions/index.js';
-import type { StoredOnDemandFeatureView } from './document.js';
+import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
+import type { StoredOnDemandFeatureView, StoredStreamFeatureView } from './document.js';
 import { sha256Hex } from './hash.js';
 
 /** The registry collection each kind of applied object lives in. */
-export type Collection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'featureServices';
+export type Collection = 'entities' | 'dataSources' | 'featureViews' | 'onDemandFeatureViews' | 'streamFeatureViews' | 'featureServices';
 
 /** An applied object as the registry stores it: plain JSON data. */
-export type StorableSpec = Entity | DataSource | FeatureView | StoredOnDemandFeatureView | FeatureService;
+export type StorableSpec = Entity | DataSource | FeatureView | StoredOnDemandFeatureView | StoredStreamFeatureView | FeatureService;
 
 /** The object kinds `apply` (and `delete`) accept, by collection. */
 export const KINDS_BY_COLLECTION: Readonly<Record<Collection, readonly string[]>> = {
@@ -14,6 +14,7 @@ export const KINDS_BY_COLLECTION: Readonly<Record<Collection, readonly string[]>
   dataSources: ['fileSource', 'pushSource', 'requestSource'],
   featureViews: ['featureView'],
   onDemandFeatureViews: ['onDemandFeatureView'],
+  streamFeatureViews: ['streamFeatureView'],
   featureServices: ['featureService'],
 };
 
@@ -25,15 +26,22 @@ export function collectionOf(kind: string): Collection | undefined {
 }
 
 /** SHA-256 (hex) of an on-demand view's transform text: compare it with the stored `transformHash`. */
-export function transformHashOf(view: Pick<OnDemandFeatureView, 'transformSource'>): Promise<string> {
+export function transformHashOf(view: { readonly transformSource: string }): Promise<string> {
   return sha256Hex(view.transformSource);
+}
+
+async function storableStreamView(view: StreamFeatureView): Promise<StoredStreamFeatureView> {
+  const { transform: _code, ...data } = view;
+  const stored: StoredStreamFeatureView = JSON.parse(JSON.stringify(data));
+  return view.transformSource === undefined ? stored : { ...stored, transformHash: await transformHashOf({ transformSource: view.transformSource }) };
 }
 
 /**
  * An object as the registry stores it: a JSON round trip (drops undefined, unfreezes);
- * an on-demand view loses its functions and gains `transformHash`.
+ * on-demand and stream views lose their functions and gain `transformHash`.
  */
 export async function toStorable(object: Exclude<FeastObject, { kind: 'project' }>): Promise<StorableSpec> {
+  if (object.kind === 'streamFeatureView') return storableStreamView(object);
   if (object.kind !== 'onDemandFeatureView') return JSON.parse(JSON.stringify(object)) as StorableSpec;
   const { transform: _rows, transformColumns: _columns, ...data } = object;
   const stored: StoredOnDemandFeatureView = { ...JSON.parse(JSON.stringify(data)), transformHash: await transformHashOf(object) };

@@ -1,12 +1,12 @@
-import type { FeastObject, OnDemandFeatureView } from '../definitions/index.js';
-import { entryOf, type RegistryDocument } from './document.js';
+import type { FeastObject, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
+import { entryOf, streamViewsOf, type RegistryDocument } from './document.js';
 import { TransformMismatchError } from './errors.js';
 import { transformHashOf } from './serialize.js';
 
 export interface TransformCheck {
-  /** Loaded on-demand views whose transform hash equals the stored one. */
+  /** Loaded on-demand and stream views whose transform hash equals the stored one. */
   readonly matching: readonly string[];
-  /** Loaded on-demand views stored with another transform hash. */
+  /** Loaded on-demand and stream views stored with another transform hash. */
   readonly differing: readonly string[];
 }
 
@@ -29,12 +29,18 @@ export function formatFreeTransformText(source: string): string {
 export async function checkTransforms(document: RegistryDocument, definitions: readonly FeastObject[]): Promise<TransformCheck> {
   const matching: string[] = [];
   const differing: string[] = [];
-  const loaded = definitions.filter((o): o is OnDemandFeatureView => o.kind === 'onDemandFeatureView');
+  const loaded = definitions.filter((o): o is OnDemandFeatureView | StreamFeatureView => o.kind === 'onDemandFeatureView' || o.kind === 'streamFeatureView');
   for (const view of loaded) {
-    const stored = entryOf(document.onDemandFeatureViews, view.name);
+    const stored = view.kind === 'onDemandFeatureView' ? entryOf(document.onDemandFeatureViews, view.name) : entryOf(streamViewsOf(document), view.name);
     if (!stored) continue;
-    const same = stored.spec.transformHash === await transformHashOf(view) ||
-      (typeof stored.spec.transformSource === 'string' && formatFreeTransformText(stored.spec.transformSource) === formatFreeTransformText(view.transformSource));
+    const storedText = stored.spec.transformSource;
+    // Stream views may have no transform: none on both sides is nothing to check; one side only differs.
+    if (view.transformSource === undefined || storedText === undefined) {
+      if (view.transformSource !== storedText) differing.push(view.name);
+      continue;
+    }
+    const same = stored.spec.transformHash === await transformHashOf({ transformSource: view.transformSource }) ||
+      (typeof storedText === 'string' && formatFreeTransformText(storedText) === formatFreeTransformText(view.transformSource));
     (same ? matching : differing).push(view.name);
   }
   return { matching: matching.sort(), differing: differing.sort() };

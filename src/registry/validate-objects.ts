@@ -1,7 +1,7 @@
 import { describeChoices, InvalidDefinitionError } from '../definitions/errors.js';
 import { formatValueType, type FeatureViewProjection } from '../definitions/index.js';
 import { assertNoOutputShadowsInput } from '../definitions/on-demand-feature-view.js';
-import { entryOf, type RegistryDocument } from './document.js';
+import { entryOf, streamViewsOf, type RegistryDocument } from './document.js';
 import { ConflictingFeatureViewNames, DataSourceRepeatNamesException } from './errors.js';
 import { canonicalJson, type Collection } from './serialize.js';
 
@@ -61,6 +61,19 @@ export function validateRegistry(doc: RegistryDocument): void {
     checkEmbeddedSource(doc, view.batchSource, `featureView '${view.name}'.batchSource`);
     if (view.streamSource) checkEmbeddedSource(doc, view.streamSource, `featureView '${view.name}'.source`);
   }
+  for (const { spec: view } of Object.values(streamViewsOf(doc))) {
+    view.entities.forEach((name, i) => {
+      const entity = entryOf(doc.entities, name)?.spec;
+      const where = `streamFeatureView '${view.name}'.entities[${i}]`;
+      if (!entity) throw new InvalidDefinitionError(`${where}: entity '${name}' is not applied; ${describeChoices(Object.keys(doc.entities))}`);
+      const column = view.entityColumns[i];
+      if (column?.name !== entity.joinKeys[0] || formatValueType(column.dtype) !== formatValueType(entity.valueType)) {
+        throw new InvalidDefinitionError(`${where}: entity '${name}' joins on '${entity.joinKeys[0]}' (${formatValueType(entity.valueType)}); apply the view again with the current entity`);
+      }
+    });
+    checkEmbeddedSource(doc, view.batchSource, `streamFeatureView '${view.name}'.source.batchSource`);
+    checkEmbeddedSource(doc, view.source, `streamFeatureView '${view.name}'.source`);
+  }
   for (const { spec: source } of Object.values(doc.dataSources)) {
     if (source.kind === 'pushSource') checkEmbeddedSource(doc, source.batchSource, `pushSource '${source.name}'.batchSource`);
   }
@@ -91,6 +104,7 @@ function checkViewNames(doc: RegistryDocument): void {
   const views = [
     ...Object.keys(doc.featureViews).map((name) => ({ name, kind: 'featureView' })),
     ...Object.keys(doc.onDemandFeatureViews).map((name) => ({ name, kind: 'onDemandFeatureView' })),
+    ...Object.keys(streamViewsOf(doc)).map((name) => ({ name, kind: 'streamFeatureView' })),
   ];
   for (const view of views) {
     const earlier = seen.get(view.name.toLowerCase());
@@ -102,17 +116,25 @@ function checkViewNames(doc: RegistryDocument): void {
   }
 }
 
-function checkProjection(doc: RegistryDocument, p: FeatureViewProjection, where: string, allowOnDemand: boolean): void {
-  const valid = [...Object.keys(doc.featureViews), ...(allowOnDemand ? Object.keys(doc.onDemandFeatureViews) : [])];
-  if (!allowOnDemand && p.viewKind !== 'featureView') {
-    throw new InvalidDefinitionError(`${where}: '${p.viewName}' is an on-demand feature view; sources must be feature views or request sources`);
+const VIEW_KIND_LABEL: Record<FeatureViewProjection['viewKind'], string> = {
+  featureView: 'feature view', onDemandFeatureView: 'on-demand feature view', streamFeatureView: 'stream feature view',
+};
+
+function checkProjection(doc: RegistryDocument, p: FeatureViewProjection, where: string, allowOtherKinds: boolean): void {
+  const collections = {
+    featureView: doc.featureViews, onDemandFeatureView: doc.onDemandFeatureViews, streamFeatureView: streamViewsOf(doc),
+  } as const;
+  const valid = allowOtherKinds ? Object.values(collections).flatMap((c) => Object.keys(c)) : Object.keys(doc.featureViews);
+  if (!allowOtherKinds && p.viewKind !== 'featureView') {
+    throw new InvalidDefinitionError(`${where}: '${p.viewName}' is a ${VIEW_KIND_LABEL[p.viewKind]}, not a feature view; sources must be feature views or request sources`);
   }
-  const view = p.viewKind === 'featureView' ? entryOf(doc.featureViews, p.viewName)?.spec : entryOf(doc.onDemandFeatureViews, p.viewName)?.spec;
+  const view = (entryOf<{ spec: { kind: string; name: string; features: readonly { name: string }[]; entityColumns?: readonly { name: string }[] } }>(
+    collections[p.viewKind] as Record<string, never>, p.viewName))?.spec;
   if (!view) {
-    const other = entryOf<unknown>(p.viewKind === 'featureView' ? doc.onDemandFeatureViews : doc.featureViews, p.viewName);
-    const note = other ? ` (an ${p.viewKind === 'featureView' ? 'on-demand ' : ''}feature view of that name exists; re-create the projection)` : '';
-    const kind = p.viewKind === 'featureView' ? 'feature view' : 'on-demand feature view';
-    throw new InvalidDefinitionError(`${where}: ${kind} '${p.viewName}' is not applied${note}; ${describeChoices(valid)}`);
+    const other = (Object.keys(collections) as (keyof typeof collections)[])
+      .find((kind) => kind !== p.viewKind && entryOf<unknown>(collections[kind], p.viewName));
+    const note = other ? ` (${/^[aeiou]/.test(VIEW_KIND_LABEL[other]) ? 'an' : 'a'} ${VIEW_KIND_LABEL[other]} of that name exists; re-create the projection)` : '';
+    throw new InvalidDefinitionError(`${where}: ${VIEW_KIND_LABEL[p.viewKind]} '${p.viewName}' is not applied${note}; ${describeChoices(valid)}`);
   }
   const names = view.features.map((f) => f.name);
   for (const feature of p.features) {
@@ -120,7 +142,7 @@ function checkProjection(doc: RegistryDocument, p: FeatureViewProjection, where:
       throw new InvalidDefinitionError(`${where}.features: '${p.viewName}' has no feature '${feature}'; ${describeChoices(names)}`);
     }
   }
-  if (view.kind === 'featureView') {
+  if (view.entityColumns) {
     const keys = view.entityColumns.map((c) => c.name);
     for (const key of Object.keys(p.joinKeyMap)) {
       if (!keys.includes(key)) throw new InvalidDefinitionError(`${where}.joinKeyMap: '${key}' is not a join key of '${view.name}'; ${describeChoices(keys)}`);
@@ -133,12 +155,19 @@ function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
   const views = Object.values(doc.featureViews).map((v) => v.spec);
   const onDemand = Object.values(doc.onDemandFeatureViews).map((v) => v.spec);
   const services = Object.values(doc.featureServices).map((s) => s.spec);
+  const streams = Object.values(streamViewsOf(doc)).map((v) => v.spec);
   const label = (k: string, n: string) => `${k} '${n}'`;
   switch (kind) {
     case 'entity':
-      return views.filter((v) => v.entities.includes(name)).map((v) => label('featureView', v.name));
+      return [
+        ...views.filter((v) => v.entities.includes(name)).map((v) => label('featureView', v.name)),
+        ...streams.filter((v) => v.entities.includes(name)).map((v) => label('streamFeatureView', v.name)),
+      ];
     case 'fileSource': case 'pushSource':
-      return views.filter((v) => v.batchSource.name === name || v.streamSource?.name === name).map((v) => label('featureView', v.name));
+      return [
+        ...views.filter((v) => v.batchSource.name === name || v.streamSource?.name === name).map((v) => label('featureView', v.name)),
+        ...streams.filter((v) => v.batchSource.name === name || v.source.name === name).map((v) => label('streamFeatureView', v.name)),
+      ];
     case 'requestSource':
       return onDemand.filter((v) => v.requestSources.some((r) => r.name === name)).map((v) => label('onDemandFeatureView', v.name));
     case 'featureView':
@@ -146,7 +175,7 @@ function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
         ...onDemand.filter((v) => v.sources.some((p) => p.viewName === name)).map((v) => label('onDemandFeatureView', v.name)),
         ...services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name)),
       ];
-    case 'onDemandFeatureView':
+    case 'onDemandFeatureView': case 'streamFeatureView':
       return services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name));
     default:
       return [];

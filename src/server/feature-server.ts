@@ -112,8 +112,11 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   });
   app.post('/push', async (c) => {
     const body = await readBody(c, pushBody);
-    await store.push(body.push_source_name, body.df, { to: body.to ?? 'online' });
-    return c.json(null);
+    // No `to`: the store's default (with stream views reading the source, online and offline).
+    const result = await store.push(body.push_source_name, body.df, body.to ? { to: body.to } : {});
+    // Feast answers null; a push feeding stream views also says how many events were late.
+    if (Object.keys(result.lateByView).length === 0) return c.json(null);
+    return c.json({ events: result.events, applied: result.applied, late: result.late, late_by_view: result.lateByView });
   });
   app.post('/write-to-online-store', async (c) => {
     const body = await readBody(c, writeToOnlineStoreBody);

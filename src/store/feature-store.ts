@@ -1,12 +1,12 @@
 import type { Table } from 'apache-arrow';
 import type {
-  DataSource, Entity, FeastObject, FeatureService, FeatureView, FileSource, OnDemandFeatureView,
+  DataSource, Entity, FeastObject, FeatureService, FeatureView, FileSource, OnDemandFeatureView, StreamFeatureView,
 } from '../definitions/index.js';
 import type { HistoricalResult, SourceData } from '../offline/historical-retrieval.js';
 import { urlSourceLoader, type SourceLoader } from '../offline/source-loader.js';
 import type { SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso } from '../offline/timestamp.js';
-import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView } from '../registry/document.js';
+import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
 import { planRetrieval, type RetrievalPlan } from '../offline/retrieval-plan.js';
 import { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
@@ -22,6 +22,18 @@ import type { OnlineEntityRows } from '../online/entity-rows.js';
 import { FeastEdgeError } from '../definitions/errors.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
+import { applyToTiles } from '../stream/ingest.js';
+import { loadedStreamView } from '../stream/loaded-view.js';
+import { checkStreamEvents, type StreamViewCode } from '../stream/stream-events.js';
+import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from './stream-ingest.js';
+
+/** What a push did: rows pushed, and for stream views, events applied online and late ones (written offline only). */
+export interface PushResult {
+  events: number;
+  applied: number;
+  late: number;
+  lateByView: Record<string, number>;
+}
 
 /** The offline half, loaded on first use (see offline-operations.ts). */
 const offline = () => import('./offline-operations.js');
@@ -62,6 +74,7 @@ export class FeatureStore {
   readonly #options: FeatureStoreOptions;
   readonly #sourceData = new Map<string, SourceData>();
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
+  readonly #streamCode = new Map<string, StreamFeatureView>();
   readonly #datasets: DatasetStorage;
   readonly #appends: OfflineAppendStorage;
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
@@ -100,12 +113,14 @@ export class FeatureStore {
   listDataSources(): Promise<DataSource[]> { return this.registry.listDataSources(); }
   listFeatureViews(): Promise<FeatureView[]> { return this.registry.listFeatureViews(); }
   listOnDemandFeatureViews(): Promise<StoredOnDemandFeatureView[]> { return this.registry.listOnDemandFeatureViews(); }
+  listStreamFeatureViews(): Promise<StoredStreamFeatureView[]> { return this.registry.listStreamFeatureViews(); }
   listFeatureServices(): Promise<FeatureService[]> { return this.registry.listFeatureServices(); }
   listSavedDatasets(): Promise<SavedDataset[]> { return this.registry.listSavedDatasets(); }
   getEntity(name: string): Promise<Entity> { return this.registry.getEntity(name); }
   getDataSource(name: string): Promise<DataSource> { return this.registry.getDataSource(name); }
   getFeatureView(name: string): Promise<FeatureView> { return this.registry.getFeatureView(name); }
   getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> { return this.registry.getOnDemandFeatureView(name); }
+  getStreamFeatureView(name: string): Promise<StoredStreamFeatureView> { return this.registry.getStreamFeatureView(name); }
   getFeatureService(name: string): Promise<FeatureService> { return this.registry.getFeatureService(name); }
   getSavedDataset(name: string): Promise<SavedDataset> { return this.registry.getSavedDataset(name); }
 
@@ -125,7 +140,7 @@ export class FeatureStore {
       const [engine, document, { retrieveHistorical }] = await Promise.all([this.engine(), this.registry.document(), offline()]);
       return retrieveHistorical({
         engine, document, sources: this.#sources(), sourceData: this.#sourceData,
-        onDemandCode: this.#onDemandCode, strategy: this.#options.joinStrategy,
+        onDemandCode: this.#onDemandCode, streamCode: this.#streamCode, strategy: this.#options.joinStrategy,
       }, request);
     })());
     const job = offline().then(({ HistoricalRetrievalJob }) => new HistoricalRetrievalJob(async () => (await run()).table, {
@@ -219,33 +234,72 @@ export class FeatureStore {
   }
 
   /**
-   * Pushes rows to every view whose stream source is `pushSourceName` (Feast's push):
-   * `to` 'online' (default) writes the online store, 'offline' appends to the push
-   * source's batch source, 'online_and_offline' both. Everything is checked before
+   * Pushes rows to every view reading push source `pushSourceName` (Feast's push):
+   * `to` 'online' writes the online store, 'offline' appends to the push source's batch
+   * source, 'online_and_offline' both. The default is 'online', or 'online_and_offline'
+   * when a stream view reads the source, so its history exists for training; an explicit
+   * 'online' skips the offline append for stream views too. Everything is checked before
    * anything is written, so a bad push writes nothing anywhere.
    */
-  async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<void> {
-    const to = options.to ?? 'online';
-    if (!['online', 'offline', 'online_and_offline'].includes(to)) {
-      throw new FeastEdgeError('ValueError', `push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(to)}`);
+  async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<PushResult> {
+    if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
+      throw new FeastEdgeError('ValueError', `push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
     }
-    const views = (await this.registry.listFeatureViews()).filter((v) => v.streamSource?.name === pushSourceName);
-    if (views.length === 0) {
-      const sources = (await this.registry.listDataSources()).filter((s) => s.kind === 'pushSource').map((s) => s.name);
+    const document = await this.registry.document();
+    const views = Object.values(document.featureViews).map((v) => v.spec).filter((v) => v.streamSource?.name === pushSourceName);
+    const streams = Object.values(document.streamFeatureViews ?? {}).map((v) => v.spec).filter((v) => v.source.name === pushSourceName)
+      .map((v) => loadedStreamView(v, this.#streamCode));
+    if (views.length === 0 && streams.length === 0) {
+      const sources = Object.values(document.dataSources).map((s) => s.spec).filter((s) => s.kind === 'pushSource').map((s) => s.name);
       throw new FeastEdgeError('PushSourceNotFoundException', `no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
     }
+    const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
     // Views sharing a push source may read different columns: each takes the ones it knows.
     const batches = to === 'offline' ? [] : views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+    const checkedStreams = streams.map((view) => ({ view, checked: checkStreamEvents(view, rows, { allowExtraColumns: true }) }));
     const parts: { source: FileSource; part: Uint8Array }[] = [];
     if (to !== 'online') {
       // Views of one push share its batch source: one part holds the rows for all of them.
-      const source = views[0].batchSource;
-      const writes = views.map((view) => ({ view, rows, allowExtraColumns: true }));
+      const source = views[0]?.batchSource ?? streams[0].batchSource;
+      const writes = [
+        ...views.map((view) => ({ view, rows, allowExtraColumns: true })),
+        ...checkedStreams.map(({ checked }) => ({ view: checked.offlineView, rows, allowExtraColumns: true })),
+      ];
       const { offlinePart } = await offline();
       parts.push({ source, part: await offlinePart(await this.#offlineContext(), source, writes) });
     }
     for (const { source, part } of parts) await this.#appends.append(source, part);
     for (const batch of batches) await this.onlineStore.write(this.project, batch);
+    const result: PushResult = { events: checkedStreams[0]?.checked.count ?? batches[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };
+    if (to !== 'offline') {
+      for (const { view, checked } of checkedStreams) {
+        const counts = await applyToTiles(this.onlineStore, this.project, view, checked);
+        result.applied += counts.applied;
+        result.late += counts.late;
+        result.lateByView[view.name] = counts.late;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Feeds events to a stream view: in batches of `batchSize` (default 10,000), each
+   * checked whole, appended to the push source's batch source as one Parquet part, then
+   * applied to the online tiles. Late events (older than their entity's newest event by
+   * more than the view's allowed lateness) are written offline, not applied online, and
+   * counted in the result. Single writer per view.
+   * @example await store.ingest('driver_trips', [{ driver_id: 1, event_timestamp: new Date(), fare: 12.5 }])
+   */
+  async ingest(viewName: string, events: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
+    const view = loadedStreamView(await this.registry.getStreamFeatureView(viewName), this.#streamCode);
+    return ingestEvents({
+      project: this.project, onlineStore: this.onlineStore,
+      appendOffline: async (v: StreamViewCode, rows, checked) => {
+        const { offlinePart } = await offline();
+        const part = await offlinePart(await this.#offlineContext(), v.batchSource, [{ view: checked.offlineView, rows }]);
+        await this.#appends.append(v.batchSource, part);
+      },
+    }, view, events, options);
   }
 
   async #offlineContext(): Promise<OfflineWriteContext> {
@@ -287,7 +341,10 @@ export class FeatureStore {
   }
 
   #rememberCode(objects: readonly FeastObject[]): void {
-    for (const o of objects) if (o.kind === 'onDemandFeatureView') this.#onDemandCode.set(o.name, o);
+    for (const o of objects) {
+      if (o.kind === 'onDemandFeatureView') this.#onDemandCode.set(o.name, o);
+      if (o.kind === 'streamFeatureView') this.#streamCode.set(o.name, o);
+    }
   }
 
   async #persist(

@@ -9,6 +9,7 @@ import { checkValue } from './online-write.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
 import type { RegistryDocument } from '../registry/document.js';
 import { computeOnDemand, loadedTransform } from '../transform/compute-on-demand.js';
+import { readStreamColumns } from '../stream/stream-online.js';
 
 export interface OnlineFeaturesRequest {
   features?: readonly string[];
@@ -16,7 +17,7 @@ export interface OnlineFeaturesRequest {
   /** Rows (`[{ driver_id: 1001 }]`) or columns (`{ driver_id: [1001, 1002] }`); request data for on-demand views goes here too. */
   entityRows: OnlineEntityRows;
   fullFeatureNames?: boolean;
-  /** The instant ttls are measured from (Date, ISO string or bigint microseconds); default now. */
+  /** The instant ttls are measured from and stream windows end at (Date, ISO string or bigint microseconds); default now. */
   now?: Date | string | bigint;
 }
 
@@ -37,6 +38,15 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
 
   const leading: string[] = [];
   for (const join of plan.joins) {
+    for (const key of join.view.entityColumns) {
+      const column = join.joinKeyMap[key.name] ?? key.name;
+      if (!(column in columns)) {
+        throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+      }
+      if (!leading.includes(column)) leading.push(column);
+    }
+  }
+  for (const join of plan.streams) {
     for (const key of join.view.entityColumns) {
       const column = join.joinKeyMap[key.name] ?? key.name;
       if (!(column in columns)) {
@@ -103,6 +113,10 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
       }
       out.set(output, { name: output, values, statuses, eventTimestamps });
     }
+  }));
+  // Stream views are windowed as of `now`, the instant ttls are measured from.
+  await Promise.all(plan.streams.map(async (join) => {
+    for (const column of await readStreamColumns(context.store, document.project.name, join, columns, count, now)) out.set(column.name, column);
   }));
   for (const step of plan.onDemand) {
     const code = loadedTransform(step.view, step.code);

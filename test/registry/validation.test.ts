@@ -106,7 +106,7 @@ describe('validation at apply time', () => {
 
   it('refuses what is not a definition, listing the kinds it takes', async () => {
     await expect(fresh().apply([{ kind: 'table', name: 't' } as never])).rejects.toThrow(
-      'apply: expected feast-edge definitions (project, entity, fileSource, pushSource, requestSource, featureView, onDemandFeatureView, featureService), got {"kind":"table","name":"t"}');
+      'apply: expected feast-edge definitions (project, entity, fileSource, pushSource, requestSource, featureView, onDemandFeatureView, streamFeatureView, featureService), got {"kind":"table","name":"t"}');
     await expect(fresh().apply([null as never])).rejects.toThrow(/got null/);
   });
 

@@ -1,6 +1,6 @@
 import type { FeastObject } from '../../definitions/index.js';
 
-const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'featureService', 'project']);
+const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'streamFeatureView', 'featureService', 'project']);
 
 /**
  * The feast objects of a definitions module (its exports, directly or in arrays), as

@@ -6,7 +6,7 @@ import { createJiti } from 'jiti';
 import { FeastEdgeError } from '../../definitions/errors.js';
 import type { FeastObject } from '../../definitions/index.js';
 
-const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'featureService', 'project']);
+const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'streamFeatureView', 'featureService', 'project']);
 const SKIP_DIRS = new Set(['node_modules', 'data', 'dist']);
 const MODULE = /\.(ts|mts|js|mjs)$/;
 const TEST = /\.(test|spec)\.[mc]?[jt]s$|\.d\.ts$/;

@@ -1,0 +1,201 @@
+import type { FileSource, PushSource } from './data-source.js';
+import { parseDuration } from './duration.js';
+import type { Entity } from './entity.js';
+import { describeChoices, InvalidDefinitionError } from './errors.js';
+import { field, type Field } from './field.js';
+import { Float64, formatValueType, Int64, type ScalarTypeName, type ValueType } from './value-type.js';
+import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
+
+export type AggregationFunction = 'sum' | 'count' | 'mean' | 'min' | 'max' | 'last';
+export const AGGREGATION_FUNCTIONS: readonly AggregationFunction[] = ['sum', 'count', 'mean', 'min', 'max', 'last'];
+
+/** One event as a stream transform sees it: join keys, the timestamp (a Date) and the schema's columns. */
+export type StreamRow = Record<string, unknown>;
+
+export interface AggregationSpec {
+  /** The schema column aggregated. */
+  column: string;
+  fn: AggregationFunction;
+  /** Whole seconds, or a duration string such as '1h'. */
+  window: number | string;
+  /** Tile width: whole seconds dividing the window. Default: the largest divisor of the window <= window/60 (1h -> 60 s). */
+  slide?: number | string;
+  /** Output feature name; default `<fn>_<column>_<window>` (window as given, e.g. `sum_fare_1h`). */
+  name?: string;
+}
+
+/** A resolved aggregation: plain data, its output feature named and typed. */
+export interface Aggregation {
+  readonly name: string;
+  readonly column: string;
+  readonly fn: AggregationFunction;
+  readonly windowSeconds: number;
+  readonly slideSeconds: number;
+  readonly dtype: ValueType;
+}
+
+/**
+ * A view of time-window aggregates over events pushed to a push source. Online, the
+ * aggregates are kept as tiles per entity (src/stream); historically, the same windows
+ * are computed from the push source's batch source. Holds code when it has a `transform`,
+ * so, like on-demand views, the registry stores its source text and hash instead.
+ */
+export interface StreamFeatureView extends Metadata {
+  readonly kind: 'streamFeatureView';
+  readonly name: string;
+  readonly entities: readonly string[];
+  readonly entityColumns: readonly Field[];
+  /** The columns events carry (after the transform, if any), besides join keys and timestamp. */
+  readonly inputs: readonly Field[];
+  readonly aggregations: readonly Aggregation[];
+  /** The aggregations' outputs, as other views list their features. */
+  readonly features: readonly Field[];
+  readonly source: PushSource;
+  readonly batchSource: FileSource;
+  readonly timestampField: string;
+  /** Events older than an entity's newest event by more than this are late: not applied online. */
+  readonly allowedLatenessSeconds: number;
+  readonly transformSource?: string;
+  readonly transform?: (row: StreamRow) => StreamRow;
+}
+
+export interface StreamFeatureViewSpec extends Metadata {
+  name: string;
+  source: PushSource;
+  entities: readonly Entity[];
+  /** Join keys (optional, they take the entity's type) and the event columns aggregations read. */
+  schema: readonly Field[];
+  /** The event time column; default the batch source's timestampField. */
+  timestampField?: string;
+  aggregations: readonly AggregationSpec[];
+  /** Duration; default the longest window. */
+  allowedLateness?: number | string;
+  /** Runs on each event before aggregation, online and historically; may add or replace columns. */
+  transform?: (row: StreamRow) => StreamRow;
+}
+
+const NUMERIC: readonly ScalarTypeName[] = ['Int32', 'Int64', 'Float32', 'Float64'];
+/** Types whose order JS and DuckDB agree on (strings by code point, as DuckDB compares UTF-8 bytes). */
+const ORDERED: readonly ScalarTypeName[] = [...NUMERIC, 'String', 'UnixTimestamp'];
+const ACCEPTS: Record<AggregationFunction, readonly ScalarTypeName[]> = {
+  sum: NUMERIC, mean: NUMERIC, min: ORDERED, max: ORDERED,
+  count: [...ORDERED, 'Bool', 'Bytes'], last: [...ORDERED, 'Bool'],
+};
+
+/** Whole seconds > 0; the error names the field. */
+function wholeSeconds(value: unknown, where: string): number {
+  if (value === undefined || value === null) throw new InvalidDefinitionError(`${where}: expected a duration such as '1h' or whole seconds, got nothing`);
+  const seconds = parseDuration(value, where);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new InvalidDefinitionError(`${where}: expected a positive whole number of seconds, got ${JSON.stringify(value)} (${seconds} s)`);
+  }
+  return seconds;
+}
+
+/** The largest divisor of the window that is at most window/60, at least 1 s: about 60 tiles per window. */
+export function defaultSlideSeconds(windowSeconds: number): number {
+  for (let d = Math.max(1, Math.floor(windowSeconds / 60)); d > 1; d--) if (windowSeconds % d === 0) return d;
+  return 1;
+}
+
+function outputType(fn: AggregationFunction, input: ValueType): ValueType {
+  if (fn === 'count') return Int64;
+  if (fn === 'mean') return Float64;
+  if (fn === 'sum') return input.kind === 'Int32' || input.kind === 'Int64' ? Int64 : Float64;
+  return input;
+}
+
+function windowLabel(window: number | string): string {
+  return typeof window === 'number' ? `${window}s` : window.trim().toLowerCase();
+}
+
+/**
+ * Declares a stream feature view: windowed aggregates over a push source's events.
+ * The value at instant T covers events with `floor(T/slide)*slide - window + slide <= t <= T`.
+ * @example streamFeatureView({ name: 'driver_trips', source: tripsPush, entities: [driver],
+ *   schema: [field('fare', Float64)],
+ *   aggregations: [{ column: 'fare', fn: 'sum', window: '1h' }, { column: 'fare', fn: 'count', window: '1d' }] })
+ */
+export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureView {
+  assertName(spec?.name, 'streamFeatureView.name');
+  const where = `streamFeatureView '${spec.name}'`;
+  if (spec.source?.kind !== 'pushSource') {
+    throw new InvalidDefinitionError(`${where}.source: expected a pushSource, got ${JSON.stringify((spec.source as { kind?: unknown } | undefined)?.kind ?? spec.source)}`);
+  }
+  const entities = spec.entities;
+  if (!Array.isArray(entities) || entities.length === 0 || entities.some((e) => e?.kind !== 'entity')) {
+    throw new InvalidDefinitionError(`${where}.entities: expected a non-empty array of entity definitions`);
+  }
+  assertUnique(entities.map((e) => e.name), `${where}.entities`);
+  if (!Array.isArray(spec.schema)) throw new InvalidDefinitionError(`${where}.schema: expected an array of fields`);
+  assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
+  const batchSource = spec.source.batchSource;
+  const timestampField = spec.timestampField ?? batchSource.timestampField;
+  assertName(timestampField, `${where}.timestampField`);
+
+  const keys = new Map(entities.map((e) => [e.joinKeys[0], e]));
+  const entityColumns = entities.map((e) => field(e.joinKeys[0], e.valueType));
+  const inputs: Field[] = [];
+  for (const f of spec.schema) {
+    const owner = keys.get(f.name);
+    if (owner) {
+      if (formatValueType(f.dtype) !== formatValueType(owner.valueType)) {
+        throw new InvalidDefinitionError(`${where}.schema: field '${f.name}' is the join key of entity '${owner.name}' (${formatValueType(owner.valueType)}) but is declared ${formatValueType(f.dtype)}`);
+      }
+      continue;
+    }
+    if (f.name === timestampField) throw new InvalidDefinitionError(`${where}.schema: field '${f.name}' is the timestamp field, not an event column`);
+    inputs.push(f);
+  }
+
+  if (!Array.isArray(spec.aggregations) || spec.aggregations.length === 0) {
+    throw new InvalidDefinitionError(`${where}.aggregations: expected a non-empty array of { column, fn, window, slide? }`);
+  }
+  const aggregations = spec.aggregations.map((a: AggregationSpec, i): Aggregation => {
+    const at = `${where}.aggregations[${i}]`;
+    if (!a || typeof a !== 'object') throw new InvalidDefinitionError(`${at}: expected { column, fn, window, slide? }`);
+    if (!AGGREGATION_FUNCTIONS.includes(a.fn)) {
+      throw new InvalidDefinitionError(`${at}.fn: expected one of ${AGGREGATION_FUNCTIONS.join(', ')}, got ${JSON.stringify(a.fn)}`);
+    }
+    const input = inputs.find((f) => f.name === a.column);
+    if (!input) {
+      throw new InvalidDefinitionError(`${at}.column: '${String(a.column)}' is not an event column of the schema; ${describeChoices(inputs.map((f) => f.name))}`);
+    }
+    const kind = input.dtype.kind === 'Array' ? 'Array' : input.dtype.kind;
+    if (!(ACCEPTS[a.fn as AggregationFunction] as readonly string[]).includes(kind)) {
+      throw new InvalidDefinitionError(`${at}.column: ${a.fn} cannot aggregate '${a.column}' of type ${formatValueType(input.dtype)}; it takes ${ACCEPTS[a.fn as AggregationFunction].join(', ')}`);
+    }
+    const windowSeconds = wholeSeconds(a.window, `${at}.window`);
+    const slideSeconds = a.slide === undefined ? defaultSlideSeconds(windowSeconds) : wholeSeconds(a.slide, `${at}.slide`);
+    if (windowSeconds % slideSeconds !== 0) {
+      throw new InvalidDefinitionError(`${at}.slide: ${slideSeconds} s does not divide the window of ${windowSeconds} s`);
+    }
+    const name = a.name ?? `${a.fn}_${a.column}_${windowLabel(a.window)}`;
+    assertName(name, `${at}.name`);
+    return { name, column: a.column, fn: a.fn, windowSeconds, slideSeconds, dtype: outputType(a.fn, input.dtype) };
+  });
+  assertUnique(aggregations.map((a) => a.name), `${where}.aggregations (output names)`);
+  for (const a of aggregations) {
+    if (keys.has(a.name) || a.name === timestampField) throw new InvalidDefinitionError(`${where}.aggregations: output '${a.name}' has the name of a join key or the timestamp`);
+  }
+  const longest = Math.max(...aggregations.map((a) => a.windowSeconds));
+  const allowedLatenessSeconds = spec.allowedLateness === undefined ? longest : parseDuration(spec.allowedLateness, `${where}.allowedLateness`);
+  if (!Number.isInteger(allowedLatenessSeconds)) {
+    throw new InvalidDefinitionError(`${where}.allowedLateness: expected whole seconds, got ${JSON.stringify(spec.allowedLateness)}`);
+  }
+  if (spec.transform !== undefined && typeof spec.transform !== 'function') {
+    throw new InvalidDefinitionError(`${where}.transform: expected a function (row) => row`);
+  }
+
+  const data = {
+    kind: 'streamFeatureView' as const, name: spec.name,
+    entities: entities.map((e) => e.name), entityColumns, inputs, aggregations,
+    features: aggregations.map((a) => field(a.name, a.dtype)),
+    source: spec.source, batchSource, timestampField, allowedLatenessSeconds,
+    ...(spec.transform ? { transformSource: String(spec.transform) } : {}),
+    ...metadata(spec, where),
+  };
+  deepFreeze(data);
+  // Freeze the data parts; the transform stays as given.
+  return Object.freeze({ ...data, ...(spec.transform ? { transform: spec.transform } : {}) });
+}
