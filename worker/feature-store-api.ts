@@ -10,6 +10,8 @@
 import type { FeatureService } from '../src/definitions/index.js';
 import type { OnlineWireResponse } from '../src/online/online-response.js';
 import type { RegistryDiff, RegistryDocument, SavedDataset } from '../src/store/types.js';
+import type { IngestResult } from '../src/store/stream-ingest.js';
+import type { PushResult } from '../src/store/feature-store.js';
 import type { FeatureStatistics } from '../src/runtime/browser/feature-statistics.js';
 import type { BrowserEntityDf } from '../src/runtime/browser/worker-entity-df.js';
 
@@ -112,7 +114,14 @@ export interface FeatureStoreWorkerApi {
     /** The instant ttls are measured from (ISO 8601); default now. */
     readonly now?: string;
   }): Promise<{ readonly response: OnlineWireResponse; readonly lookupMs: number }>;
-  push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<void>;
+  /** Feast's push; stream feature views reading the push source count their late events in the result. */
+  push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<PushResult>;
   writeToOnlineStore(viewName: string, rows: readonly Record<string, unknown>[]): Promise<{ written: number; skipped: number }>;
+  /**
+   * Feeds events to a stream feature view: each batch is appended offline, then applied to
+   * the online tiles; late events are counted, not applied online. Progress counts events;
+   * an abort stops before the next batch (batches already written stay written).
+   */
+  ingest(viewName: string, events: readonly Record<string, unknown>[], options?: { readonly batchSize?: number }, work?: LongWork): Promise<IngestResult>;
   close(): Promise<void>;
 }

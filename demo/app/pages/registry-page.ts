@@ -1,4 +1,5 @@
 import type { RegistryDocument } from '../../../src/store/types.js';
+import { streamViewsOf } from '../../../src/registry/document.js';
 import { formatValueType } from '../../../src/definitions/value-type.js';
 import type { FeatureViewProjection } from '../../../src/definitions/index.js';
 import type { Page } from '../page.js';
@@ -7,7 +8,7 @@ import { append, h, pageLink, replace } from '../ui/dom.js';
 import { messageBox } from '../ui/messages.js';
 import { loadRepoPanel } from './load-repo-panel.js';
 
-type Kind = 'entity' | 'dataSource' | 'featureView' | 'onDemandFeatureView' | 'featureService' | 'savedDataset';
+type Kind = 'entity' | 'dataSource' | 'featureView' | 'onDemandFeatureView' | 'streamFeatureView' | 'featureService' | 'savedDataset';
 
 const anchor = (kind: Kind, name: string) => `${kind}-${name}`;
 const link = (kind: Kind, name: string) => pageLink(name, 'registry', { focus: anchor(kind, name) });
@@ -30,6 +31,7 @@ function section(title: string, cards: HTMLElement[]): HTMLElement {
 function registryView(doc: RegistryDocument): HTMLElement {
   const views = Object.values(doc.featureViews).map((v) => v.spec);
   const onDemand = Object.values(doc.onDemandFeatureViews).map((v) => v.spec);
+  const streams = Object.values(streamViewsOf(doc)).map((v) => v.spec);
   const services = Object.values(doc.featureServices).map((s) => s.spec);
   const servicesUsing = (view: string) => services.filter((s) => s.projections.some((p) => p.viewName === view)).map((s) => s.name);
   const onDemandUsing = (view: string) => onDemand.filter((o) => (o.sources as readonly FeatureViewProjection[]).some((p) => p.viewName === view)).map((o) => o.name);
@@ -59,6 +61,13 @@ function registryView(doc: RegistryDocument): HTMLElement {
       ['sources', ...links('featureView', (spec.sources as readonly FeatureViewProjection[]).map((p) => p.viewName)), ' · request: ', ...links('dataSource', spec.requestSources.map((r) => r.name))],
       ['features', fields(spec.features)],
       ['transform', h('code', {}, 'transformSource' in spec ? String(spec.transformSource).slice(0, 160) : '')],
+      ['used by', ...links('featureService', servicesUsing(spec.name))]))),
+    section('Stream feature views', streams.map((spec) => card('streamFeatureView', spec.name,
+      ['entities', ...links('entity', spec.entities)],
+      ['source', link('dataSource', spec.source.name), ' → offline: ', link('dataSource', spec.batchSource.name)],
+      ['aggregations', spec.aggregations.map((a) => `${a.name} = ${a.fn}(${a.column}) over ${a.windowSeconds} s, tiles of ${a.slideSeconds} s`).join('; ')],
+      ['late after', `${spec.allowedLatenessSeconds} s`],
+      ['transform', h('code', {}, spec.transformSource ? String(spec.transformSource).slice(0, 160) : 'none')],
       ['used by', ...links('featureService', servicesUsing(spec.name))]))),
     section('Feature services', services.map((spec) => card('featureService', spec.name,
       ['features', ...spec.projections.flatMap((p, i) => [i ? '; ' : '', link(p.viewKind, p.viewName), `${p.alias ? ` as ${p.alias}` : ''}: ${p.features.join(', ')}`])],
