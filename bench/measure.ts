@@ -32,3 +32,16 @@ export async function measure(fn: () => Promise<unknown>, options: { runs?: numb
 
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${Math.round(ms * 1000)} µs`);
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+/** Latency percentiles (ms) of `iterations` sequential calls after 50 untimed ones. */
+export async function latency(fn: () => Promise<unknown>, iterations: number): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 50; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+}

@@ -17,26 +17,13 @@ import { startRedisServer, type RedisServer } from '../test/support/redis-server
 import { systemBinary } from '../test/support/system-binary.js';
 import { nodeSourceLoader } from '../src/runtime/node/node-source-loader.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
-import { fmtMs, ratio } from './measure.js';
+import { latency, fmtMs, ratio } from './measure.js';
 
 const ENTITIES = 100_000;
 const FEATURES = 50;
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: I64 });
 const view = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 'src', path: 'online-source.parquet' }),
   schema: Array.from({ length: FEATURES }, (_, f) => field(`f${f}`, F64)) });
-
-/** Latency percentiles (ms) of `iterations` sequential calls. */
-async function latency(fn: () => Promise<unknown>, iterations: number): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 50; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
-}
 
 function sourceTable(rows: number): Table {
   const ts = new BigInt64Array(rows).fill(1_618_221_600_000_000n);

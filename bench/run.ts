@@ -35,7 +35,7 @@ process (the WASM heap in particular), so a figure's growth can be small when an
 earlier figure already grew the heap.
 `;
 
-const suites = (process.env.BENCH_SUITES ?? 'historical,online,indexeddb,edge,server,browser').split(',');
+const suites = (process.env.BENCH_SUITES ?? 'historical,online,indexeddb,edge,server,browser,stream').split(',');
 const resultsDir = join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = `BENCH_SCALE=${scale}, ${runs} timed runs per figure, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -110,12 +110,18 @@ ${await benchFirstAnswer(browserRuns * 4)}
 ${await benchTransfer(browserRuns)}`);
 }
 
+if (suites.includes('stream')) {
+  console.log('stream feature views (memory, LMDB, IndexedDB in Chromium):');
+  const { benchStream } = await import('./stream.js');
+  writeFileSync(join(resultsDir, 'stream.md'), `<!-- ${stamp} -->\n${await benchStream(Number(process.env.BENCH_ITERATIONS ?? 2000))}`);
+}
+
 // BENCHMARKS.md gathers every suite's latest result, so suites can be rerun one at a time.
 const sections = readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort()
   .map((f) => { const text = readFileSync(join(resultsDir, f), 'utf8'); return `${text.split('\n').slice(1).join('\n')}\n_Run: ${text.split('\n')[0].replace(/<!-- | -->/g, '')}._\n`; });
 writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `# Benchmarks
 
-Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb,edge,server,browser by default; each suite's
+Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb,edge,server,browser,stream by default; each suite's
 result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
 measured in the same run on the same machine; the ratio is the figure to read.
 

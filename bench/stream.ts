@@ -1,0 +1,125 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FeastObject } from '../src/definitions/index.js';
+import { MemoryOnlineStore } from '../src/online/memory-online-store.js';
+import type { OnlineStore } from '../src/online/online-store.js';
+import { MemoryRegistryStore } from '../src/registry/memory-store.js';
+import { createNodeEngine } from '../src/runtime/node/engine.js';
+import { FileOfflineAppends } from '../src/runtime/node/file-offline-appends.js';
+import { LmdbOnlineStore } from '../src/runtime/node/lmdb-online-store.js';
+import { nodeSourceLoader } from '../src/runtime/node/node-source-loader.js';
+import { createFeatureStore } from '../src/store/feature-store.js';
+import { callInPage, startChromium } from '../test/support/chromium.js';
+import { fmtMs, latency, ratio } from './measure.js';
+import * as definitions from './stream-definitions.js';
+import { PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from './stream-definitions.js';
+
+const EVENTS = 100_000;
+const DRIVERS = 1_000;
+const BATCH = 10_000;
+
+const objects = (Object.values(definitions) as unknown[]).filter((v): v is FeastObject => typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v);
+const rate = (perSecond: number) => `${Math.round(perSecond).toLocaleString('en-US')} events/s`;
+
+/** The source files the views' batch sources name: one row each, so offline parts have their column types. */
+async function writeSources(dir: string): Promise<void> {
+  const engine = await createNodeEngine({ engine: 'duckdb-native' });
+  try {
+    const select = `SELECT 1::BIGINT AS driver_id, TIMESTAMP '2021-01-01' AS event_timestamp, ${definitions.COLUMNS.map((c) => `0.0::DOUBLE AS ${c}`).join(', ')}`;
+    for (const file of ['trips.parquet', 'plain.parquet']) writeFileSync(join(dir, file), await engine.export(select, 'parquet'));
+  } finally {
+    await engine.close();
+  }
+}
+
+interface StoreFigures { ingest: number; push: number; reads: { entities: number; stream: { p50: number; p99: number }; plain: { p50: number; p99: number } }[] }
+
+async function benchStore(dir: string, onlineStore: OnlineStore, iterations: number): Promise<StoreFigures> {
+  const engine = await createNodeEngine({ engine: 'duckdb-native' });
+  const store = createFeatureStore({
+    project: 'stream_bench', registry: new MemoryRegistryStore(), engine: async () => engine, onlineStore,
+    sources: nodeSourceLoader(dir), offlineAppends: new FileOfflineAppends(dir), definitions: objects, registryCacheTtlMs: 60_000,
+  });
+  try {
+    await store.apply(objects);
+    const events = tripEvents(EVENTS, DRIVERS, Date.now());
+    // Both land every event offline (a Parquet part per batch) and online.
+    let start = performance.now();
+    await store.ingest('trip_stats', events, { batchSize: BATCH });
+    const ingest = EVENTS / ((performance.now() - start) / 1000);
+    start = performance.now();
+    for (let i = 0; i < EVENTS; i += BATCH) await store.push('plain_push', events.slice(i, i + BATCH), { to: 'online_and_offline' });
+    const push = EVENTS / ((performance.now() - start) / 1000);
+    const reads = [];
+    for (const entities of [1, 10, 100]) {
+      const entityRows = Array.from({ length: entities }, (_, i) => ({ driver_id: 1 + ((i * 37) % DRIVERS) }));
+      const stream = await latency(() => store.getOnlineFeatures({ features: STREAM_FEATURES, entityRows }), iterations);
+      const plain = await latency(() => store.getOnlineFeatures({ features: PLAIN_FEATURES, entityRows }), iterations);
+      reads.push({ entities, stream, plain });
+    }
+    return { ingest, push, reads };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Stream feature views in Node: ingestion throughput into memory and LMDB beside a push of
+ * the same events to a plain feature view, and online reads of 6 aggregates over 3 windows
+ * beside reads of the plain view's 6 features, all in one run.
+ */
+export async function benchStream(iterations: number): Promise<string> {
+  const root = join(import.meta.dirname, 'tmp', 'stream');
+  const lines = [
+    '| store | ingest (stream view, tiles) | push (plain view) | ratio |', '|---|---|---|---|',
+  ];
+  const readLines = ['| store | entities | stream view p50 | p99 | plain view p50 | p99 | stream / plain (p50) |', '|---|---|---|---|---|---|---|'];
+  for (const [label, open] of [['memory', () => new MemoryOnlineStore()], ['LMDB', (dir: string) => new LmdbOnlineStore(join(dir, 'online.lmdb'))]] as const) {
+    const dir = join(root, label);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await writeSources(dir);
+    const figures = await benchStore(dir, open(dir), iterations);
+    process.stdout.write(`  stream ${label}: ingest ${rate(figures.ingest)} vs plain push ${rate(figures.push)}\n`);
+    lines.push(`| ${label} | ${rate(figures.ingest)} | ${rate(figures.push)} | ${ratio(figures.push, figures.ingest)} slower |`);
+    for (const r of figures.reads) {
+      process.stdout.write(`  stream ${label} ${r.entities} entities: ${fmtMs(r.stream.p50)} vs plain ${fmtMs(r.plain.p50)}\n`);
+      readLines.push(`| ${label} | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`);
+    }
+  }
+  const browser = await benchStreamIndexedDb(root, Math.max(50, Math.floor(iterations / 4)));
+  if (browser) {
+    lines.push(`| IndexedDB (Chromium, the Web Worker store) | ${rate(browser.ingest)} | ${rate(browser.push)} | ${ratio(browser.push, browser.ingest)} slower |`);
+    for (const r of browser.reads) readLines.push(`| IndexedDB (Chromium, time inside the worker) | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`);
+  }
+  return [
+    '## Stream feature views', '',
+    `${EVENTS.toLocaleString('en-US')} events over ${DRIVERS.toLocaleString('en-US')} drivers, 100 ms apart, six Float64 columns. The stream view keeps six aggregates over three windows (sum and mean over 10 minutes, max and count over 1 hour, min and last over 1 day) as tiles per driver (allowed lateness 5 minutes: tiles are kept for window + lateness); the baseline pushes the same events to a plain feature view of the same six columns. Both write every event offline (one Parquet part per ${BATCH.toLocaleString('en-US')}-event batch, native DuckDB) and online.`, '',
+    ...lines, '',
+    `Online reads, ${iterations} sequential getOnlineFeatures calls per shape (registry document cached 60 s, as a server does); the stream view merges each driver's tiles for the three windows at read time:`, '',
+    ...readLines, '',
+  ].join('\n');
+}
+
+/** The same figures for IndexedDB: the feature store in a Web Worker in headless Chromium (DuckDB-WASM writes the offline parts). */
+export async function benchStreamIndexedDb(root: string, iterations: number): Promise<StoreFigures | undefined> {
+  const dir = join(root, 'indexeddb');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await writeSources(dir);
+  const harness = await startChromium({
+    entries: { stream: 'bench/browser/stream.entry.ts' },
+    files: { '/data/trips.parquet': join(dir, 'trips.parquet'), '/data/plain.parquet': join(dir, 'plain.parquet') },
+    webWorkers: { '/workers/stream/feature-store.js': { entry: 'worker/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'bench/stream-definitions.ts' } } },
+  });
+  if (!harness) return undefined;
+  try {
+    const page = await harness.openPage('stream');
+    const figures = await callInPage<StoreFigures & { applied: number }>(page, 'benchStreamInWorker', EVENTS, DRIVERS, BATCH, iterations);
+    if (figures.applied !== EVENTS) throw new Error(`stream bench: ${figures.applied} of ${EVENTS} events applied in the worker`);
+    process.stdout.write(`  stream IndexedDB: ingest ${rate(figures.ingest)} vs plain push ${rate(figures.push)}\n`);
+    return figures;
+  } finally {
+    await harness.close();
+  }
+}
