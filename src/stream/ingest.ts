@@ -1,5 +1,5 @@
 import type { OnlineStore } from '../online/online-store.js';
-import { decodeState, encodeState } from './tile-codec.js';
+import { decodeColumns, decodeState, encodeState } from './tile-codec.js';
 import { addToGroup, emptyState, evictTiles, groupKey, toAggValue, type EntityState } from './tiles.js';
 import type { CheckedEvents, StreamViewCode } from './stream-events.js';
 import { MICROS_PER_SECOND } from './window.js';
@@ -19,6 +19,15 @@ function keyId(key: Uint8Array): string {
   let id = '';
   for (let i = 0; i < key.length; i++) id += String.fromCharCode(key[i]);
   return id;
+}
+
+/** Reads the states of the given keys as a read merges them (columns per group); absent entities get none. */
+export async function readStateColumns(
+  store: OnlineStore, project: string, view: StreamViewCode, keys: readonly Uint8Array[],
+): Promise<(ReturnType<typeof decodeColumns> | null)[]> {
+  const read = await store.read(project, stateViewName(view.name), keys, [STATE_COLUMN]);
+  const bytes = read.values[STATE_COLUMN];
+  return keys.map((_, i) => (bytes[i] instanceof Uint8Array ? decodeColumns(bytes[i] as Uint8Array, view) : null));
 }
 
 /** Reads the states of the given keys; absent entities get none. */

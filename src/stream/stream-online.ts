@@ -4,7 +4,7 @@ import type { StreamJoin } from '../offline/retrieval-plan.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import type { FieldStatus, OnlineColumn } from '../online/online-response.js';
 import type { OnlineStore } from '../online/online-store.js';
-import { readStates } from './ingest.js';
+import { readStateColumns } from './ingest.js';
 import { aggregateAt, groupKey, type AggValue } from './tiles.js';
 
 /** A tile value as an online value: int64 as number when safe (as historical rows give it), timestamps as Date. */
@@ -40,7 +40,7 @@ export async function readStreamColumns(
     if (index === undefined) { index = keys.length; ids.set(id, index); keys.push(encode(values)); }
     slot[i] = index;
   }
-  const { states } = await readStates(store, project, view, keys);
+  const states = await readStateColumns(store, project, view, keys);
   const eventTimestamps = slot.map((s) => states[s]?.watermark ?? 0n);
   return join.columns.map(({ feature, output }) => {
     const aggregation = view.aggregations.find((a) => a.name === feature)!;

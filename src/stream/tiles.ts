@@ -75,24 +75,46 @@ export function addToGroup(group: TileGroup, time: bigint, value: AggValue | nul
   }
 }
 
+/** One group's tiles as columns (tile i: ks[i], counts[i], ...): what an online read merges without building a tile per tile. */
+export interface TileColumns {
+  readonly column: string;
+  readonly slideSeconds: number;
+  readonly ks: ArrayLike<number>;
+  readonly counts: ArrayLike<number>;
+  readonly sums: ArrayLike<number | bigint | null>;
+  readonly mins: ArrayLike<AggValue | null>;
+  readonly maxs: ArrayLike<AggValue | null>;
+  /** Microseconds, as doubles (exact until the year 2255). */
+  readonly lastTimes: ArrayLike<number>;
+  readonly lasts: ArrayLike<AggValue | null>;
+}
+
 /** The aggregate at instant `at` (see window.ts for the rule); null for an empty window, except count 0. */
-export function aggregateAt(group: TileGroup | undefined, aggregation: Aggregation, at: bigint): AggValue | null {
+export function aggregateAt(group: TileColumns | undefined, aggregation: Aggregation, at: bigint): AggValue | null {
   const { first, last } = tileRange(at, aggregation.windowSeconds, aggregation.slideSeconds);
   let count = 0;
   let sum: number | bigint | null = null;
   let min: AggValue | null = null;
   let max: AggValue | null = null;
-  let lastTime: bigint | null = null;
+  let lastTime = -Infinity;
   let lastValue: AggValue | null = null;
-  for (const [k, tile] of group?.tiles ?? []) {
-    if (k < first || k > last || tile.count === 0) continue;
-    count += tile.count;
-    if (tile.sum !== null) sum = sum === null ? tile.sum : typeof sum === 'bigint' ? sum + (tile.sum as bigint) : sum + (tile.sum as number);
-    if (min === null || compareAgg(tile.min!, min) < 0) min = tile.min;
-    if (max === null || compareAgg(tile.max!, max) > 0) max = tile.max;
-    if (lastTime === null || tile.lastTime! > lastTime || (tile.lastTime === lastTime && compareAgg(tile.last!, lastValue!) > 0)) {
-      lastTime = tile.lastTime;
-      lastValue = tile.last;
+  const n = group?.ks.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    const k = group!.ks[i];
+    const tileCount = group!.counts[i];
+    if (k < first || k > last || tileCount === 0) continue;
+    count += tileCount;
+    const tileSum = group!.sums[i];
+    if (tileSum !== null) sum = sum === null ? tileSum : typeof sum === 'bigint' ? sum + (tileSum as bigint) : sum + (tileSum as number);
+    const tileMin = group!.mins[i]!;
+    const tileMax = group!.maxs[i]!;
+    if (min === null || compareAgg(tileMin, min) < 0) min = tileMin;
+    if (max === null || compareAgg(tileMax, max) > 0) max = tileMax;
+    const tileTime = group!.lastTimes[i];
+    const tileLast = group!.lasts[i]!;
+    if (tileTime > lastTime || (tileTime === lastTime && compareAgg(tileLast, lastValue!) > 0)) {
+      lastTime = tileTime;
+      lastValue = tileLast;
     }
   }
   switch (aggregation.fn) {
