@@ -92,6 +92,17 @@ export function planRetrieval(
     return join;
   };
 
+  /** A projection's features as output columns of its join (stream and batch views alike). */
+  const addColumns = (name: string, features: readonly string[], columns: { feature: string; output: string }[]) => {
+    for (const feature of features) {
+      const output = full ? `${name}__${feature}` : feature;
+      const ref = `${name}:${feature}`;
+      claim(output, ref);
+      columns.push({ feature, output });
+      outputs.push(output);
+      featureRefs.push(ref);
+    }
+  };
   for (const p of projections) {
     const name = projectionName(p);
     if (p.viewKind === 'streamFeatureView') {
@@ -100,26 +111,11 @@ export function planRetrieval(
         join = { projectionName: name, view: streamViewsOf(doc)[p.viewName].spec, joinKeyMap: p.joinKeyMap, columns: [] };
         streams.set(name, join);
       }
-      for (const feature of p.features) {
-        const output = full ? `${name}__${feature}` : feature;
-        const ref = `${name}:${feature}`;
-        claim(output, ref);
-        join.columns.push({ feature, output });
-        outputs.push(output);
-        featureRefs.push(ref);
-      }
+      addColumns(name, p.features, join.columns);
       continue;
     }
     if (p.viewKind === 'featureView') {
-      const join = joinFor(p);
-      for (const feature of p.features) {
-        const output = full ? `${name}__${feature}` : feature;
-        const ref = `${name}:${feature}`;
-        claim(output, ref);
-        join.columns.push({ feature, output });
-        outputs.push(output);
-        featureRefs.push(ref);
-      }
+      addColumns(name, p.features, joinFor(p).columns);
       continue;
     }
     const view = doc.onDemandFeatureViews[p.viewName].spec;
