@@ -2,7 +2,7 @@ import { FeastEdgeError } from '../definitions/errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
 import { toEpochMicros } from '../offline/timestamp.js';
-import { viewKeyEncoder } from '../online/entity-key.js';
+import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { checkValue } from './online-write.js';
@@ -77,20 +77,8 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     out.set(name, { name, values: columns[name], statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
   }
   await Promise.all(plan.joins.map(async (join) => {
-    // Each distinct entity is encoded and read once, then fanned out to its rows. Rows are
-    // told apart by their join key values (a single key's value is its own Map key).
-    const encode = viewKeyEncoder(join.view);
     const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
-    const unique = new Map<unknown, number>();
-    const uniqueKeys: Uint8Array[] = [];
-    const slot = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      const values = keyColumns.map((column) => column[i]);
-      const id = values.length === 1 ? values[0] : JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
-      let index = unique.get(id);
-      if (index === undefined) { index = uniqueKeys.length; unique.set(id, index); uniqueKeys.push(encode(values)); }
-      slot[i] = index;
-    }
+    const { keys: uniqueKeys, slot } = distinctEntityKeys(join.view, keyColumns, count);
     const features = [...new Set(join.columns.map((c) => c.feature))];
     const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
     // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.

@@ -1,7 +1,7 @@
 import { FeastEdgeError } from '../definitions/errors.js';
 import { plainScalar } from './plain-value.js';
 import type { StreamJoin } from '../offline/retrieval-plan.js';
-import { viewKeyEncoder } from '../online/entity-key.js';
+import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import type { FieldStatus, OnlineColumn } from '../online/online-response.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { readStateColumns } from './ingest.js';
@@ -23,23 +23,13 @@ export async function readStreamColumns(
   store: OnlineStore, project: string, join: StreamJoin, columns: Readonly<Record<string, readonly unknown[]>>, count: number, at: bigint,
 ): Promise<OnlineColumn[]> {
   const { view } = join;
-  const encode = viewKeyEncoder(view);
   const keyColumns = view.entityColumns.map((k) => {
     const name = join.joinKeyMap[k.name] ?? k.name;
     const column = columns[name];
     if (!column) throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${name}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
     return column;
   });
-  const ids = new Map<unknown, number>();
-  const keys: Uint8Array[] = [];
-  const slot = new Array<number>(count);
-  for (let i = 0; i < count; i++) {
-    const values = keyColumns.map((c) => c[i]);
-    const id = values.length === 1 ? values[0] : JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
-    let index = ids.get(id);
-    if (index === undefined) { index = keys.length; ids.set(id, index); keys.push(encode(values)); }
-    slot[i] = index;
-  }
+  const { keys, slot } = distinctEntityKeys(view, keyColumns, count);
   const states = await readStateColumns(store, project, view, keys);
   const eventTimestamps = slot.map((s) => states[s]?.watermark ?? 0n);
   return join.columns.map(({ feature, output }) => {
