@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { FeastEdgeError } from '../src/definitions/errors.js';
-import type { FeastObject } from '../src/definitions/index.js';
+import { collectDefinitions } from '../src/definitions/collect-definitions.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../src/server/feature-server.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
@@ -24,27 +24,6 @@ export interface EdgeVariables {
   readonly FEAST_CORS_ORIGINS?: string;
   /** Largest request body in bytes; default 1 MiB. */
   readonly FEAST_MAX_BODY_BYTES?: string;
-}
-
-const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'featureService', 'project']);
-
-function isFeastObject(value: unknown): value is FeastObject {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' && KINDS.has(kind);
-}
-
-/**
- * The Feast objects a repo module exports, directly or in exported arrays (each kind and
- * name once), as `feast-edge apply` collects them.
- */
-export function collectDefinitions(exports: Record<string, unknown>): FeastObject[] {
-  const found = new Map<string, FeastObject>();
-  for (const value of Object.values(exports)) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (isFeastObject(item) && !found.has(`${item.kind}:${item.name}`)) found.set(`${item.kind}:${item.name}`, item);
-    }
-  }
-  return [...found.values()];
 }
 
 /** Server options from variables; an unset or empty variable keeps the default. */

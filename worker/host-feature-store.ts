@@ -21,7 +21,7 @@ import { IndexedDbRegistryStore } from '../src/registry/indexeddb-registry-store
 import { assertTransformsMatch } from '../src/registry/transform-check.js';
 import { abortError, throwIfAborted } from '../src/runtime/browser/abort.js';
 import { BrowserSourceLoader } from '../src/runtime/browser/browser-source-loader.js';
-import { collectDefinitions } from '../src/runtime/browser/collect-definitions.js';
+import { collectDefinitions } from '../src/definitions/collect-definitions.js';
 import { featureStatistics } from '../src/runtime/browser/feature-statistics.js';
 import { IndexedDbDatasetStorage } from '../src/runtime/browser/indexeddb-dataset-storage.js';
 import { ObservedEngine } from '../src/runtime/browser/observed-engine.js';

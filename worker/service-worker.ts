@@ -9,30 +9,13 @@
  * 'feast-edge-shell' cache when the app put them there, else by the network.
  */
 import * as repo from 'feast-edge-definitions';
-import type { FeastObject } from '../src/definitions/index.js';
+import { collectDefinitions } from '../src/definitions/collect-definitions.js';
 import { createServiceWorkerHandler } from './service-worker-handler.js';
+import type { ServiceWorkerScope } from './service-worker-scope.js';
 
-// The few Service Worker types used here; the webworker lib clashes with the DOM lib the repo compiles with.
-interface ExtendableEvent extends Event { waitUntil(promise: Promise<unknown>): void }
-interface FetchEvent extends ExtendableEvent { readonly request: Request; respondWith(response: Promise<Response>): void }
-interface ServiceWorkerScope {
-  skipWaiting(): Promise<void>;
-  readonly clients: { claim(): Promise<void> };
-  readonly location: { readonly href: string };
-  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
-  addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
-}
 const worker = globalThis as unknown as ServiceWorkerScope;
 
-const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'featureService', 'project']);
-const found = new Map<string, FeastObject>();
-for (const value of Object.values(repo as Record<string, unknown>)) {
-  for (const item of Array.isArray(value) ? value : [value]) {
-    const kind = (item as { kind?: unknown } | null)?.kind;
-    if (typeof kind === 'string' && KINDS.has(kind) && !found.has(`${kind}:${item.name}`)) found.set(`${kind}:${item.name}`, item as FeastObject);
-  }
-}
-const definitions = [...found.values()];
+const definitions = collectDefinitions(repo as Record<string, unknown>);
 const query = new URL(worker.location.href).searchParams;
 const project = query.get('project') || definitions.find((o) => o.kind === 'project')?.name;
 if (!project) throw new Error("the Service Worker has no project: add ?project=<name> to its script URL, or export a project() from feast-edge-definitions");

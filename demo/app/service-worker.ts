@@ -6,25 +6,16 @@
  * DuckDB here; the page's Web Worker does the offline work.
  */
 import * as repo from 'feast-edge-definitions';
-import { collectDefinitions } from '../../src/runtime/browser/collect-definitions.js';
+import { collectDefinitions } from '../../src/definitions/collect-definitions.js';
 import { createServiceWorkerHandler, FEATURE_SERVER_ROUTES } from '../../worker/service-worker-handler.js';
 import { answerFromCache } from './cached-response.js';
 import { SERVED_BY_HEADER } from './served-by.js';
+import type { ServiceWorkerScope } from '../../worker/service-worker-scope.js';
 
 // Set by the build (demo/build/service-worker-plugin.ts).
 declare const __DEMO_PRECACHE__: readonly string[];
 declare const __DEMO_CACHE_NAME__: string;
 
-// The few Service Worker types used here; the webworker lib clashes with the DOM lib the repo compiles with.
-interface ExtendableEvent extends Event { waitUntil(promise: Promise<unknown>): void }
-interface FetchEvent extends ExtendableEvent { readonly request: Request; respondWith(response: Promise<Response>): void }
-interface ServiceWorkerScope {
-  skipWaiting(): Promise<void>;
-  readonly clients: { claim(): Promise<void> };
-  readonly location: { readonly origin: string };
-  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
-  addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
-}
 const worker = globalThis as unknown as ServiceWorkerScope;
 
 const definitions = collectDefinitions(repo as Record<string, unknown>);

@@ -6,7 +6,6 @@ export { assertSourceInput, type BrowserSourceInput } from './source-input.js';
 export { readOpfsFile } from './opfs.js';
 export { IndexedDbDatasetStorage } from './indexeddb-dataset-storage.js';
 export { featureStatistics, type FeatureStatistics } from './feature-statistics.js';
-export { collectDefinitions } from './collect-definitions.js';
 export { registerLongWorkTransfer, releaseLongWork, type LongWorkOptions } from './long-work-transfer.js';
 export { toEntityDf, type BrowserEntityDf } from './worker-entity-df.js';
 export { ObservedEngine, type EngineStep } from './observed-engine.js';

@@ -4,9 +4,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
 import { FeastEdgeError } from '../../definitions/errors.js';
+import { isFeastObject } from '../../definitions/collect-definitions.js';
 import type { FeastObject } from '../../definitions/index.js';
 
-const KINDS = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'streamFeatureView', 'featureService', 'project']);
 const SKIP_DIRS = new Set(['node_modules', 'data', 'dist']);
 const MODULE = /\.(ts|mts|js|mjs)$/;
 const TEST = /\.(test|spec)\.[mc]?[jt]s$|\.d\.ts$/;
@@ -88,9 +88,9 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       throw new FeastEdgeError('FeastRepoLoadError', `${relative(root, file)}: ${firstLine(error)}`);
     }
     for (const value of Object.values(exports ?? {})) {
-      const kind = (value as { kind?: unknown } | null)?.kind;
-      if (typeof kind !== 'string' || !KINDS.has(kind)) continue;
-      const object = value as FeastObject;
+      if (!isFeastObject(value)) continue;
+      const object = value;
+      const { kind } = object;
       const key = `${kind}:${object.name}`;
       const earlier = found.get(key);
       // On-demand views compare by their transform's source text, which the object carries.

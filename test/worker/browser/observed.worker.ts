@@ -11,7 +11,7 @@ import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?u
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { onDemandFeatureView, field, Float64 } from '../../../src/index.js';
 import type { FeastObject, OnDemandFeatureView } from '../../../src/definitions/index.js';
-import { collectDefinitions } from '../../../src/runtime/browser/collect-definitions.js';
+import { collectDefinitions } from '../../../src/definitions/collect-definitions.js';
 import { hostFeatureStore } from '../../../worker/host-feature-store.js';
 
 const log = new BroadcastChannel('feast-edge-transfer-log');
