@@ -46,3 +46,23 @@ export function tripEvents(count: number, drivers: number, endMs: number): Recor
   }
   return events;
 }
+
+/** The two calls both stream benches time: the facade in Node, the worker proxy in Chromium. */
+interface IngestingStore {
+  ingest(view: string, events: Record<string, unknown>[], options: { batchSize: number }): Promise<unknown>;
+  push(source: string, rows: Record<string, unknown>[], options: { to: 'online_and_offline' }): Promise<unknown>;
+}
+
+/**
+ * Events per second into the stream view (ingest) and, for the same events, into the plain
+ * view (push in batches of the same size); both land every event offline and online. Also
+ * the ingest's own result.
+ */
+export async function ingestAndPushRates<S extends IngestingStore>(store: S, events: Record<string, unknown>[], batch: number): Promise<{ ingest: number; push: number; ingested: Awaited<ReturnType<S['ingest']>> }> {
+  let start = performance.now();
+  const ingested = await store.ingest('trip_stats', events, { batchSize: batch }) as Awaited<ReturnType<S['ingest']>>;
+  const ingest = events.length / ((performance.now() - start) / 1000);
+  start = performance.now();
+  for (let i = 0; i < events.length; i += batch) await store.push('plain_push', events.slice(i, i + batch), { to: 'online_and_offline' });
+  return { ingest, push: events.length / ((performance.now() - start) / 1000), ingested };
+}

@@ -12,7 +12,7 @@ import { createFeatureStore } from '../src/store/feature-store.js';
 import { callInPage, startChromium } from '../test/support/chromium.js';
 import { fmtMs, latency, ratio } from './measure.js';
 import * as definitions from './stream-definitions.js';
-import { PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from './stream-definitions.js';
+import { ingestAndPushRates, PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from './stream-definitions.js';
 
 const EVENTS = 100_000;
 const DRIVERS = 1_000;
@@ -42,14 +42,7 @@ async function benchStore(dir: string, onlineStore: OnlineStore, iterations: num
   });
   try {
     await store.apply(objects);
-    const events = tripEvents(EVENTS, DRIVERS, Date.now());
-    // Both land every event offline (a Parquet part per batch) and online.
-    let start = performance.now();
-    await store.ingest('trip_stats', events, { batchSize: BATCH });
-    const ingest = EVENTS / ((performance.now() - start) / 1000);
-    start = performance.now();
-    for (let i = 0; i < EVENTS; i += BATCH) await store.push('plain_push', events.slice(i, i + BATCH), { to: 'online_and_offline' });
-    const push = EVENTS / ((performance.now() - start) / 1000);
+    const { ingest, push } = await ingestAndPushRates(store, tripEvents(EVENTS, DRIVERS, Date.now()), BATCH);
     const reads = [];
     for (const entities of [1, 10, 100]) {
       const entityRows = Array.from({ length: entities }, (_, i) => ({ driver_id: 1 + ((i * 37) % DRIVERS) }));

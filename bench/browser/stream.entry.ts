@@ -5,7 +5,7 @@
  * both paths include cloning the events to the worker.
  */
 import { connectFeatureStore } from '../../worker/connect-feature-store.js';
-import { PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from '../stream-definitions.js';
+import { ingestAndPushRates, PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from '../stream-definitions.js';
 
 const percentiles = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
@@ -16,13 +16,7 @@ async function benchStreamInWorker(events: number, drivers: number, batch: numbe
   const store = connectFeatureStore(new Worker('/workers/stream/feature-store.js', { type: 'module' }));
   await store.open({ registryDatabase: 'sb-registry', onlineDatabase: 'sb-online', offlineDatabase: 'sb-offline', sourceBaseUrl: `${location.origin}/data/` });
   await store.apply();
-  const rows = tripEvents(events, drivers, Date.now());
-  let start = performance.now();
-  const ingested = await store.ingest('trip_stats', rows, { batchSize: batch });
-  const ingest = events / ((performance.now() - start) / 1000);
-  start = performance.now();
-  for (let i = 0; i < events; i += batch) await store.push('plain_push', rows.slice(i, i + batch), { to: 'online_and_offline' });
-  const push = events / ((performance.now() - start) / 1000);
+  const { ingest, push, ingested } = await ingestAndPushRates(store, tripEvents(events, drivers, Date.now()), batch);
   const reads = [];
   for (const entities of [1, 10, 100]) {
     const entityRows = Array.from({ length: entities }, (_, i) => ({ driver_id: 1 + ((i * 37) % drivers) }));
