@@ -5,7 +5,12 @@ import * as v from 'valibot';
  * before anything runs, so a malformed request is a 422 naming the field.
  */
 const name = v.pipe(v.string('expected a name (a string)'), v.minLength(1, 'expected a non-empty name'));
+/** Keys valibot's record leaves out (prototype safety): refused, so such a column is never silently dropped. */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 const columns = v.pipe(
+  v.unknown(),
+  v.check((value) => typeof value !== 'object' || value === null || !RESERVED_KEYS.some((key) => Object.hasOwn(value, key)),
+    `expected column names other than ${RESERVED_KEYS.map((k) => `'${k}'`).join(', ')}`),
   v.record(v.string(), v.array(v.unknown(), 'expected an array of values')),
   v.check((value) => Object.keys(value).length > 0, 'expected at least one column'),
 );
