@@ -6,7 +6,7 @@ import pkg from './package.json' with { type: 'json' };
 
 const external = [
   ...builtinModules, ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {}),
+  ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}),
 ];
 
 /** Library build: one ESM file per package entry, dependencies left as imports. */
@@ -20,11 +20,15 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
+        server: 'src/server/index.ts',
         offline: 'src/offline/index.ts',
         node: 'src/runtime/node/index.ts',
-        server: 'src/server/index.ts',
-        worker: 'worker/index.ts',
-        'worker-host': 'worker/host-feature-store.ts',
+        browser: 'src/runtime/browser/index.ts',
+        worker: 'src/runtime/worker/index.ts',
+        'worker-host': 'src/runtime/worker/host-feature-store.ts',
+        cloudflare: 'src/runtime/cloudflare/index.ts',
+        deno: 'src/runtime/deno/index.ts',
+        'service-worker': 'src/runtime/service-worker/index.ts',
         'cli/main': 'src/cli/main.ts',
       },
       formats: ['es'],

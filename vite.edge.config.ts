@@ -1,10 +1,10 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { onlineOnly } from './worker/online-only-plugin.js';
+import { onlineOnly } from './build/online-only-plugin.js';
 
 /**
- * The edge build: worker/edge.ts as one ES module (dist-edge/edge.js) for Cloudflare
+ * The edge build: targets/cloudflare-worker.ts as one ES module (dist-edge/edge.js) for Cloudflare
  * Workers (workerd), everything bundled. The feature repo it serves is chosen here:
  *   FEAST_EDGE_DEFINITIONS=path/to/definitions.ts npm run build:edge
  * (a module exporting the repo's Feast objects; default the test fixture repo).
@@ -41,7 +41,7 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     copyPublicDir: false,
-    lib: { entry: at('worker/edge.ts'), formats: ['es'], fileName: () => 'edge.js' },
+    lib: { entry: at('targets/cloudflare-worker.ts'), formats: ['es'], fileName: () => 'edge.js' },
     rolldownOptions: {
       output: { codeSplitting: false, minify: true },
       // The core's barrel names the IndexedDB store; idb's top-level setup would otherwise

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createNodeEngine } from '../src/runtime/node/engine.js';
+import { createNodeEngine } from '../src/runtime/node/duckdb/engine.js';
 import { bundleServiceWorker, callInPage, startChromium } from '../test/support/chromium.js';
 import { fmtMs, ratio } from './measure.js';
 
@@ -52,7 +52,7 @@ export async function benchWorkerHistorical(runs: number): Promise<string> {
       '/assets/duckdb-browser-eh.worker.js': join(duckdbDist, 'duckdb-browser-eh.worker.js'),
       '/assets/parquet_wasm_bg.wasm': packageFile('parquet-wasm/esm/parquet_wasm_bg.wasm'),
     },
-    webWorkers: { '/workers/bench/feature-store.js': { entry: 'worker/feature-store.worker.ts', alias: { 'feast-edge-definitions': DEFINITIONS } } },
+    webWorkers: { '/workers/bench/feature-store.js': { entry: 'targets/feature-store.worker.ts', alias: { 'feast-edge-definitions': DEFINITIONS } } },
   });
   if (!harness) return '### Historical retrieval in a Web Worker\n\nSkipped: chromium is not installed.\n';
   try {
@@ -81,7 +81,7 @@ export async function benchFirstAnswer(runs: number): Promise<string> {
   const harness = await startChromium({
     entries: { first: 'bench/browser/first-answer.entry.ts' },
     files: { '/static.json': join(import.meta.dirname, 'tmp', 'static.json') },
-    serviceWorkers: { '/service-worker.js': { entry: 'worker/service-worker.ts', alias: { 'feast-edge-definitions': DEFINITIONS } } },
+    serviceWorkers: { '/service-worker.js': { entry: 'targets/service-worker.ts', alias: { 'feast-edge-definitions': DEFINITIONS } } },
   });
   if (!harness) return '### Page load to first online answer\n\nSkipped: chromium is not installed.\n';
   try {
@@ -101,7 +101,7 @@ export async function benchFirstAnswer(runs: number): Promise<string> {
     process.stdout.write(`  page load to first online answer (warm SW): ${fmtMs(median(online))} vs static file ${fmtMs(median(plain))}\n`);
     return [
       '### Page load to first online answer (warm Service Worker)', '',
-      `A page controlled by worker/service-worker.ts (installed and its IndexedDB store open) is reloaded ${runs} times; its module asks \`/get-online-features\` for 3 entities x 3 features as soon as it runs. Time from navigation start until the answer is parsed, beside a static JSON file the same page fetches at the same moment through the same worker (passed through to the local server). Headless Chromium ${harness.browser.version()}, median of ${runs} reloads.`, '',
+      `A page controlled by targets/service-worker.ts (installed and its IndexedDB store open) is reloaded ${runs} times; its module asks \`/get-online-features\` for 3 entities x 3 features as soon as it runs. Time from navigation start until the answer is parsed, beside a static JSON file the same page fetches at the same moment through the same worker (passed through to the local server). Headless Chromium ${harness.browser.version()}, median of ${runs} reloads.`, '',
       '| first online answer | static file through the same worker | ratio |', '|---|---|---|',
       `| ${fmtMs(median(online))} | ${fmtMs(median(plain))} | ${ratio(median(online), median(plain))} |`, '',
     ].join('\n');

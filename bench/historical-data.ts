@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SqlEngine } from '../src/offline/sql-engine.js';
+import type { SqlEngine } from '../src/sql/sql-engine.js';
 
 const DAY_US = 86_400_000_000;
 const BASE = "TIMESTAMP '2024-01-01 00:00:00'";

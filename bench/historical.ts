@@ -1,12 +1,13 @@
 import {
   entity, featureView, field, fileSource, Float64, Int64, type FeastObject,
 } from '../src/definitions/index.js';
-import type { SourceLoader } from '../src/offline/source-loader.js';
-import type { SqlEngine } from '../src/offline/sql-engine.js';
+import type { SourceLoader } from '../src/sql/source-loader.js';
+import type { SqlEngine } from '../src/sql/sql-engine.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
 import type { HistoricalData } from './historical-data.js';
 import { fmtMs, measure, ratio, type Measurement } from './measure.js';
+import { createDuckDbOfflineStore } from '../src/offline/duckdb/duckdb-offline-store.js';
 
 /** Reads bench files by absolute path, as the Node runtime's loader does for repo files. */
 const fileLoader: SourceLoader = {
@@ -73,7 +74,7 @@ export async function benchHistorical(data: HistoricalData, engines: { label: st
     ] as const)) {
       if (only && !only.includes(scenario.slice(1, 2))) continue; // "(a) ..." -> "a"
       const { objects, features } = build(data);
-      const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), engine: async () => engine, sources: fileLoader });
+      const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: async () => engine, sources: fileLoader }) });
       await store.apply(objects);
       let resultRows = 0;
       const row: Row = { scenario, engine: label, rows: 0 };

@@ -9,15 +9,16 @@ import { encodeOnlineRow } from '../src/online/row-codec.js';
 import { MemoryOnlineStore } from '../src/online/memory-online-store.js';
 import type { OnlineStore, OnlineWriteBatch } from '../src/online/online-store.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
-import { NativeDuckDBEngine } from '../src/runtime/node/duckdb-native-engine.js';
+import { NativeDuckDBEngine } from '../src/runtime/node/duckdb/duckdb-native-engine.js';
 import { createClient } from 'redis';
-import { LmdbOnlineStore } from '../src/runtime/node/lmdb-online-store.js';
-import { RedisOnlineStore } from '../src/runtime/node/redis-online-store.js';
+import { LmdbOnlineStore } from '../src/runtime/node/lmdb/lmdb-online-store.js';
+import { RedisOnlineStore } from '../src/runtime/node/redis/redis-online-store.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import { systemBinary } from '../test/support/system-binary.js';
 import { nodeSourceLoader } from '../src/runtime/node/node-source-loader.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
 import { latency, fmtMs, ratio } from './measure.js';
+import { createDuckDbOfflineStore } from '../src/offline/duckdb/duckdb-offline-store.js';
 
 const ENTITIES = 100_000;
 const FEATURES = 50;
@@ -118,7 +119,7 @@ export async function benchOnline(iterations: number): Promise<string> {
     }
     for (const [label, get, rawGet, rawWrite] of stores) {
       // A server reuses the registry document between requests (registry_ttl_sec in Feast).
-      const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), engine: async () => engine, onlineStore: get(), registryCacheTtlMs: 60_000, sources: nodeSourceLoader(dir) });
+      const store = createFeatureStore({ project: 'bench', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: async () => engine, sources: nodeSourceLoader(dir) }), onlineStore: get(), registryCacheTtlMs: 60_000 });
       await store.apply([driver, view]);
       // Median of 3 runs: each re-materializes the same window (the same rows replace themselves).
       const runs: number[] = [];

@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { NativeDuckDBEngine } from '../src/runtime/node/duckdb-native-engine.js';
-import type { SqlEngine } from '../src/offline/sql-engine.js';
+import { NativeDuckDBEngine } from '../src/runtime/node/duckdb/duckdb-native-engine.js';
+import type { SqlEngine } from '../src/sql/sql-engine.js';
 import { generateHistoricalData } from './historical-data.js';
 import { benchHistorical } from './historical.js';
 import { benchOnline } from './online.js';
@@ -21,7 +21,7 @@ const wanted = (process.env.BENCH_ENGINES ?? 'native,wasm').split(',');
 const root = join(import.meta.dirname, '.data');
 
 async function openWasm(): Promise<SqlEngine> {
-  const module = await import('../src/runtime/node/wasm-engine.js');
+  const module = await import('../src/runtime/node/duckdb/wasm-engine.js');
   return module.createWasmEngine();
 }
 

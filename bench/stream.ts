@@ -4,15 +4,16 @@ import type { FeastObject } from '../src/definitions/index.js';
 import { MemoryOnlineStore } from '../src/online/memory-online-store.js';
 import type { OnlineStore } from '../src/online/online-store.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
-import { createNodeEngine } from '../src/runtime/node/engine.js';
+import { createNodeEngine } from '../src/runtime/node/duckdb/engine.js';
 import { FileOfflineAppends } from '../src/runtime/node/file-offline-appends.js';
-import { LmdbOnlineStore } from '../src/runtime/node/lmdb-online-store.js';
+import { LmdbOnlineStore } from '../src/runtime/node/lmdb/lmdb-online-store.js';
 import { nodeSourceLoader } from '../src/runtime/node/node-source-loader.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
 import { callInPage, startChromium } from '../test/support/chromium.js';
 import { fmtMs, latency, ratio } from './measure.js';
 import * as definitions from './stream-definitions.js';
 import { ingestAndPushRates, PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from './stream-definitions.js';
+import { createDuckDbOfflineStore } from '../src/offline/duckdb/duckdb-offline-store.js';
 
 const EVENTS = 100_000;
 const DRIVERS = 1_000;
@@ -37,8 +38,8 @@ interface StoreFigures { ingest: number; push: number; reads: { entities: number
 async function benchStore(dir: string, onlineStore: OnlineStore, iterations: number): Promise<StoreFigures> {
   const engine = await createNodeEngine({ engine: 'duckdb-native' });
   const store = createFeatureStore({
-    project: 'stream_bench', registry: new MemoryRegistryStore(), engine: async () => engine, onlineStore,
-    sources: nodeSourceLoader(dir), offlineAppends: new FileOfflineAppends(dir), definitions: objects, registryCacheTtlMs: 60_000,
+    project: 'stream_bench', registry: new MemoryRegistryStore(), onlineStore, definitions: objects, registryCacheTtlMs: 60_000,
+    offlineStore: createDuckDbOfflineStore({ engine: async () => engine, sources: nodeSourceLoader(dir), appends: new FileOfflineAppends(dir) }),
   });
   try {
     await store.apply(objects);
@@ -103,7 +104,7 @@ export async function benchStreamIndexedDb(root: string, iterations: number): Pr
   const harness = await startChromium({
     entries: { stream: 'bench/browser/stream.entry.ts' },
     files: { '/data/trips.parquet': join(dir, 'trips.parquet'), '/data/plain.parquet': join(dir, 'plain.parquet') },
-    webWorkers: { '/workers/stream/feature-store.js': { entry: 'worker/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'bench/stream-definitions.ts' } } },
+    webWorkers: { '/workers/stream/feature-store.js': { entry: 'targets/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'bench/stream-definitions.ts' } } },
   });
   if (!harness) return undefined;
   try {

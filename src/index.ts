@@ -1,12 +1,14 @@
 /**
- * feast-edge: the portable core. Definitions, the registry, and the FeatureStore facade;
- * no Node built-ins and no DuckDB (engines are passed in by the runtime entries).
+ * feast-edge: the portable core. Definitions, the FeatureStore facade, the in-memory
+ * stores and every error class; no Node built-ins, no DuckDB, no Arrow at run time.
+ * Runtimes add their stores and engines from their own entries: feast-edge/node,
+ * /browser, /worker, /cloudflare, /deno, /service-worker, /offline, /server.
  */
 export {
   entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView, streamFeatureView,
   featureService, project, projection,
   Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Array,
-  parseDuration, FeastEdgeError, InvalidDefinitionError,
+  parseDuration,
 } from './definitions/index.js';
 export type {
   Entity, Field, ValueType, FileSource, PushSource, RequestSource, DataSource, FeatureView,
@@ -14,26 +16,30 @@ export type {
   TransformRow, TransformColumns, StreamFeatureView, StreamFeatureViewSpec, Aggregation, AggregationSpec,
   AggregationFunction, StreamRow,
 } from './definitions/index.js';
+export {
+  FeastEdgeError, InvalidDefinitionError, describeChoices, FeatureNameCollisionError,
+  FeatureNotFoundException, InvalidFeatureReferenceError, RequestDataNotFoundInEntityDfException,
+  FeastEntityDFMissingColumnsError, EntityTimestampInferenceException, DataSourceNotFoundException,
+  FeastObjectNotFoundException, EntityNotFoundException, DataSourceObjectNotFoundException,
+  FeatureViewNotFoundException, OnDemandFeatureViewNotFoundException, StreamFeatureViewNotFoundException,
+  FeatureServiceNotFoundException, SavedDatasetNotFound, ProjectNotFoundException,
+  RegistryVersionConflictError, ConflictingFeatureViewNames, DataSourceRepeatNamesException,
+  SavedDatasetExistsError, RegistryReadOnlyError, RegistryStoreError, TransformMismatchError,
+  OfflineStoreUnavailableError,
+} from './errors.js';
 export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
-export type { IngestResult, IngestOptions, EventSource } from './store/stream-ingest.js';
-export { MemoryDatasetStorage, type DatasetStorage } from './store/dataset-storage.js';
+export type { IngestResult, IngestOptions, EventSource } from './stream/stream-ingest.js';
 export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
-export type { MaterializeOptions } from './store/materialize.js';
+export type { MaterializeOptions, MaterializeIncrementalOptions } from './store/materialize.js';
 export { OnlineResponse, type FieldStatus, type OnlineWireResponse } from './online/online-response.js';
 export { MemoryOnlineStore } from './online/memory-online-store.js';
-export { IndexedDbOnlineStore } from './online/indexeddb-online-store.js';
-export { CloudflareKvOnlineStore, type KvNamespaceBinding } from './online/cloudflare-kv-online-store.js';
-export { DenoKvOnlineStore } from './online/deno-kv-online-store.js';
-export { MemoryOfflineAppends, type OfflineAppendStorage, type OfflinePart } from './offline/offline-appends.js';
-export { IndexedDbOfflineAppends } from './offline/indexeddb-offline-appends.js';
 export type { OnlineStore, OnlineWriteBatch, OnlineReadResult } from './online/online-store.js';
 export { encodeEntityKey } from './online/entity-key.js';
-export type {
-  EntityDf, EntityRow, HistoricalFeaturesRequest, RetrievalJob, RegistryDiff, ApplyOptions,
-} from './store/types.js';
-export type { RegistryDocument, SavedDataset, StoredStreamFeatureView } from './registry/document.js';
-export type { RegistryStore } from './registry/registry-store.js';
 export { MemoryRegistryStore } from './registry/memory-store.js';
-export { IndexedDbRegistryStore } from './registry/indexeddb-registry-store.js';
-export type { SqlEngine } from './offline/sql-engine.js';
-export type { SourceLoader } from './offline/source-loader.js';
+export type { RegistryStore } from './registry/registry-store.js';
+export type { RegistryDocument, SavedDataset, StoredStreamFeatureView } from './registry/document.js';
+export type { RegistryDiff, ApplyOptions } from './registry/apply-types.js';
+export type { EntityDf, EntityRow, HistoricalFeaturesRequest, RetrievalJob } from './retrieval/types.js';
+export type { OfflineStore, FeatureViewPreview, FeatureStatistics } from './offline/offline-store.js';
+export type { SqlEngine } from './sql/sql-engine.js';
+export type { SourceLoader } from './sql/source-loader.js';

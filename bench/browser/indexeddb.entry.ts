@@ -5,7 +5,7 @@
 import { deleteDB, openDB } from 'idb';
 import { entity, featureView, field, fileSource, Float64, Int64 } from '../../src/definitions/index.js';
 import { entityKeyEncoder, entityKeyToString } from '../../src/online/entity-key.js';
-import { IndexedDbOnlineStore } from '../../src/online/indexeddb-online-store.js';
+import { IndexedDbOnlineStore } from '../../src/runtime/browser/indexeddb/indexeddb-online-store.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
 

@@ -4,7 +4,7 @@
  * then both are read; only numbers go back to Node. Timings are taken on the page, so
  * both paths include cloning the events to the worker.
  */
-import { connectFeatureStore } from '../../worker/connect-feature-store.js';
+import { connectFeatureStore } from '../../src/runtime/worker/connect-feature-store.js';
 import { ingestAndPushRates, PLAIN_FEATURES, STREAM_FEATURES, tripEvents } from '../stream-definitions.js';
 
 const percentiles = (times: number[]) => {

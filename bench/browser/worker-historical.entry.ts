@@ -4,9 +4,9 @@
  * this same page, over the same Parquet files. Only numbers go back to Node.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { openBrowserEngine } from '../../worker/browser-engine.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
-import { connectFeatureStore } from '../../worker/connect-feature-store.js';
+import { openBrowserEngine } from '../../src/runtime/browser/browser-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
+import { connectFeatureStore } from '../../src/runtime/worker/connect-feature-store.js';
 
 const FEATURES = ['f1', 'f2', 'f3'];
 

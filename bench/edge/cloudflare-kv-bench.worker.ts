@@ -11,7 +11,7 @@
  * only across I/O). Every call here awaits KV I/O, so the clock spans each call's work, but
  * one call is below a tick: a sample is the mean of back-to-back calls over ~`target` ms.
  */
-import { CloudflareKvOnlineStore, type KvNamespaceBinding } from '../../src/online/cloudflare-kv-online-store.js';
+import { CloudflareKvOnlineStore, type KvNamespaceBinding } from '../../src/runtime/cloudflare/cloudflare-kv-online-store.js';
 import { entityKeyToString } from '../../src/online/entity-key.js';
 import type { OnlineWriteBatch } from '../../src/online/online-store.js';
 import { encodeOnlineRow } from '../../src/online/row-codec.js';

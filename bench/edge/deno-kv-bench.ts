@@ -4,7 +4,7 @@
  * timing happens in here, with Deno's microsecond performance.now(). Prints one JSON line.
  *   deno run ... deno-kv-bench.ts <kv file> <entities> <samples>
  */
-import { DenoKvOnlineStore, type DenoKvKey, type DenoKvLike } from '../../src/online/deno-kv-online-store.js';
+import { DenoKvOnlineStore, type DenoKvKey, type DenoKvLike } from '../../src/runtime/deno/deno-kv-online-store.js';
 import { encodeOnlineRow } from '../../src/online/row-codec.js';
 import { FEATURE_NAMES, PROJECT, RAW_VIEW, VIEW, batchOf, entityKey, expectedValue, readIds, sampleLatencyPair, type Percentiles } from './edge-bench-core.js';
 

@@ -1,5 +1,5 @@
 import type { FeatureViewProjection } from '../../src/definitions/index.js';
-import type { RegistryDocument } from '../../src/store/types.js';
+import type { RegistryDocument } from '../../src/registry/document.js';
 
 /** One selectable group of features: a view (batch or on-demand) and its feature names. */
 export interface FeatureGroup {

@@ -1,4 +1,4 @@
-import type { RegistryDocument } from '../../src/store/types.js';
+import type { RegistryDocument } from '../../src/registry/document.js';
 import { featureStore } from './store-client.js';
 
 /**

@@ -2,15 +2,15 @@
  * The demo's Service Worker: precaches the built app (DuckDB's and Parquet's .wasm, the
  * example repo's data) so it loads with the network cut, and serves Feast's routes
  * (POST /get-online-features, ...) from the IndexedDB online store the page's worker
- * materializes into. Bundled online-only (worker/online-only-plugin.ts): no Arrow or
+ * materializes into. Bundled online-only (build/online-only-plugin.ts): no Arrow or
  * DuckDB here; the page's Web Worker does the offline work.
  */
 import * as repo from 'feast-edge-definitions';
 import { collectDefinitions } from '../../src/definitions/collect-definitions.js';
-import { createServiceWorkerHandler, FEATURE_SERVER_ROUTES } from '../../worker/service-worker-handler.js';
+import { createServiceWorkerHandler, FEATURE_SERVER_ROUTES } from '../../src/runtime/service-worker/service-worker-handler.js';
 import { answerFromCache } from './cached-response.js';
 import { SERVED_BY_HEADER } from './served-by.js';
-import type { ServiceWorkerScope } from '../../worker/service-worker-scope.js';
+import type { ServiceWorkerScope } from '../../src/runtime/service-worker/service-worker-scope.js';
 
 // Set by the build (demo/build/service-worker-plugin.ts).
 declare const __DEMO_PRECACHE__: readonly string[];

@@ -1,5 +1,5 @@
-import type { OpenResult } from '../../worker/feature-store-api.js';
-import { connectFeatureStore } from '../../worker/connect-feature-store.js';
+import type { OpenResult } from '../../src/runtime/worker/feature-store-api.js';
+import { connectFeatureStore } from '../../src/runtime/worker/connect-feature-store.js';
 import { EXAMPLE_REPO_URL_PATH } from './example-repo.js';
 
 /** The feature store in the app's Web Worker: every page talks to this one proxy. */

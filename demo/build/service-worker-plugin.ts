@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin, type ResolvedConfig } from 'vite';
-import { onlineOnly } from '../../worker/online-only-plugin.js';
+import { onlineOnly } from '../../build/online-only-plugin.js';
 
 export const SERVICE_WORKER_FILE = 'service-worker.js';
 

@@ -1,4 +1,4 @@
-import type { RegistryDiff } from '../store/types.js';
+import type { RegistryDiff } from '../registry/apply-types.js';
 
 /** Columns padded to their widest cell, two spaces apart, like Feast's `list` output. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { Field } from './field.js';
 import { assertName, assertOptionalString, deepFreeze, metadata, type Metadata } from './validate.js';
 

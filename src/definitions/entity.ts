@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import { assertValueType, Int64, type ScalarType } from './value-type.js';
 import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
 

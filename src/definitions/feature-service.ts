@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { OnDemandFeatureView } from './on-demand-feature-view.js';
 import type { StreamFeatureView } from './stream-feature-view.js';

@@ -1,7 +1,7 @@
 import { batchSourceOf, type FileSource, type PushSource } from './data-source.js';
 import { parseDuration } from './duration.js';
 import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, type Entity } from './entity.js';
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import { field, type Field } from './field.js';
 import { formatValueType } from './value-type.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';

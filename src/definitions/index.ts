@@ -24,7 +24,7 @@ export { projection, toProjection, projectionName, type FeatureViewProjection, t
 export { featureService, type FeatureService, type FeatureServiceSpec } from './feature-service.js';
 export { project, type Project } from './project.js';
 export { parseDuration } from './duration.js';
-export { FeastEdgeError, InvalidDefinitionError, describeChoices } from './errors.js';
+export { FeastEdgeError, InvalidDefinitionError, describeChoices } from '../errors.js';
 export type { Metadata } from './validate.js';
 
 import type { Entity } from './entity.js';

@@ -1,5 +1,5 @@
 import type { RequestSource } from './data-source.js';
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { Field } from './field.js';
 import { toProjection, type FeatureViewProjection } from './projection.js';

@@ -1,6 +1,6 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
-import type { OnDemandFeatureView } from './on-demand-feature-view.js';
+import type { Field } from './field.js';
 import type { StreamFeatureView } from './stream-feature-view.js';
 import { assertName, deepFreeze } from './validate.js';
 
@@ -24,7 +24,17 @@ export interface ProjectionSpec {
   joinKeyMap?: Record<string, string>;
 }
 
-type Projectable = FeatureView | OnDemandFeatureView | StreamFeatureView;
+/**
+ * An on-demand view as a projection needs it. Spelled structurally, as on-demand views
+ * project their own sources (on-demand-feature-view.ts imports this module).
+ */
+interface ProjectableOnDemandView {
+  readonly kind: 'onDemandFeatureView';
+  readonly name: string;
+  readonly features: readonly Field[];
+}
+
+type Projectable = FeatureView | ProjectableOnDemandView | StreamFeatureView;
 
 /**
  * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.

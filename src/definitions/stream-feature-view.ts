@@ -1,7 +1,7 @@
 import type { FileSource, PushSource } from './data-source.js';
 import { parseDuration } from './duration.js';
 import type { Entity } from './entity.js';
-import { describeChoices, InvalidDefinitionError } from './errors.js';
+import { describeChoices, InvalidDefinitionError } from '../errors.js';
 import { field, type Field } from './field.js';
 import { Float64, formatValueType, Int64, type ScalarTypeName, type ValueType } from './value-type.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';

@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-.]*$/;
 

@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 
 /** Scalar value types, named as in Feast's `feast.types`. */
 export type ScalarTypeName =

@@ -1,13 +1,24 @@
-/** feast-edge/offline: the SQL engine contract, point-in-time SQL and the portable DuckDB-WASM adapter. */
-export { quoteIdent, quoteLiteral, type SqlEngine } from './sql-engine.js';
-export { buildPointInTimeSql, timestampExpr, type PointInTimeSqlInput, type JoinInput } from './point-in-time-sql.js';
-export { planRetrieval, type RetrievalPlan, type ViewJoin, type OnDemandStep } from './retrieval-plan.js';
-export { retrieveHistorical, type HistoricalResult, type SourceData } from './historical-retrieval.js';
-export { urlSourceLoader, type SourceLoader } from './source-loader.js';
-export { arrowFromRows } from './arrow-from-rows.js';
-export { toEpochMicros, microsToIso } from './timestamp.js';
-export {
-  FeatureNameCollisionError, FeatureNotFoundException, InvalidFeatureReferenceError,
-  RequestDataNotFoundInEntityDfException, FeastEntityDFMissingColumnsError,
-  EntityTimestampInferenceException, DataSourceNotFoundException,
-} from './errors.js';
+/**
+ * feast-edge/offline: the offline store (training sets, materialization reads, offline
+ * writes, saved datasets) on DuckDB, the SqlEngine contract and the portable DuckDB-WASM
+ * engine. Heavy (Arrow, DuckDB): online-only deployments do not import it.
+ */
+export type {
+  OfflineStore, OfflineRetrievalJob, HistoricalContext, HistoricalResult, LatestRows, LatestRowsBatch, OfflineRowsWrite,
+  StoredDatasetRows, FeatureStatistics, FeatureViewPreview,
+} from './offline-store.js';
+export { createDuckDbOfflineStore, DuckDbOfflineStore, type DuckDbOfflineStoreOptions } from './duckdb/duckdb-offline-store.js';
+export { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
+export { MemoryOfflineAppends, type OfflineAppendStorage, type OfflinePart } from './offline-appends.js';
+export { buildPointInTimeSql, type PointInTimeSqlInput, type JoinInput } from './duckdb/point-in-time-sql.js';
+export { latestPerKeySql } from './duckdb/latest-rows.js';
+export { quoteIdent, quoteLiteral, type SqlEngine } from '../sql/sql-engine.js';
+export { timestampExpr, sourceColumn } from '../sql/source-columns.js';
+export { urlSourceLoader, type SourceLoader } from '../sql/source-loader.js';
+export type { SourceData } from '../sql/load-source.js';
+export { WasmDuckDBEngine, type WasmEngineOptions } from '../sql/duckdb-wasm/duckdb-wasm-engine.js';
+export type { WasmBackend, ParquetCodec } from '../sql/duckdb-wasm/wasm-backend.js';
+export { planRetrieval, type RetrievalPlan, type ViewJoin, type OnDemandStep } from '../retrieval/retrieval-plan.js';
+export { arrowFromRows } from '../arrow/arrow-from-rows.js';
+export { tableToRows } from '../arrow/table-rows.js';
+export { toEpochMicros, microsToIso } from '../definitions/timestamp.js';

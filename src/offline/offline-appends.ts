@@ -1,7 +1,7 @@
 import type { FileSource } from '../definitions/index.js';
+import type { OfflinePart } from '../sql/source-loader.js';
 
-/** One appended part of a source: a Parquet file the engine reads by path, or its bytes. */
-export type OfflinePart = { readonly path: string } | { readonly bytes: Uint8Array };
+export type { OfflinePart };
 
 /**
  * Rows written to a source after the fact (push to offline, writeToOfflineStore), kept as

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType } from '../definitions/index.js';
 
 /** One join key and its value, typed by the entity's value type. */

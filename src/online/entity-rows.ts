@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 
 /** Entity rows as given to getOnlineFeatures: a list of objects, or columns of equal length. */
 export type OnlineEntityRows = readonly Record<string, unknown>[] | Readonly<Record<string, readonly unknown[]>>;

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 
 /**
  * Rows for one feature view, columnar: row i is `keys[i]` with its timestamps and

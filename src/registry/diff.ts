@@ -1,12 +1,12 @@
-import { InvalidDefinitionError } from '../definitions/errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { FeastObject, Project } from '../definitions/index.js';
-import type { RegistryDiff } from '../store/types.js';
+import type { RegistryDiff } from './apply-types.js';
 import { emptyRegistryDocument, entryOf, setEntry, type RegistryDocument, type Stored, type StoredFeatureView } from './document.js';
 import {
   DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException,
   FeatureViewNotFoundException, OnDemandFeatureViewNotFoundException, StreamFeatureViewNotFoundException,
   type FeastObjectNotFoundException,
-} from './errors.js';
+} from '../errors.js';
 import {
   canonicalJson, changedFields, collectionOf, KINDS_BY_COLLECTION, toStorable, type Collection, type StorableSpec,
 } from './serialize.js';

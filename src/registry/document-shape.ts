@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from '../definitions/errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { RegistryDocument } from './document.js';
 import { KINDS_BY_COLLECTION } from './serialize.js';
 import { validateRegistry } from './validate-objects.js';

@@ -11,7 +11,7 @@ export {
   OnDemandFeatureViewNotFoundException, FeatureServiceNotFoundException, SavedDatasetNotFound, ProjectNotFoundException,
   RegistryVersionConflictError, ConflictingFeatureViewNames, DataSourceRepeatNamesException, SavedDatasetExistsError,
   RegistryReadOnlyError, RegistryStoreError, TransformMismatchError,
-} from './errors.js';
+} from '../errors.js';
 export { checkTransforms, assertTransformsMatch, type TransformCheck } from './transform-check.js';
 export { planDiff, prepareApply, mergeDocument, type DeleteRef, type PreparedApply } from './diff.js';
 export { validateRegistry, validateApplyObjects } from './validate-objects.js';

@@ -1,5 +1,5 @@
 import type { RegistryDocument } from './document.js';
-import { RegistryVersionConflictError } from './errors.js';
+import { RegistryVersionConflictError } from '../errors.js';
 import type { RegistryStore } from './registry-store.js';
 
 /**

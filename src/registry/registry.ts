@@ -1,7 +1,7 @@
-import { InvalidDefinitionError } from '../definitions/errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 import type { DataSource, Entity, FeastObject, FeatureService, FeatureView } from '../definitions/index.js';
 import { assertName, deepFreeze } from '../definitions/validate.js';
-import type { ApplyOptions, RegistryDiff } from '../store/types.js';
+import type { ApplyOptions, RegistryDiff } from './apply-types.js';
 import { mergeDocument, prepareApply } from './diff.js';
 import {
   entryOf, type MaterializationInterval, type RegistryDocument, type SavedDataset, type StoredOnDemandFeatureView, type StoredStreamFeatureView,
@@ -10,7 +10,7 @@ import {
   DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException, FeatureViewNotFoundException,
   OnDemandFeatureViewNotFoundException, ProjectNotFoundException, RegistryReadOnlyError, RegistryVersionConflictError,
   SavedDatasetExistsError, SavedDatasetNotFound, StreamFeatureViewNotFoundException, type FeastObjectNotFoundException,
-} from './errors.js';
+} from '../errors.js';
 import type { RegistryStore } from './registry-store.js';
 import { validateRegistry } from './validate-objects.js';
 

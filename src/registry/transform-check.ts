@@ -1,6 +1,6 @@
 import type { FeastObject, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
 import { entryOf, streamViewsOf, type RegistryDocument } from './document.js';
-import { TransformMismatchError } from './errors.js';
+import { TransformMismatchError } from '../errors.js';
 import { transformHashOf } from './serialize.js';
 
 export interface TransformCheck {

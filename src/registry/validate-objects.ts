@@ -1,8 +1,8 @@
-import { describeChoices, InvalidDefinitionError } from '../definitions/errors.js';
+import { describeChoices, InvalidDefinitionError } from '../errors.js';
 import { formatValueType, type FeatureViewProjection } from '../definitions/index.js';
 import { assertNoOutputShadowsInput } from '../definitions/on-demand-feature-view.js';
 import { entryOf, streamViewsOf, type RegistryDocument } from './document.js';
-import { ConflictingFeatureViewNames, DataSourceRepeatNamesException } from './errors.js';
+import { ConflictingFeatureViewNames, DataSourceRepeatNamesException } from '../errors.js';
 import { canonicalJson, type Collection } from './serialize.js';
 
 /** One object of an apply, after expansion: `origin` says where it came from, for messages. */

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 
 /** The JSON body of every error answer: the Feast exception's name, a message, the status. */
 export interface ErrorBody {

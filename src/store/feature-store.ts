@@ -1,31 +1,26 @@
 import type { Table } from 'apache-arrow';
-import type {
-  DataSource, Entity, FeastObject, FeatureService, FeatureView, FileSource, OnDemandFeatureView, StreamFeatureView,
-} from '../definitions/index.js';
-import type { HistoricalResult, SourceData } from '../offline/historical-retrieval.js';
-import { urlSourceLoader, type SourceLoader } from '../offline/source-loader.js';
-import type { SqlEngine } from '../offline/sql-engine.js';
-import { microsToIso } from '../offline/timestamp.js';
+import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
+import { FeastEdgeError, OfflineStoreUnavailableError } from '../errors.js';
+import { microsToIso } from '../definitions/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
-import { planRetrieval, type RetrievalPlan } from '../offline/retrieval-plan.js';
+import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
 import { Registry } from '../registry/registry.js';
 import type { RegistryStore } from '../registry/registry-store.js';
+import type { ApplyOptions, RegistryDiff } from '../registry/apply-types.js';
 import { MemoryOnlineStore } from '../online/memory-online-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { OnlineResponse } from '../online/online-response.js';
-import { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';
-import type { MaterializeContext, MaterializeIncrementalOptions, MaterializeOptions } from './materialize.js';
-import { toOnlineBatch } from './online-write.js';
-import type { OfflineWriteContext } from './offline-write.js';
-import { MemoryOfflineAppends, type OfflineAppendStorage } from '../offline/offline-appends.js';
+import { toOnlineBatch } from '../online/online-write.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
-import { FeastEdgeError } from '../definitions/errors.js';
-import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
-import type { ApplyOptions, HistoricalFeaturesRequest, RegistryDiff, RetrievalJob } from './types.js';
+import type { FeatureViewPreview, HistoricalResult, OfflineStore } from '../offline/offline-store.js';
+import type { SourceData } from '../sql/load-source.js';
+import type { HistoricalFeaturesRequest, RetrievalJob } from '../retrieval/types.js';
 import { applyToTiles } from '../stream/ingest.js';
 import { loadedStreamView } from '../stream/loaded-view.js';
 import { checkStreamEvents, type StreamViewCode } from '../stream/stream-events.js';
-import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from './stream-ingest.js';
+import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from '../stream/stream-ingest.js';
+import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 
 /** What a push did: rows pushed, and for stream views, events applied online and late ones (written offline only). */
 export interface PushResult {
@@ -35,24 +30,16 @@ export interface PushResult {
   lateByView: Record<string, number>;
 }
 
-/** The offline half, loaded on first use (see offline-operations.ts). */
-const offline = () => import('./offline-operations.js');
-
 export interface FeatureStoreOptions {
   project: string;
   registry: RegistryStore;
-  /** Opens the SQL engine on first offline use (DuckDB native or WASM). */
-  engine?: () => Promise<SqlEngine>;
-  /** How file sources' paths are read in this runtime; default fetches http(s) URLs. */
-  sources?: SourceLoader;
-  /** Where saved datasets' rows go; default memory. */
-  datasets?: DatasetStorage;
-  /** Where rows written to the offline store (push, writeToOfflineStore) go; default memory. */
-  offlineAppends?: OfflineAppendStorage;
+  /**
+   * Training sets, materialization and offline writes (`createDuckDbOfflineStore` from
+   * 'feast-edge/offline', or a runtime's default). Without one the store serves online only.
+   */
+  offlineStore?: OfflineStore;
   /** The loaded definitions: on-demand transforms are code and come from here. */
   definitions?: readonly FeastObject[];
-  /** Point-in-time plan: 'asof' (default) or 'window'. */
-  joinStrategy?: 'asof' | 'window';
   /** Where the latest feature values are served from; default an in-memory store. */
   onlineStore?: OnlineStore;
   /** Online reads reuse a registry document read at most this long ago (ms); 0 (default) re-reads it each time. */
@@ -63,7 +50,8 @@ export interface FeatureStoreOptions {
  * The feature store: one object that applies definitions and retrieves features, the
  * same in every runtime.
  * @example
- * const store = createFeatureStore({ project: 'demo', registry: new MemoryRegistryStore(), engine });
+ * const store = createFeatureStore({ project: 'demo', registry: new MemoryRegistryStore(),
+ *   offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
  * await store.apply([driver, driverStatsSource, driverStats]);
  * const rows = await store.getHistoricalFeatures({ entityDf, features: ['driver_hourly_stats:conv_rate'] }).toRows();
  */
@@ -71,22 +59,16 @@ export class FeatureStore {
   readonly project: string;
   readonly registry: Registry;
   readonly onlineStore: OnlineStore;
-  readonly #options: FeatureStoreOptions;
-  readonly #sourceData = new Map<string, SourceData>();
+  readonly #offlineStore?: OfflineStore;
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
   readonly #streamCode = new Map<string, StreamFeatureView>();
-  readonly #datasets: DatasetStorage;
-  readonly #appends: OfflineAppendStorage;
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
-  #engine?: Promise<SqlEngine>;
   #registryCacheTtlMs: number;
 
   constructor(options: FeatureStoreOptions) {
     this.project = options.project;
-    this.#options = options;
+    this.#offlineStore = options.offlineStore;
     this.registry = new Registry(options.registry, options.project);
-    this.#datasets = options.datasets ?? new MemoryDatasetStorage();
-    this.#appends = options.offlineAppends ?? new MemoryOfflineAppends();
     this.onlineStore = options.onlineStore ?? new MemoryOnlineStore();
     this.#rememberCode(options.definitions ?? []);
     this.#registryCacheTtlMs = options.registryCacheTtlMs ?? 0;
@@ -126,7 +108,7 @@ export class FeatureStore {
 
   /** Supplies a file source's rows (Arrow, or Parquet/CSV bytes) instead of reading its path. */
   registerSourceData(sourceName: string, data: SourceData): void {
-    this.#sourceData.set(sourceName, data);
+    this.offline('registerSourceData').registerSourceData(sourceName, data);
   }
 
   /**
@@ -135,25 +117,17 @@ export class FeatureStore {
    *   features: ['driver_hourly_stats:conv_rate'] }).toArrow()
    */
   getHistoricalFeatures(request: HistoricalFeaturesRequest): RetrievalJob {
-    let result: Promise<HistoricalResult> | undefined;
-    const run = () => (result ??= (async () => {
-      const [engine, document, { retrieveHistorical }] = await Promise.all([this.engine(), this.registry.document(), offline()]);
-      return retrieveHistorical({
-        engine, document, sources: this.#sources(), sourceData: this.#sourceData,
-        onDemandCode: this.#onDemandCode, streamCode: this.#streamCode, strategy: this.#options.joinStrategy,
-      }, request);
-    })());
-    const job = offline().then(({ HistoricalRetrievalJob }) => new HistoricalRetrievalJob(async () => (await run()).table, {
-      engine: () => this.engine(),
-      persist: async (name, _table, options) => this.#persist(name, await run(), request, options),
-    }));
-    job.catch(() => undefined);
+    let job: Promise<ReturnType<OfflineStore['getHistoricalFeatures']>> | undefined;
+    // Lazy like Feast's: nothing runs (not even the registry read) until an accessor is called.
+    const started = () => (job ??= (async () => this.offline('getHistoricalFeatures').getHistoricalFeatures(request, {
+      document: await this.registry.document(), onDemandCode: this.#onDemandCode, streamCode: this.#streamCode,
+    }))());
     return {
-      toArrow: async () => (await job).toArrow(),
-      toRows: async () => (await job).toRows(),
-      toCSV: async () => (await job).toCSV(),
-      toParquet: async () => (await job).toParquet(),
-      persist: async (name, options) => (await job).persist(name, options),
+      toArrow: async () => (await started()).toArrow(),
+      toRows: async () => (await started()).toRows(),
+      toCSV: async () => (await started()).toCSV(),
+      toParquet: async () => (await started()).toParquet(),
+      persist: async (name, options = {}) => this.#persist(name, await (await started()).result(), request, options),
     };
   }
 
@@ -194,21 +168,16 @@ export class FeatureStore {
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */
   async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
-    const { materializeViews } = await offline();
-    return materializeViews(await this.#materializeContext(), options);
+    return materializeViews(this.#materializeContext('materialize'), options);
   }
 
   /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
   async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
-    const { materializeIncrementalViews } = await offline();
-    return materializeIncrementalViews(await this.#materializeContext(), options);
+    return materializeIncrementalViews(this.#materializeContext('materializeIncremental'), options);
   }
 
-  async #materializeContext(): Promise<MaterializeContext> {
-    return {
-      engine: await this.engine(), registry: this.registry, onlineStore: this.onlineStore,
-      sources: this.#sources(), sourceData: this.#sourceData,
-    };
+  #materializeContext(operation: string): MaterializeContext {
+    return { offlineStore: this.offline(operation), registry: this.registry, onlineStore: this.onlineStore };
   }
 
   /**
@@ -228,9 +197,7 @@ export class FeatureStore {
    */
   async writeToOfflineStore(viewName: string, rows: OnlineEntityRows): Promise<void> {
     const view = await this.registry.getFeatureView(viewName);
-    const { offlinePart } = await offline();
-    const part = await offlinePart(await this.#offlineContext(), view.batchSource, [{ view, rows }]);
-    await this.#appends.append(view.batchSource, part);
+    await this.offline('writeToOfflineStore').writeRows(view.batchSource, [{ view, rows }]);
   }
 
   /**
@@ -257,18 +224,14 @@ export class FeatureStore {
     // Views sharing a push source may read different columns: each takes the ones it knows.
     const batches = to === 'offline' ? [] : views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
     const checkedStreams = streams.map((view) => ({ view, checked: checkStreamEvents(view, rows, { allowExtraColumns: true }) }));
-    const parts: { source: FileSource; part: Uint8Array }[] = [];
     if (to !== 'online') {
       // Views of one push share its batch source: one part holds the rows for all of them.
       const source = views[0]?.batchSource ?? streams[0].batchSource;
-      const writes = [
+      await this.offline('push').writeRows(source, [
         ...views.map((view) => ({ view, rows, allowExtraColumns: true })),
         ...checkedStreams.map(({ checked }) => ({ view: checked.offlineView, rows, allowExtraColumns: true })),
-      ];
-      const { offlinePart } = await offline();
-      parts.push({ source, part: await offlinePart(await this.#offlineContext(), source, writes) });
+      ]);
     }
-    for (const { source, part } of parts) await this.#appends.append(source, part);
     for (const batch of batches) await this.onlineStore.write(this.project, batch);
     const result: PushResult = { events: checkedStreams[0]?.checked.count ?? batches[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };
     if (to !== 'offline') {
@@ -294,49 +257,30 @@ export class FeatureStore {
     const view = loadedStreamView(await this.registry.getStreamFeatureView(viewName), this.#streamCode);
     return ingestEvents({
       project: this.project, onlineStore: this.onlineStore,
-      appendOffline: async (v: StreamViewCode, rows, checked) => {
-        const { offlinePart } = await offline();
-        const part = await offlinePart(await this.#offlineContext(), v.batchSource, [{ view: checked.offlineView, rows }]);
-        await this.#appends.append(v.batchSource, part);
-      },
+      appendOffline: (v: StreamViewCode, rows, checked) => this.offline('ingest').writeRows(v.batchSource, [{ view: checked.offlineView, rows }]),
     }, view, events, options);
-  }
-
-  async #offlineContext(): Promise<OfflineWriteContext> {
-    return { engine: await this.engine(), sources: this.#sources(), sourceData: this.#sourceData };
-  }
-
-  /** The runtime's source loader, reading each source together with the parts appended to it. */
-  #sources(): SourceLoader {
-    const base = this.#options.sources ?? urlSourceLoader;
-    return { load: (engine, view, source, columns) => base.load(engine, view, source, columns), parts: (source) => this.#appends.parts(source) };
   }
 
   /** The rows of a saved dataset, as persisted. */
   async readSavedDataset(name: string): Promise<Table> {
     const dataset = await this.registry.getSavedDataset(name);
-    const engine = await this.engine();
-    const view = `__saved_${name.replace(/\W/g, '_')}`;
-    await engine.registerBytes(view, await this.#datasets.read(dataset.storage.path), 'parquet');
-    try {
-      return await engine.query(`SELECT * FROM "${view}"`);
-    } finally {
-      await engine.unregister(view);
-    }
+    return this.offline('readSavedDataset').readDataset(dataset.storage.path);
   }
 
-  /** The SQL engine, opened once on first use. */
-  engine(): Promise<SqlEngine> {
-    if (!this.#options.engine) {
-      return Promise.reject(new FeastEdgeError('NoSqlEngineError', 'this feature store has no SQL engine (historical retrieval, materialization and offline writes need one); pass engine to createFeatureStore'));
-    }
-    return (this.#engine ??= this.#options.engine());
+  /** Statistics and the first rows of a view's source (the browser demo's preview). */
+  async previewFeatureView(viewName: string, options: { bins?: number; firstRows?: number } = {}): Promise<FeatureViewPreview> {
+    const view = await this.registry.getFeatureView(viewName);
+    return this.offline('previewFeatureView').previewFeatureView(view, options);
+  }
+
+  /** The offline store, or the error an online-only deployment answers with. */
+  offline(operation: string): OfflineStore {
+    if (!this.#offlineStore) throw new OfflineStoreUnavailableError(operation);
+    return this.#offlineStore;
   }
 
   async close(): Promise<void> {
-    const engine = this.#engine;
-    this.#engine = undefined;
-    if (engine) await (await engine).close();
+    await this.#offlineStore?.close();
     await this.onlineStore.close();
   }
 
@@ -351,24 +295,7 @@ export class FeatureStore {
     name: string, result: HistoricalResult, request: HistoricalFeaturesRequest,
     options: { tags?: Record<string, string>; allowOverwrite?: boolean },
   ): Promise<SavedDataset> {
-    const { table } = result;
-    const { exportTable } = await offline();
-    const bytes = await exportTable(await this.engine(), table, 'parquet');
-    const path = await this.#datasets.write(name, bytes);
-    const timestamps = table.getChild(result.timestampColumn);
-    let min: bigint | undefined;
-    let max: bigint | undefined;
-    if (timestamps && String(timestamps.type).startsWith('Timestamp')) {
-      for (const chunk of timestamps.data) {
-        const values = chunk.values as unknown as BigInt64Array;
-        for (let i = 0; i < chunk.length; i++) {
-          if (!chunk.getValid(i)) continue;
-          const v = values[i];
-          if (min === undefined || v < min) min = v;
-          if (max === undefined || v > max) max = v;
-        }
-      }
-    }
+    const stored = await this.offline('persist').saveDataset(name, result);
     const service = request.featureService;
     const dataset: SavedDataset = {
       kind: 'savedDataset', name,
@@ -376,10 +303,10 @@ export class FeatureStore {
       joinKeys: [...result.joinKeys],
       fullFeatureNames: request.fullFeatureNames ?? false,
       ...(service ? { featureServiceName: typeof service === 'string' ? service : service.name } : {}),
-      storage: { format: 'parquet', path },
-      rowCount: table.numRows,
-      ...(min !== undefined ? { minEventTimestamp: microsToIso(min) } : {}),
-      ...(max !== undefined ? { maxEventTimestamp: microsToIso(max) } : {}),
+      storage: { format: 'parquet', path: stored.path },
+      rowCount: stored.rowCount,
+      ...(stored.minEventTimestamp !== undefined ? { minEventTimestamp: microsToIso(stored.minEventTimestamp) } : {}),
+      ...(stored.maxEventTimestamp !== undefined ? { maxEventTimestamp: microsToIso(stored.maxEventTimestamp) } : {}),
       ...(options.tags ? { tags: { ...options.tags } } : {}),
     };
     await this.registry.saveDataset(dataset, { allowOverwrite: options.allowOverwrite ?? false });
@@ -387,7 +314,7 @@ export class FeatureStore {
   }
 }
 
-/** Creates a feature store over a registry store and, for offline work, a SQL engine. */
+/** Creates a feature store over a registry store, an online store and, for offline work, an offline store. */
 export function createFeatureStore(options: FeatureStoreOptions): FeatureStore {
   return new FeatureStore(options);
 }

@@ -1,15 +1,9 @@
-import type { Table } from 'apache-arrow';
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { FeatureView } from '../definitions/index.js';
-import { plainValues, timestampMicros } from '../offline/arrow-types.js';
-import { describeColumns } from '../offline/describe.js';
-import { loadSource, neededColumns, type SourceData } from '../offline/historical-retrieval.js';
-import { sourceColumn, timestampExpr } from '../offline/point-in-time-sql.js';
-import type { SourceLoader } from '../offline/source-loader.js';
-import { quoteIdent as q, type SqlEngine } from '../offline/sql-engine.js';
-import { microsToIso, toEpochMicros } from '../offline/timestamp.js';
+import { microsToIso, toEpochMicros } from '../definitions/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import type { OnlineStore, OnlineWriteBatch } from '../online/online-store.js';
+import type { LatestRowsBatch, OfflineStore } from '../offline/offline-store.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface MaterializeOptions {
@@ -24,32 +18,16 @@ export interface MaterializeOptions {
 }
 
 export interface MaterializeContext {
-  engine: SqlEngine;
+  offlineStore: OfflineStore;
   registry: Registry;
   onlineStore: OnlineStore;
-  sources: SourceLoader;
-  sourceData: ReadonlyMap<string, SourceData>;
 }
 
 const BATCH_ROWS = 10_000;
-let counter = 0;
 
 /** Stops a run at a batch boundary, so every batch written is whole. */
 function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
   if (signal?.aborted) throw new FeastEdgeError('AbortError', `materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
-}
-
-/** The latest row per entity key with start <= event time <= end; created time breaks ties (Feast's rule). */
-export function latestPerKeySql(view: FeatureView, sourceView: string, types: ReadonlyMap<string, string>, start: bigint, end: bigint): string {
-  const source = view.batchSource;
-  const ts = timestampExpr(source.timestampField, types.get(source.timestampField));
-  const created = source.createdTimestampColumn ? timestampExpr(source.createdTimestampColumn, types.get(source.createdTimestampColumn)) : 'CAST(NULL AS TIMESTAMP)';
-  const keys = view.entityColumns.map((c) => `${q(sourceColumn(view, c.name))} AS ${q(c.name)}`);
-  const features = view.features.map((f) => `${q(sourceColumn(view, f.name))} AS ${q(f.name)}`);
-  const partition = view.entityColumns.length ? `PARTITION BY ${view.entityColumns.map((c) => q(c.name)).join(', ')} ` : '';
-  return `SELECT ${[...keys, `${ts} AS "__ts"`, `${created} AS "__created"`, ...features].join(', ')} FROM ${q(sourceView)} ` +
-    `WHERE ${ts} >= make_timestamp(${start}::BIGINT) AND ${ts} <= make_timestamp(${end}::BIGINT) ` +
-    `QUALIFY row_number() OVER (${partition}ORDER BY "__ts" DESC, "__created" DESC NULLS LAST) = 1`;
 }
 
 /** Materializes views into the online store and records each interval in the registry. */
@@ -81,80 +59,36 @@ export async function materializeViews(context: MaterializeContext, options: Mat
 }
 
 /**
- * One view: DuckDB computes the latest row per key into a temporary table (it spills to
- * disk when it must), and the rows then stream to the store in batches, so memory holds
- * one batch whatever the source's size. Each batch is one store write, whole or nothing;
- * a run killed midway leaves whole rows, and a re-run writes the same rows again (an
- * equal (event, created) pair replaces), so it ends in the same state as one clean run.
+ * One view: the offline store yields the latest row per key in batches, and each batch
+ * is one store write, whole or nothing; a run killed midway leaves whole rows, and a
+ * re-run writes the same rows again (an equal (event, created) pair replaces), so it
+ * ends in the same state as one clean run.
  */
 async function materializeView(context: MaterializeContext, project: string, view: FeatureView, start: bigint, end: bigint,
   onProgress: MaterializeOptions['onProgress'], signal?: AbortSignal): Promise<number> {
-  const id = ++counter;
-  const sourceView = `__mat_${id}`;
-  const resultTable = `__mat_result_${id}`;
-  const columns = neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]);
-  const extraViews = await loadSource(context.engine, context.sources, context.sourceData, view.batchSource, sourceView, columns);
-  try {
-    const types = await describeColumns(context.engine, { view: sourceView });
-    await context.engine.exec(`CREATE TEMP TABLE ${q(resultTable)} AS ${latestPerKeySql(view, sourceView, types, start, end)}`);
-    const counted = await context.engine.query(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${q(resultTable)}`);
-    const rowsTotal = Number(counted.getChild('n')?.get(0) ?? 0);
-    const encode = viewKeyEncoder(view);
-    let rowsDone = 0;
-    let pending: Table[] = [];
-    let pendingRows = 0;
-    const flush = async () => {
-      if (pendingRows === 0) return;
-      throwIfAborted(signal, view.name);
-      const batch = pending.length === 1 ? pending[0] : pending[0].concat(...pending.slice(1));
-      pending = [];
-      pendingRows = 0;
-      await context.onlineStore.write(project, toWriteBatch(view, batch, encode));
-      rowsDone += batch.numRows;
-      onProgress?.({ view: view.name, rowsDone, rowsTotal });
-    };
-    for await (const batch of resultBatches(context.engine, `SELECT * FROM ${q(resultTable)}`)) {
-      pending.push(batch);
-      pendingRows += batch.numRows;
-      if (pendingRows >= BATCH_ROWS) await flush();
-    }
-    await flush();
-    return rowsTotal;
-  } finally {
-    await context.engine.exec(`DROP TABLE IF EXISTS ${q(resultTable)}`);
-    await context.engine.unregister(sourceView);
-    for (const name of extraViews) await context.engine.unregister(name);
+  const latest = await context.offlineStore.pullLatest(view, start, end, { batchRows: BATCH_ROWS });
+  const encode = viewKeyEncoder(view);
+  let rowsDone = 0;
+  for await (const batch of latest.batches) {
+    throwIfAborted(signal, view.name);
+    await context.onlineStore.write(project, toWriteBatch(view, batch, encode));
+    rowsDone += batch.rows;
+    onProgress?.({ view: view.name, rowsDone, rowsTotal: latest.rowCount });
   }
+  return latest.rowCount;
 }
 
-/** Streams where the engine can; otherwise (DuckDB-WASM) pages through the table, whose scan keeps insertion order. */
-async function* resultBatches(engine: SqlEngine, sql: string): AsyncIterable<Table> {
-  if (engine.queryBatches) {
-    yield* engine.queryBatches(sql);
-    return;
-  }
-  for (let offset = 0; ; offset += BATCH_ROWS) {
-    const page = await engine.query(`${sql} LIMIT ${BATCH_ROWS} OFFSET ${offset}`);
-    if (page.numRows > 0) yield page;
-    if (page.numRows < BATCH_ROWS) return;
-  }
-}
-
-/** One result batch as a columnar store write. */
-function toWriteBatch(view: FeatureView, table: Table, encode: (values: readonly unknown[]) => Uint8Array): OnlineWriteBatch {
-  const keyColumns = view.entityColumns.map((c) => plainValues(table.getChild(c.name)));
-  const keys = new Array<Uint8Array>(table.numRows);
-  const keyValues = new Array<unknown>(keyColumns.length);
-  for (let r = 0; r < table.numRows; r++) {
-    for (let k = 0; k < keyColumns.length; k++) keyValues[k] = keyColumns[k][r];
+/** One batch of latest rows as a columnar store write. */
+function toWriteBatch(view: FeatureView, batch: LatestRowsBatch, encode: (values: readonly unknown[]) => Uint8Array): OnlineWriteBatch {
+  const keys = new Array<Uint8Array>(batch.rows);
+  const keyValues = new Array<unknown>(batch.joinKeys.length);
+  for (let r = 0; r < batch.rows; r++) {
+    for (let k = 0; k < batch.joinKeys.length; k++) keyValues[k] = batch.joinKeys[k][r];
     keys[r] = encode(keyValues);
   }
   return {
-    view: view.name,
-    keys,
-    eventTimestamps: timestampMicros(table.getChild('__ts')) as bigint[],
-    createdTimestamps: timestampMicros(table.getChild('__created')),
-    features: Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))])),
+    view: view.name, keys, eventTimestamps: batch.eventTimestamps,
+    createdTimestamps: batch.createdTimestamps, features: batch.features,
   };
 }
 

@@ -1,11 +1,11 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
-import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../offline/retrieval-plan.js';
-import { toEpochMicros } from '../offline/timestamp.js';
+import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../retrieval/retrieval-plan.js';
+import { toEpochMicros } from '../definitions/timestamp.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
-import { checkValue } from './online-write.js';
+import { checkValue } from '../online/online-write.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
 import type { RegistryDocument } from '../registry/document.js';
 import { computeOnDemand, loadedTransform } from '../transform/compute-on-demand.js';

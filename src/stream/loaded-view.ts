@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { StoredStreamFeatureView } from '../registry/document.js';
 import type { StreamViewCode } from './stream-events.js';
 

@@ -1,9 +1,9 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { FeatureView, Field, StreamFeatureView, StreamRow } from '../definitions/index.js';
 import { plainScalar } from './plain-value.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
-import { checkValue, InvalidOnlineWriteError, toOnlineBatch } from '../store/online-write.js';
+import { checkValue, InvalidOnlineWriteError, toOnlineBatch } from '../online/online-write.js';
 
 /** A stream view's definition with its transform code, if it has one. */
 export type StreamViewCode = Pick<StreamFeatureView, 'name' | 'entities' | 'entityColumns' | 'inputs' | 'aggregations' | 'batchSource' | 'timestampField' | 'allowedLatenessSeconds' | 'transform' | 'transformSource'>;

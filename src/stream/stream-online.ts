@@ -1,6 +1,6 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import { plainScalar } from './plain-value.js';
-import type { StreamJoin } from '../offline/retrieval-plan.js';
+import type { StreamJoin } from '../retrieval/retrieval-plan.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import type { FieldStatus, OnlineColumn } from '../online/online-response.js';
 import type { OnlineStore } from '../online/online-store.js';

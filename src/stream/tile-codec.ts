@@ -1,6 +1,6 @@
 // 'msgpackr/pack' is the pure-JS build everywhere, as in row-codec.ts.
 import { Packr } from 'msgpackr/pack';
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { StreamFeatureView, ValueType } from '../definitions/index.js';
 import { groupKey, type AggValue, type EntityState, type Tile, type TileColumns, type TileGroup } from './tiles.js';
 

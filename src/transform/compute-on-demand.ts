@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { OnDemandFeatureView, TransformColumns, TransformRow } from '../definitions/index.js';
 import type { StoredOnDemandFeatureView } from '../registry/document.js';
 

@@ -1,9 +1,9 @@
 import { Table, type Vector } from 'apache-arrow';
-import { FeastEdgeError } from '../definitions/errors.js';
+import { FeastEdgeError } from '../errors.js';
 import type { TransformColumns } from '../definitions/index.js';
-import { RequestDataNotFoundInEntityDfException } from '../offline/errors.js';
-import type { OnDemandStep } from '../offline/retrieval-plan.js';
-import { plainValues, vectorOfType } from '../offline/arrow-types.js';
+import { RequestDataNotFoundInEntityDfException } from '../errors.js';
+import type { OnDemandStep } from '../retrieval/retrieval-plan.js';
+import { plainValues, vectorOfType } from '../arrow/arrow-types.js';
 import { computeOnDemand, loadedTransform } from './compute-on-demand.js';
 
 export { OnDemandTransformMismatchError } from './compute-on-demand.js';

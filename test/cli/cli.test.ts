@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { cli, exampleRepo, ROOT } from './built-cli.js';
 import { customerProfileAt, driverStatsAt } from './expected-sample.js';
 

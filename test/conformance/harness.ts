@@ -1,12 +1,13 @@
 import type { Table } from 'apache-arrow';
 import { expect } from 'vitest';
 import { entity, Int64, type FeastObject } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { createFeatureStore, type FeatureStore, type FeatureStoreOptions } from '../../src/store/feature-store.js';
+import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
 import { pointInTimeOracle, type OracleRequest, type OracleResult } from '../oracle/point-in-time-oracle.js';
 import { expectOracle } from './assert-oracle.js';
 import { column, sameValue, show } from './fixtures.js';
+import { createDuckDbOfflineStore, type DuckDbOfflineStoreOptions } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const customer = entity({ name: 'customer', joinKeys: ['customer_id'], valueType: Int64 });
@@ -24,7 +25,7 @@ export interface Harness {
   readonly label: string;
   engine(): SqlEngine;
   /** A new project over a new memory registry, with the objects applied and the sources' data registered. */
-  store(objects: readonly FeastObject[], data: Record<string, SourceData>, options?: Partial<FeatureStoreOptions>): Promise<FeatureStore>;
+  store(objects: readonly FeastObject[], data: Record<string, SourceData>, offline?: Partial<DuckDbOfflineStoreOptions>): Promise<FeatureStore>;
   /** A scratch directory removed after the suite. */
   dir(): string;
 }
@@ -36,8 +37,8 @@ export function makeHarness(label: string, engine: () => SqlEngine, dir: () => s
     label, engine, dir,
     async store(objects, data, extra = {}) {
       const store = createFeatureStore({
-        project: `conformance_${++projects}`, registry: new MemoryRegistryStore(), engine: async () => engine(),
-        ...(options.joinStrategy ? { joinStrategy: options.joinStrategy } : {}), ...extra,
+        project: `conformance_${++projects}`, registry: new MemoryRegistryStore(),
+        offlineStore: createDuckDbOfflineStore({ engine: async () => engine(), ...(options.joinStrategy ? { joinStrategy: options.joinStrategy } : {}), ...extra }),
       });
       await store.apply(objects);
       for (const [name, value] of Object.entries(data)) store.registerSourceData(name, value);

@@ -1,4 +1,4 @@
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { runHistoricalConformance } from './historical-retrieval.js';
 
 runHistoricalConformance('native DuckDB', () => createNodeEngine({ engine: 'duckdb-native' }));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { createdFilterCases } from './cases/created-filter.js';
 import { entityDfCases } from './cases/entity-df.js';
 import { joinSemanticsCases } from './cases/join-semantics.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { entity, featureView, field, fileSource, Float64, Int64, type FeastObject } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import type { OracleProjection } from '../oracle/point-in-time-oracle.js';
 import { expectAsOracle, makeHarness } from './harness.js';
 import { BASE, H, rows, table, type Columns } from './fixtures.js';

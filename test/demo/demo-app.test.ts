@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build/build-demo.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 import { exampleRepo } from '../cli/built-cli.js';
 import { findChromium } from '../support/chromium.js';

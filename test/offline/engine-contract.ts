@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { cell, table } from '../conformance/fixtures.js';
 
 /** What every SqlEngine must do the same way; run against native DuckDB and DuckDB-WASM. */

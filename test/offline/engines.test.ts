@@ -1,4 +1,4 @@
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { runEngineContract } from './engine-contract.js';
 
 runEngineContract('native DuckDB', () => createNodeEngine({ engine: 'duckdb-native' }));

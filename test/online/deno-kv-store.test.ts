@@ -12,7 +12,7 @@ import { reportForeignContract } from './store-contract.js';
 const DENO = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 const CONFIG = fileURLToPath(new URL('./deno/deno.json', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./deno/deno-kv-entry.ts', import.meta.url));
-const STORE = new URL('../../src/online/deno-kv-online-store.ts', import.meta.url).href;
+const STORE = new URL('../../src/runtime/deno/deno-kv-online-store.ts', import.meta.url).href;
 
 const dir = mkdtempSync(join(tmpdir(), 'feast-edge-denokv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

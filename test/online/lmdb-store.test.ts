@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { LmdbOnlineStore } from '../../src/runtime/node/lmdb-online-store.js';
+import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 import { runOnlineStoreContract } from './store-contract.js';
 

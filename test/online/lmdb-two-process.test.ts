@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Int64 } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
-import { LmdbOnlineStore } from '../../src/runtime/node/lmdb-online-store.js';
+import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.js';
 import { CLI, exampleRepo } from '../cli/built-cli.js';
 
 let repo: string;

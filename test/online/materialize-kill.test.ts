@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Int64 } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 import { FileRegistryStore } from '../../src/runtime/node/file-registry-store.js';
-import { NativeDuckDBEngine } from '../../src/runtime/node/duckdb-native-engine.js';
-import { LmdbOnlineStore } from '../../src/runtime/node/lmdb-online-store.js';
+import { NativeDuckDBEngine } from '../../src/runtime/node/duckdb/duckdb-native-engine.js';
+import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.js';
 import { ROOT, buildIfStale, cli } from '../cli/built-cli.js';
 
 /*

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entity, featureView, field, fileSource, Float64, Int64, pushSource, String as Str } from '../../src/definitions/index.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'feast-edge-offline-writes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,7 +99,7 @@ describe('offline writes with no file system (memory parts)', () => {
   const view = featureView({ name: 'v', entities: [driver], source: pushSource({ name: 'p', batchSource: source }), schema: [field('x', Float64), field('tag', Str)] });
 
   it('appends to registered source data and retrieval reads both', async () => {
-    const store = createFeatureStore({ project: 'mem', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    const store = createFeatureStore({ project: 'mem', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
     await store.apply([driver, view]);
     store.registerSourceData('src', new TextEncoder().encode('driver_id,event_timestamp,x,tag\n7,2021-01-01T00:00:00Z,1.5,old\n'));
     await store.writeToOfflineStore('v', { driver_id: [7], event_timestamp: ['2021-01-02T00:00:00Z'], x: [2.5], tag: ['new'] });

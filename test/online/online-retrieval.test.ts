@@ -4,8 +4,9 @@ import {
   entity, featureView, field, fileSource, Float64 as F64, Int64 as I64, onDemandFeatureView, requestSource,
 } from '../../src/definitions/index.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 const H = 3_600_000_000n;
 const T = 1_618_221_600_000_000n; // 2021-04-12T10:00:00Z
@@ -27,7 +28,7 @@ const plus = onDemandFeatureView({ name: 'plus', sources: [stats, req], schema: 
 describe('online retrieval after materialization', () => {
   let store: FeatureStore;
   beforeAll(async () => {
-    store = createFeatureStore({ project: 'online', registry: new MemoryRegistryStore(), engine: () => createNodeEngine(), definitions: [plus] });
+    store = createFeatureStore({ project: 'online', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }), definitions: [plus] });
     await store.apply([driver, stats, plus]);
     // driver 1: 08:00 (0.1), 09:00 twice (created 09:00 -> 0.2, created 09:30 -> 0.3), 11:00 (0.9, after the window)
     // driver 2: 07:00 (0.7): older than the 2h ttl at 10:00. driver 3: 09:50 with a stored null.
@@ -92,7 +93,7 @@ describe('online retrieval after materialization', () => {
 
   it('starts a first incremental run at end - ttl, and refuses views that are not online', async () => {
     const offlineOnly = featureView({ name: 'offline_only', entities: [driver], ttl: '1h', source, schema: [field('trips', I64)], online: false });
-    const fresh = createFeatureStore({ project: 'incremental', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    const fresh = createFeatureStore({ project: 'incremental', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
     await fresh.apply([driver, stats, offlineOnly]);
     fresh.registerSourceData('src', new Table({
       driver_id: vectorFromArray([1n, 2n], new Int64()), event_timestamp: ts([T - 3n * H, T - H]), created: ts([null, null]),
@@ -107,7 +108,7 @@ describe('online retrieval after materialization', () => {
 
 describe('read plans', () => {
   it('follow an apply at once: a cached plan never outlives its registry version', async () => {
-    const store = createFeatureStore({ project: 'plans', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    const store = createFeatureStore({ project: 'plans', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
     await store.apply([driver, stats]);
     await store.writeToOnlineStore('stats', [{ driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.5, trips: 1 }]);
     // Asked an hour after the write: inside the 2h ttl, outside a 1s one.

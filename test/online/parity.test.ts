@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { Float64, Int64, Table, TimestampMicrosecond, makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { entity, featureView, field, fileSource, Float64 as F64, Int64 as I64 } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { createFeatureStore } from '../../src/store/feature-store.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 const H = 3_600_000_000n;
 const BASE = 1_618_221_600_000_000n;
@@ -33,7 +34,7 @@ describe('train/serve parity: online after materializing to T equals historical 
     await fc.assert(fc.asyncProperty(scenario, async (s) => {
       const view = featureView({ name: 'v', entities: s.composite ? [a, b] : [a], ttl: s.ttlHours * 3600,
         source: fileSource({ name: 'src', path: 'x.parquet', createdTimestampColumn: 'created' }), schema: [field('value', F64)] });
-      const store = createFeatureStore({ project: `parity${run++}`, registry: new MemoryRegistryStore(), engine: async () => engine });
+      const store = createFeatureStore({ project: `parity${run++}`, registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: async () => engine }) });
       await store.apply([a, b, view]);
       // A value determined by (key, ts, created): exact ties carry equal values, so both sides agree on them.
       const value = (r: (typeof s.rows)[number]) => (r.isNull ? null : r.a * 1000 + (s.composite ? r.b * 100 : 0) + r.ts * 10 + r.created);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entity, featureView, field, fileSource, Float64, Int64, pushSource, String as Str } from '../../src/definitions/index.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 const batch = fileSource({ name: 'batch', path: 'x.parquet' });
@@ -13,7 +14,7 @@ const narrow = featureView({ name: 'narrow', entities: [driver], source: push, s
 describe('online writes and pushes', () => {
   let store: FeatureStore;
   beforeAll(async () => {
-    store = createFeatureStore({ project: 'writes', registry: new MemoryRegistryStore(), engine: () => createNodeEngine() });
+    store = createFeatureStore({ project: 'writes', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
     await store.apply([driver, stats, narrow]);
   });
   afterAll(async () => { await store.close(); });

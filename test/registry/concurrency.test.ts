@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { entity } from '../../src/definitions/index.js';
 import type { RegistryDocument } from '../../src/registry/document.js';
-import { RegistryVersionConflictError } from '../../src/registry/errors.js';
+import { RegistryVersionConflictError } from '../../src/errors.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { Registry } from '../../src/registry/registry.js';
 import type { RegistryStore } from '../../src/registry/registry-store.js';

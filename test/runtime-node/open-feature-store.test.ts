@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { FileDatasetStorage } from '../../src/runtime/node/file-dataset-storage.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { FileRegistryStore } from '../../src/runtime/node/file-registry-store.js';
-import { LmdbOnlineStore } from '../../src/runtime/node/lmdb-online-store.js';
+import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.js';
 import { nodeSourceLoader } from '../../src/runtime/node/node-source-loader.js';
 import { startFeatureServer, type RunningFeatureServer } from '../../src/runtime/node/serve.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
 import { FIXTURE_PROJECT, fixtureObjects } from './fixture-definitions.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 /*
  * A barrage of malformed requests against the Node server on LMDB. Each generator makes
@@ -46,7 +47,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feast-edge-bad-input-'));
   store = createFeatureStore({
     project: FIXTURE_PROJECT, registry: new FileRegistryStore(join(dir, 'registry.json')), onlineStore: new LmdbOnlineStore(join(dir, 'online.lmdb')),
-    engine: () => createNodeEngine(), sources: nodeSourceLoader(dir), definitions: fixtureObjects,
+    offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine(), sources: nodeSourceLoader(dir) }), definitions: fixtureObjects,
   });
   await store.apply(fixtureObjects);
   server = await startFeatureServer(store, { port: 0, onServerError: () => {} });

@@ -7,12 +7,12 @@ import { afterAll, expect, it } from 'vitest';
 import { FIXTURE_PROJECT } from './fixture-definitions.js';
 import { runWireCases, wireCases } from './wire-cases.js';
 
-// worker/deno.ts on the real deno binary (from the `deno` npm package) over our TypeScript
+// targets/deno.ts on the real deno binary (from the `deno` npm package) over our TypeScript
 // sources: deno.json maps `feast-edge-definitions` to the fixture repo and turns on Deno KV
 // and sloppy imports. The wire cases run from Node over HTTP.
 const DENO = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 const CONFIG = fileURLToPath(new URL('./deno/deno.json', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../../worker/deno.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../targets/deno.ts', import.meta.url));
 const ENV_NAMES = [
   'FEAST_PROJECT', 'FEAST_READ_TOKEN', 'FEAST_WRITE_TOKEN', 'FEAST_CORS_ORIGINS', 'FEAST_MAX_BODY_BYTES',
   'FEAST_KV_PATH', 'FEAST_PORT', 'FEAST_HOSTNAME', 'MSGPACKR_NATIVE_ACCELERATION_DISABLED',

@@ -11,7 +11,7 @@ let harness: Promise<ChromiumHarness> | undefined;
 // One bundle and one browser for the file; each test has its own context (its own IndexedDB and registrations).
 const chromium = () => (harness ??= startChromium({
   entries: { 'sw-page': 'test/server/browser/service-worker-page.entry.ts' },
-  serviceWorkers: { [SCRIPT]: { entry: 'worker/service-worker.ts', alias: { 'feast-edge-definitions': 'test/server/fixture-definitions.ts' } } },
+  serviceWorkers: { [SCRIPT]: { entry: 'targets/service-worker.ts', alias: { 'feast-edge-definitions': 'test/server/fixture-definitions.ts' } } },
 }).then((h) => h!));
 afterAll(async () => { if (harness) await (await harness).close(); });
 

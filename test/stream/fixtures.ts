@@ -1,10 +1,11 @@
 import { Float64 as ArrowF64, Int64 as ArrowI64, Table, TimestampMicrosecond, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
 import { entity, fileSource, Int64, pushSource } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
 import type { FeastObject } from '../../src/definitions/index.js';
 import type { OnlineStore } from '../../src/online/online-store.js';
+import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const tripsSource = fileSource({ name: 'trips_source', path: 'trips.parquet' });
@@ -28,7 +29,7 @@ export function emptyTrips(): Table {
 let projects = 0;
 export async function streamStore(engine: SqlEngine, objects: readonly FeastObject[], onlineStore?: OnlineStore): Promise<FeatureStore> {
   const store = createFeatureStore({
-    project: `stream${projects++}`, registry: new MemoryRegistryStore(), engine: async () => engine,
+    project: `stream${projects++}`, registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: async () => engine }),
     ...(onlineStore ? { onlineStore } : {}),
   });
   store.registerSourceData('trips_source', emptyTrips());

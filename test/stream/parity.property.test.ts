@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { field, Float64, Int64, streamFeatureView } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
-import { createNodeEngine, createWasmEngine } from '../../src/runtime/node/engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
+import { createNodeEngine, createWasmEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { at, driver, iso, streamStore, tripsPush } from './fixtures.js';
 import { oracleValue, type OracleEvent } from './oracle.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { field, Float64, Int64, String as Str, streamFeatureView } from '../../src/definitions/index.js';
-import type { SqlEngine } from '../../src/offline/sql-engine.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import type { SqlEngine } from '../../src/sql/sql-engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import type { FeatureStore } from '../../src/store/feature-store.js';
 import { at, driver, iso, streamStore, tripsPush } from './fixtures.js';
 

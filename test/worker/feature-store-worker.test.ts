@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableToRows } from '../../src/offline/retrieval-job.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { tableToRows } from '../../src/arrow/table-rows.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore, type OpenedRepo } from '../../src/runtime/node/open-feature-store.js';
 import { callInPage, findChromium } from '../support/chromium.js';
 import { DEFAULT_WORKER, OBSERVED_WORKER, databases, ok, plainRows, startWorkerFixture, type DecodedResult, type Outcome, type WorkerFixture } from './worker-fixture.js';

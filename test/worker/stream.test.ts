@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { callInPage, findChromium, startChromium, type ChromiumHarness } from '../support/chromium.js';
 import { oracleValue, type OracleEvent } from '../stream/oracle.js';
 import { fares } from './browser/stream-definitions.js';
@@ -59,7 +59,7 @@ describe.skipIf(!found)('stream feature views in the Web Worker (Chromium)', () 
     harness = (await startChromium({
       entries: { page: 'test/worker/browser/worker-page.entry.ts' },
       files: { '/stream/trips.parquet': join(dir, 'trips.parquet') },
-      webWorkers: { [WORKER]: { entry: 'worker/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'test/worker/browser/stream-definitions.ts' } } },
+      webWorkers: { [WORKER]: { entry: 'targets/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'test/worker/browser/stream-definitions.ts' } } },
     }))!;
   });
   afterAll(async () => {

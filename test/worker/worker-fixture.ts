@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { initRepo } from '../../src/cli/init/init-repo.js';
 import { DRIVER_STATS_SQL } from '../../src/cli/init/sample-data.js';
-import { createNodeEngine } from '../../src/runtime/node/engine.js';
+import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { callInPage, startChromium, type ChromiumHarness } from '../support/chromium.js';
 
 export const DEFAULT_WORKER = '/workers/default/feature-store.js';
@@ -46,7 +46,7 @@ export async function startWorkerFixture(extra: ExtraFiles = {}): Promise<Worker
     entries: { page: 'test/worker/browser/worker-page.entry.ts' },
     files,
     webWorkers: {
-      [DEFAULT_WORKER]: { entry: 'worker/feature-store.worker.ts', alias },
+      [DEFAULT_WORKER]: { entry: 'targets/feature-store.worker.ts', alias },
       [OBSERVED_WORKER]: { entry: 'test/worker/browser/observed.worker.ts', alias },
     },
   }))!;

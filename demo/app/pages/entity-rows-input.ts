@@ -1,4 +1,4 @@
-import type { WorkerEntityDf } from '../../../worker/feature-store-api.js';
+import type { WorkerEntityDf } from '../../../src/runtime/worker/feature-store-api.js';
 import { checkEntityColumns, csvHeader } from '../entity-file-check.js';
 import { EXAMPLE_ENTITY_FILE } from '../example-repo.js';
 import { generatedEntityRowsSql } from '../generated-entity-rows.js';

@@ -1,4 +1,4 @@
-import type { RegistryDocument } from '../../../src/store/types.js';
+import type { RegistryDocument } from '../../../src/registry/document.js';
 import { featureStore, markImportedRegistry, storeReady } from '../store-client.js';
 import { h, replace } from '../ui/dom.js';
 import { messageBox } from '../ui/messages.js';

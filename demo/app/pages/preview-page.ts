@@ -1,4 +1,4 @@
-import type { FeatureStatistics } from '../../../worker/feature-store-api.js';
+import type { FeatureStatistics } from '../../../src/runtime/worker/feature-store-api.js';
 import type { Page } from '../page.js';
 import { featureStore, storeReady } from '../store-client.js';
 import { firstRows } from '../ui/arrow-rows.js';

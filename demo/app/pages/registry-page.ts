@@ -1,4 +1,4 @@
-import type { RegistryDocument } from '../../../src/store/types.js';
+import type { RegistryDocument } from '../../../src/registry/document.js';
 import { streamViewsOf } from '../../../src/registry/document.js';
 import { formatValueType } from '../../../src/definitions/value-type.js';
 import type { FeatureViewProjection } from '../../../src/definitions/index.js';

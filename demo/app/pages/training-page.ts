@@ -1,4 +1,4 @@
-import type { WorkerHistoricalRequest } from '../../../worker/feature-store-api.js';
+import type { WorkerHistoricalRequest } from '../../../src/runtime/worker/feature-store-api.js';
 import type { Page } from '../page.js';
 import { requiredEntityColumns } from '../registry-model.js';
 import { featureStore, storeReady } from '../store-client.js';

@@ -1,4 +1,4 @@
-import type { LongWork, Progress } from '../../../worker/feature-store-api.js';
+import type { LongWork, Progress } from '../../../src/runtime/worker/feature-store-api.js';
 import { h } from './dom.js';
 
 /**

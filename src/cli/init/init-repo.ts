@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createNodeEngine } from '../../runtime/node/engine.js';
+import { createNodeEngine } from '../../runtime/node/duckdb/engine.js';
 import { generateSampleData } from './sample-data.js';
 import { DEFINITIONS_TS, ENTITY_DF_CSV, FEATURE_STORE_YAML, README_MD } from './template.js';
 

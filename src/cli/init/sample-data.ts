@@ -1,4 +1,4 @@
-import type { SqlEngine } from '../../offline/sql-engine.js';
+import type { SqlEngine } from '../../sql/sql-engine.js';
 
 /**
  * The example repo's data, as SQL over generated ranges so it is identical on every

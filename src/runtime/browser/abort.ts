@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../definitions/errors.js';
+import { FeastEdgeError } from '../../errors.js';
 
 /** The error cancelled work rejects with: a FeastEdgeError named like the DOM's AbortError. */
 export function abortError(what: string): FeastEdgeError {

@@ -1,5 +1,5 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import type { WasmBackend } from '../../offline/engines/wasm-backend.js';
+import type { WasmBackend } from '../../sql/duckdb-wasm/wasm-backend.js';
 import { abortError } from './abort.js';
 
 /** The calls used of duckdb-wasm's AsyncDuckDBConnection (the core does not import DuckDB; the worker entry instantiates it). */

@@ -1,9 +1,9 @@
 import { tableFromIPC } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm/esm';
 import { formatFromPath, type FileFormat, type FileSource } from '../../definitions/index.js';
-import { DataSourceNotFoundException } from '../../offline/errors.js';
-import type { SourceLoader } from '../../offline/source-loader.js';
-import type { SqlEngine } from '../../offline/sql-engine.js';
+import { DataSourceNotFoundException } from '../../errors.js';
+import type { SourceLoader } from '../../sql/source-loader.js';
+import type { SqlEngine } from '../../sql/sql-engine.js';
 import { readOpfsFile } from './opfs.js';
 import type { ParquetWasm } from './parquet-wasm-codec.js';
 import type { BrowserSourceInput } from './source-input.js';

@@ -1,12 +1,11 @@
-/** Browser and Web Worker wiring: DuckDB-WASM (AsyncDuckDB) with parquet-wasm, browser sources, IndexedDB datasets. */
+/** feast-edge/browser: browser and Web Worker adapters: IndexedDB stores, DuckDB-WASM (async) with parquet-wasm, browser sources. */
+export { IndexedDbOnlineStore } from './indexeddb/indexeddb-online-store.js';
+export { IndexedDbRegistryStore } from './indexeddb/indexeddb-registry-store.js';
+export { IndexedDbOfflineAppends } from './indexeddb/indexeddb-offline-appends.js';
+export { IndexedDbDatasetStorage } from './indexeddb/indexeddb-dataset-storage.js';
+export { openBrowserEngine, type BrowserEngine, type BrowserEngineAssets } from './browser-engine.js';
 export { AsyncDuckDbBackend, type AsyncDuckDbLike, type AsyncDuckDbConnectionLike } from './async-duckdb-backend.js';
 export { loadParquetWasm, parquetWasmCodec, type ParquetWasm } from './parquet-wasm-codec.js';
 export { BrowserSourceLoader, type BrowserSourceLoaderOptions } from './browser-source-loader.js';
 export { assertSourceInput, type BrowserSourceInput } from './source-input.js';
 export { readOpfsFile } from './opfs.js';
-export { IndexedDbDatasetStorage } from './indexeddb-dataset-storage.js';
-export { featureStatistics, type FeatureStatistics } from './feature-statistics.js';
-export { registerLongWorkTransfer, releaseLongWork, type LongWorkOptions } from './long-work-transfer.js';
-export { toEntityDf, type BrowserEntityDf } from './worker-entity-df.js';
-export { ObservedEngine, type EngineStep } from './observed-engine.js';
-export { abortError, throwIfAborted } from './abort.js';

@@ -1,4 +1,4 @@
-import { DataSourceNotFoundException } from '../../offline/errors.js';
+import { DataSourceNotFoundException } from '../../errors.js';
 
 /**
  * A file of the origin private file system by path ('data/driver_stats.parquet'), as a

@@ -1,5 +1,5 @@
 import initParquetWasm, * as parquet from 'parquet-wasm/esm';
-import type { ParquetCodec } from '../../offline/engines/wasm-backend.js';
+import type { ParquetCodec } from '../../sql/duckdb-wasm/wasm-backend.js';
 
 /** parquet-wasm's browser build, once its .wasm is instantiated. */
 export type ParquetWasm = typeof parquet;

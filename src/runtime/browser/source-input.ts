@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../definitions/errors.js';
+import { FeastEdgeError } from '../../errors.js';
 
 /** Where a file source's rows come from in a browser. */
 export type BrowserSourceInput =

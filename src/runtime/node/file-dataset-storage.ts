@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { assertName } from '../../definitions/validate.js';
-import type { DatasetStorage } from '../../store/dataset-storage.js';
+import type { DatasetStorage } from '../../offline/dataset-storage.js';
 
 /**
  * Saved datasets as Parquet files at `<repo>/data/saved_datasets/<name>.parquet`. The

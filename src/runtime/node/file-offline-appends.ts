@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileSource } from '../../definitions/index.js';
-import { FeastEdgeError } from '../../definitions/errors.js';
+import { FeastEdgeError } from '../../errors.js';
 import type { OfflineAppendStorage, OfflinePart } from '../../offline/offline-appends.js';
 import { localSourcePath } from './node-source-loader.js';
 

@@ -3,7 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/
 import { dirname, join } from 'node:path';
 import { assertName } from '../../definitions/validate.js';
 import type { RegistryDocument } from '../../registry/document.js';
-import { RegistryStoreError, RegistryVersionConflictError } from '../../registry/errors.js';
+import { RegistryStoreError, RegistryVersionConflictError } from '../../errors.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 
 /** A lock older than this was left by a crashed writer (a write holds it for milliseconds). */

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
-import { FeastEdgeError } from '../../definitions/errors.js';
+import { FeastEdgeError } from '../../errors.js';
 import { isFeastObject } from '../../definitions/collect-definitions.js';
 import type { FeastObject } from '../../definitions/index.js';
 

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileSource } from '../../definitions/index.js';
-import { DataSourceNotFoundException } from '../../offline/errors.js';
-import { urlSourceLoader, type SourceLoader } from '../../offline/source-loader.js';
+import { DataSourceNotFoundException } from '../../errors.js';
+import { urlSourceLoader, type SourceLoader } from '../../sql/source-loader.js';
 
 /**
  * Reads file sources in Node: a path relative to the repo (as Feast resolves them), an

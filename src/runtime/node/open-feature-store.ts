@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import type { FeastObject } from '../../definitions/index.js';
 import { createFeatureStore, type FeatureStore } from '../../store/feature-store.js';
-import { createNodeEngine, type NodeEngineChoice } from './engine.js';
+import { createDuckDbOfflineStore } from '../../offline/duckdb/duckdb-offline-store.js';
+import { createNodeEngine, type NodeEngineChoice } from './duckdb/engine.js';
 import { FileOfflineAppends } from './file-offline-appends.js';
 import { FileDatasetStorage } from './file-dataset-storage.js';
 import { FileRegistryStore } from './file-registry-store.js';
 import { loadDefinitions } from './load-definitions.js';
 import { nodeSourceLoader } from './node-source-loader.js';
 import { loadRepoConfig, redisOptionsOf, RepoConfigError, type RepoConfig } from './repo-config.js';
-import { LmdbOnlineStore } from './lmdb-online-store.js';
+import { LmdbOnlineStore } from './lmdb/lmdb-online-store.js';
 import { MemoryOnlineStore } from '../../online/memory-online-store.js';
 import type { OnlineStore } from '../../online/online-store.js';
 
@@ -21,7 +22,7 @@ async function openOnlineStore(config: RepoConfig): Promise<OnlineStore> {
   if (online.type === 'redis') {
     const { target, ...rest } = redisOptionsOf(online);
     // Loaded only when configured, so a repo on LMDB never loads the Redis client.
-    const { RedisOnlineStore } = await import('./redis-online-store.js');
+    const { RedisOnlineStore } = await import('./redis/redis-online-store.js');
     // No connection yet: the store connects on first use, and says so if it cannot.
     return new RedisOnlineStore({ ...target, ...rest });
   }
@@ -48,10 +49,12 @@ export async function openFeatureStore(options: { repoPath: string; engine?: Nod
   const store = createFeatureStore({
     project: config.project,
     registry: new FileRegistryStore(config.registryPath),
-    engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
-    sources: nodeSourceLoader(repoPath),
-    datasets: new FileDatasetStorage(repoPath),
-    offlineAppends: new FileOfflineAppends(repoPath),
+    offlineStore: createDuckDbOfflineStore({
+      engine: () => createNodeEngine({ engine: options.engine ?? config.offlineStore.type }),
+      sources: nodeSourceLoader(repoPath),
+      datasets: new FileDatasetStorage(repoPath),
+      appends: new FileOfflineAppends(repoPath),
+    }),
     onlineStore: await openOnlineStore(config),
     definitions,
   });

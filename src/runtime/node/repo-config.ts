@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { FeastEdgeError } from '../../definitions/errors.js';
-import type { NodeEngineChoice } from './engine.js';
-import type { RedisTarget } from './redis-online-store.js';
+import { FeastEdgeError } from '../../errors.js';
+import type { NodeEngineChoice } from './duckdb/engine.js';
+import type { RedisTarget } from './redis/redis-online-store.js';
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {

@@ -1,5 +1,5 @@
 import { fileSource } from '../../../src/definitions/index.js';
-import { IndexedDbOfflineAppends } from '../../../src/offline/indexeddb-offline-appends.js';
+import { IndexedDbOfflineAppends } from '../../../src/runtime/browser/indexeddb/indexeddb-offline-appends.js';
 
 /** What the Node test calls inside the page: append parts and list them back as plain arrays. */
 const sources = { a: fileSource({ name: 'a', path: 'a.parquet' }), b: fileSource({ name: 'b', path: 'b.parquet' }) };

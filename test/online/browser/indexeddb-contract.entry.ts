@@ -6,7 +6,7 @@
 import { deleteDB, openDB } from 'idb';
 import { Int64 } from '../../../src/definitions/index.js';
 import { encodeEntityKey } from '../../../src/online/entity-key.js';
-import { IndexedDbOnlineStore, type IndexedDbOnlineStoreOptions } from '../../../src/online/indexeddb-online-store.js';
+import { IndexedDbOnlineStore, type IndexedDbOnlineStoreOptions } from '../../../src/runtime/browser/indexeddb/indexeddb-online-store.js';
 import { runContractCases, type ContractOutcome } from '../store-contract-cases.js';
 import { fromWire, readResultToWire, type WireBatch, type WireRead } from './wire.js';
 

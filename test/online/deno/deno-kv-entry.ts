@@ -9,7 +9,7 @@
  *                       process writes too; prints the newest event it wrote per key
  */
 import { Int64 } from '../../../src/definitions/index.js';
-import { DenoKvOnlineStore, type DenoKvLike } from '../../../src/online/deno-kv-online-store.js';
+import { DenoKvOnlineStore, type DenoKvLike } from '../../../src/runtime/deno/deno-kv-online-store.js';
 import { encodeEntityKey } from '../../../src/online/entity-key.js';
 import { runContractCases } from '../store-contract-cases.js';
 

@@ -7,7 +7,7 @@
  *   POST /long-key      -> writes driver 1 beside a key too long for KV: { error, event }
  */
 import { Int64, String as Str } from '../../../src/definitions/index.js';
-import { CloudflareKvOnlineStore, type KvNamespaceBinding } from '../../../src/online/cloudflare-kv-online-store.js';
+import { CloudflareKvOnlineStore, type KvNamespaceBinding } from '../../../src/runtime/cloudflare/cloudflare-kv-online-store.js';
 import { encodeEntityKey } from '../../../src/online/entity-key.js';
 import { runContractCases } from '../store-contract-cases.js';
 

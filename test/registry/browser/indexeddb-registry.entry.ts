@@ -4,7 +4,7 @@
  */
 import { deleteDB } from 'idb';
 import { emptyRegistryDocument, type RegistryDocument } from '../../../src/registry/document.js';
-import { IndexedDbRegistryStore } from '../../../src/registry/indexeddb-registry-store.js';
+import { IndexedDbRegistryStore } from '../../../src/runtime/browser/indexeddb/indexeddb-registry-store.js';
 import type { ContractOutcome } from '../../support/contract-cases.js';
 import { runRegistryContractCases } from '../store-contract-cases.js';
 

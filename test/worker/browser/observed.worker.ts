@@ -12,7 +12,7 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { onDemandFeatureView, field, Float64 } from '../../../src/index.js';
 import type { FeastObject, OnDemandFeatureView } from '../../../src/definitions/index.js';
 import { collectDefinitions } from '../../../src/definitions/collect-definitions.js';
-import { hostFeatureStore } from '../../../worker/host-feature-store.js';
+import { hostFeatureStore } from '../../../src/runtime/worker/host-feature-store.js';
 
 const log = new BroadcastChannel('feast-edge-transfer-log');
 const post = globalThis.postMessage.bind(globalThis) as (message: unknown, transfer?: Transferable[]) => void;

@@ -5,9 +5,9 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import type { Remote } from 'comlink';
-import { tableToRows } from '../../../src/offline/retrieval-job.js';
-import { connectFeatureStore } from '../../../worker/connect-feature-store.js';
-import type { ArrowIpcResult, FeatureStoreWorkerApi, Progress } from '../../../worker/feature-store-api.js';
+import { tableToRows } from '../../../src/arrow/table-rows.js';
+import { connectFeatureStore } from '../../../src/runtime/worker/connect-feature-store.js';
+import type { ArrowIpcResult, FeatureStoreWorkerApi, Progress } from '../../../src/runtime/worker/feature-store-api.js';
 
 const stores = new Map<string, { worker: Worker; store: Remote<FeatureStoreWorkerApi> }>();
 /** Buffers the test worker posted with a transfer list: byte lengths before and after posting. */

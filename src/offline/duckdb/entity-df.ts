@@ -1,0 +1,77 @@
+import { Table } from 'apache-arrow';
+import { formatFromPath, type FileFormat, type FileSource } from '../../definitions/index.js';
+import type { EntityDf } from '../../retrieval/types.js';
+import { arrowFromRows } from '../../arrow/arrow-from-rows.js';
+import { describeColumns, isTimestampType } from '../../sql/describe.js';
+import { EntityTimestampInferenceException } from '../../errors.js';
+import { FeastEdgeError } from '../../errors.js';
+import type { SqlEngine } from '../../sql/sql-engine.js';
+
+/** The entity dataframe once it is an engine view. */
+export interface RegisteredEntityDf {
+  readonly view: string;
+  readonly types: Map<string, string>;
+  readonly timestampColumn: string;
+}
+
+export const DEFAULT_TIMESTAMP_COLUMN = 'event_timestamp';
+
+export interface EntityDfContext {
+  /** Loads a file source as a view of the given name (for SQL entity dataframes). */
+  loadSource(source: FileSource, view: string): Promise<void>;
+  fileSources: readonly FileSource[];
+}
+
+/** Registers any accepted entity dataframe shape as `view` and finds its timestamp column. */
+export async function registerEntityDf(
+  engine: SqlEngine, entityDf: EntityDf, view: string, context: EntityDfContext,
+): Promise<RegisteredEntityDf> {
+  if (Array.isArray(entityDf)) {
+    const rows = entityDf as readonly Record<string, unknown>[];
+    if (rows.length === 0) throw new FeastEdgeError('InvalidEntityDfError', 'entityDf: expected at least one row');
+    const hasDefault = rows.some((r) => r && typeof r === 'object' && DEFAULT_TIMESTAMP_COLUMN in r);
+    await engine.registerArrow(view, arrowFromRows(rows, {
+      timestampColumns: hasDefault ? [DEFAULT_TIMESTAMP_COLUMN] : [], where: 'entityDf',
+    }));
+  } else if (entityDf instanceof Table) {
+    await engine.registerArrow(view, entityDf);
+  } else if ('sql' in entityDf) {
+    if (typeof entityDf.sql !== 'string' || entityDf.sql.trim() === '') {
+      throw new FeastEdgeError('InvalidEntityDfError', 'entityDf.sql: expected a SELECT statement');
+    }
+    // Sources named in the query are made available under their own names.
+    for (const source of context.fileSources) {
+      if (new RegExp(`\\b${source.name.replace(/[.\-]/g, '\\$&')}\\b`).test(entityDf.sql)) await context.loadSource(source, source.name);
+    }
+    await engine.registerQuery(view, entityDf.sql);
+  } else if ('bytes' in entityDf) {
+    await engine.registerBytes(view, entityDf.bytes, formatOf(entityDf.format, 'entityDf'));
+  } else if ('path' in entityDf) {
+    const format = formatOf(entityDf.format ?? formatFromPath(entityDf.path), 'entityDf');
+    if (/^https?:\/\//i.test(entityDf.path)) {
+      const response = await fetch(entityDf.path);
+      if (!response.ok) throw new FeastEdgeError('InvalidEntityDfError', `entityDf: GET ${entityDf.path} answered ${response.status}`);
+      await engine.registerBytes(view, new Uint8Array(await response.arrayBuffer()), format);
+    } else {
+      await engine.registerFile(view, entityDf.path, format);
+    }
+  } else {
+    throw new FeastEdgeError('InvalidEntityDfError', 'entityDf: expected rows, an Arrow table, { path }, { bytes, format } or { sql }');
+  }
+  const types = await describeColumns(engine, { view });
+  return { view, types, timestampColumn: findTimestampColumn(types) };
+}
+
+function findTimestampColumn(types: Map<string, string>): string {
+  if (types.has(DEFAULT_TIMESTAMP_COLUMN)) return DEFAULT_TIMESTAMP_COLUMN;
+  const candidates = [...types].filter(([, t]) => isTimestampType(t)).map(([n]) => n);
+  if (candidates.length === 1) return candidates[0];
+  throw new EntityTimestampInferenceException(
+    `entityDf: no '${DEFAULT_TIMESTAMP_COLUMN}' column and ${candidates.length === 0 ? 'no timestamp column' : `several timestamp columns (${candidates.join(', ')})`}; name the entity timestamp column '${DEFAULT_TIMESTAMP_COLUMN}'`,
+  );
+}
+
+function formatOf(format: unknown, where: string): FileFormat {
+  if (format === 'parquet' || format === 'csv') return format;
+  throw new FeastEdgeError('InvalidEntityDfError', `${where}.format: expected 'parquet' or 'csv', got ${JSON.stringify(format)}`);
+}

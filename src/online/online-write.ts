@@ -1,0 +1,73 @@
+import { FeastEdgeError } from '../errors.js';
+import type { FeatureView, ValueType } from '../definitions/index.js';
+import { toEpochMicros } from '../definitions/timestamp.js';
+import { viewKeyEncoder } from './entity-key.js';
+import { entityColumns, type OnlineEntityRows } from './entity-rows.js';
+import type { OnlineWriteBatch } from './online-store.js';
+
+/** Rows refused before anything was written; the message names the column and row. */
+export class InvalidOnlineWriteError extends FeastEdgeError {
+  constructor(message: string) { super('InvalidOnlineWriteError', message); }
+}
+
+/** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
+export function checkValue(value: unknown, type: ValueType, where: string): unknown {
+  if (value === null || value === undefined) return null;
+  const fail = (expected: string) => new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+  switch (type.kind) {
+    case 'Int32': case 'Int64':
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return value;
+      throw fail('an integer');
+    case 'Float32': case 'Float64':
+      if (typeof value === 'number') return value;
+      throw fail('a number');
+    case 'String':
+      if (typeof value === 'string') return value;
+      throw fail('a string');
+    case 'Bool':
+      if (typeof value === 'boolean') return value;
+      throw fail('true or false');
+    case 'Bytes':
+      if (value instanceof Uint8Array) return value;
+      throw fail('bytes');
+    case 'UnixTimestamp':
+      return new Date(Number(toEpochMicros(value, where) / 1000n));
+    case 'Array':
+      if (!Array.isArray(value)) throw fail('an array');
+      return value.map((v, i) => checkValue(v, type.of, `${where}[${i}]`));
+  }
+}
+
+/**
+ * Rows for one view as an online write batch: every join key, feature and the source's
+ * timestamp column are required, columns the view does not know are refused, and each value must
+ * fit its feature's type. Nothing is written unless every row passes.
+ */
+export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options: { allowExtraColumns?: boolean } = {}): OnlineWriteBatch {
+  const { columns, count } = entityColumns(rows);
+  const timestamp = view.batchSource.timestampField;
+  const created = view.batchSource.createdTimestampColumn;
+  const known = new Set([timestamp, ...(created ? [created] : []), ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)]);
+  const unknown = Object.keys(columns).filter((c) => !known.has(c));
+  if (unknown.length > 0 && !options.allowExtraColumns) {
+    throw new InvalidOnlineWriteError(`write to '${view.name}': unknown columns ${unknown.map((c) => `'${c}'`).join(', ')}; the view has ${[...known].join(', ')}`);
+  }
+  // Every feature is required: a row replaces the stored row whole, so a missing column would erase it.
+  const missing = [timestamp, ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)].filter((c) => !(c in columns));
+  if (missing.length > 0) throw new InvalidOnlineWriteError(`write to '${view.name}': missing columns ${missing.map((c) => `'${c}'`).join(', ')}`);
+  const encode = viewKeyEncoder(view);
+  const keyColumns = view.entityColumns.map((c) => columns[c.name]);
+  const keys = Array.from({ length: count }, (_, i) => encode(keyColumns.map((column) => column[i])));
+  const eventTimestamps = columns[timestamp].map((v, i) => {
+    if (v === null || v === undefined) throw new InvalidOnlineWriteError(`write to '${view.name}': ${timestamp}[${i}] is empty`);
+    return toEpochMicros(v, `write to '${view.name}': ${timestamp}[${i}]`);
+  });
+  const createdTimestamps = created && columns[created]
+    ? columns[created].map((v, i) => (v === null || v === undefined ? null : toEpochMicros(v, `write to '${view.name}': ${created}[${i}]`)))
+    : undefined;
+  const features: Record<string, unknown[]> = {};
+  for (const f of view.features) {
+    features[f.name] = columns[f.name].map((v, i) => checkValue(v, f.dtype, `write to '${view.name}': ${f.name}[${i}]`));
+  }
+  return { view: view.name, keys, eventTimestamps, ...(createdTimestamps ? { createdTimestamps } : {}), features };
+}

@@ -1,0 +1,45 @@
+import type { ExecutionContext, Hono } from 'hono';
+import { createEdgeApp, type EdgeVariables } from '../../server/edge-app.js';
+import { CloudflareKvOnlineStore, type KvNamespaceBinding } from './cloudflare-kv-online-store.js';
+
+/** The Worker's bindings: a KV namespace and plain-text variables or secrets. */
+export interface EdgeEnv extends EdgeVariables {
+  readonly FEAST_ONLINE: KvNamespaceBinding;
+}
+
+/** A module Worker's default export. */
+export interface CloudflareWorker {
+  fetch(request: Request, env: EdgeEnv, ctx?: ExecutionContext): Promise<Response>;
+}
+
+/**
+ * The feature server as a module Worker for Cloudflare Workers (workerd): online store
+ * in Workers KV (binding FEAST_ONLINE), registry from the repo's definitions, options
+ * from variables (see EdgeVariables).
+ * @example import * as repo from './feature_repo/definitions';
+ *          export default cloudflareWorker(repo);
+ */
+export function cloudflareWorker(repo: Record<string, unknown>): CloudflareWorker {
+  // Built on the first request (bindings only exist then) and kept for the isolate's life.
+  let app: Promise<Hono> | undefined;
+  const start = (env: EdgeEnv): Promise<Hono> => {
+    if (!env?.FEAST_ONLINE) return Promise.reject(new Error('the Worker has no KV namespace bound as FEAST_ONLINE'));
+    return createEdgeApp(repo, new CloudflareKvOnlineStore(env.FEAST_ONLINE), env);
+  };
+  return {
+    async fetch(request, env, ctx) {
+      let server: Hono;
+      try {
+        server = await (app ??= start(env).catch((error: unknown) => {
+          app = undefined; // a failed start is retried by the next request
+          throw error;
+        }));
+      } catch (error) {
+        console.error(error);
+        const message = error instanceof Error ? error.message : String(error);
+        return Response.json({ type: 'FeatureServerStartupError', message, status_code: 503 }, { status: 503 });
+      }
+      return server.fetch(request, env, ctx);
+    },
+  };
+}

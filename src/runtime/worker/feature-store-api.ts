@@ -1,0 +1,128 @@
+/**
+ * What a page can ask of the feature store running in a Web Worker
+ * (targets/feature-store.worker.ts), through `connectFeatureStore(worker)`. Every argument
+ * and result is structured-clonable; tabular results cross as Arrow IPC stream bytes in a
+ * transferred ArrayBuffer (decode with apache-arrow's `tableFromIPC`), never as JSON rows.
+ * Long work takes `{ onProgress, signal }`, plain: a comlink transfer handler that
+ * connectFeatureStore and hostFeatureStore register proxies the callback (it runs on the
+ * page) and carries the signal over a MessagePort (it cancels the work in the worker).
+ */
+import type { FeatureService } from '../../definitions/index.js';
+import type { OnlineWireResponse } from '../../online/online-response.js';
+import type { RegistryDiff } from '../../registry/apply-types.js';
+import type { RegistryDocument, SavedDataset } from '../../registry/document.js';
+import type { IngestResult } from '../../stream/stream-ingest.js';
+import type { PushResult } from '../../store/feature-store.js';
+import type { FeatureStatistics } from '../../offline/offline-store.js';
+import type { BrowserEntityDf } from './worker-entity-df.js';
+
+export type { FeatureStatistics };
+
+/** Rows (one object per row), a file's bytes, a picked File/Blob, a URL, or SQL over registered sources. */
+export type WorkerEntityDf = BrowserEntityDf;
+
+export interface WorkerHistoricalRequest {
+  readonly entityDf: WorkerEntityDf;
+  readonly features?: readonly string[];
+  readonly featureService?: string;
+  readonly fullFeatureNames?: boolean;
+  readonly filterByCreatedTimestamp?: boolean;
+}
+
+/** A table that crossed the worker boundary: Arrow IPC stream bytes (transferred, not copied). */
+export interface ArrowIpcResult {
+  readonly ipc: Uint8Array;
+  readonly numRows: number;
+  readonly columns: readonly string[];
+  /** Time spent in the worker computing the result, ms. */
+  readonly elapsedMs: number;
+}
+
+/** Where a file source's rows come from in the browser. */
+export type SourceInput =
+  | { readonly file: Blob; readonly format?: 'parquet' | 'csv' }
+  | { readonly bytes: Uint8Array; readonly format: 'parquet' | 'csv' }
+  /** Parquet over HTTP read with range requests, only the columns a query needs; CSV fetched whole. */
+  | { readonly url: string; readonly format?: 'parquet' | 'csv' }
+  /** A file in the origin private file system, by path ('data/driver_stats.parquet'). */
+  | { readonly opfsPath: string; readonly format?: 'parquet' | 'csv' };
+
+export interface Progress {
+  /** e.g. 'materialize driver_hourly_stats' or 'historical retrieval'. */
+  readonly step: string;
+  readonly done: number;
+  /** Unknown totals are undefined. */
+  readonly total?: number;
+}
+
+export interface LongWork {
+  readonly onProgress?: (progress: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface FeatureViewPreview {
+  readonly view: string;
+  readonly rowCount: number;
+  /** The first rows of the source (join keys, timestamp, features). */
+  readonly firstRows: ArrowIpcResult;
+  readonly features: readonly FeatureStatistics[];
+}
+
+export interface OpenOptions {
+  /** The project to serve; default the definitions module's `project()` export. */
+  readonly project?: string;
+  /** IndexedDB database names (defaults 'feast-edge-registry', 'feast-edge-online', 'feast-edge-offline'). */
+  readonly registryDatabase?: string;
+  readonly onlineDatabase?: string;
+  readonly offlineDatabase?: string;
+  /** Base URL that relative file-source paths resolve against (default the worker's origin). */
+  readonly sourceBaseUrl?: string;
+}
+
+export interface OpenResult {
+  readonly project: string;
+  /** Names of the transforms (on-demand views) whose source hash matches the registry. */
+  readonly transforms: readonly string[];
+}
+
+export interface FeatureStoreWorkerApi {
+  /**
+   * Opens the registry, online store and offline appends in IndexedDB. Refuses (TransformMismatchError)
+   * a stored registry whose on-demand transforms' source hashes differ from the loaded definitions, naming them.
+   */
+  open(options?: OpenOptions): Promise<OpenResult>;
+  /** Applies the definitions module the worker was built with (records each transform's source hash). */
+  apply(): Promise<RegistryDiff>;
+  /** Replaces the project's registry with a user's registry.json (Feast objects without code: no on-demand transforms run). */
+  importRegistry(document: RegistryDocument): Promise<void>;
+  registryDocument(): Promise<RegistryDocument>;
+  /** Makes a file source read its rows from the given input instead of its path. */
+  registerSource(sourceName: string, input: SourceInput): Promise<void>;
+  previewFeatureView(viewName: string, options?: { readonly firstRows?: number; readonly bins?: number }): Promise<FeatureViewPreview>;
+  getHistoricalFeatures(request: WorkerHistoricalRequest, work?: LongWork): Promise<ArrowIpcResult>;
+  /** The same retrieval written as a file (bytes transferred). */
+  exportHistoricalFeatures(request: WorkerHistoricalRequest, format: 'csv' | 'parquet', work?: LongWork): Promise<Uint8Array>;
+  saveDataset(request: WorkerHistoricalRequest, name: string, options?: { readonly tags?: Record<string, string>; readonly allowOverwrite?: boolean }): Promise<SavedDataset>;
+  readSavedDataset(name: string): Promise<ArrowIpcResult>;
+  materialize(options: { readonly start: string; readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
+  materializeIncremental(options: { readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
+  /** Feast's wire response, plus the time the lookup took inside the worker. */
+  getOnlineFeatures(request: {
+    readonly features?: readonly string[];
+    readonly featureService?: string | FeatureService;
+    readonly entityRows: readonly Record<string, unknown>[];
+    readonly fullFeatureNames?: boolean;
+    /** The instant ttls are measured from (ISO 8601); default now. */
+    readonly now?: string;
+  }): Promise<{ readonly response: OnlineWireResponse; readonly lookupMs: number }>;
+  /** Feast's push; stream feature views reading the push source count their late events in the result. */
+  push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<PushResult>;
+  writeToOnlineStore(viewName: string, rows: readonly Record<string, unknown>[]): Promise<{ written: number; skipped: number }>;
+  /**
+   * Feeds events to a stream feature view: each batch is appended offline, then applied to
+   * the online tiles; late events are counted, not applied online. Progress counts events;
+   * an abort stops before the next batch (batches already written stay written).
+   */
+  ingest(viewName: string, events: readonly Record<string, unknown>[], options?: { readonly batchSize?: number }, work?: LongWork): Promise<IngestResult>;
+  close(): Promise<void>;
+}

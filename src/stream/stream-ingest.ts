@@ -1,0 +1,93 @@
+import { FeastEdgeError } from '../errors.js';
+import type { OnlineEntityRows } from '../online/entity-rows.js';
+import type { OnlineStore } from '../online/online-store.js';
+import { applyToTiles } from './ingest.js';
+import { checkStreamEvents, type CheckedEvents, type StreamViewCode } from './stream-events.js';
+
+/** What an ingest did; late events were not applied online but were written offline. */
+export interface IngestResult {
+  /** Events read. */
+  events: number;
+  /** Events applied to the online tiles. */
+  applied: number;
+  /** Events later than the allowed lateness: written offline, not applied online. */
+  late: number;
+  /** Late events per stream view. */
+  lateByView: Record<string, number>;
+  /** Batches written (one offline part and one online update each). */
+  batches: number;
+}
+
+export interface IngestOptions {
+  /** Events per batch (one Parquet part and one online update each); default 10,000. */
+  batchSize?: number;
+  /** Called after each batch with the totals so far. */
+  onProgress?: (progress: IngestResult) => void;
+}
+
+/** Where `ingest` puts a checked batch: the offline append first, then the online tiles. */
+export interface StreamIngestTarget {
+  readonly project: string;
+  readonly onlineStore: OnlineStore;
+  appendOffline(view: StreamViewCode, rows: readonly Record<string, unknown>[], checked: CheckedEvents): Promise<void>;
+}
+
+export type EventSource = AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>> | ReadableStream<Record<string, unknown>>;
+
+async function* eventsOf(source: EventSource): AsyncIterable<Record<string, unknown>> {
+  if (typeof (source as ReadableStream).getReader === 'function' && !(Symbol.asyncIterator in source)) {
+    // Not every runtime makes ReadableStream async-iterable (Safari): read it by hand.
+    const reader = (source as ReadableStream<Record<string, unknown>>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  yield* source as AsyncIterable<Record<string, unknown>>;
+}
+
+/**
+ * Reads events in batches; each batch is checked whole (a bad event refuses its batch,
+ * naming column, row and batch, before anything of it is written; earlier batches stay
+ * written), appended offline as one part, then applied to the online tiles.
+ */
+export async function ingestEvents(target: StreamIngestTarget, view: StreamViewCode, source: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
+  const batchSize = options.batchSize ?? 10_000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FeastEdgeError('ValueError', `ingest: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+  if (!source || (typeof source !== 'object' && typeof source !== 'function')) {
+    throw new FeastEdgeError('ValueError', 'ingest: events must be an iterable, an async iterable or a ReadableStream of event rows');
+  }
+  const result: IngestResult = { events: 0, applied: 0, late: 0, lateByView: { [view.name]: 0 }, batches: 0 };
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    let checked: CheckedEvents;
+    try {
+      checked = checkStreamEvents(view, rows as OnlineEntityRows);
+    } catch (error) {
+      if (!(error instanceof FeastEdgeError)) throw error;
+      throw new FeastEdgeError(error.name, `${error.message} (batch ${result.batches + 1}: events ${result.events} to ${result.events + rows.length - 1} of the stream; earlier batches were written)`);
+    }
+    await target.appendOffline(view, rows, checked);
+    const counts = await applyToTiles(target.onlineStore, target.project, view, checked);
+    result.events += rows.length;
+    result.applied += counts.applied;
+    result.late += counts.late;
+    result.lateByView[view.name] += counts.late;
+    result.batches++;
+    options.onProgress?.({ ...result, lateByView: { ...result.lateByView } });
+  };
+  for await (const event of eventsOf(source)) {
+    batch.push(event);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return result;
+}
