@@ -1,10 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * One vitest project per runtime a suite needs, so a contributor runs one:
+ *   npx vitest run --project unit       (Node only, no system binary)
+ *   npx vitest run --project chromium   (the system Chromium: IndexedDB, workers, the demo)
+ *   npx vitest run --project workerd    (Cloudflare's runtime through miniflare)
+ *   npx vitest run --project deno       (the deno binary)
+ *   npx vitest run --project redis      (a redis-server the suite starts)
+ * A suite's runtime is the suffix of its file name: `*.chromium.test.ts`, ...
+ */
+const RUNTIMES = ['chromium', 'workerd', 'deno', 'redis'] as const;
+const shared = { testTimeout: 120_000, hookTimeout: 120_000, pool: 'forks' } as const;
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        test: {
+          ...shared, name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: RUNTIMES.map((runtime) => `**/*.${runtime}.test.ts`),
+        },
+      },
+      ...RUNTIMES.map((runtime) => ({ test: { ...shared, name: runtime, include: [`test/**/*.${runtime}.test.ts`] } })),
+    ],
   },
 });

@@ -1,56 +1,17 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
-import { globalOptions } from './context.js';
-import { errorLine, isCleanExit } from './errors.js';
-import { registerHistoricalCommand } from './historical-command.js';
-import { registerInitCommand } from './init/init-command.js';
-import { registerListCommands } from './list-commands.js';
-import { registerMaterializeCommands } from './materialize-commands.js';
-import { registerRegistryCommands } from './registry-commands.js';
-import { registerServeCommand } from './serve-command.js';
+/**
+ * The feast-edge command. Its packages are optional peers of the library (an edge-only
+ * install skips them), so it checks they are installed before loading anything, and
+ * says which to install instead of failing on an import.
+ */
+import { missingCliPackages } from './required-packages.js';
 
-/** The feast-edge CLI: Feast's command names and options where they apply. */
-function buildProgram(): Command {
-  const program = new Command('feast-edge')
-    .description('feast-edge: a Feast-compatible feature store for Node, browsers, Deno and the edge')
-    .option('--repo <dir>', 'the feature repo, the folder holding feature_store.yaml (default: the current folder)')
-    .option('-c, --chdir <dir>', "alias of --repo (Feast's name)")
-    .option('--verbose', 'print the stack trace of an error')
-    .version(packageJson.version, '-V, --version', 'print the feast-edge version')
-    // Errors come back to main() as exceptions so every one prints as a single line.
-    .exitOverride()
-    .configureOutput({ outputError: () => {} });
-
-  registerInitCommand(program);
-  registerRegistryCommands(program);
-  registerListCommands(program);
-  registerHistoricalCommand(program);
-  registerMaterializeCommands(program);
-  registerServeCommand(program);
-
-  program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
-  return program;
+const missing = missingCliPackages((name) => import.meta.resolve(name));
+if (missing.length > 0) {
+  console.error(`error: the feast-edge CLI needs packages that library users may skip; install them with: npm install ${missing.join(' ')}`);
+  process.exitCode = 1;
+} else {
+  const { runCli } = await import('./program.js');
+  // exitCode, not exit(): pending output is flushed before the process ends.
+  process.exitCode = await runCli(process.argv);
 }
-
-async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  // No command at all: show the usage and succeed, as `feast` does.
-  if (argv.length <= 2) {
-    program.outputHelp();
-    return 0;
-  }
-  try {
-    await program.parseAsync([...argv]);
-    return 0;
-  } catch (error) {
-    if (isCleanExit(error)) return 0;
-    // Commander's own errors are about usage; their stack would only show commander's insides.
-    if (globalOptions(program).verbose && error instanceof Error && !(error instanceof CommanderError) && error.stack) console.error(error.stack);
-    console.error(errorLine(error));
-    return 1;
-  }
-}
-
-// exitCode, not exit(): pending output is flushed before the process ends.
-process.exitCode = await main(process.argv);

@@ -1,5 +1,5 @@
 /**
- * Browser side of test/online/indexeddb-store.test.ts: puts on `globalThis` what the Node
+ * Browser side of test/online/indexeddb-store.chromium.test.ts: puts on `globalThis` what the Node
  * test calls through the page. Timestamps cross the page boundary as decimal strings and
  * keys as Int64 driver ids, so the Node side can replay the same calls on another store.
  */

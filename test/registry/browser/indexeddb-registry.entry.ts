@@ -1,5 +1,5 @@
 /**
- * Browser side of test/registry/indexeddb-registry-store.test.ts: puts on `globalThis`
+ * Browser side of test/registry/indexeddb-registry-store.chromium.test.ts: puts on `globalThis`
  * what the Node test calls through the page.
  */
 import { deleteDB } from 'idb';

@@ -1,5 +1,5 @@
 /**
- * Browser side of test/server/service-worker.test.ts: registers the feature-server
+ * Browser side of test/server/service-worker.chromium.test.ts: registers the feature-server
  * Service Worker, keeps this page in its shell cache (so a reload works offline) and runs
  * the wire cases through the page's own fetch.
  */
