@@ -1,13 +1,9 @@
 import { fromBinary, toJson, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import {
-  entity, featureService, featureView, field, fileSource, Float64, Int64, Json, Map, onDemandFeatureView, projection, requestSource, String, Struct,
-} from '../../src/definitions/index.js';
 import { RegistrySchema, type Registry } from '../../src/feast/proto/feast/core/Registry_pb.js';
 import { readFeastRegistry, writeFeastRegistry } from '../../src/feast/registry/index.js';
 import { collectUnknown } from '../../src/feast/registry/unknown-fields.js';
-import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
-import { Registry as FeastEdgeRegistry } from '../../src/registry/registry.js';
+import { exampleDocument } from './example-document.js';
 import { FILES, fixtureBytes, REPOS } from './fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -69,24 +65,9 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
 });
 
 describe('a feast-edge registry written for Feast and read back', () => {
-  async function appliedDocument() {
-    const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
-    const src = fileSource({ name: 'stats_src', path: 'data/stats.parquet', createdTimestampColumn: 'created', fieldMapping: { raw: 'score' } });
-    const stats = featureView({
-      name: 'stats', entities: [driver], source: src, ttl: '2h', tags: { team: 'x' },
-      schema: [field('score', Float64), field('meta', Map), field('config', Json), field('profile', Struct({ name: String, age: Int64 }))],
-    });
-    const global = featureView({ name: 'global_stats', source: fileSource({ name: 'global_src', path: 'data/global.parquet' }), schema: [field('total', Int64)] });
-    const vals = requestSource({ name: 'vals', schema: [field('x', Int64)] });
-    const plusX = onDemandFeatureView({ name: 'plus_x', sources: [stats, vals], schema: [field('score_plus_x', Float64)], transform: (r) => ({ score_plus_x: Number(r.score) + Number(r.x) }) });
-    const svc = featureService({ name: 'svc', features: [projection(stats, { features: ['score'], alias: 'partner', joinKeyMap: { driver_id: 'partner_id' } }), plusX, global] });
-    const registry = new FeastEdgeRegistry(new MemoryRegistryStore(), 'edge');
-    await registry.apply([driver, src, stats, global, vals, plusX, svc]);
-    return registry.document();
-  }
 
   it('keeps every object, the TypeScript transform and the value types', async () => {
-    const doc = await appliedDocument();
+    const doc = await exampleDocument();
     const back = await readFeastRegistry(writeFeastRegistry(doc));
     const strip = (d: any) => ({ ...d, version: 0, feast: undefined });
     expect(JSON.parse(JSON.stringify(strip(back)))).toEqual(JSON.parse(JSON.stringify(strip(doc))));
@@ -94,7 +75,7 @@ describe('a feast-edge registry written for Feast and read back', () => {
   });
 
   it("gives views without entities Feast's __dummy entity and column, and on-demand views a Python stub that refuses to run", async () => {
-    const r = fromBinary(RegistrySchema, writeFeastRegistry(await appliedDocument()));
+    const r = fromBinary(RegistrySchema, writeFeastRegistry(await exampleDocument()));
     expect(r.registrySchemaVersion).toBe('1');
     expect(r.entities.map((e) => e.spec?.name)).toEqual(['driver', '__dummy']);
     const global = r.featureViews.find((v) => v.spec?.name === 'global_stats')!.spec!;
