@@ -7,7 +7,7 @@
 export {
   entity, field, fileSource, pushSource, requestSource, featureView, onDemandFeatureView, streamFeatureView,
   featureService, project, projection,
-  Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Array,
+  Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Map, Json, Array, Struct,
   parseDuration,
 } from './definitions/index.js';
 export type {

@@ -1,5 +1,5 @@
 import {
-  Binary, Bool, Float32, Float64, Int32, Int64, List, Field as ArrowField, TimestampMicrosecond, Utf8,
+  Binary, Bool, Float32, Float64, Int32, Int64, List, Field as ArrowField, Struct, TimestampMicrosecond, Utf8,
   DataType, Precision, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import type { ValueType } from '../definitions/index.js';
@@ -17,12 +17,19 @@ export function arrowType(type: ValueType): DataType {
     case 'Bool': return new Bool();
     case 'Bytes': return new Binary();
     case 'UnixTimestamp': return new TimestampMicrosecond();
+    // JSON text, as in DuckDB (duckdbType): a Map's values may have any type.
+    case 'Map': case 'Json': return new Utf8();
+    case 'Struct': return new Struct(type.fields.map((m) => new ArrowField(m.name, arrowType(m.dtype), true)));
   }
 }
 
 /** JS values (numbers, bigints, strings, Dates...) to a vector of the declared type. */
 export function vectorOfType(values: readonly unknown[], type: ValueType, where: string): Vector {
   if (type.kind === 'UnixTimestamp') return columnVector(values, true, where);
+  if (type.kind === 'Map' || type.kind === 'Json') {
+    // A Map is a plain object and is stored as JSON text; a Json value already is JSON text.
+    return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))), new Utf8());
+  }
   if (type.kind === 'Int64') {
     return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))), new Int64());
   }

@@ -1,5 +1,5 @@
 import { InvalidDefinitionError } from '../errors.js';
-import { assertValueType, Int64, type ScalarType } from './value-type.js';
+import { assertValueType, formatValueType, Int64, type ScalarType } from './value-type.js';
 import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
 
 /** A Feast entity: the key that feature rows are looked up by. */
@@ -17,6 +17,9 @@ export interface EntitySpec extends Metadata {
   valueType?: ScalarType;
 }
 
+/** Value types no join key can have: they hold several values, or JSON, not one comparable key. */
+const NOT_JOIN_KEY_TYPES: readonly string[] = ['Array', 'Struct', 'Map', 'Json'];
+
 /**
  * Declares an entity.
  * @example entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 })
@@ -33,8 +36,8 @@ export function entity(spec: EntitySpec): Entity {
   assertName(joinKeys[0], `${where}.joinKeys[0]`);
   const valueType = spec.valueType ?? Int64;
   assertValueType(valueType, `${where}.valueType`);
-  if (valueType.kind === ('Array' as string)) {
-    throw new InvalidDefinitionError(`${where}.valueType: a join key must be a scalar type, got Array`);
+  if (NOT_JOIN_KEY_TYPES.includes(valueType.kind)) {
+    throw new InvalidDefinitionError(`${where}.valueType: a join key must be a scalar type such as Int64 or String, got ${formatValueType(valueType)}`);
   }
   return deepFreeze({
     kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType,

@@ -1,9 +1,9 @@
 export { entity, DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, type Entity, type EntitySpec } from './entity.js';
 export { field, type Field } from './field.js';
 export {
-  Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Array, ArrayOf,
+  Int32, Int64, Float32, Float64, String, Bool, Bytes, UnixTimestamp, Map, Json, Array, ArrayOf, Struct, StructOf,
   assertValueType, duckdbType, feastValueTypeNumber, formatValueType,
-  type ValueType, type ScalarType, type ArrayType, type ScalarTypeName,
+  type ValueType, type ScalarType, type ArrayType, type ScalarTypeName, type StructType, type StructMember,
 } from './value-type.js';
 export {
   fileSource, pushSource, requestSource, batchSourceOf, formatFromPath,

@@ -1,13 +1,21 @@
 import { InvalidDefinitionError } from '../errors.js';
 
-/** Scalar value types, named as in Feast's `feast.types`. */
+/**
+ * Primitive value types, named as in Feast's `feast.types`. `Map` (string keys to values of
+ * any type) and `Json` (JSON text) are primitive in Feast's sense: one value, no type parameter.
+ */
 export type ScalarTypeName =
-  | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'String' | 'Bool' | 'Bytes' | 'UnixTimestamp';
+  | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'String' | 'Bool' | 'Bytes' | 'UnixTimestamp'
+  | 'Map' | 'Json';
 
 export interface ScalarType { readonly kind: ScalarTypeName }
-export interface ArrayType { readonly kind: 'Array'; readonly of: ScalarType }
+/** One named, typed member of a Struct; members keep their declared order. */
+export interface StructMember { readonly name: string; readonly dtype: ValueType }
+/** Feast's `Struct({name: T})`: a record with typed members. */
+export interface StructType { readonly kind: 'Struct'; readonly fields: readonly StructMember[] }
+export interface ArrayType { readonly kind: 'Array'; readonly of: ScalarType | StructType }
 /** A feature's value type: plain data, so definitions stay structured-cloneable. */
-export type ValueType = ScalarType | ArrayType;
+export type ValueType = ScalarType | StructType | ArrayType;
 
 const scalar = (kind: ScalarTypeName): ScalarType => Object.freeze({ kind });
 export const Int32 = scalar('Int32');
@@ -18,18 +26,38 @@ export const String = scalar('String');
 export const Bool = scalar('Bool');
 export const Bytes = scalar('Bytes');
 export const UnixTimestamp = scalar('UnixTimestamp');
+// Exported under Feast's names below; a local `Map` would hide the global Map in this module.
+const MapType = scalar('Map');
+const JsonType = scalar('Json');
+export { MapType as Map, JsonType as Json };
 
 const SCALAR_NAMES: readonly ScalarTypeName[] = [
-  'Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bool', 'Bytes', 'UnixTimestamp',
+  'Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bool', 'Bytes', 'UnixTimestamp', 'Map', 'Json',
 ];
 
 /** `Array(Float32)`: a list-valued feature (Feast's `Array(T)`, value type `T_LIST`). */
-export function ArrayOf(of: ScalarType): ArrayType {
+export function ArrayOf(of: ScalarType | StructType): ArrayType {
   assertValueType(of, 'Array element type');
   if (of.kind === ('Array' as string)) throw new InvalidDefinitionError('Array element type: nested arrays are not supported');
   return Object.freeze({ kind: 'Array', of });
 }
 export { ArrayOf as Array };
+
+/**
+ * `Struct({ name: String, age: Int32 })`: a record-valued feature (Feast's `Struct`).
+ * Members keep the order of the object's keys (integer-like keys would come first, as JS orders them).
+ */
+export function StructOf(fields: Readonly<Record<string, ValueType>>): StructType {
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields) || Object.keys(fields).length === 0) {
+    throw new InvalidDefinitionError(`Struct: expected an object of member types such as { name: String }, got ${JSON.stringify(fields)}`);
+  }
+  const members = Object.entries(fields).map(([name, dtype]) => {
+    assertValueType(dtype, `Struct member '${name}'`);
+    return Object.freeze({ name, dtype });
+  });
+  return Object.freeze({ kind: 'Struct', fields: Object.freeze(members) });
+}
+export { StructOf as Struct };
 
 /** Throws naming `where` unless `value` is one of the value types above. */
 export function assertValueType(value: unknown, where: string): asserts value is ValueType {
@@ -38,14 +66,28 @@ export function assertValueType(value: unknown, where: string): asserts value is
     assertValueType((value as ArrayType).of, `${where} (Array element)`);
     return;
   }
+  if (kind === 'Struct') {
+    const fields = (value as StructType).fields;
+    if (!Array.isArray(fields) || fields.length === 0) throw new InvalidDefinitionError(`${where}: a Struct needs a non-empty array of members`);
+    for (const member of fields) {
+      if (typeof member?.name !== 'string' || member.name === '') throw new InvalidDefinitionError(`${where}: a Struct member needs a name, got ${JSON.stringify(member)}`);
+      assertValueType(member.dtype, `${where} (Struct member '${member.name}')`);
+    }
+    return;
+  }
   if (typeof kind !== 'string' || !SCALAR_NAMES.includes(kind as ScalarTypeName)) {
     throw new InvalidDefinitionError(
-      `${where}: unknown value type ${JSON.stringify(value)}; expected one of ${SCALAR_NAMES.join(', ')} or Array(T)`,
+      `${where}: unknown value type ${JSON.stringify(value)}; expected one of ${SCALAR_NAMES.join(', ')}, Struct({...}) or Array(T)`,
     );
   }
 }
 
-/** The DuckDB column type that holds a value of this type. */
+/**
+ * The DuckDB column type that holds a value of this type. Map and Json are JSON text
+ * (VARCHAR): a Feast Map's values may have any type, which no `MAP(VARCHAR, T)` can say,
+ * and DuckDB's JSON type is an extension the WASM build does not have. A Struct has
+ * typed members, which DuckDB's built-in STRUCT says exactly.
+ */
 export function duckdbType(type: ValueType): string {
   if (type.kind === 'Array') return `${duckdbType(type.of)}[]`;
   switch (type.kind) {
@@ -57,17 +99,26 @@ export function duckdbType(type: ValueType): string {
     case 'Bool': return 'BOOLEAN';
     case 'Bytes': return 'BLOB';
     case 'UnixTimestamp': return 'TIMESTAMP';
+    case 'Map': case 'Json': return 'VARCHAR';
+    case 'Struct': return `STRUCT(${type.fields.map((m) => `"${m.name.replace(/"/g, '""')}" ${duckdbType(m.dtype)}`).join(', ')})`;
   }
 }
 
-/** Feast's ValueType enum number (value_type.py), used by the entity-key encoding. */
+const SCALAR_NUMBERS: Record<ScalarTypeName, number> = {
+  Bytes: 1, String: 2, Int32: 3, Int64: 4, Float64: 5, Float32: 6, Bool: 7, UnixTimestamp: 8, Map: 20, Json: 32,
+};
+/** The list type of each element type, where Feast's numbering does not follow `+ 10`. */
+const LIST_NUMBERS: Partial<Record<ScalarTypeName | 'Struct', number>> = { Map: 21, Json: 33, Struct: 35 };
+
+/** Feast's ValueType enum number (value_type.py), used by the entity-key encoding and the registry. */
 export function feastValueTypeNumber(type: ValueType): number {
-  const scalarNumbers: Record<ScalarTypeName, number> = {
-    Bytes: 1, String: 2, Int32: 3, Int64: 4, Float64: 5, Float32: 6, Bool: 7, UnixTimestamp: 8,
-  };
-  return type.kind === 'Array' ? scalarNumbers[type.of.kind] + 10 : scalarNumbers[type.kind];
+  if (type.kind === 'Struct') return 34;
+  if (type.kind === 'Array') return LIST_NUMBERS[type.of.kind] ?? SCALAR_NUMBERS[type.of.kind as ScalarTypeName] + 10;
+  return SCALAR_NUMBERS[type.kind];
 }
 
 export function formatValueType(type: ValueType): string {
-  return type.kind === 'Array' ? `Array(${type.of.kind})` : type.kind;
+  if (type.kind === 'Array') return `Array(${formatValueType(type.of)})`;
+  if (type.kind === 'Struct') return `Struct({${type.fields.map((m) => `${m.name}: ${formatValueType(m.dtype)}`).join(', ')}})`;
+  return type.kind;
 }

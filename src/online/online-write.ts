@@ -32,6 +32,21 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
       throw fail('bytes');
     case 'UnixTimestamp':
       return new Date(Number(toEpochMicros(value, where) / 1000n));
+    case 'Map':
+      if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)) return value;
+      throw fail('an object (Map)');
+    case 'Json':
+      // JSON text, as Feast's json_val holds it.
+      if (typeof value === 'string') return value;
+      throw fail('JSON text (a string)');
+    case 'Struct': {
+      if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) throw fail('an object (Struct)');
+      const record = value as Record<string, unknown>;
+      const names = new Set(type.fields.map((m) => m.name));
+      const extra = Object.keys(record).filter((k) => !names.has(k));
+      if (extra.length > 0) throw fail(`an object with members ${[...names].join(', ')} (unknown: ${extra.join(', ')})`);
+      return Object.fromEntries(type.fields.map((m) => [m.name, checkValue(record[m.name], m.dtype, `${where}.${m.name}`)]));
+    }
     case 'Array':
       if (!Array.isArray(value)) throw fail('an array');
       return value.map((v, i) => checkValue(v, type.of, `${where}[${i}]`));

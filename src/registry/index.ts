@@ -4,7 +4,8 @@ export type { RegistryStore } from './registry-store.js';
 export {
   emptyRegistryDocument,
   type RegistryDocument, type Stored, type StoredFeatureView, type StoredOnDemandFeatureView,
-  type SavedDataset, type MaterializationInterval,
+  type SavedDataset, type MaterializationInterval, type StoredStreamFeatureView,
+  type FeastUnmodeledFields, type FeastCarriedObject, type FeastRegistryCarry, type FeastPythonUdf,
 } from './document.js';
 export {
   FeastObjectNotFoundException, EntityNotFoundException, DataSourceObjectNotFoundException, FeatureViewNotFoundException,

@@ -80,7 +80,7 @@ export function createTrainingPage(): Page {
       const name = datasetName.value.trim();
       if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`Dataset name: '${name}' is not a name (letters, digits, _ and -, not starting with a digit)`);
       const saved = await featureStore.saveDataset(lastRequest, name, { allowOverwrite: true });
-      replace(messages.element, h('p', { class: 'notice', 'data-testid': 'dataset-saved' }, `Saved ${formatCount(saved.rowCount)} rows as dataset '${saved.name}'. `, pageLink('See it in the registry', 'registry', { focus: `savedDataset-${saved.name}` })));
+      replace(messages.element, h('p', { class: 'notice', 'data-testid': 'dataset-saved' }, `Saved ${formatCount(saved.rowCount ?? 0)} rows as dataset '${saved.name}'. `, pageLink('See it in the registry', 'registry', { focus: `savedDataset-${saved.name}` })));
     } catch (error) {
       messages.error(error);
     }
