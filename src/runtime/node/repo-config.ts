@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { FeastEdgeError } from '../../definitions/errors.js';
 import type { NodeEngineChoice } from './engine.js';
-import type { RedisTarget } from './redis-online-store.js';
+import type { RedisTarget } from './redis-connection.js';
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {
