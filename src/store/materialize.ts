@@ -10,6 +10,7 @@ import { quoteIdent as q, type SqlEngine } from '../offline/sql-engine.js';
 import { microsToIso, toEpochMicros } from '../offline/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import type { OnlineStore, OnlineWriteBatch } from '../online/online-store.js';
+import { featureTypesOf } from './online-write.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface MaterializeOptions {
@@ -155,6 +156,7 @@ function toWriteBatch(view: FeatureView, table: Table, encode: (values: readonly
     eventTimestamps: timestampMicros(table.getChild('__ts')) as bigint[],
     createdTimestamps: timestampMicros(table.getChild('__created')),
     features: Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))])),
+    featureTypes: featureTypesOf(view),
   };
 }
 
