@@ -5,6 +5,8 @@ export { FileDatasetStorage } from './file-dataset-storage.js';
 export { FileOfflineAppends } from './file-offline-appends.js';
 export { LmdbOnlineStore } from './lmdb-online-store.js';
 export { RedisOnlineStore, type RedisOnlineStoreOptions } from './redis-online-store.js';
+export { FeastRedisOnlineStore, type FeastRedisOnlineStoreOptions } from './feast-redis-online-store.js';
+export { openFeastSqliteOnlineStore, loadSqlJs } from './feast-sqlite-file.js';
 export { createNodeEngine, createWasmEngine, type NodeEngineChoice } from './engine.js';
 export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig, type OnlineStoreConfig } from './repo-config.js';
 export { loadDefinitions } from './load-definitions.js';
