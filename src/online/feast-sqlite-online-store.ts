@@ -82,7 +82,7 @@ export class FeastSqliteOnlineStore implements OnlineStore {
     db.exec('BEGIN');
     try {
       if (!this.#tables.has(table)) db.exec(createFeastSqliteTable(table));
-      const stored = db.prepare(`SELECT event_ts, created_ts FROM ${q(table)} WHERE entity_key = ? LIMIT 1`);
+      const stored = db.prepare(`SELECT event_ts, created_ts FROM ${q(table)} WHERE entity_key = ? ORDER BY event_ts DESC, created_ts DESC LIMIT 1`);
       const upsert = db.prepare(`INSERT INTO ${q(table)} (entity_key, feature_name, value, value_text, event_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?) ` +
         'ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text, ' +
         'event_ts = excluded.event_ts, created_ts = excluded.created_ts');
