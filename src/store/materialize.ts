@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { FeastEdgeError } from '../definitions/errors.js';
-import type { FeatureView } from '../definitions/index.js';
+import type { FeatureView, ValueType } from '../definitions/index.js';
 import { plainValues, timestampMicros } from '../offline/arrow-types.js';
 import { describeColumns } from '../offline/describe.js';
 import { loadSource, neededColumns, type SourceData } from '../offline/historical-retrieval.js';
@@ -141,6 +141,19 @@ async function* resultBatches(engine: SqlEngine, sql: string): AsyncIterable<Tab
   }
 }
 
+/**
+ * A column as online stores take it. Timestamps inside lists come out of Arrow as epoch
+ * milliseconds (only a whole timestamp column becomes Dates): made Dates here, as a
+ * written row's are, so a list of timestamps reads back as Dates and typed stores
+ * (Feast's layouts) get instants, not numbers.
+ */
+function onlineValues(values: unknown[], type: ValueType): unknown[] {
+  if (type.kind !== 'Array' || type.of.kind !== 'UnixTimestamp') return values;
+  return values.map((list) => (Array.isArray(list)
+    ? list.map((item) => (typeof item === 'number' || typeof item === 'bigint' ? new Date(Number(item)) : item))
+    : list));
+}
+
 /** One result batch as a columnar store write. */
 function toWriteBatch(view: FeatureView, table: Table, encode: (values: readonly unknown[]) => Uint8Array): OnlineWriteBatch {
   const keyColumns = view.entityColumns.map((c) => plainValues(table.getChild(c.name)));
@@ -155,7 +168,7 @@ function toWriteBatch(view: FeatureView, table: Table, encode: (values: readonly
     keys,
     eventTimestamps: timestampMicros(table.getChild('__ts')) as bigint[],
     createdTimestamps: timestampMicros(table.getChild('__created')),
-    features: Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))])),
+    features: Object.fromEntries(view.features.map((f) => [f.name, onlineValues(plainValues(table.getChild(f.name)), f.dtype)])),
     featureTypes: featureTypesOf(view),
   };
 }
