@@ -11,6 +11,7 @@ export type ValueEncoder = (value: unknown, row?: number) => Uint8Array;
 
 /** A null is the empty Value (no member of the oneof set), as Feast writes it. */
 const EMPTY = new Uint8Array(0);
+const FLOAT32_MAX = 3.4028234663852886e38;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
@@ -71,8 +72,9 @@ const CODECS: Record<ScalarType['kind'], ScalarCodec> = {
     write: (w, v) => { w.int64(v as number | bigint); },
   },
   Float32: {
-    field: F.float, listField: F.floatList, wire: WireType.Bit32, packed: true, expected: 'a number', listNull: 0,
-    check: (v) => (typeof v === 'number' ? v : undefined),
+    field: F.float, listField: F.floatList, wire: WireType.Bit32, packed: true, expected: 'a number within Float32', listNull: 0,
+    // Out of range is refused rather than written as infinity; NaN and the infinities themselves pass.
+    check: (v) => (typeof v === 'number' && !(Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) ? v : undefined),
     write: (w, v) => { w.float(v as number); },
   },
   Float64: {

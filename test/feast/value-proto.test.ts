@@ -116,6 +116,8 @@ describe('Value encoding and decoding', () => {
     expect(() => encode(2 ** 31, 3)).toThrow("write to 'v': n[3]: expected an integer within Int32, got 2147483648");
     expect(() => valueEncoder(Str, 'c')('x'.length)).toThrow('expected a string');
     expect(() => valueEncoder(ArrayOf(Bool), 'c')([true, 1])).toThrow('an array of true or false');
+    expect(() => valueEncoder(Float32, 'c')(1e39)).toThrow('c: expected a number within Float32, got 1e+39');
+    expect(decodeValue(encodeValue(Infinity, Float32))).toBe(Infinity);
   });
 
   it('infers a type when the batch carries none', () => {
