@@ -1,4 +1,5 @@
 import { FeastEdgeError } from '../errors.js';
+import type { ValueType } from '../definitions/index.js';
 
 /**
  * Rows for one feature view, columnar: row i is `keys[i]` with its timestamps and
@@ -10,6 +11,12 @@ export interface OnlineWriteBatch {
   readonly eventTimestamps: readonly bigint[];
   readonly createdTimestamps?: readonly (bigint | null)[];
   readonly features: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * The view's declared type per feature, for stores that write typed bytes (Feast's
+   * layouts: Float32 and Float64 are different protobuf members). Stores that keep JS
+   * values ignore it; a store that needs a type it lacks infers one from the value.
+   */
+  readonly featureTypes?: Readonly<Record<string, ValueType>>;
 }
 
 /** What a batch read found, aligned with the requested keys. */

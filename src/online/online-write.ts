@@ -84,5 +84,14 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
   for (const f of view.features) {
     features[f.name] = columns[f.name].map((v, i) => checkValue(v, f.dtype, `write to '${view.name}': ${f.name}[${i}]`));
   }
-  return { view: view.name, keys, eventTimestamps, ...(createdTimestamps ? { createdTimestamps } : {}), features };
+  return { view: view.name, keys, eventTimestamps, ...(createdTimestamps ? { createdTimestamps } : {}), features, featureTypes: featureTypesOf(view) };
 }
+
+/** The view's feature types, for stores that write typed bytes; built once per view. */
+export function featureTypesOf(view: FeatureView): Readonly<Record<string, ValueType>> {
+  let types = featureTypes.get(view);
+  if (!types) featureTypes.set(view, (types = Object.freeze(Object.fromEntries(view.features.map((f) => [f.name, f.dtype])))));
+  return types;
+}
+
+const featureTypes = new WeakMap<FeatureView, Readonly<Record<string, ValueType>>>();

@@ -3,6 +3,7 @@ import type { FeatureView } from '../definitions/index.js';
 import { microsToIso, toEpochMicros } from '../definitions/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import type { OnlineStore, OnlineWriteBatch } from '../online/online-store.js';
+import { featureTypesOf } from '../online/online-write.js';
 import type { LatestRowsBatch, OfflineStore } from '../offline/offline-store.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -88,7 +89,7 @@ function toWriteBatch(view: FeatureView, batch: LatestRowsBatch, encode: (values
   }
   return {
     view: view.name, keys, eventTimestamps: batch.eventTimestamps,
-    createdTimestamps: batch.createdTimestamps, features: batch.features,
+    createdTimestamps: batch.createdTimestamps, features: batch.features, featureTypes: featureTypesOf(view),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import type { FeatureView } from '../../definitions/index.js';
+import type { FeatureView, ValueType } from '../../definitions/index.js';
 import { plainValues, timestampMicros } from '../../arrow/arrow-types.js';
 import { describeColumns } from '../../sql/describe.js';
 import { loadSource, neededColumns } from '../../sql/load-source.js';
@@ -86,6 +86,19 @@ async function* resultBatches(engine: SqlEngine, sql: string, batchRows: number)
   }
 }
 
+/**
+ * A column as online stores take it. Timestamps inside lists come out of Arrow as epoch
+ * milliseconds (only a whole timestamp column becomes Dates): made Dates here, as a
+ * written row's are, so a list of timestamps reads back as Dates and typed stores
+ * (Feast's layouts) get instants, not numbers.
+ */
+function onlineValues(values: unknown[], type: ValueType): unknown[] {
+  if (type.kind !== 'Array' || type.of.kind !== 'UnixTimestamp') return values;
+  return values.map((list) => (Array.isArray(list)
+    ? list.map((item) => (typeof item === 'number' || typeof item === 'bigint' ? new Date(Number(item)) : item))
+    : list));
+}
+
 function toLatestRowsBatch(view: FeatureView, tables: readonly Table[]): LatestRowsBatch {
   const table = tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1));
   return {
@@ -93,6 +106,6 @@ function toLatestRowsBatch(view: FeatureView, tables: readonly Table[]): LatestR
     joinKeys: view.entityColumns.map((c) => plainValues(table.getChild(c.name))),
     eventTimestamps: timestampMicros(table.getChild('__ts')) as bigint[],
     createdTimestamps: timestampMicros(table.getChild('__created')),
-    features: Object.fromEntries(view.features.map((f) => [f.name, plainValues(table.getChild(f.name))])),
+    features: Object.fromEntries(view.features.map((f) => [f.name, onlineValues(plainValues(table.getChild(f.name)), f.dtype)])),
   };
 }

@@ -6,6 +6,8 @@ export { FileOfflineAppends } from './file-offline-appends.js';
 export { LmdbOnlineStore } from './lmdb/lmdb-online-store.js';
 export { RedisOnlineStore, type RedisOnlineStoreOptions } from './redis/redis-online-store.js';
 export { createNodeEngine, createWasmEngine, type NodeEngineChoice } from './duckdb/engine.js';
+export { FeastRedisOnlineStore, type FeastRedisOnlineStoreOptions } from './redis/feast-redis-online-store.js';
+export { openFeastSqliteOnlineStore, loadSqlJs } from './sqlite/feast-sqlite-file.js';
 export { loadRepoConfig, parseRepoConfig, RepoConfigError, type RepoConfig, type OnlineStoreConfig } from './repo-config.js';
 export { loadDefinitions } from './load-definitions.js';
 export { nodeSourceLoader } from './node-source-loader.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { FeastEdgeError } from '../../errors.js';
 import type { NodeEngineChoice } from './duckdb/engine.js';
-import type { RedisTarget } from './redis/redis-online-store.js';
+import type { RedisTarget } from './redis/redis-connection.js';
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {

@@ -3,23 +3,15 @@ import { FeastEdgeError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../../../online/row-codec.js';
+import { clientOptionsOf, RedisConnector, type RedisConnectionOptions, type SocketDefaults } from './redis-connection.js';
 
-/** Where the rows live: one server, or a Redis Cluster found from a few of its nodes. */
-export type RedisTarget =
-  /** `redis://[[user]:password@]host:port[/db]`; `rediss://` for TLS. */
-  | { readonly url: string }
-  /** Root nodes as `host:port` (or `redis://host:port`); the rest of the cluster is discovered. */
-  | { readonly clusterNodes: readonly string[]; readonly username?: string; readonly password?: string; readonly tls?: boolean };
+export type { RedisTarget } from './redis-connection.js';
 
-export type RedisOnlineStoreOptions = RedisTarget & {
+export type RedisOnlineStoreOptions = RedisConnectionOptions & {
   /** Put before every key, to share one Redis between repos or apps. Default: none. */
   readonly keyPrefix?: string;
   /** Feast's `key_ttl_seconds`: a written row expires this long after its last write. Default: never. */
   readonly keyTtlSeconds?: number;
-  /** How long to wait for the first connection before failing. Default 5000 ms. */
-  readonly connectTimeoutMs?: number;
-  /** How long one pipelined round of commands may wait for replies before the connection is dropped. Default 10000 ms. */
-  readonly commandTimeoutMs?: number;
 };
 
 /*
@@ -66,8 +58,6 @@ const CHUNK = 5000;
  * round of CHUNK commands instead (commandTimeoutMs): one timer, same protection.
  */
 const NO_COMMAND_TIMEOUT = { timeout: undefined };
-/** Reconnect attempts after a connection that worked is lost, before queued commands fail. */
-const RECONNECT_ATTEMPTS = 20;
 const OFFSET = 2n ** 63n;
 
 function halves(value: bigint): [string, string] {
@@ -92,6 +82,7 @@ const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 interface Connection {
   readonly isOpen: boolean;
   readonly isReady: boolean;
+  connect(): Promise<unknown>;
   hGetPayload(key: string): Promise<Buffer | null>;
   writeIfNotOlder(key: string, order: readonly string[], payload: Buffer, ttl: string): Promise<number>;
   unlink(key: string): Promise<number>;
@@ -116,19 +107,17 @@ export class RedisOnlineStore implements OnlineStore {
   readonly name = 'redis';
   /** The server or root nodes, without credentials: what error messages name. */
   readonly address: string;
-  readonly #options: RedisOnlineStoreOptions;
   readonly #prefix: string;
   readonly #ttl: string;
-  #connection?: Promise<Connection>;
-  #lastError?: Error;
+  readonly #connector: RedisConnector<Connection>;
 
   constructor(options: RedisOnlineStoreOptions) {
     const ttl = options.keyTtlSeconds ?? 0;
     if (!Number.isInteger(ttl) || ttl < 0) throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
-    this.#options = options;
     this.#prefix = options.keyPrefix ?? '';
     this.#ttl = String(ttl);
-    this.address = 'url' in options ? describeUrl(options.url) : options.clusterNodes.map(describeNode).join(',');
+    this.#connector = new RedisConnector(options, (socket, onError) => connectionFor(options, socket, onError));
+    this.address = this.#connector.address;
   }
 
   #key(project: string, view: string, key: Uint8Array): string {
@@ -159,10 +148,10 @@ export class RedisOnlineStore implements OnlineStore {
       return { redisKey, order: orderArgs(event, created), payload: Buffer.from(encodeOnlineRow({ event, created, values })) };
     });
     if (rows.length === 0) return { written: 0, skipped: batch.keys.length };
-    const connection = await this.#connect();
+    const connection = await this.#connector.connection();
     let written = 0;
     for (let start = 0; start < rows.length; start += CHUNK) {
-      const replies = await this.#run('write', connection, () => Promise.all(rows.slice(start, start + CHUNK)
+      const replies = await this.#connector.run('write', connection, () => Promise.all(rows.slice(start, start + CHUNK)
         .map((row) => connection.writeIfNotOlder(row.redisKey, row.order, row.payload, this.#ttl))));
       for (const reply of replies) written += Number(reply);
     }
@@ -170,10 +159,10 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
-    const connection = await this.#connect();
+    const connection = await this.#connector.connection();
     const payloads: (Buffer | null)[] = [];
     for (let start = 0; start < keys.length; start += CHUNK) {
-      payloads.push(...await this.#run('read', connection, () => Promise.all(keys.slice(start, start + CHUNK)
+      payloads.push(...await this.#connector.run('read', connection, () => Promise.all(keys.slice(start, start + CHUNK)
         .map((key) => connection.hGetPayload(this.#key(project, view, key))))));
     }
     const rows = payloads.map((bytes) => (bytes ? decodeOnlineRow(bytes) : null));
@@ -183,110 +172,26 @@ export class RedisOnlineStore implements OnlineStore {
   }
 
   async deleteView(project: string, view: string): Promise<void> {
-    const connection = await this.#connect();
+    const connection = await this.#connector.connection();
     const match = `${escapeGlob(`${this.#prefix}${project}:${view}:`)}*`;
     const pages = connection.scan(match)[Symbol.asyncIterator]();
     for (;;) {
-      const page = await this.#run('deleteView', connection, () => pages.next());
+      const page = await this.#connector.run('deleteView', connection, () => pages.next());
       if (page.done) break;
       // UNLINK one key per command (pipelined): a multi-key UNLINK fails across slots on a cluster.
-      await this.#run('deleteView', connection, () => Promise.all(page.value.map((key) => connection.unlink(key))));
+      await this.#connector.run('deleteView', connection, () => Promise.all(page.value.map((key) => connection.unlink(key))));
     }
   }
 
-  async close(): Promise<void> {
-    const pending = this.#connection;
-    this.#connection = undefined;
-    if (!pending) return;
-    const connection = await pending.catch(() => undefined);
-    // A connection still reconnecting is dropped, not closed: close() would wait for its queue.
-    if (connection?.isReady) await connection.close();
-    else if (connection?.isOpen) connection.destroy();
-  }
-
-  /** The open connection, or a new one when there is none or the last one gave up reconnecting. */
-  async #connect(): Promise<Connection> {
-    const current = this.#connection;
-    if (current) {
-      const connection = await current.catch(() => undefined);
-      if (connection?.isOpen) return connection;
-      if (this.#connection === current) this.#connection = undefined;
-      else if (this.#connection) return this.#connect();
-    }
-    const attempt = this.#open();
-    this.#connection = attempt;
-    try {
-      return await attempt;
-    } catch (error) {
-      if (this.#connection === attempt) this.#connection = undefined;
-      throw error;
-    }
-  }
-
-  async #open(): Promise<Connection> {
-    const timeout = this.#options.connectTimeoutMs ?? 5000;
-    let ready = false;
-    // Before the first connection, fail at once (a wrong address should not retry for
-    // ever); after it, retry a lost connection a bounded number of times, then fail
-    // the queued commands instead of holding them.
-    const reconnectStrategy = (retries: number, cause: Error) =>
-      (!ready || retries >= RECONNECT_ATTEMPTS ? cause : Math.min(50 * 2 ** retries, 1000));
-    const connection = connectionFor(this.#options, { connectTimeout: timeout, reconnectStrategy }, (error) => { this.#lastError = error; });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // connectTimeout covers the TCP connect; this also bounds a peer that accepts and never answers.
-      await Promise.race([connection.connect(), new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout + 1000);
-      })]);
-      ready = true;
-      return connection;
-    } catch (error) {
-      connection.destroy();
-      const cause = (error as Error).message || this.#lastError?.message || String(error);
-      throw new FeastEdgeError('OnlineStoreConnectionError', `cannot connect to Redis at ${this.address}: ${cause}`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** One round of commands, bounded: a server that stops answering drops the connection (the next call reconnects). */
-  async #run<T>(operation: string, connection: Connection, round: () => Promise<T>): Promise<T> {
-    const limit = this.#options.commandTimeoutMs ?? 10_000;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([round(), new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          connection.destroy();
-          reject(new Error(`no reply within ${limit} ms; the connection was dropped`));
-        }, limit);
-      })]);
-    } catch (error) {
-      throw new FeastEdgeError('OnlineStoreConnectionError', `Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  close(): Promise<void> {
+    return this.#connector.close();
   }
 }
 
-/** The URL as host:port/db with the scheme and without credentials. */
-function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
-  } catch {
-    throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis url: expected redis://host:port[/db] or rediss://..., got ${JSON.stringify(url)}`);
-  }
-}
-
-function describeNode(node: string): string {
-  return node.includes('://') ? describeUrl(node) : node;
-}
-
-type SocketDefaults = { connectTimeout: number; reconnectStrategy: (retries: number, cause: Error) => number | Error };
-
-function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults, onError: (error: Error) => void): Connection & { connect(): Promise<unknown> } {
-  if ('url' in options) {
-    const client = createClient({ url: options.url, socket, scripts: SCRIPTS, commandOptions: NO_COMMAND_TIMEOUT });
+function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults, onError: (error: Error) => void): Connection {
+  const target = clientOptionsOf(options, socket);
+  if (!target.cluster) {
+    const client = createClient({ url: target.url, socket: target.socket, scripts: SCRIPTS, commandOptions: NO_COMMAND_TIMEOUT });
     // Without a listener an 'error' event (a refused or dropped connection) would crash the process.
     client.on('error', onError);
     const buffers = client.withTypeMapping(BUFFERS);
@@ -302,11 +207,9 @@ function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults,
       close: () => client.close(),
     };
   }
-  const tls = options.tls || options.clusterNodes.some((node) => node.startsWith('rediss://'));
   const cluster = createCluster({
-    rootNodes: options.clusterNodes.map((node) => ({ url: node.includes('://') ? node : `${tls ? 'rediss' : 'redis'}://${node}` })),
-    // Discovered nodes get only these defaults, not the root nodes' settings: credentials and TLS go here.
-    defaults: { username: options.username, password: options.password, socket: tls ? { ...socket, tls: true } : socket },
+    rootNodes: target.rootNodes,
+    defaults: target.defaults,
     commandOptions: NO_COMMAND_TIMEOUT,
     scripts: SCRIPTS,
   });
