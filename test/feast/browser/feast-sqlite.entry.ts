@@ -1,5 +1,5 @@
 /**
- * Browser side of test/feast/feast-sqlite-browser.test.ts: FeastSqliteOnlineStore over
+ * Browser side of test/feast/feast-sqlite-browser.chromium.test.ts: FeastSqliteOnlineStore over
  * sql.js's browser build, the WASM and Feast's file fetched from the test server.
  */
 import initSqlJs from 'sql.js';
