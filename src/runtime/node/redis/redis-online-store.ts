@@ -1,5 +1,5 @@
 import { createClient, createCluster, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis';
-import { FeastEdgeError } from '../../../errors.js';
+import { InvalidOnlineStoreConfig, OnlineStoreConnectionError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../../../online/row-codec.js';
@@ -124,7 +124,7 @@ export class RedisOnlineStore implements OnlineStore {
 
   constructor(options: RedisOnlineStoreOptions) {
     const ttl = options.keyTtlSeconds ?? 0;
-    if (!Number.isInteger(ttl) || ttl < 0) throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new InvalidOnlineStoreConfig(`redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
     this.#options = options;
     this.#prefix = options.keyPrefix ?? '';
     this.#ttl = String(ttl);
@@ -243,7 +243,7 @@ export class RedisOnlineStore implements OnlineStore {
     } catch (error) {
       connection.destroy();
       const cause = (error as Error).message || this.#lastError?.message || String(error);
-      throw new FeastEdgeError('OnlineStoreConnectionError', `cannot connect to Redis at ${this.address}: ${cause}`);
+      throw new OnlineStoreConnectionError(`cannot connect to Redis at ${this.address}: ${cause}`);
     } finally {
       clearTimeout(timer);
     }
@@ -261,7 +261,7 @@ export class RedisOnlineStore implements OnlineStore {
         }, limit);
       })]);
     } catch (error) {
-      throw new FeastEdgeError('OnlineStoreConnectionError', `Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
+      throw new OnlineStoreConnectionError(`Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
@@ -274,7 +274,7 @@ function describeUrl(url: string): string {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
   } catch {
-    throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis url: expected redis://host:port[/db] or rediss://..., got ${JSON.stringify(url)}`);
+    throw new InvalidOnlineStoreConfig(`redis url: expected redis://host:port[/db] or rediss://..., got ${JSON.stringify(url)}`);
   }
 }
 
