@@ -182,7 +182,6 @@ export class OnDemandFeatureViewNotFoundException extends FeastObjectNotFoundExc
 
 export class StreamFeatureViewNotFoundException extends FeastObjectNotFoundException {
   override readonly name = 'StreamFeatureViewNotFoundException';
-  override get httpStatus() { return 422; }
   constructor(name: string, project: string, existing: readonly string[] = [], message?: string) {
     super('stream feature view', name, project, existing, message);
   }
@@ -224,7 +223,7 @@ export class ProjectNotFoundException extends FeastEdgeError {
 /** Another writer changed the registry since it was read. */
 export class RegistryVersionConflictError extends FeastEdgeError {
   override readonly name = 'RegistryVersionConflictError';
-  get httpStatus() { return 503; }
+  get httpStatus() { return 409; }
   readonly project: string;
   readonly expected: number;
   readonly actual: number;
@@ -237,7 +236,7 @@ export class RegistryVersionConflictError extends FeastEdgeError {
 }
 
 /** Other writers kept changing the same online keys until the write gave up. */
-export class OnlineWriteConflictError extends FeastEdgeError { override readonly name = 'OnlineWriteConflictError'; get httpStatus() { return 422; } }
+export class OnlineWriteConflictError extends FeastEdgeError { override readonly name = 'OnlineWriteConflictError'; get httpStatus() { return 409; } }
 
 // ---- What this deployment cannot do, or a store that fails ----
 
@@ -265,19 +264,19 @@ export class RegistryStoreError extends FeastEdgeError { override readonly name 
 /** The online store's server (Redis) cannot be reached or failed an operation. */
 export class OnlineStoreConnectionError extends FeastEdgeError { override readonly name = 'OnlineStoreConnectionError'; get httpStatus() { return 503; } }
 /** A stream view's stored tile state cannot be read; its events must be ingested again. */
-export class StreamStateError extends FeastEdgeError { override readonly name = 'StreamStateError'; get httpStatus() { return 422; } }
+export class StreamStateError extends FeastEdgeError { override readonly name = 'StreamStateError'; get httpStatus() { return 503; } }
 /** A worker's feature store used before open(). */
-export class FeatureStoreNotOpenError extends FeastEdgeError { override readonly name = 'FeatureStoreNotOpenError'; get httpStatus() { return 422; } }
+export class FeatureStoreNotOpenError extends FeastEdgeError { override readonly name = 'FeatureStoreNotOpenError'; get httpStatus() { return 503; } }
 
 // ---- Set-up mistakes, found before any request is served ----
 
 /** A deployment variable or factory option is missing or malformed; the message names it. */
-export class ConfigurationError extends FeastEdgeError { override readonly name = 'ConfigurationError'; get httpStatus() { return 422; } }
+export class ConfigurationError extends FeastEdgeError { override readonly name = 'ConfigurationError'; get httpStatus() { return 500; } }
 /** `feature_store.yaml` is missing, unparsable or invalid; the message names the field (Feast's FeastConfigError). */
-export class FeastConfigError extends FeastEdgeError { override readonly name = 'FeastConfigError'; get httpStatus() { return 422; } }
+export class FeastConfigError extends FeastEdgeError { override readonly name = 'FeastConfigError'; get httpStatus() { return 500; } }
 /** A feature repo that does not exist, a module that fails to load, or two definitions sharing a name. */
-export class FeastRepoLoadError extends FeastEdgeError { override readonly name = 'FeastRepoLoadError'; get httpStatus() { return 422; } }
+export class FeastRepoLoadError extends FeastEdgeError { override readonly name = 'FeastRepoLoadError'; get httpStatus() { return 500; } }
 /** An online store option out of range (a Redis URL, a key ttl). */
-export class InvalidOnlineStoreConfig extends FeastEdgeError { override readonly name = 'InvalidOnlineStoreConfig'; get httpStatus() { return 422; } }
+export class InvalidOnlineStoreConfig extends FeastEdgeError { override readonly name = 'InvalidOnlineStoreConfig'; get httpStatus() { return 500; } }
 /** A server that could not start: the port is taken, not a port, or the host cannot be bound. */
-export class ServerStartError extends FeastEdgeError { override readonly name = 'ServerStartError'; get httpStatus() { return 422; } }
+export class ServerStartError extends FeastEdgeError { override readonly name = 'ServerStartError'; get httpStatus() { return 500; } }
