@@ -25,7 +25,14 @@ export {
   FeatureServiceNotFoundException, SavedDatasetNotFound, ProjectNotFoundException,
   RegistryVersionConflictError, ConflictingFeatureViewNames, DataSourceRepeatNamesException,
   SavedDatasetExistsError, RegistryReadOnlyError, RegistryStoreError, TransformMismatchError,
-  OfflineStoreUnavailableError,
+  OfflineStoreUnavailableError, RequestDataNotFoundInEntityRowsException, InvalidEntityDfError,
+  InvalidEntityRowsError, InvalidEntityKeyError, MissingJoinKeyError, InvalidRequestDataError,
+  InvalidTimestampError, InvalidOnlineWriteError, InvalidOfflineWriteError, InvalidSourceInputError,
+  InvalidMaterializationWindow, InvalidMaterializationRequest, ValueError, OnDemandTransformError,
+  StreamTransformError, OnDemandTransformMismatchError, StreamTransformMismatchError, AbortError,
+  RequestValidationError, AuthenticationError, PermissionDeniedError, PushSourceNotFoundException,
+  OnlineWriteConflictError, OnlineStoreConnectionError, StreamStateError, FeatureStoreNotOpenError,
+  ConfigurationError, FeastConfigError, FeastRepoLoadError, InvalidOnlineStoreConfig, ServerStartError, FeastRegistryError, InvalidFeastValueError, UnmodeledFeastObject,
 } from './errors.js';
 export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
 export type { IngestResult, IngestOptions, EventSource } from './stream/stream-ingest.js';

@@ -2,7 +2,7 @@ import {
   Binary, Bool, Float64, Int64, List, Field as ArrowField, TimestampMicrosecond, Utf8, Null,
   vectorFromArray, makeData, makeVector, Table, type DataType, type Vector,
 } from 'apache-arrow';
-import { FeastEdgeError } from '../errors.js';
+import { InvalidEntityDfError } from '../errors.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 
 /**
@@ -19,7 +19,7 @@ export function arrowFromRows(
   const seen = new Set<string>();
   for (const row of rows) {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      throw new FeastEdgeError('InvalidEntityDfError', `${where}: every row must be an object of column -> value`);
+      throw new InvalidEntityDfError(`${where}: every row must be an object of column -> value`);
     }
     for (const key of Object.keys(row)) if (!seen.has(key)) { seen.add(key); names.push(key); }
   }
@@ -84,7 +84,7 @@ function inferType(values: readonly unknown[], where: string): DataType {
     if (kind === undefined || kind === k) { kind = k; continue; }
     if ((kind === 'int' && k === 'float') || (kind === 'float' && k === 'int')) { kind = 'float'; continue; }
     if ((kind === 'int' && k === 'bigint') || (kind === 'bigint' && k === 'int')) { kind = 'bigint'; continue; }
-    throw new FeastEdgeError('InvalidEntityDfError', `${where}: mixes ${kind} and ${k} values`);
+    throw new InvalidEntityDfError(`${where}: mixes ${kind} and ${k} values`);
   }
   switch (kind) {
     case undefined: return new Null();
@@ -95,7 +95,7 @@ function inferType(values: readonly unknown[], where: string): DataType {
     case 'date': return new TimestampMicrosecond();
     case 'bytes': return new Binary();
     case 'list': return new List(new ArrowField('item', inferType(element ?? [], `${where} (list element)`), true));
-    default: throw new FeastEdgeError('InvalidEntityDfError', `${where}: unsupported value type ${kind}`);
+    default: throw new InvalidEntityDfError(`${where}: unsupported value type ${kind}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { InvalidTimestampError } from '../errors.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -10,7 +10,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 export function toEpochMicros(value: unknown, where: string): bigint {
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) throw new FeastEdgeError('InvalidTimestampError', `${where}: invalid Date`);
+    if (Number.isNaN(ms)) throw new InvalidTimestampError(`${where}: invalid Date`);
     return BigInt(ms) * 1000n;
   }
   if (typeof value === 'bigint') return value;
@@ -26,8 +26,7 @@ export function toEpochMicros(value: unknown, where: string): bigint {
       }
     }
   }
-  throw new FeastEdgeError(
-    'InvalidTimestampError',
+  throw new InvalidTimestampError(
     `${where}: expected a timestamp (Date, ISO 8601 string, or epoch seconds), got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`,
   );
 }

@@ -1,5 +1,5 @@
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { FeastEdgeError } from '../errors.js';
+import { InvalidOnlineStoreConfig } from '../errors.js';
 import { createFeastSqliteTable, feastSqliteTable, feastValueText, fromFeastSeconds, quoteSqliteId as q, toFeastSeconds } from './sqlite-layout.js';
 import { decodeValue, valueEncoder, type DecodeValueOptions } from './value-proto.js';
 import { entityKeyId } from '../online/entity-key.js';
@@ -52,7 +52,7 @@ export class FeastSqliteOnlineStore implements OnlineStore {
       for (const [name] of tables?.values ?? []) this.#tables.add(String(name));
     } catch (error) {
       this.#db.close();
-      throw new FeastEdgeError('InvalidOnlineStoreConfig', `Feast SQLite online store: the bytes given are not a SQLite database (${(error as Error).message})`);
+      throw new InvalidOnlineStoreConfig(`Feast SQLite online store: the bytes given are not a SQLite database (${(error as Error).message})`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { FeastEdgeError } from '../errors.js';
+import { InvalidFeastValueError } from '../errors.js';
 import { NULL_TIMESTAMP_SECONDS, VALUE_FIELD as F } from './value-fields.js';
 
 export interface DecodeValueOptions {
@@ -179,7 +179,7 @@ function readMember(r: BinaryReader, field: number, type: WireType, options: Dec
     case F.uuid: case F.timeUuid: case F.decimal: return r.string();
   }
   if (type !== WireType.LengthDelimited) {
-    throw new FeastEdgeError('InvalidFeastValueError', `feast.types.Value field ${field}: unexpected wire type ${type}`);
+    throw new InvalidFeastValueError(`feast.types.Value field ${field}: unexpected wire type ${type}`);
   }
   const end = r.uint32() + r.pos;
   const list = LISTS.get(field);
@@ -192,5 +192,5 @@ function readMember(r: BinaryReader, field: number, type: WireType, options: Dec
     case F.scalarMap: return readScalarMap(r, end, options);
     case F.zonedTimestamp: return readZoned(r, end);
   }
-  throw new FeastEdgeError('InvalidFeastValueError', `feast.types.Value field ${field} is not a value type feast-edge knows (Feast 0.66 defines 1-48)`);
+  throw new InvalidFeastValueError(`feast.types.Value field ${field} is not a value type feast-edge knows (Feast 0.66 defines 1-48)`);
 }

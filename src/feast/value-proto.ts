@@ -1,5 +1,5 @@
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { FeastEdgeError } from '../errors.js';
+import { InvalidOnlineWriteError } from '../errors.js';
 import type { ScalarType, StructType, ValueType } from '../definitions/index.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 import { NULL_TIMESTAMP_SECONDS, VALUE_FIELD as F } from './value-fields.js';
@@ -25,7 +25,7 @@ const writer = new BinaryWriter();
 
 function fail(where: string, row: number | undefined, expected: string, value: unknown): never {
   const shown = typeof value === 'bigint' ? `${value}n` : value instanceof Uint8Array ? 'bytes' : JSON.stringify(value);
-  throw new FeastEdgeError('InvalidOnlineWriteError', `${where}${row === undefined ? '' : `[${row}]`}: expected ${expected}, got ${shown}`);
+  throw new InvalidOnlineWriteError(`${where}${row === undefined ? '' : `[${row}]`}: expected ${expected}, got ${shown}`);
 }
 
 /** Each scalar type: how to check a value and write it without a tag (the tag depends on scalar vs list). */

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { SavedDatasetNotFound } from '../errors.js';
 
 /** Where saved datasets' rows are kept (Parquet bytes). */
 export interface DatasetStorage {
@@ -19,7 +19,7 @@ export class MemoryDatasetStorage implements DatasetStorage {
 
   async read(path: string): Promise<Uint8Array> {
     const bytes = this.#files.get(path);
-    if (!bytes) throw new FeastEdgeError('SavedDatasetNotFound', `saved dataset data '${path}' is not in this memory storage`);
+    if (!bytes) throw new SavedDatasetNotFound(path, '', [], `saved dataset data '${path}' is not in this memory storage`);
     return bytes;
   }
 }

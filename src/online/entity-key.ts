@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { InvalidEntityKeyError } from '../errors.js';
 import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType } from '../definitions/index.js';
 
 /** One join key and its value, typed by the entity's value type. */
@@ -28,10 +28,10 @@ function valueBytes(part: EntityKeyPart): Uint8Array {
   const { value } = part;
   switch (part.type.kind) {
     case 'String':
-      if (typeof value !== 'string') throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected a string, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string') throw new InvalidEntityKeyError(`${where}: expected a string, got ${JSON.stringify(value)}`);
       return encoder.encode(value);
     case 'Bytes':
-      if (!(value instanceof Uint8Array)) throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected bytes`);
+      if (!(value instanceof Uint8Array)) throw new InvalidEntityKeyError(`${where}: expected bytes`);
       return value;
     case 'Int32': {
       const n = toInteger(value, where, -(2n ** 31n), 2n ** 31n - 1n);
@@ -46,7 +46,7 @@ function valueBytes(part: EntityKeyPart): Uint8Array {
       return out;
     }
     default:
-      throw new FeastEdgeError('InvalidEntityKeyError', `${where}: ${part.type.kind} cannot be a join key; use String, Int32, Int64, Bytes or UnixTimestamp`);
+      throw new InvalidEntityKeyError(`${where}: ${part.type.kind} cannot be a join key; use String, Int32, Int64, Bytes or UnixTimestamp`);
   }
 }
 
@@ -56,7 +56,7 @@ function toInteger(value: unknown, where: string, min: bigint, max: bigint): big
   else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
   else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = BigInt(value.trim());
   if (n === undefined || n < min || n > max) {
-    throw new FeastEdgeError('InvalidEntityKeyError', `${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+    throw new InvalidEntityKeyError(`${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
   }
   return n;
 }
@@ -69,7 +69,7 @@ function toInteger(value: unknown, where: string, min: bigint, max: bigint): big
  * Feast writes it, so keys stay byte-identical to Feast's even for non-ASCII names.
  */
 export function encodeEntityKey(parts: readonly EntityKeyPart[]): Uint8Array {
-  if (parts.length === 0) throw new FeastEdgeError('InvalidEntityKeyError', 'an entity key needs at least one join key');
+  if (parts.length === 0) throw new InvalidEntityKeyError('an entity key needs at least one join key');
   return entityKeyEncoder(parts)(parts.map((p) => p.value));
 }
 

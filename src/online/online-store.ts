@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { InvalidOnlineWriteError } from '../errors.js';
 import type { ValueType } from '../definitions/index.js';
 
 /**
@@ -52,7 +52,7 @@ export function isNotOlder(event: bigint, created: bigint | null, storedEvent: b
 /** Checks a batch's columns line up before anything is written, naming the column at fault. */
 export function assertValidBatch(batch: OnlineWriteBatch): void {
   const rows = batch.keys.length;
-  const bad = (what: string) => new FeastEdgeError('InvalidOnlineWriteError', `write to '${batch.view}': ${what}`);
+  const bad = (what: string) => new InvalidOnlineWriteError(`write to '${batch.view}': ${what}`);
   if (batch.eventTimestamps.length !== rows) throw bad(`eventTimestamps has ${batch.eventTimestamps.length} values for ${rows} keys`);
   if (batch.createdTimestamps && batch.createdTimestamps.length !== rows) {
     throw bad(`createdTimestamps has ${batch.createdTimestamps.length} values for ${rows} keys`);

@@ -1,14 +1,9 @@
-import { FeastEdgeError } from '../errors.js';
+import { InvalidOnlineWriteError } from '../errors.js';
 import type { FeatureView, ValueType } from '../definitions/index.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 import { viewKeyEncoder } from './entity-key.js';
 import { entityColumns, type OnlineEntityRows } from './entity-rows.js';
 import type { OnlineWriteBatch } from './online-store.js';
-
-/** Rows refused before anything was written; the message names the column and row. */
-export class InvalidOnlineWriteError extends FeastEdgeError {
-  constructor(message: string) { super('InvalidOnlineWriteError', message); }
-}
 
 /** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
 export function checkValue(value: unknown, type: ValueType, where: string): unknown {

@@ -4,7 +4,7 @@
  * Only web standards here; the entries wire the runtime's KV and server.
  */
 import type { Hono } from 'hono';
-import { FeastEdgeError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import { collectDefinitions } from '../definitions/collect-definitions.js';
 import { MemoryRegistryStore } from '../registry/memory-store.js';
 import { createFeatureServer, type FeatureServerOptions } from './feature-server.js';
@@ -30,7 +30,7 @@ export function serverOptions(vars: EdgeVariables): FeatureServerOptions {
   const origins = vars.FEAST_CORS_ORIGINS?.trim();
   const maxBody = vars.FEAST_MAX_BODY_BYTES?.trim();
   if (maxBody && !/^\d+$/.test(maxBody)) {
-    throw new FeastEdgeError('ConfigurationError', `FEAST_MAX_BODY_BYTES: expected a whole number of bytes, got ${JSON.stringify(maxBody)}`);
+    throw new ConfigurationError(`FEAST_MAX_BODY_BYTES: expected a whole number of bytes, got ${JSON.stringify(maxBody)}`);
   }
   return {
     ...(origins ? { corsOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
@@ -52,7 +52,7 @@ export async function createEdgeApp(repo: Record<string, unknown>, onlineStore: 
   const objects = collectDefinitions(repo);
   const project = vars.FEAST_PROJECT || objects.find((o) => o.kind === 'project')?.name;
   if (!project) {
-    throw new FeastEdgeError('ConfigurationError', 'FEAST_PROJECT: not set, and the definitions module exports no project(); set one of them');
+    throw new ConfigurationError('FEAST_PROJECT: not set, and the definitions module exports no project(); set one of them');
   }
   const store = createFeatureStore({
     // No offline store: offline operations answer OfflineStoreUnavailableError (501).

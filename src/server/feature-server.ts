@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import type { FeatureStore } from '../store/feature-store.js';
-import { errorBody, HttpRequestError, statusOf } from './http-errors.js';
+import { AuthenticationError, PermissionDeniedError, RequestValidationError } from '../errors.js';
+import { errorBody, statusOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import {
   describeIssue, getOnlineFeaturesBody, materializeBody, materializeIncrementalBody, pushBody, writeToOnlineStoreBody,
@@ -37,10 +38,10 @@ async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Pro
   try {
     json = JSON.parse(text);
   } catch {
-    throw new HttpRequestError('RequestValidationError', `body: expected JSON, got ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '...' : ''}`, 422);
+    throw new RequestValidationError(`body: expected JSON, got ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '...' : ''}`);
   }
   const parsed = v.safeParse(schema, json);
-  if (!parsed.success) throw new HttpRequestError('RequestValidationError', describeIssue(parsed.issues), 422);
+  if (!parsed.success) throw new RequestValidationError(describeIssue(parsed.issues));
   return parsed.output;
 }
 
@@ -80,11 +81,11 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       if (c.req.path === '/health' || c.req.method === 'OPTIONS') return next();
       const header = c.req.header('Authorization') ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-      if (token === undefined) throw new HttpRequestError('AuthenticationError', 'Authorization: expected a Bearer token', 401);
+      if (token === undefined) throw new AuthenticationError('Authorization: expected a Bearer token');
       const canWrite = writeToken !== undefined && sameToken(token, writeToken);
       const canRead = canWrite || (readToken !== undefined && sameToken(token, readToken)) || (readToken === undefined && writeToken === undefined);
       if (WRITE_ROUTES.has(c.req.path) ? !canWrite : !canRead) {
-        throw new HttpRequestError('PermissionDeniedError', `${c.req.method} ${c.req.path}: the token does not allow ${WRITE_ROUTES.has(c.req.path) ? 'writes' : 'reads'}`, 403);
+        throw new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${WRITE_ROUTES.has(c.req.path) ? 'writes' : 'reads'}`);
       }
       return next();
     });

@@ -7,28 +7,13 @@ export interface ErrorBody {
   readonly status_code: number;
 }
 
-/** A request refused before it reached the store (bad body, auth, size). */
-export class HttpRequestError extends FeastEdgeError {
-  constructor(name: string, message: string, readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 422) {
-    super(name, message);
-  }
-}
-
 /**
- * The HTTP status of an error. Like Feast's server: objects that do not exist are 404,
- * other errors of the request's making 422; anything else is the server's own failure.
+ * The HTTP status of an error: each error class carries its own (objects that do not
+ * exist 404, input of the request's making 422, like Feast's server); anything that is
+ * not a FeastEdgeError is the server's own failure.
  */
 export function statusOf(error: unknown): number {
-  if (error instanceof HttpRequestError) return error.status;
-  if (error instanceof FeastEdgeError) {
-    // Registry objects that do not exist; missing request data is the request's fault (422).
-    if (/^(FeastObject|Entity|DataSource|DataSourceObject|FeatureView|OnDemandFeatureView|Feature|FeatureService|PushSource|Project|SavedDataset)NotFound/.test(error.name)) return 404;
-    if (/VersionConflict|ReadOnly|StoreError|ConnectionError/.test(error.name)) return 503;
-    // What this deployment cannot do (no SQL engine at the edge or in a Service Worker).
-    if (error.name === 'OfflineStoreUnavailableError' || error.name === 'NoSqlEngineError') return 501;
-    return 422;
-  }
-  return 500;
+  return error instanceof FeastEdgeError ? error.httpStatus : 500;
 }
 
 export function errorBody(error: unknown): ErrorBody {

@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
-import { FeastEdgeError, OfflineStoreUnavailableError } from '../errors.js';
+import { OfflineStoreUnavailableError, PushSourceNotFoundException, ValueError } from '../errors.js';
 import { microsToIso } from '../definitions/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
 import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
@@ -210,7 +210,7 @@ export class FeatureStore {
    */
   async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<PushResult> {
     if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
-      throw new FeastEdgeError('ValueError', `push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
+      throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
     }
     const document = await this.registry.document();
     const views = Object.values(document.featureViews).map((v) => v.spec).filter((v) => v.streamSource?.name === pushSourceName);
@@ -218,7 +218,7 @@ export class FeatureStore {
       .map((v) => loadedStreamView(v, this.#streamCode));
     if (views.length === 0 && streams.length === 0) {
       const sources = Object.values(document.dataSources).map((s) => s.spec).filter((s) => s.kind === 'pushSource').map((s) => s.name);
-      throw new FeastEdgeError('PushSourceNotFoundException', `no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
+      throw new PushSourceNotFoundException(`no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
     }
     const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
     // Views sharing a push source may read different columns: each takes the ones it knows.

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { AbortError, InvalidMaterializationRequest, InvalidMaterializationWindow, FeatureViewNotFoundException } from '../errors.js';
 import type { FeatureView } from '../definitions/index.js';
 import { microsToIso, toEpochMicros } from '../definitions/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
@@ -28,22 +28,25 @@ const BATCH_ROWS = 10_000;
 
 /** Stops a run at a batch boundary, so every batch written is whole. */
 function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
-  if (signal?.aborted) throw new FeastEdgeError('AbortError', `materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
+  if (signal?.aborted) throw new AbortError(`materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
 }
 
 /** Materializes views into the online store and records each interval in the registry. */
 export async function materializeViews(context: MaterializeContext, options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
   const start = toEpochMicros(options.start, 'materialize start');
   const end = toEpochMicros(options.end, 'materialize end');
-  if (start > end) throw new FeastEdgeError('InvalidMaterializationWindow', `materialize: start ${microsToIso(start)} is after end ${microsToIso(end)}`);
+  if (start > end) throw new InvalidMaterializationWindow(`materialize: start ${microsToIso(start)} is after end ${microsToIso(end)}`);
   const document = await context.registry.document();
   const all = Object.values(document.featureViews).map((s) => s.spec);
   let views: FeatureView[];
   if (options.featureViews) {
     views = options.featureViews.map((name) => {
       const view = all.find((v) => v.name === name);
-      if (!view) throw new FeastEdgeError('FeatureViewNotFoundException', `materialize: feature view '${name}' is not in project '${document.project.name}'; valid: ${all.map((v) => v.name).join(', ')}`);
-      if (!view.online) throw new FeastEdgeError('InvalidMaterializationRequest', `materialize: feature view '${name}' has online: false`);
+      if (!view) {
+        const names = all.map((v) => v.name);
+        throw new FeatureViewNotFoundException(name, document.project.name, names, `materialize: feature view '${name}' is not in project '${document.project.name}'; valid: ${names.join(', ')}`);
+      }
+      if (!view.online) throw new InvalidMaterializationRequest(`materialize: feature view '${name}' has online: false`);
       return view;
     });
   } else {

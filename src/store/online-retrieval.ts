@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { InvalidRequestDataError, MissingJoinKeyError, RequestDataNotFoundInEntityRowsException } from '../errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../retrieval/retrieval-plan.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
@@ -41,7 +41,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     for (const key of join.view.entityColumns) {
       const column = join.joinKeyMap[key.name] ?? key.name;
       if (!(column in columns)) {
-        throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+        throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
       }
       if (!leading.includes(column)) leading.push(column);
     }
@@ -50,7 +50,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     for (const key of join.view.entityColumns) {
       const column = join.joinKeyMap[key.name] ?? key.name;
       if (!(column in columns)) {
-        throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+        throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
       }
       if (!leading.includes(column)) leading.push(column);
     }
@@ -58,7 +58,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   for (const step of plan.onDemand) {
     for (const field of step.requestFields) {
       if (!(field.name in columns)) {
-        throw new FeastEdgeError('RequestDataNotFoundInEntityRowsException', `on-demand view '${step.view.name}' needs request field '${field.name}' in entityRows`);
+        throw new RequestDataNotFoundInEntityRowsException(`on-demand view '${step.view.name}' needs request field '${field.name}' in entityRows`);
       }
       if (!leading.includes(field.name)) leading.push(field.name);
       // Request data reaches transforms as given: check it against the request source's schema first.
@@ -66,7 +66,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
         try {
           checkValue(value, field.dtype, `entityRows.${field.name}[${i}]`);
         } catch (error) {
-          throw new FeastEdgeError('InvalidRequestDataError', error instanceof Error ? error.message : String(error));
+          throw new InvalidRequestDataError(error instanceof Error ? error.message : String(error));
         }
       });
     }

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { StreamTransformMismatchError } from '../errors.js';
 import type { StoredStreamFeatureView } from '../registry/document.js';
 import type { StreamViewCode } from './stream-events.js';
 
@@ -7,10 +7,10 @@ export function loadedStreamView(stored: StoredStreamFeatureView, code: Readonly
   if (stored.transformSource === undefined) return stored;
   const loaded = code.get(stored.name);
   if (!loaded?.transform) {
-    throw new FeastEdgeError('StreamTransformMismatchError', `stream view '${stored.name}': its transform is not loaded; pass the repo's definitions to the feature store`);
+    throw new StreamTransformMismatchError(`stream view '${stored.name}': its transform is not loaded; pass the repo's definitions to the feature store`);
   }
   if (loaded.transformSource !== stored.transformSource) {
-    throw new FeastEdgeError('StreamTransformMismatchError', `stream view '${stored.name}': the loaded transform differs from the applied one; run apply`);
+    throw new StreamTransformMismatchError(`stream view '${stored.name}': the loaded transform differs from the applied one; run apply`);
   }
   return { ...stored, transform: loaded.transform };
 }

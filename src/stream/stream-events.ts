@@ -1,9 +1,9 @@
-import { FeastEdgeError } from '../errors.js';
+import { FeastEdgeError, InvalidOnlineWriteError, StreamTransformError } from '../errors.js';
 import type { FeatureView, Field, StreamFeatureView, StreamRow } from '../definitions/index.js';
 import { plainScalar } from './plain-value.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
-import { checkValue, InvalidOnlineWriteError, toOnlineBatch } from '../online/online-write.js';
+import { checkValue, toOnlineBatch } from '../online/online-write.js';
 
 /** A stream view's definition with its transform code, if it has one. */
 export type StreamViewCode = Pick<StreamFeatureView, 'name' | 'entities' | 'entityColumns' | 'inputs' | 'aggregations' | 'batchSource' | 'timestampField' | 'allowedLatenessSeconds' | 'transform' | 'transformSource'>;
@@ -42,7 +42,7 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
     if (view.transform) {
       const produced = view.transform({ ...row });
       if (!produced || typeof produced !== 'object') {
-        throw new FeastEdgeError('StreamTransformError', `${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`);
+        throw new StreamTransformError(`${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`);
       }
       // The transform returns the columns it adds or replaces; the whole row works too.
       out = { ...row, ...produced };
@@ -52,7 +52,7 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
       try {
         checked[f.name] = checkValue(out[f.name], f.dtype, `${where}: ${view.transform ? 'transform output ' : ''}${f.name}[${i}]`);
       } catch (error) {
-        throw view.transform && error instanceof FeastEdgeError ? new FeastEdgeError('StreamTransformError', error.message) : error;
+        throw view.transform && error instanceof FeastEdgeError ? new StreamTransformError(error.message) : error;
       }
     }
     return checked;

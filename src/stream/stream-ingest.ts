@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { FeastEdgeError, ValueError } from '../errors.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { applyToTiles } from './ingest.js';
@@ -58,9 +58,9 @@ async function* eventsOf(source: EventSource): AsyncIterable<Record<string, unkn
  */
 export async function ingestEvents(target: StreamIngestTarget, view: StreamViewCode, source: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
   const batchSize = options.batchSize ?? 10_000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new FeastEdgeError('ValueError', `ingest: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`ingest: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
   if (!source || (typeof source !== 'object' && typeof source !== 'function')) {
-    throw new FeastEdgeError('ValueError', 'ingest: events must be an iterable, an async iterable or a ReadableStream of event rows');
+    throw new ValueError('ingest: events must be an iterable, an async iterable or a ReadableStream of event rows');
   }
   const result: IngestResult = { events: 0, applied: 0, late: 0, lateByView: { [view.name]: 0 }, batches: 0 };
   let batch: Record<string, unknown>[] = [];
@@ -73,7 +73,9 @@ export async function ingestEvents(target: StreamIngestTarget, view: StreamViewC
       checked = checkStreamEvents(view, rows as OnlineEntityRows);
     } catch (error) {
       if (!(error instanceof FeastEdgeError)) throw error;
-      throw new FeastEdgeError(error.name, `${error.message} (batch ${result.batches + 1}: events ${result.events} to ${result.events + rows.length - 1} of the stream; earlier batches were written)`);
+      // The same error, told where in the stream it happened: its class (and instanceof) stays.
+      error.message = `${error.message} (batch ${result.batches + 1}: events ${result.events} to ${result.events + rows.length - 1} of the stream; earlier batches were written)`;
+      throw error;
     }
     await target.appendOffline(view, rows, checked);
     const counts = await applyToTiles(target.onlineStore, target.project, view, checked);

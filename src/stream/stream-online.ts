@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../errors.js';
+import { MissingJoinKeyError } from '../errors.js';
 import { plainScalar } from './plain-value.js';
 import type { StreamJoin } from '../retrieval/retrieval-plan.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
@@ -26,7 +26,7 @@ export async function readStreamColumns(
   const keyColumns = view.entityColumns.map((k) => {
     const name = join.joinKeyMap[k.name] ?? k.name;
     const column = columns[name];
-    if (!column) throw new FeastEdgeError('MissingJoinKeyError', `entityRows: missing join key '${name}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+    if (!column) throw new MissingJoinKeyError(`entityRows: missing join key '${name}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
     return column;
   });
   const { keys, slot } = distinctEntityKeys(view, keyColumns, count);

@@ -1,6 +1,6 @@
 // 'msgpackr/pack' is the pure-JS build everywhere, as in row-codec.ts.
 import { Packr } from 'msgpackr/pack';
-import { FeastEdgeError } from '../errors.js';
+import { StreamStateError } from '../errors.js';
 import type { StreamFeatureView, ValueType } from '../definitions/index.js';
 import { groupKey, type AggValue, type EntityState, type Tile, type TileColumns, type TileGroup } from './tiles.js';
 
@@ -61,7 +61,7 @@ function reviverFor(type: ValueType | undefined): (value: AggValue | null) => Ag
 export function decodeColumns(bytes: Uint8Array, view: Pick<StreamFeatureView, 'name' | 'inputs' | 'aggregations'>): { watermark: bigint; groups: Map<string, TileColumns> } {
   const decoded = packr.unpack(bytes) as [number, number | bigint, PackedGroup[]];
   if (!Array.isArray(decoded) || decoded[0] !== FORMAT) {
-    throw new FeastEdgeError('StreamStateError', `stream view '${view.name}': stored tile state has an unknown format ${JSON.stringify(Array.isArray(decoded) ? decoded[0] : typeof decoded)}; ingest the view's events again`);
+    throw new StreamStateError(`stream view '${view.name}': stored tile state has an unknown format ${JSON.stringify(Array.isArray(decoded) ? decoded[0] : typeof decoded)}; ingest the view's events again`);
   }
   const wanted = new Set(view.aggregations.map(groupKey));
   const groups = new Map<string, TileColumns>();

@@ -1,11 +1,6 @@
-import { FeastEdgeError } from '../errors.js';
+import { OnDemandTransformError, OnDemandTransformMismatchError } from '../errors.js';
 import type { OnDemandFeatureView, TransformColumns, TransformRow } from '../definitions/index.js';
 import type { StoredOnDemandFeatureView } from '../registry/document.js';
-
-/** The on-demand view's loaded code differs from what was applied. */
-export class OnDemandTransformMismatchError extends FeastEdgeError {
-  constructor(message: string) { super('OnDemandTransformMismatchError', message); }
-}
 
 /** The loaded code of a stored on-demand view, refusing code that differs from what was applied. */
 export function loadedTransform(stored: StoredOnDemandFeatureView, code: OnDemandFeatureView | undefined): OnDemandFeatureView {
@@ -27,7 +22,7 @@ export function computeOnDemand(code: OnDemandFeatureView, inputs: TransformColu
     const out = code.transformColumns!(inputs) ?? {};
     for (const [name, values] of Object.entries(out)) {
       if (values?.length !== rows) {
-        throw new FeastEdgeError('OnDemandTransformError', `on-demand view '${code.name}': output '${name}' has ${values?.length} values for ${rows} rows`);
+        throw new OnDemandTransformError(`on-demand view '${code.name}': output '${name}' has ${values?.length} values for ${rows} rows`);
       }
     }
     return out;

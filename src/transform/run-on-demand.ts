@@ -1,12 +1,10 @@
 import { Table, type Vector } from 'apache-arrow';
-import { FeastEdgeError } from '../errors.js';
+import { OnDemandTransformError } from '../errors.js';
 import type { TransformColumns } from '../definitions/index.js';
 import { RequestDataNotFoundInEntityDfException } from '../errors.js';
 import type { OnDemandStep } from '../retrieval/retrieval-plan.js';
 import { plainValues, vectorOfType } from '../arrow/arrow-types.js';
 import { computeOnDemand, loadedTransform } from './compute-on-demand.js';
-
-export { OnDemandTransformMismatchError } from './compute-on-demand.js';
 
 /**
  * Runs each on-demand step over the joined table and appends its outputs. Inputs are
@@ -35,7 +33,7 @@ export function runOnDemand(table: Table, steps: readonly OnDemandStep[]): Table
       const field = step.view.features.find((f) => f.name === out.feature)!;
       const values = outputs[out.feature];
       if (!values) {
-        throw new FeastEdgeError('OnDemandTransformError', `on-demand view '${step.view.name}': the transform returned no '${out.feature}'`);
+        throw new OnDemandTransformError(`on-demand view '${step.view.name}': the transform returned no '${out.feature}'`);
       }
       columns[out.output] = vectorOfType(Array.from(values), field.dtype, `on-demand view '${step.view.name}' output '${out.feature}'`);
     }

@@ -37,6 +37,11 @@ const KIND_LABEL: Record<Collection, string> = {
 const projectOf = (o: { spec?: { project: string } } | { project: string }): string =>
   ('spec' in o ? o.spec?.project : (o as { project: string }).project) ?? '';
 
+/** The projects a registry.db holds, sorted. */
+export function feastRegistryProjects(bytes: Uint8Array): string[] {
+  return projectNames(decode(bytes));
+}
+
 function projectNames(r: Registry): string[] {
   const names = new Set(r.projects.map((p) => p.spec?.name ?? ''));
   for (const o of [...r.entities, ...r.featureViews, ...r.onDemandFeatureViews, ...r.streamFeatureViews, ...r.featureServices, ...r.savedDatasets]) names.add(projectOf(o));

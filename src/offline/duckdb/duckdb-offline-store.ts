@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { FeatureView, FileSource } from '../../definitions/index.js';
-import { FeastEdgeError } from '../../errors.js';
+import { ConfigurationError } from '../../errors.js';
 import type { HistoricalFeaturesRequest } from '../../retrieval/types.js';
 import { describeColumns } from '../../sql/describe.js';
 import { loadSource, neededColumns, type SourceData } from '../../sql/load-source.js';
@@ -150,7 +150,7 @@ export class DuckDbOfflineStore implements OfflineStore {
 /** Creates the DuckDB offline store. */
 export function createDuckDbOfflineStore(options: DuckDbOfflineStoreOptions): DuckDbOfflineStore {
   if (typeof options?.engine !== 'function') {
-    throw new FeastEdgeError('ConfigurationError', 'createDuckDbOfflineStore: engine must be a function that opens the SQL engine, e.g. () => createNodeEngine()');
+    throw new ConfigurationError('createDuckDbOfflineStore: engine must be a function that opens the SQL engine, e.g. () => createNodeEngine()');
   }
   return new DuckDbOfflineStore(options);
 }

@@ -3,7 +3,7 @@ import { formatFromPath, type FileFormat, type FileSource } from '../../definiti
 import type { EntityDf } from '../../retrieval/types.js';
 import { arrowFromRows } from '../../arrow/arrow-from-rows.js';
 import { describeColumns, isTimestampType } from '../../sql/describe.js';
-import { EntityTimestampInferenceException } from '../../errors.js';
+import { EntityTimestampInferenceException, InvalidEntityDfError } from '../../errors.js';
 import { FeastEdgeError } from '../../errors.js';
 import type { SqlEngine } from '../../sql/sql-engine.js';
 
@@ -28,7 +28,7 @@ export async function registerEntityDf(
 ): Promise<RegisteredEntityDf> {
   if (Array.isArray(entityDf)) {
     const rows = entityDf as readonly Record<string, unknown>[];
-    if (rows.length === 0) throw new FeastEdgeError('InvalidEntityDfError', 'entityDf: expected at least one row');
+    if (rows.length === 0) throw new InvalidEntityDfError('entityDf: expected at least one row');
     const hasDefault = rows.some((r) => r && typeof r === 'object' && DEFAULT_TIMESTAMP_COLUMN in r);
     await engine.registerArrow(view, arrowFromRows(rows, {
       timestampColumns: hasDefault ? [DEFAULT_TIMESTAMP_COLUMN] : [], where: 'entityDf',
@@ -37,7 +37,7 @@ export async function registerEntityDf(
     await engine.registerArrow(view, entityDf);
   } else if ('sql' in entityDf) {
     if (typeof entityDf.sql !== 'string' || entityDf.sql.trim() === '') {
-      throw new FeastEdgeError('InvalidEntityDfError', 'entityDf.sql: expected a SELECT statement');
+      throw new InvalidEntityDfError('entityDf.sql: expected a SELECT statement');
     }
     // Sources named in the query are made available under their own names.
     for (const source of context.fileSources) {
@@ -50,13 +50,13 @@ export async function registerEntityDf(
     const format = formatOf(entityDf.format ?? formatFromPath(entityDf.path), 'entityDf');
     if (/^https?:\/\//i.test(entityDf.path)) {
       const response = await fetch(entityDf.path);
-      if (!response.ok) throw new FeastEdgeError('InvalidEntityDfError', `entityDf: GET ${entityDf.path} answered ${response.status}`);
+      if (!response.ok) throw new InvalidEntityDfError(`entityDf: GET ${entityDf.path} answered ${response.status}`);
       await engine.registerBytes(view, new Uint8Array(await response.arrayBuffer()), format);
     } else {
       await engine.registerFile(view, entityDf.path, format);
     }
   } else {
-    throw new FeastEdgeError('InvalidEntityDfError', 'entityDf: expected rows, an Arrow table, { path }, { bytes, format } or { sql }');
+    throw new InvalidEntityDfError('entityDf: expected rows, an Arrow table, { path }, { bytes, format } or { sql }');
   }
   const types = await describeColumns(engine, { view });
   return { view, types, timestampColumn: findTimestampColumn(types) };
@@ -73,5 +73,5 @@ function findTimestampColumn(types: Map<string, string>): string {
 
 function formatOf(format: unknown, where: string): FileFormat {
   if (format === 'parquet' || format === 'csv') return format;
-  throw new FeastEdgeError('InvalidEntityDfError', `${where}.format: expected 'parquet' or 'csv', got ${JSON.stringify(format)}`);
+  throw new InvalidEntityDfError(`${where}.format: expected 'parquet' or 'csv', got ${JSON.stringify(format)}`);
 }

@@ -9,7 +9,8 @@ import { sourceColumn } from '../../sql/source-columns.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
 import { quoteIdent as q, type SqlEngine } from '../../sql/sql-engine.js';
 import { entityColumns, type OnlineEntityRows } from '../../online/entity-rows.js';
-import { InvalidOnlineWriteError, toOnlineBatch } from '../../online/online-write.js';
+import { InvalidOnlineWriteError } from '../../errors.js';
+import { toOnlineBatch } from '../../online/online-write.js';
 
 export interface OfflineWriteContext {
   engine: SqlEngine;

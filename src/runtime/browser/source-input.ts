@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../errors.js';
+import { InvalidSourceInputError } from '../../errors.js';
 
 /** Where a file source's rows come from in a browser. */
 export type BrowserSourceInput =
@@ -15,7 +15,7 @@ const FORMATS = ['parquet', 'csv'];
 export function assertSourceInput(input: unknown, where: string): asserts input is BrowserSourceInput {
   const value = input as Record<string, unknown> | null;
   const bad = (field: string, expected: string, got: unknown) =>
-    new FeastEdgeError('InvalidSourceInputError', `${where}.${field}: expected ${expected}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? Object.prototype.toString.call(got) : JSON.stringify(got)}`);
+    new InvalidSourceInputError(`${where}.${field}: expected ${expected}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? Object.prototype.toString.call(got) : JSON.stringify(got)}`);
   if (typeof value !== 'object' || value === null) throw bad('(input)', '{ file } | { bytes, format } | { url } | { opfsPath }', value);
   if (value.format !== undefined && !FORMATS.includes(value.format as string)) throw bad('format', "'parquet' or 'csv'", value.format);
   if ('file' in value) {

@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../errors.js';
+import { InvalidOnlineWriteError } from '../../errors.js';
 import { entityKeyToString } from '../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow, type StoredOnlineRow } from '../../online/row-codec.js';
@@ -139,8 +139,8 @@ export class CloudflareKvOnlineStore implements OnlineStore {
   }
 }
 
-function invalid(view: string, what: string): FeastEdgeError {
-  return new FeastEdgeError('InvalidOnlineWriteError', `write to '${view}': ${what}`);
+function invalid(view: string, what: string): InvalidOnlineWriteError {
+  return new InvalidOnlineWriteError(`write to '${view}': ${what}`);
 }
 
 /** btoa and atob exist in workerd, Deno, browsers and Node; they take binary strings, built here in slices. */

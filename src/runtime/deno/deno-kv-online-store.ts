@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../errors.js';
+import { InvalidOnlineWriteError, OnlineWriteConflictError } from '../../errors.js';
 import { entityKeyToString } from '../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../../online/row-codec.js';
@@ -118,7 +118,7 @@ export class DenoKvOnlineStore implements OnlineStore {
       if (written === 0) return 0;
       if (await commitUnlocked(op)) return written;
     }
-    throw new FeastEdgeError('OnlineWriteConflictError', `write to '${batch.view}': other writers kept changing the same keys; gave up after ${MAX_ATTEMPTS} attempts`);
+    throw new OnlineWriteConflictError(`write to '${batch.view}': other writers kept changing the same keys; gave up after ${MAX_ATTEMPTS} attempts`);
   }
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
@@ -231,6 +231,6 @@ function encodedKeySize(key: DenoKvKey): number {
   return size;
 }
 
-function invalid(view: string, what: string): FeastEdgeError {
-  return new FeastEdgeError('InvalidOnlineWriteError', `write to '${view}': ${what}`);
+function invalid(view: string, what: string): InvalidOnlineWriteError {
+  return new InvalidOnlineWriteError(`write to '${view}': ${what}`);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileSource } from '../../definitions/index.js';
-import { FeastEdgeError } from '../../errors.js';
+import { InvalidOfflineWriteError } from '../../errors.js';
 import type { OfflineAppendStorage, OfflinePart } from '../../offline/offline-appends.js';
 import { localSourcePath } from './node-source-loader.js';
 
@@ -22,7 +22,7 @@ export class FileOfflineAppends implements OfflineAppendStorage {
 
   #folder(source: FileSource): string {
     if (/^https?:\/\//i.test(source.path)) {
-      throw new FeastEdgeError('InvalidOfflineWriteError', `source '${source.name}' is read from ${source.path}; rows can only be appended to a local file source`);
+      throw new InvalidOfflineWriteError(`source '${source.name}' is read from ${source.path}; rows can only be appended to a local file source`);
     }
     return `${localSourcePath(this.#repoPath, source)}.pushed`;
   }

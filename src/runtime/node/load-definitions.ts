@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
-import { FeastEdgeError } from '../../errors.js';
+import { FeastRepoLoadError } from '../../errors.js';
 import { isFeastObject } from '../../definitions/collect-definitions.js';
 import type { FeastObject } from '../../definitions/index.js';
 
@@ -74,7 +74,7 @@ async function moduleFiles(dir: string): Promise<string[]> {
  */
 export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> {
   const root = resolve(repoPath);
-  if (!existsSync(root)) throw new FeastEdgeError('FeastRepoLoadError', `the feature repo ${root} does not exist`);
+  if (!existsSync(root)) throw new FeastRepoLoadError(`the feature repo ${root} does not exist`);
   // No module cache: it is Node's process-wide require cache, so a second load (tests, a
   // server reloading the repo) would see stale modules. A repo module imported by two files
   // is then evaluated twice, which is why equal definitions compare by value below.
@@ -85,7 +85,7 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
     try {
       exports = await jiti.import(file) as Record<string, unknown>;
     } catch (error) {
-      throw new FeastEdgeError('FeastRepoLoadError', `${relative(root, file)}: ${firstLine(error)}`);
+      throw new FeastRepoLoadError(`${relative(root, file)}: ${firstLine(error)}`);
     }
     for (const value of Object.values(exports ?? {})) {
       if (!isFeastObject(value)) continue;
@@ -95,8 +95,7 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       const earlier = found.get(key);
       // On-demand views compare by their transform's source text, which the object carries.
       if (earlier && earlier.object !== object && JSON.stringify(earlier.object) !== JSON.stringify(object)) {
-        throw new FeastEdgeError('FeastRepoLoadError',
-          `two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`);
+        throw new FeastRepoLoadError(`two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`);
       }
       if (!earlier) found.set(key, { object, file });
     }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { FeastEdgeError } from '../../errors.js';
+import { FeastConfigError as RepoConfigError } from '../../errors.js';
 import type { NodeEngineChoice } from './duckdb/engine.js';
 import type { RedisTarget } from './redis/redis-connection.js';
 
@@ -29,10 +29,8 @@ export interface RepoConfig {
   readonly entityKeySerializationVersion: 3;
 }
 
-/** `feature_store.yaml` is missing, unparsable or invalid; the message names the field. */
-export class RepoConfigError extends FeastEdgeError {
-  constructor(message: string) { super('FeastConfigError', message); }
-}
+/** `feature_store.yaml` is missing, unparsable or invalid: Feast's FeastConfigError (src/errors.ts), under this module's name. */
+export { RepoConfigError };
 
 const FILE = 'feature_store.yaml';
 /** Keys feast-edge reads; batch_engine, feature_server and coerce_tz_aware are accepted so Feast files load. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
-import { FeastEdgeError } from '../../errors.js';
+import { ServerStartError } from '../../errors.js';
 import type { FeatureStore } from '../../store/feature-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../../server/feature-server.js';
 import { staticFiles } from './static-files.js';
@@ -33,12 +33,8 @@ export interface RunningFeatureServer {
   close(): Promise<void>;
 }
 
-/** A server that could not start: the port is taken, not a port, or the host cannot be bound. */
-export class ServerStartError extends FeastEdgeError {
-  constructor(message: string) {
-    super('ServerStartError', message);
-  }
-}
+/** A server that could not start (src/errors.ts): the port is taken, not a port, or the host cannot be bound. */
+export { ServerStartError };
 
 function urlOf(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

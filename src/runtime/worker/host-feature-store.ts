@@ -7,7 +7,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { tableToIPC, type Table } from 'apache-arrow';
-import { FeastEdgeError } from '../../errors.js';
+import { FeatureStoreNotOpenError, ValueError, DataSourceObjectNotFoundException } from '../../errors.js';
 import type { FeastObject, FileSource } from '../../definitions/index.js';
 import { IndexedDbOfflineAppends } from '../browser/indexeddb/indexeddb-offline-appends.js';
 import { IndexedDbOnlineStore } from '../browser/indexeddb/indexeddb-online-store.js';
@@ -68,7 +68,7 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
   let jobs: Promise<unknown> = Promise.resolve();
 
   const current = (): Opened => {
-    if (!opened) throw new FeastEdgeError('FeatureStoreNotOpenError', 'the feature store is not open; call open() first');
+    if (!opened) throw new FeatureStoreNotOpenError('the feature store is not open; call open() first');
     return opened;
   };
 
@@ -123,7 +123,7 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
       await jobs;
       await closeOpened();
       const project = openOptions.project ?? definitions.find((o) => o.kind === 'project')?.name;
-      if (!project) throw new FeastEdgeError('ValueError', 'open: options.project is missing and the definitions module exports no project()');
+      if (!project) throw new ValueError('open: options.project is missing and the definitions module exports no project()');
       const [registry, onlineStore, appends, datasets] = await Promise.all([
         IndexedDbRegistryStore.open(openOptions.registryDatabase),
         IndexedDbOnlineStore.open(openOptions.onlineDatabase),
@@ -161,7 +161,7 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
       const o = current();
       const doc = parseRegistryDocument(document);
       if (doc.project.name !== o.project) {
-        throw new FeastEdgeError('ValueError', `importRegistry: project.name is '${doc.project.name}' but this worker serves project '${o.project}'; open({ project: '${doc.project.name}' }) first`);
+        throw new ValueError(`importRegistry: project.name is '${doc.project.name}' but this worker serves project '${o.project}'; open({ project: '${doc.project.name}' }) first`);
       }
       await assertTransformsMatch(doc, definitions);
       const stored = await o.registry.read(o.project);
@@ -176,7 +176,8 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
       assertSourceInput(input, `registerSource('${sourceName}')`);
       const names = await fileSourceNames(o);
       if (!names.has(sourceName)) {
-        throw new FeastEdgeError('DataSourceObjectNotFoundException', `registerSource: no file source named '${sourceName}'; file sources: ${[...names].sort().join(', ') || 'none'}`);
+        const sorted = [...names].sort();
+        throw new DataSourceObjectNotFoundException(sourceName, o.project, sorted, `registerSource: no file source named '${sourceName}'; file sources: ${sorted.join(', ') || 'none'}`);
       }
       o.sources.register(sourceName, input);
     },

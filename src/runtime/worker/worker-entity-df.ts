@@ -1,5 +1,5 @@
 import { formatFromPath } from '../../definitions/index.js';
-import { FeastEdgeError } from '../../errors.js';
+import { InvalidEntityDfError } from '../../errors.js';
 import type { EntityDf } from '../../retrieval/types.js';
 
 /** An entity dataframe as a page sends it to the worker: rows, bytes, a File/Blob, a URL, or SQL. */
@@ -14,13 +14,13 @@ export type BrowserEntityDf =
 export async function toEntityDf(entityDf: BrowserEntityDf, baseUrl: string): Promise<EntityDf> {
   if (Array.isArray(entityDf) || entityDf === null || typeof entityDf !== 'object') return entityDf as EntityDf;
   if ('file' in entityDf) {
-    if (!(entityDf.file instanceof Blob)) throw new FeastEdgeError('InvalidEntityDfError', 'entityDf.file: expected a File or Blob');
+    if (!(entityDf.file instanceof Blob)) throw new InvalidEntityDfError('entityDf.file: expected a File or Blob');
     const format = entityDf.format ?? formatFromPath((entityDf.file as File).name ?? '');
-    if (!format) throw new FeastEdgeError('InvalidEntityDfError', "entityDf.format: the file's name has no .parquet or .csv extension; give format 'parquet' or 'csv'");
+    if (!format) throw new InvalidEntityDfError("entityDf.format: the file's name has no .parquet or .csv extension; give format 'parquet' or 'csv'");
     return { bytes: new Uint8Array(await entityDf.file.arrayBuffer()), format };
   }
   if ('url' in entityDf) {
-    if (typeof entityDf.url !== 'string') throw new FeastEdgeError('InvalidEntityDfError', 'entityDf.url: expected a URL string');
+    if (typeof entityDf.url !== 'string') throw new InvalidEntityDfError('entityDf.url: expected a URL string');
     return { path: new URL(entityDf.url, baseUrl).href, ...(entityDf.format ? { format: entityDf.format } : {}) };
   }
   return entityDf as EntityDf;

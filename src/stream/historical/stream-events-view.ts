@@ -1,5 +1,5 @@
 import { Int64, Table, vectorFromArray, type Vector } from 'apache-arrow';
-import { FeastEdgeError } from '../../errors.js';
+import { FeastEntityDFMissingColumnsError } from '../../errors.js';
 import { duckdbType } from '../../definitions/value-type.js';
 import { loadedStreamView } from '../loaded-view.js';
 import { rawEventView, transformEvents, transformInput, type StreamViewCode } from '../stream-events.js';
@@ -39,7 +39,7 @@ export async function registerStreamEvents(
   const eventView = rawEventView(view, view.inputs);
   const keys = view.entityColumns.map((k, n) => `${q(sourceColumn(eventView, k.name))} AS "__k${n}"`);
   const tsColumn = view.timestampField;
-  if (!types.has(tsColumn)) throw new FeastEdgeError('FeastEntityDFMissingColumnsError', `stream view '${view.name}': its source '${stored.batchSource.name}' has no timestamp column '${tsColumn}'`);
+  if (!types.has(tsColumn)) throw new FeastEntityDFMissingColumnsError(`stream view '${view.name}': its source '${stored.batchSource.name}' has no timestamp column '${tsColumn}'`);
   const time = `epoch_us(${timestampExpr(tsColumn, types.get(tsColumn))})`;
   const typed = (column: string) => {
     const field = view.inputs.find((f) => f.name === column)!;

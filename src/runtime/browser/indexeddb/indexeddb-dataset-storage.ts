@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { FeastEdgeError } from '../../../errors.js';
+import { SavedDatasetNotFound } from '../../../errors.js';
 import type { DatasetStorage } from '../../../offline/dataset-storage.js';
 
 const FILES = 'files';
@@ -29,7 +29,7 @@ export class IndexedDbDatasetStorage implements DatasetStorage {
 
   async read(path: string): Promise<Uint8Array> {
     const bytes = (await this.#db.get(FILES, path)) as Uint8Array | undefined;
-    if (!bytes) throw new FeastEdgeError('SavedDatasetNotFound', `saved dataset data '${path}' is not in this browser's IndexedDB`);
+    if (!bytes) throw new SavedDatasetNotFound(path, '', [], `saved dataset data '${path}' is not in this browser's IndexedDB`);
     return bytes;
   }
 

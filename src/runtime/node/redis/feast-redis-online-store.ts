@@ -1,5 +1,5 @@
 import { createClient, createCluster, RESP_TYPES, type RedisArgument } from 'redis';
-import { FeastEdgeError } from '../../../errors.js';
+import { InvalidOnlineStoreConfig } from '../../../errors.js';
 import { feastCreatedField, feastCreatedValue, feastFeatureField, feastRedisKey, feastTimestampField, splitFeastRedisKey } from '../../../feast/redis-layout.js';
 import { decodeTimestamp, encodeTimestamp, timestampParts } from '../../../feast/timestamp-proto.js';
 import { decodeValue, valueEncoder, type DecodeValueOptions } from '../../../feast/value-proto.js';
@@ -66,7 +66,7 @@ export class FeastRedisOnlineStore implements OnlineStore {
 
   constructor(options: FeastRedisOnlineStoreOptions) {
     const ttl = options.keyTtlSeconds ?? 0;
-    if (!Number.isInteger(ttl) || ttl < 0) throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new InvalidOnlineStoreConfig(`redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
     this.#ttl = String(ttl);
     this.#decode = { json: options.json ?? 'text' };
     this.#connector = new RedisConnector(options, (socket, onError) => connectionFor(options, socket, onError));

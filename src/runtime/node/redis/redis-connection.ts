@@ -1,4 +1,4 @@
-import { FeastEdgeError } from '../../../errors.js';
+import { InvalidOnlineStoreConfig, OnlineStoreConnectionError } from '../../../errors.js';
 
 /** Where the rows live: one server, or a Redis Cluster found from a few of its nodes. */
 export type RedisTarget =
@@ -99,7 +99,7 @@ export class RedisConnector<C extends RedisHandle> {
     } catch (error) {
       connection.destroy();
       const cause = (error as Error).message || this.#lastError?.message || String(error);
-      throw new FeastEdgeError('OnlineStoreConnectionError', `cannot connect to Redis at ${this.address}: ${cause}`);
+      throw new OnlineStoreConnectionError(`cannot connect to Redis at ${this.address}: ${cause}`);
     } finally {
       clearTimeout(timer);
     }
@@ -117,7 +117,7 @@ export class RedisConnector<C extends RedisHandle> {
         }, limit);
       })]);
     } catch (error) {
-      throw new FeastEdgeError('OnlineStoreConnectionError', `Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
+      throw new OnlineStoreConnectionError(`Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
@@ -140,7 +140,7 @@ function describeUrl(url: string): string {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 6379}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
   } catch {
-    throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis url: expected redis://host:port[/db] or rediss://..., got ${JSON.stringify(url)}`);
+    throw new InvalidOnlineStoreConfig(`redis url: expected redis://host:port[/db] or rediss://..., got ${JSON.stringify(url)}`);
   }
 }
 

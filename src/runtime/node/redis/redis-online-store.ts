@@ -1,5 +1,5 @@
 import { createClient, createCluster, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis';
-import { FeastEdgeError } from '../../../errors.js';
+import { InvalidOnlineStoreConfig, OnlineStoreConnectionError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../../../online/row-codec.js';
@@ -113,7 +113,7 @@ export class RedisOnlineStore implements OnlineStore {
 
   constructor(options: RedisOnlineStoreOptions) {
     const ttl = options.keyTtlSeconds ?? 0;
-    if (!Number.isInteger(ttl) || ttl < 0) throw new FeastEdgeError('InvalidOnlineStoreConfig', `redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new InvalidOnlineStoreConfig(`redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
     this.#prefix = options.keyPrefix ?? '';
     this.#ttl = String(ttl);
     this.#connector = new RedisConnector(options, (socket, onError) => connectionFor(options, socket, onError));
