@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
-import { OfflineStoreUnavailableError, PushSourceNotFoundException, ValueError } from '../errors.js';
+import { OfflineStoreUnavailableError } from '../errors.js';
 import { microsToIso } from '../definitions/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
 import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
@@ -15,20 +15,14 @@ import type { OnlineEntityRows } from '../online/entity-rows.js';
 import type { FeatureViewPreview, HistoricalResult, OfflineStore } from '../offline/offline-store.js';
 import type { SourceData } from '../sql/load-source.js';
 import type { HistoricalFeaturesRequest, RetrievalJob } from '../retrieval/types.js';
-import { applyToTiles } from '../stream/ingest.js';
 import { loadedStreamView } from '../stream/loaded-view.js';
-import { checkStreamEvents, type StreamViewCode } from '../stream/stream-events.js';
+import type { StreamViewCode } from '../stream/stream-events.js';
 import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from '../stream/stream-ingest.js';
 import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
+import { pushRows, type PushResult } from './push.js';
 
-/** What a push did: rows pushed, and for stream views, events applied online and late ones (written offline only). */
-export interface PushResult {
-  events: number;
-  applied: number;
-  late: number;
-  lateByView: Record<string, number>;
-}
+export type { PushResult } from './push.js';
 
 export interface FeatureStoreOptions {
   project: string;
@@ -209,40 +203,8 @@ export class FeatureStore {
    * anything is written, so a bad push writes nothing anywhere.
    */
   async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<PushResult> {
-    if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
-      throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
-    }
-    const document = await this.registry.document();
-    const views = Object.values(document.featureViews).map((v) => v.spec).filter((v) => v.streamSource?.name === pushSourceName);
-    const streams = Object.values(document.streamFeatureViews ?? {}).map((v) => v.spec).filter((v) => v.source.name === pushSourceName)
-      .map((v) => loadedStreamView(v, this.#streamCode));
-    if (views.length === 0 && streams.length === 0) {
-      const sources = Object.values(document.dataSources).map((s) => s.spec).filter((s) => s.kind === 'pushSource').map((s) => s.name);
-      throw new PushSourceNotFoundException(`no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
-    }
-    const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
-    // Views sharing a push source may read different columns: each takes the ones it knows.
-    const batches = to === 'offline' ? [] : views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
-    const checkedStreams = streams.map((view) => ({ view, checked: checkStreamEvents(view, rows, { allowExtraColumns: true }) }));
-    if (to !== 'online') {
-      // Views of one push share its batch source: one part holds the rows for all of them.
-      const source = views[0]?.batchSource ?? streams[0].batchSource;
-      await this.offline('push').writeRows(source, [
-        ...views.map((view) => ({ view, rows, allowExtraColumns: true })),
-        ...checkedStreams.map(({ checked }) => ({ view: checked.offlineView, rows, allowExtraColumns: true })),
-      ]);
-    }
-    for (const batch of batches) await this.onlineStore.write(this.project, batch);
-    const result: PushResult = { events: checkedStreams[0]?.checked.count ?? batches[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };
-    if (to !== 'offline') {
-      for (const { view, checked } of checkedStreams) {
-        const counts = await applyToTiles(this.onlineStore, this.project, view, checked);
-        result.applied += counts.applied;
-        result.late += counts.late;
-        result.lateByView[view.name] = counts.late;
-      }
-    }
-    return result;
+    return pushRows({ project: this.project, registry: this.registry, onlineStore: this.onlineStore, streamCode: this.#streamCode,
+      offline: (operation) => this.offline(operation) }, pushSourceName, rows, options);
   }
 
   /**

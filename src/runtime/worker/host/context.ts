@@ -1,0 +1,12 @@
+import type { FeastObject } from '../../../definitions/index.js';
+import type { EngineJobs } from './engine-jobs.js';
+import type { Opened } from './stores.js';
+
+/** What every part of the worker's API works with. */
+export interface HostContext {
+  /** The definitions module the worker was built with. */
+  readonly definitions: readonly FeastObject[];
+  /** The open stores; FeatureStoreNotOpenError before open(). */
+  current(): Opened;
+  engineJob: EngineJobs['engineJob'];
+}
