@@ -78,6 +78,14 @@ describe('a store typed by its definitions', () => {
     expectTypeOf(await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'], entityRows, fullFeatureNames })).toEqualTypeOf<OnlineResponse>();
   });
 
+  it('leaves the record open where a source view is missing from the definitions', async () => {
+    const partial = createFeatureStore({ project: 'p', registry, definitions: [convPlus] as const });
+    const response = await partial.getOnlineFeatures({ features: ['transformed_conv_rate:conv_rate_plus_val'], entityRows });
+    expectTypeOf(response.toDict()).toEqualTypeOf<{ [x: string]: unknown[]; val_to_add: (number | bigint | null)[]; conv_rate_plus_val: unknown[] }>();
+    // @ts-expect-error: the tuple is the whole repo: driver_hourly_stats is not in it
+    void partial.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'], entityRows });
+  });
+
   it('is still a FeatureStore', () => {
     expectTypeOf(store).toExtend<FeatureStore>();
   });
