@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One vitest project per runtime a suite needs, so a contributor runs one:
- *   npx vitest run --project unit       (Node only, no system binary)
+ *   npx vitest run --project unit       (Node only, no system binary; also the type tests)
  *   npx vitest run --project chromium   (the system Chromium: IndexedDB, workers, the demo)
  *   npx vitest run --project workerd    (Cloudflare's runtime through miniflare)
  *   npx vitest run --project deno       (the deno binary)
@@ -20,6 +20,8 @@ export default defineConfig({
           ...shared, name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: RUNTIMES.map((runtime) => `**/*.${runtime}.test.ts`),
+          // Type-level tests (expectTypeOf, @ts-expect-error): tsc checks them as part of every run.
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
         },
       },
       ...RUNTIMES.map((runtime) => ({ test: { ...shared, name: runtime, include: [`test/**/*.${runtime}.test.ts`] } })),

@@ -14,7 +14,7 @@ export type {
   Entity, Field, ValueType, FileSource, PushSource, RequestSource, DataSource, FeatureView,
   OnDemandFeatureView, FeatureService, FeatureViewProjection, Project, FeastObject,
   TransformRow, TransformColumns, StreamFeatureView, StreamFeatureViewSpec, Aggregation, AggregationSpec,
-  AggregationFunction, StreamRow,
+  AggregationFunction, StreamRow, ValueOf,
 } from './definitions/index.js';
 export {
   FeastEdgeError, InvalidDefinitionError, describeChoices, FeatureNameCollisionError,
@@ -35,6 +35,7 @@ export {
   ConfigurationError, FeastConfigError, FeastRepoLoadError, InvalidOnlineStoreConfig, ServerStartError, FeastRegistryError, InvalidFeastValueError, UnmodeledFeastObject,
 } from './errors.js';
 export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
+export type { FeatureRef, FeatureServiceName, ResponseRow } from './store/feature-refs.js';
 export type { IngestResult, IngestOptions, EventSource } from './stream/stream-ingest.js';
 export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
 export type { MaterializeOptions, MaterializeIncrementalOptions } from './store/materialize.js';

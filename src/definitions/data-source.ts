@@ -26,11 +26,11 @@ export interface PushSource extends Metadata {
   readonly batchSource: FileSource;
 }
 
-/** Values supplied with each request, for on-demand views. */
-export interface RequestSource extends Metadata {
+/** Values supplied with each request, for on-demand views. `N` and `F` keep its name and fields. */
+export interface RequestSource<N extends string = string, F extends Field = Field> extends Metadata {
   readonly kind: 'requestSource';
-  readonly name: string;
-  readonly schema: readonly Field[];
+  readonly name: N;
+  readonly schema: readonly F[];
 }
 
 export type DataSource = FileSource | PushSource | RequestSource;
@@ -105,12 +105,14 @@ export function pushSource(spec: PushSourceSpec): PushSource {
   return deepFreeze({ kind: 'pushSource', name: spec.name, batchSource: spec.batchSource, ...metadata(spec, where) });
 }
 
-export interface RequestSourceSpec extends Metadata { name: string; schema: readonly Field[] }
+export interface RequestSourceSpec<N extends string = string, F extends Field = Field> extends Metadata { name: N; schema: readonly F[] }
 
 /**
- * Declares request data an on-demand view needs with every request.
+ * Declares request data an on-demand view needs with every request. Its type keeps the
+ * name and fields.
  * @example requestSource({ name: 'vals_to_add', schema: [field('val_to_add', Int64)] })
  */
+export function requestSource<const N extends string, F extends Field>(spec: RequestSourceSpec<N, F>): RequestSource<N, F>;
 export function requestSource(spec: RequestSourceSpec): RequestSource {
   assertName(spec?.name, 'requestSource.name');
   const where = `requestSource '${spec.name}'`;

@@ -2,28 +2,33 @@ import { InvalidDefinitionError } from '../errors.js';
 import { assertValueType, formatValueType, Int64, type ScalarType } from './value-type.js';
 import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
 
-/** A Feast entity: the key that feature rows are looked up by. */
-export interface Entity extends Metadata {
+/**
+ * A Feast entity: the key that feature rows are looked up by. `N`, `K` and `T` keep its
+ * name, join key and key type, so views know their join-key columns.
+ */
+export interface Entity<N extends string = string, K extends string = string, T extends ScalarType = ScalarType> extends Metadata {
   readonly kind: 'entity';
-  readonly name: string;
-  readonly joinKeys: readonly [string];
-  readonly valueType: ScalarType;
+  readonly name: N;
+  readonly joinKeys: readonly [K];
+  readonly valueType: T;
 }
 
-export interface EntitySpec extends Metadata {
-  name: string;
+export interface EntitySpec<N extends string = string, K extends string = string, T extends ScalarType = ScalarType> extends Metadata {
+  name: N;
   /** Exactly one join key, as in Feast; defaults to the entity name. */
-  joinKeys?: readonly string[];
-  valueType?: ScalarType;
+  joinKeys?: readonly K[] & readonly [K];
+  valueType?: T;
 }
 
 /** Value types no join key can have: they hold several values, or JSON, not one comparable key. */
 const NOT_JOIN_KEY_TYPES: readonly string[] = ['Array', 'Struct', 'Map', 'Json'];
 
 /**
- * Declares an entity.
+ * Declares an entity. Its type keeps the name, join key and key type (default: the
+ * entity name, and Int64, as at run time); two join keys do not compile.
  * @example entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 })
  */
+export function entity<const N extends string, const K extends string = N, T extends ScalarType = ScalarType<'Int64'>>(spec: EntitySpec<N, K, T>): Entity<N, K, T>;
 export function entity(spec: EntitySpec): Entity {
   assertName(spec?.name, 'entity.name');
   const where = `entity '${spec.name}'`;

@@ -2,25 +2,32 @@ import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { OnDemandFeatureView } from './on-demand-feature-view.js';
 import type { StreamFeatureView } from './stream-feature-view.js';
-import { projectionName, toProjection, type FeatureViewProjection } from './projection.js';
+import { projectionName, toProjection, type FeatureViewProjection, type ProjectionOf } from './projection.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
 
-/** A named set of features a model uses, as projections of views. */
-export interface FeatureService extends Metadata {
+/**
+ * A named set of features a model uses, as projections of views. `N` and `P` keep its
+ * name and projections, so a typed store checks `featureService: 'name'` and types the response.
+ */
+export interface FeatureService<N extends string = string, P extends FeatureViewProjection = FeatureViewProjection> extends Metadata {
   readonly kind: 'featureService';
-  readonly name: string;
-  readonly projections: readonly FeatureViewProjection[];
+  readonly name: N;
+  readonly projections: readonly P[];
 }
 
-export interface FeatureServiceSpec extends Metadata {
-  name: string;
-  features: readonly (FeatureView | OnDemandFeatureView | StreamFeatureView | FeatureViewProjection)[];
+/** What a feature service may list: whole views, or projections of them. */
+export type ServiceFeatures = FeatureView | OnDemandFeatureView | StreamFeatureView | FeatureViewProjection;
+
+export interface FeatureServiceSpec<N extends string = string, V extends ServiceFeatures = ServiceFeatures> extends Metadata {
+  name: N;
+  features: readonly V[];
 }
 
 /**
- * Declares a feature service.
+ * Declares a feature service. Its type keeps the name and each view's projection.
  * @example featureService({ name: 'driver_activity', features: [projection(driverStats, { features: ['conv_rate'] })] })
  */
+export function featureService<const N extends string, V extends ServiceFeatures>(spec: FeatureServiceSpec<N, V>): FeatureService<N, ProjectionOf<V>>;
 export function featureService(spec: FeatureServiceSpec): FeatureService {
   assertName(spec?.name, 'featureService.name');
   const where = `featureService '${spec.name}'`;

@@ -3,18 +3,23 @@ import { parseDuration } from './duration.js';
 import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, type Entity } from './entity.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { field, type Field } from './field.js';
+import type { FeatureFields, JoinKeyFields } from './typed-refs.js';
 import { formatValueType } from './value-type.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
 
-/** A batch feature view: features of one or more entities, read from one source. */
-export interface FeatureView extends Metadata {
+/**
+ * A batch feature view: features of one or more entities, read from one source. `N`, `F`
+ * and `K` keep its name, its feature fields and its join-key fields (unions of `Field`s),
+ * so a typed store checks `'view:feature'` references against them.
+ */
+export interface FeatureView<N extends string = string, F extends Field = Field, K extends Field = Field> extends Metadata {
   readonly kind: 'featureView';
-  readonly name: string;
+  readonly name: N;
   /** Entity names; empty for an entity-less view. */
   readonly entities: readonly string[];
   /** Join-key columns, one per entity, in entity order. */
-  readonly entityColumns: readonly Field[];
-  readonly features: readonly Field[];
+  readonly entityColumns: readonly K[];
+  readonly features: readonly F[];
   /** Seconds; 0 means no lower bound on lookback. */
   readonly ttlSeconds: number;
   readonly batchSource: FileSource;
@@ -23,10 +28,10 @@ export interface FeatureView extends Metadata {
   readonly offline: boolean;
 }
 
-export interface FeatureViewSpec extends Metadata {
-  name: string;
-  entities?: readonly Entity[];
-  schema: readonly Field[];
+export interface FeatureViewSpec<N extends string = string, F extends Field = Field, E extends Entity = Entity> extends Metadata {
+  name: N;
+  entities?: readonly E[];
+  schema: readonly F[];
   source: FileSource | PushSource;
   /** Seconds, or a duration string such as '2h' or '1d'. 0 or absent: no lower bound. */
   ttl?: number | string;
@@ -36,9 +41,13 @@ export interface FeatureViewSpec extends Metadata {
 
 /**
  * Declares a feature view. Schema fields named like a join key become entity columns.
+ * Its type keeps the view name, feature fields and join-key fields.
  * @example featureView({ name: 'driver_hourly_stats', entities: [driver], ttl: '1d',
  *   schema: [field('conv_rate', Float32)], source: driverStatsSource })
  */
+export function featureView<const N extends string, F extends Field, E extends Entity = never>(
+  spec: FeatureViewSpec<N, F, E>,
+): FeatureView<N, FeatureFields<F, E>, JoinKeyFields<E>>;
 export function featureView(spec: FeatureViewSpec): FeatureView {
   assertName(spec?.name, 'featureView.name');
   const where = `featureView '${spec.name}'`;

@@ -5,6 +5,7 @@ export {
   assertValueType, duckdbType, feastValueTypeNumber, formatValueType,
   type ValueType, type ScalarType, type ArrayType, type ScalarTypeName, type StructType, type StructMember,
 } from './value-type.js';
+export type { ValueOf, ScalarValues } from './value-of.js';
 export {
   fileSource, pushSource, requestSource, batchSourceOf, formatFromPath,
   type DataSource, type FileSource, type PushSource, type RequestSource, type FileFormat,

@@ -2,7 +2,8 @@ import type { RequestSource } from './data-source.js';
 import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { Field } from './field.js';
-import { toProjection, type FeatureViewProjection } from './projection.js';
+import { toProjection, type FeatureViewProjection, type ProjectionOf } from './projection.js';
+import type { RequestFields } from './typed-refs.js';
 import { assertName, assertUnique, metadata, type Metadata } from './validate.js';
 
 /** One input row: source features by plain name, plus request fields. */
@@ -13,14 +14,20 @@ export type TransformColumns = Record<string, ArrayLike<unknown>>;
 /**
  * A view computed at request time from other views' features and request data.
  * Holds code (`transform` or `transformColumns`), so unlike other definitions it is not
- * structured-cloneable; the registry stores its source text and hash instead.
+ * structured-cloneable; the registry stores its source text and hash instead. `N`, `F`,
+ * `S` and `R` keep its name, output fields, source projections and request fields.
  */
-export interface OnDemandFeatureView extends Metadata {
+export interface OnDemandFeatureView<
+  N extends string = string,
+  F extends Field = Field,
+  S extends FeatureViewProjection = FeatureViewProjection,
+  R extends Field = Field,
+> extends Metadata {
   readonly kind: 'onDemandFeatureView';
-  readonly name: string;
-  readonly sources: readonly FeatureViewProjection[];
-  readonly requestSources: readonly RequestSource[];
-  readonly features: readonly Field[];
+  readonly name: N;
+  readonly sources: readonly S[];
+  readonly requestSources: readonly RequestSource<string, R>[];
+  readonly features: readonly F[];
   readonly mode: 'rows' | 'columns';
   /** The transform's source text: stored in the registry so a mismatch with the loaded code shows. */
   readonly transformSource: string;
@@ -28,10 +35,14 @@ export interface OnDemandFeatureView extends Metadata {
   readonly transformColumns?: (columns: TransformColumns) => TransformColumns;
 }
 
-export interface OnDemandFeatureViewSpec extends Metadata {
-  name: string;
-  sources: readonly (FeatureView | FeatureViewProjection | RequestSource)[];
-  schema: readonly Field[];
+export interface OnDemandFeatureViewSpec<
+  N extends string = string,
+  F extends Field = Field,
+  S extends FeatureView | FeatureViewProjection | RequestSource = FeatureView | FeatureViewProjection | RequestSource,
+> extends Metadata {
+  name: N;
+  sources: readonly S[];
+  schema: readonly F[];
   /** Row transform: one input row in, the output features out. */
   transform?: (row: TransformRow) => TransformRow;
   /** Columnar transform: input columns in, output columns out (same length). */
@@ -39,11 +50,15 @@ export interface OnDemandFeatureViewSpec extends Metadata {
 }
 
 /**
- * Declares an on-demand feature view.
+ * Declares an on-demand feature view. Its type keeps the name, the output fields (the
+ * view's features), the source projections and the request fields.
  * @example onDemandFeatureView({ name: 'conv_plus', sources: [driverStats, valsToAdd],
  *   schema: [field('conv_rate_plus_val', Float64)],
  *   transform: (r) => ({ conv_rate_plus_val: Number(r.conv_rate) + Number(r.val_to_add) }) })
  */
+export function onDemandFeatureView<const N extends string, F extends Field, S extends FeatureView | FeatureViewProjection | RequestSource>(
+  spec: OnDemandFeatureViewSpec<N, F, S>,
+): OnDemandFeatureView<N, F, ProjectionOf<Exclude<S, RequestSource>>, RequestFields<Extract<S, RequestSource>>>;
 export function onDemandFeatureView(spec: OnDemandFeatureViewSpec): OnDemandFeatureView {
   assertName(spec?.name, 'onDemandFeatureView.name');
   const where = `onDemandFeatureView '${spec.name}'`;

@@ -2,26 +2,39 @@ import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { Field } from './field.js';
 import type { StreamFeatureView } from './stream-feature-view.js';
+import type { AliasOf, FeatureNameOf, JoinKeyMapOf, MappableJoinKeys, MergedJoinKeyMap, NamedWithFeatures, ViewNameOf } from './typed-refs.js';
 import { assertName, deepFreeze } from './validate.js';
 
 /**
  * A view as a feature service or on-demand view uses it: a subset of its features,
  * an optional alias (so one view can be joined twice) and a join-key map
- * (view join key -> entity-dataframe column).
+ * (view join key -> entity-dataframe column). `V`, `F`, `A` and `M` keep the view name,
+ * feature names, alias and map `projection()` was given.
  */
-export interface FeatureViewProjection {
+export interface FeatureViewProjection<
+  V extends string = string,
+  F extends string = string,
+  A extends string | undefined = string | undefined,
+  M extends object = Readonly<Record<string, string>>,
+> {
   readonly kind: 'projection';
-  readonly viewName: string;
+  readonly viewName: V;
   readonly viewKind: 'featureView' | 'onDemandFeatureView' | 'streamFeatureView';
-  readonly alias?: string;
-  readonly features: readonly string[];
-  readonly joinKeyMap: Readonly<Record<string, string>>;
+  readonly alias?: A;
+  readonly features: readonly F[];
+  readonly joinKeyMap: M;
 }
 
-export interface ProjectionSpec {
-  features?: readonly string[];
-  alias?: string;
-  joinKeyMap?: Record<string, string>;
+export interface ProjectionSpec<
+  F extends string = string,
+  A extends string | undefined = string | undefined,
+  M extends object = Record<string, string>,
+> {
+  /** A subset of the view's features; a name the view lacks does not compile. */
+  features?: readonly F[];
+  alias?: A;
+  /** View join key -> entity-dataframe column; a key the view lacks does not compile. */
+  joinKeyMap?: M;
 }
 
 /**
@@ -38,8 +51,15 @@ type Projectable = FeatureView | ProjectableOnDemandView | StreamFeatureView;
 
 /**
  * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.
+ * Its type keeps the view name, the features chosen, the alias and the join-key map.
  * @example projection(location, { alias: 'origin', joinKeyMap: { location_id: 'origin_id' } })
  */
+export function projection<
+  P extends Projectable | FeatureViewProjection,
+  const F extends FeatureNameOf<P> = FeatureNameOf<P>,
+  const A extends string | undefined = AliasOf<P>,
+  const M extends { readonly [K in MappableJoinKeys<P>]?: string } = {},
+>(view: P, spec?: ProjectionSpec<F, A, M>): FeatureViewProjection<ViewNameOf<P>, F, A, MergedJoinKeyMap<JoinKeyMapOf<P>, M>>;
 export function projection(view: Projectable | FeatureViewProjection, spec: ProjectionSpec = {}): FeatureViewProjection {
   const base = toProjection(view);
   const where = `projection of '${base.viewName}'`;
@@ -80,6 +100,12 @@ export function toProjection(view: Projectable | FeatureViewProjection): Feature
   }
   return { kind: 'projection', viewName: view.name, viewKind: view.kind, features: view.features.map((f) => f.name), joinKeyMap: {} };
 }
+
+/** A view or projection as the projection `toProjection` makes of it (all features, no alias). */
+export type ProjectionOf<P> =
+  P extends FeatureViewProjection ? P
+    : P extends NamedWithFeatures ? FeatureViewProjection<P['name'], FeatureNameOf<P>, undefined, {}>
+      : never;
 
 /** The name a projection's features are prefixed with: alias, else the view name. */
 export function projectionName(p: FeatureViewProjection): string {

@@ -4,6 +4,7 @@ import type { Entity } from './entity.js';
 import { describeChoices, InvalidDefinitionError } from '../errors.js';
 import { field, type Field } from './field.js';
 import { Float64, formatValueType, Int64, type ScalarTypeName, type ValueType } from './value-type.js';
+import type { AggregationFields, CheckedAggregations, EventColumnNames, JoinKeyFields } from './typed-refs.js';
 import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
 
 export type AggregationFunction = 'sum' | 'count' | 'mean' | 'min' | 'max' | 'last';
@@ -12,9 +13,9 @@ export const AGGREGATION_FUNCTIONS: readonly AggregationFunction[] = ['sum', 'co
 /** One event as a stream transform sees it: join keys, the timestamp (a Date) and the schema's columns. */
 export type StreamRow = Record<string, unknown>;
 
-export interface AggregationSpec {
-  /** The schema column aggregated. */
-  column: string;
+export interface AggregationSpec<C extends string = string> {
+  /** The schema column aggregated; a column the schema lacks does not compile. */
+  column: C;
   fn: AggregationFunction;
   /** Whole seconds, or a duration string such as '1h'. */
   window: number | string;
@@ -38,18 +39,19 @@ export interface Aggregation {
  * A view of time-window aggregates over events pushed to a push source. Online, the
  * aggregates are kept as tiles per entity (src/stream); historically, the same windows
  * are computed from the push source's batch source. Holds code when it has a `transform`,
- * so, like on-demand views, the registry stores its source text and hash instead.
+ * so, like on-demand views, the registry stores its source text and hash instead. `N`,
+ * `F` and `K` keep its name, its aggregates' output fields and its join-key fields.
  */
-export interface StreamFeatureView extends Metadata {
+export interface StreamFeatureView<N extends string = string, F extends Field = Field, K extends Field = Field> extends Metadata {
   readonly kind: 'streamFeatureView';
-  readonly name: string;
+  readonly name: N;
   readonly entities: readonly string[];
-  readonly entityColumns: readonly Field[];
+  readonly entityColumns: readonly K[];
   /** The columns events carry (after the transform, if any), besides join keys and timestamp. */
   readonly inputs: readonly Field[];
   readonly aggregations: readonly Aggregation[];
   /** The aggregations' outputs, as other views list their features. */
-  readonly features: readonly Field[];
+  readonly features: readonly F[];
   readonly source: PushSource;
   readonly batchSource: FileSource;
   readonly timestampField: string;
@@ -59,15 +61,20 @@ export interface StreamFeatureView extends Metadata {
   readonly transform?: (row: StreamRow) => StreamRow;
 }
 
-export interface StreamFeatureViewSpec extends Metadata {
-  name: string;
+export interface StreamFeatureViewSpec<
+  N extends string = string,
+  S extends Field = Field,
+  E extends Entity = Entity,
+  A extends readonly AggregationSpec[] = readonly AggregationSpec[],
+> extends Metadata {
+  name: N;
   source: PushSource;
-  entities: readonly Entity[];
+  entities: readonly E[];
   /** Join keys (optional, they take the entity's type) and the event columns aggregations read. */
-  schema: readonly Field[];
+  schema: readonly S[];
   /** The event time column; default the batch source's timestampField. */
   timestampField?: string;
-  aggregations: readonly AggregationSpec[];
+  aggregations: A;
   /** Duration; default the longest window. */
   allowedLateness?: number | string;
   /** Runs on each event before aggregation, online and historically; may add or replace columns. */
@@ -112,10 +119,18 @@ function windowLabel(window: number | string): string {
 /**
  * Declares a stream feature view: windowed aggregates over a push source's events.
  * The value at instant T covers events with `floor(T/slide)*slide - window + slide <= t <= T`.
+ * Its type keeps the name, the join keys and each aggregate's output field, named
+ * `<fn>_<column>_<window>` when the window is a literal (`sum_fare_1h`).
  * @example streamFeatureView({ name: 'driver_trips', source: tripsPush, entities: [driver],
  *   schema: [field('fare', Float64)],
  *   aggregations: [{ column: 'fare', fn: 'sum', window: '1h' }, { column: 'fare', fn: 'count', window: '1d' }] })
  */
+export function streamFeatureView<
+  const N extends string,
+  S extends Field,
+  E extends Entity,
+  const A extends readonly AggregationSpec[],
+>(spec: StreamFeatureViewSpec<N, S, E, A> & CheckedAggregations<A, EventColumnNames<S, E>>): StreamFeatureView<N, AggregationFields<A[number], S>, JoinKeyFields<E>>;
 export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureView {
   assertName(spec?.name, 'streamFeatureView.name');
   const where = `streamFeatureView '${spec.name}'`;

@@ -8,16 +8,18 @@ export type ScalarTypeName =
   | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'String' | 'Bool' | 'Bytes' | 'UnixTimestamp'
   | 'Map' | 'Json';
 
-export interface ScalarType { readonly kind: ScalarTypeName }
+/** A scalar value type; `K` is its name, so `Float32` has type `ScalarType<'Float32'>`. */
+export interface ScalarType<K extends ScalarTypeName = ScalarTypeName> { readonly kind: K }
 /** One named, typed member of a Struct; members keep their declared order. */
 export interface StructMember { readonly name: string; readonly dtype: ValueType }
 /** Feast's `Struct({name: T})`: a record with typed members. */
 export interface StructType { readonly kind: 'Struct'; readonly fields: readonly StructMember[] }
-export interface ArrayType { readonly kind: 'Array'; readonly of: ScalarType | StructType }
+/** A list value type; `E` is its element type. */
+export interface ArrayType<E extends ScalarType | StructType = ScalarType | StructType> { readonly kind: 'Array'; readonly of: E }
 /** A feature's value type: plain data, so definitions stay structured-cloneable. */
 export type ValueType = ScalarType | StructType | ArrayType;
 
-const scalar = (kind: ScalarTypeName): ScalarType => Object.freeze({ kind });
+const scalar = <K extends ScalarTypeName>(kind: K): ScalarType<K> => Object.freeze({ kind });
 export const Int32 = scalar('Int32');
 export const Int64 = scalar('Int64');
 export const Float32 = scalar('Float32');
@@ -36,6 +38,7 @@ const SCALAR_NAMES: readonly ScalarTypeName[] = [
 ];
 
 /** `Array(Float32)`: a list-valued feature (Feast's `Array(T)`, value type `T_LIST`). */
+export function ArrayOf<E extends ScalarType | StructType>(of: E): ArrayType<E>;
 export function ArrayOf(of: ScalarType | StructType): ArrayType {
   assertValueType(of, 'Array element type');
   if (of.kind === ('Array' as string)) throw new InvalidDefinitionError('Array element type: nested arrays are not supported');

@@ -27,8 +27,12 @@ function wireValue(value: unknown): unknown {
   return value;
 }
 
-/** The result of getOnlineFeatures: join keys (and request data) first, then features in request order. */
-export class OnlineResponse {
+/**
+ * The result of getOnlineFeatures: join keys (and request data) first, then features in
+ * request order. `Row` is one entity row's columns by name: typed by a store that knows
+ * its definitions, else `Record<string, unknown>`.
+ */
+export class OnlineResponse<Row extends Record<string, unknown> = Record<string, unknown>> {
   readonly columns: readonly OnlineColumn[];
 
   constructor(columns: readonly OnlineColumn[]) {
@@ -36,14 +40,14 @@ export class OnlineResponse {
   }
 
   /** `{ name: values }`, like Feast's `to_dict()`. */
-  toDict(): Record<string, unknown[]> {
-    return Object.fromEntries(this.columns.map((c) => [c.name, c.values]));
+  toDict(): { [K in keyof Row]: Row[K][] } {
+    return Object.fromEntries(this.columns.map((c) => [c.name, c.values])) as { [K in keyof Row]: Row[K][] };
   }
 
   /** One object per entity row. */
-  toRows(): Record<string, unknown>[] {
+  toRows(): Row[] {
     const count = this.columns[0]?.values.length ?? 0;
-    return Array.from({ length: count }, (_, i) => Object.fromEntries(this.columns.map((c) => [c.name, c.values[i]])));
+    return Array.from({ length: count }, (_, i) => Object.fromEntries(this.columns.map((c) => [c.name, c.values[i]])) as Row);
   }
 
   /** Feast's wire shape: int64 as JSON numbers, bytes as base64, timestamps RFC 3339 with Z. */

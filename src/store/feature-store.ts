@@ -19,12 +19,13 @@ import { loadedStreamView } from '../stream/loaded-view.js';
 import type { StreamViewCode } from '../stream/stream-events.js';
 import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from '../stream/stream-ingest.js';
 import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import type { DefinitionsOf, FeatureSelection, ResponseRow, SelectionKeys } from './feature-refs.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import { pushRows, type PushResult } from './push.js';
 
 export type { PushResult } from './push.js';
 
-export interface FeatureStoreOptions {
+export interface FeatureStoreOptions<T extends readonly FeastObject[] = readonly FeastObject[]> {
   project: string;
   registry: RegistryStore;
   /**
@@ -32,8 +33,12 @@ export interface FeatureStoreOptions {
    * 'feast-edge/offline', or a runtime's default). Without one the store serves online only.
    */
   offlineStore?: OfflineStore;
-  /** The loaded definitions: on-demand transforms are code and come from here. */
-  definitions?: readonly FeastObject[];
+  /**
+   * The loaded definitions: on-demand transforms are code and come from here. Given as a
+   * tuple (`[...] as const`), they also type the store: `createFeatureStore` then checks
+   * feature references and service names at compile time and types `toDict()`.
+   */
+  definitions?: T;
   /** Where the latest feature values are served from; default an in-memory store. */
   onlineStore?: OnlineStore;
   /** Online reads reuse a registry document read at most this long ago (ms); 0 (default) re-reads it each time. */
@@ -42,14 +47,15 @@ export interface FeatureStoreOptions {
 
 /**
  * The feature store: one object that applies definitions and retrieves features, the
- * same in every runtime.
+ * same in every runtime. `D` is the union of the definitions it was typed with (see
+ * `createFeatureStore`); the default, `FeastObject`, accepts any reference.
  * @example
  * const store = createFeatureStore({ project: 'demo', registry: new MemoryRegistryStore(),
  *   offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
  * await store.apply([driver, driverStatsSource, driverStats]);
  * const rows = await store.getHistoricalFeatures({ entityDf, features: ['driver_hourly_stats:conv_rate'] }).toRows();
  */
-export class FeatureStore {
+export class FeatureStore<D extends FeastObject = FeastObject> {
   readonly project: string;
   readonly registry: Registry;
   readonly onlineStore: OnlineStore;
@@ -110,7 +116,11 @@ export class FeatureStore {
    * @example await store.getHistoricalFeatures({ entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }],
    *   features: ['driver_hourly_stats:conv_rate'] }).toArrow()
    */
-  getHistoricalFeatures(request: HistoricalFeaturesRequest): RetrievalJob {
+  getHistoricalFeatures<
+    const F extends readonly string[] = never,
+    const S extends string | FeatureService = never,
+    const Full extends boolean = false,
+  >(request: Omit<HistoricalFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>): RetrievalJob {
     let job: Promise<ReturnType<OfflineStore['getHistoricalFeatures']>> | undefined;
     // Lazy like Feast's: nothing runs (not even the registry read) until an accessor is called.
     const started = () => (job ??= (async () => this.offline('getHistoricalFeatures').getHistoricalFeatures(request, {
@@ -128,12 +138,20 @@ export class FeatureStore {
   /**
    * The latest values for each entity row, with Feast's statuses (PRESENT, NULL_VALUE,
    * NOT_FOUND, OUTSIDE_MAX_AGE: the view's ttl is enforced at read time).
+   * A typed store (see `createFeatureStore`) checks literal `features` and
+   * `featureService` at compile time and types the response's columns.
    * @example (await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'],
    *   entityRows: [{ driver_id: 1001 }] })).toDict()
    */
-  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
+  async getOnlineFeatures<
+    const F extends readonly string[] = never,
+    const S extends string | FeatureService = never,
+    const Full extends boolean = false,
+  >(request: Omit<OnlineFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>): Promise<OnlineResponse<ResponseRow<D, F, S, Full>>> {
     const document = await this.registry.document({ maxAgeMs: this.#registryCacheTtlMs });
-    return retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
+    const response = await retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
+    // The plan resolved the same references the types did: the columns are the typed ones.
+    return response as OnlineResponse<ResponseRow<D, F, S, Full>>;
   }
 
   /**
@@ -276,7 +294,24 @@ export class FeatureStore {
   }
 }
 
-/** Creates a feature store over a registry store, an online store and, for offline work, an offline store. */
-export function createFeatureStore(options: FeatureStoreOptions): FeatureStore {
-  return new FeatureStore(options);
+/**
+ * Creates a feature store over a registry store, an online store and, for offline work,
+ * an offline store. Definitions given as a tuple (`definitions: [...] as const`) type the
+ * store: `getOnlineFeatures` and `getHistoricalFeatures` then refuse, at compile time, a
+ * literal `view:feature` reference or `featureService` name the definitions lack, and
+ * `toDict()` / `toRows()` are typed with the output columns (join keys, request data and
+ * features, `view__feature` with `fullFeatureNames: true`). The tuple is taken as the
+ * whole repo. Any other list (`FeastObject[]`, a registry loaded from JSON, no
+ * definitions) gives an untyped store, where references are plain strings; a typed store
+ * still takes a `string[]` built at run time, answered as `Record<string, unknown>`.
+ * @example
+ * const store = createFeatureStore({ project: 'demo', registry, definitions: [driver, driverStats, driverActivity] as const });
+ * const dict = (await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'], entityRows: [{ driver_id: 1001 }] })).toDict();
+ * dict.conv_rate; // (number | null)[]
+ * store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rat'], entityRows }); // compile error
+ */
+export function createFeatureStore<T extends readonly FeastObject[] = readonly FeastObject[]>(
+  options: FeatureStoreOptions<T>,
+): FeatureStore<DefinitionsOf<T>> {
+  return new FeatureStore<DefinitionsOf<T>>(options);
 }

@@ -41,13 +41,16 @@ describe('definitions', () => {
     expect(() => featureView({ name: 'v', entities: [driver], schema: [field('a', Int64), field('a', Int64)], source })).toThrow(/duplicate name 'a'/);
     expect(() => field('a', { kind: 'Decimal' } as never)).toThrow(/field 'a'.dtype: unknown value type.*expected one of Int32, Int64/);
     expect(() => entity({ name: 'bad name' })).toThrow(/entity.name: expected a name/);
+    // @ts-expect-error: two join keys do not compile; the run-time check is for JavaScript callers
     expect(() => entity({ name: 'e', joinKeys: ['a', 'b'] })).toThrow(/exactly one join key/);
     expect(() => fileSource({ name: 's', path: 'data/x.json' })).toThrow(/cannot infer the format/);
   });
 
   it('checks projections, services and on-demand views at definition time', () => {
     const view = featureView({ name: 'v', entities: [driver], schema: [field('conv_rate', Float32)], source });
+    // @ts-expect-error: an unknown feature does not compile; the run-time check is for JavaScript callers
     expect(() => projection(view, { features: ['nope'] })).toThrow(/'nope' is not a feature of 'v'; valid: conv_rate/);
+    // @ts-expect-error: an unknown join key does not compile; the run-time check is for JavaScript callers
     expect(() => projection(view, { joinKeyMap: { customer_id: 'c' } })).toThrow(/'customer_id' is not a join key of 'v'/);
     expect(() => featureService({ name: 's', features: [view, view] })).toThrow(/alias.*duplicate name 'v'/);
     const req = requestSource({ name: 'r', schema: [field('x', Int64)] });

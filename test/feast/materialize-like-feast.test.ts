@@ -83,7 +83,7 @@ describe("feast-edge's materialize into Feast's SQLite layout", () => {
     const differences: string[] = [];
     let compared = 0;
     for (const view of views) {
-      const names = new Set(view.features.map((f) => f.name));
+      const names = new Set<string>(view.features.map((f) => f.name));
       const expected = new Map([...rows(feast, `rich_${view.name}`)].filter(([, row]) => names.has(row[1] as string)));
       const actual = rows(ours, `rich_${view.name}`);
       expect([...actual.keys()].sort(), view.name).toEqual([...expected.keys()].sort());
