@@ -1,4 +1,4 @@
-import { InvalidDefinitionError } from './errors.js';
+import { InvalidDefinitionError } from '../errors.js';
 
 const UNIT_SECONDS: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|w|d|h|m|s))+$/;

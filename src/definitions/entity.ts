@@ -1,6 +1,7 @@
-import { InvalidDefinitionError } from '../errors.js';
-import { assertValueType, Int64, type ScalarType } from './value-type.js';
-import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
+import * as v from 'valibot';
+import { expected, object } from './schema-issue.js';
+import { Int64, valueType, type ScalarType } from './value-type.js';
+import { checkSpec, deepFreeze, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 /** A Feast entity: the key that feature rows are looked up by. */
 export interface Entity extends Metadata {
@@ -17,28 +18,27 @@ export interface EntitySpec extends Metadata {
   valueType?: ScalarType;
 }
 
+const ONE_JOIN_KEY = expected('exactly one join key (compose keys by giving a view several entities)');
+const entitySpec = object({
+  name: safeName,
+  joinKeys: v.nullish(v.pipe(v.array(v.unknown(), ONE_JOIN_KEY), v.length(1, ONE_JOIN_KEY), v.array(safeName))),
+  valueType: v.nullish(v.pipe(valueType, v.check((type) => type.kind !== 'Array', 'a join key must be a scalar type, got Array'))),
+  ...metadataEntries,
+}, 'expected an object');
+
+/** An entity as a view's `entities` takes it. */
+export const entityDefinition = v.object({ kind: v.literal('entity'), name: v.string(), joinKeys: v.tuple([v.string()]), valueType });
+
 /**
  * Declares an entity.
  * @example entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 })
  */
 export function entity(spec: EntitySpec): Entity {
-  assertName(spec?.name, 'entity.name');
-  const where = `entity '${spec.name}'`;
+  checkSpec(entitySpec, spec, 'entity');
   const joinKeys = spec.joinKeys ?? [spec.name];
-  if (!Array.isArray(joinKeys) || joinKeys.length !== 1) {
-    throw new InvalidDefinitionError(
-      `${where}.joinKeys: expected exactly one join key (compose keys by giving a view several entities), got ${JSON.stringify(joinKeys)}`,
-    );
-  }
-  assertName(joinKeys[0], `${where}.joinKeys[0]`);
-  const valueType = spec.valueType ?? Int64;
-  assertValueType(valueType, `${where}.valueType`);
-  if (valueType.kind === ('Array' as string)) {
-    throw new InvalidDefinitionError(`${where}.valueType: a join key must be a scalar type, got Array`);
-  }
   return deepFreeze({
-    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType,
-    ...metadata(spec, where),
+    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType: spec.valueType ?? Int64,
+    ...metadata(spec),
   });
 }
 

@@ -1,4 +1,7 @@
+import * as v from 'valibot';
 import { InvalidDefinitionError } from '../errors.js';
+import { asJson, note } from './schema-issue.js';
+import { check } from './validate.js';
 
 /** Scalar value types, named as in Feast's `feast.types`. */
 export type ScalarTypeName =
@@ -31,18 +34,25 @@ export function ArrayOf(of: ScalarType): ArrayType {
 }
 export { ArrayOf as Array };
 
+const scalarType = v.object({ kind: v.picklist(SCALAR_NAMES) });
+const unknownType = (issue: v.BaseIssue<unknown>) =>
+  `unknown value type ${asJson(issue.input)}; expected one of ${SCALAR_NAMES.join(', ')} or Array(T)`;
+
+/** One of the value types above; an Array's unknown element type is reported on the element. */
+export const valueType = v.pipe(
+  v.custom<ValueType>((type) => v.is(scalarType, type) || (type as { kind?: unknown } | null)?.kind === 'Array', unknownType),
+  v.rawCheck<ValueType>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const type = dataset.value;
+    if (type.kind === 'Array' && !v.is(scalarType, type.of)) {
+      addIssue({ input: type.of, message: unknownType, path: [note('Array element', type, type.of)] });
+    }
+  }),
+);
+
 /** Throws naming `where` unless `value` is one of the value types above. */
 export function assertValueType(value: unknown, where: string): asserts value is ValueType {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  if (kind === 'Array') {
-    assertValueType((value as ArrayType).of, `${where} (Array element)`);
-    return;
-  }
-  if (typeof kind !== 'string' || !SCALAR_NAMES.includes(kind as ScalarTypeName)) {
-    throw new InvalidDefinitionError(
-      `${where}: unknown value type ${JSON.stringify(value)}; expected one of ${SCALAR_NAMES.join(', ')} or Array(T)`,
-    );
-  }
+  check(valueType, value, where);
 }
 
 /** The DuckDB column type that holds a value of this type. */
