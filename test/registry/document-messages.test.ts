@@ -7,7 +7,7 @@ import { Registry } from '../../src/registry/registry.js';
 import { driver, livePush, plusX, service, stats } from './fixtures/definitions.js';
 
 // Every message parseRegistryDocument gives for a malformed registry.json, word for word.
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 let valid: RegistryDocument;
 const withChange = (change: (doc: Doc) => void): Doc => {
   const doc = structuredClone(valid) as Doc;
@@ -54,6 +54,8 @@ describe('registry document messages name the field, what was expected and what 
     ['an entry with no spec', (doc) => { delete doc.entities.driver.spec; }, "registry document entities['driver'].spec: expected an object, got nothing"],
     ['an entry filed under another name', (doc) => { doc.entities.driver.spec.name = 'rider'; },
       'registry document entities[\'driver\'].spec.name: expected \'driver\' (its key), got "rider"'],
+    ["an entry named 'constructor', which valibot's record would skip", (doc) => { doc.entities.constructor = structuredClone(doc.entities.driver); },
+      'registry document entities[\'constructor\'].spec.name: expected \'constructor\' (its key), got "driver"'],
     ['a view of another kind', (doc) => { doc.featureViews.stats.spec.kind = 'view'; },
       'registry document featureViews[\'stats\'].spec.kind: expected \'featureView\', got "view"'],
     ['a source of an unknown kind', (doc) => { doc.dataSources.stats_src.spec.kind = 'kafkaSource'; },
