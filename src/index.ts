@@ -27,7 +27,7 @@ export {
   SavedDatasetExistsError, RegistryReadOnlyError, RegistryStoreError, TransformMismatchError,
   OfflineStoreUnavailableError,
 } from './errors.js';
-export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
+export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type OnlineReadOptions, type PushResult } from './store/feature-store.js';
 export type { IngestResult, IngestOptions, EventSource } from './stream/stream-ingest.js';
 export type { OnlineFeaturesRequest } from './store/online-retrieval.js';
 export type { MaterializeOptions, MaterializeIncrementalOptions } from './store/materialize.js';

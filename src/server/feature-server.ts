@@ -73,7 +73,8 @@ async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Pro
 export function createFeatureServer(store: FeatureStore, options: FeatureServerOptions = {}): Hono {
   const app = new Hono();
   const metrics = new ServerMetrics();
-  store.setRegistryCacheTtl((options.registryTtlSeconds ?? 5) * 1000);
+  // Per read, so servers with different ttls can share one store without changing it.
+  const registryMaxAgeMs = (options.registryTtlSeconds ?? 5) * 1000;
   const reportServerError = options.onServerError ?? ((error: unknown) => console.error(error));
 
   app.onError((error, c) => {
@@ -121,7 +122,7 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       ...(body.features ? { features: body.features } : { featureService: body.feature_service }),
       entityRows: body.entities,
       fullFeatureNames: body.full_feature_names ?? false,
-    });
+    }, { registryMaxAgeMs });
     return c.json(response.toWire());
   });
   app.post('/push', async (c) => {

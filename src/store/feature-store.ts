@@ -46,6 +46,15 @@ export interface FeatureStoreOptions {
   registryCacheTtlMs?: number;
 }
 
+/** How one online read uses the registry. */
+export interface OnlineReadOptions {
+  /**
+   * Reuse a registry document read at most this long ago (ms) before checking its version
+   * again, as a server's registry_ttl_sec; 0 re-reads it. Default the store's registryCacheTtlMs.
+   */
+  readonly registryMaxAgeMs?: number;
+}
+
 /**
  * The feature store: one object that applies definitions and retrieves features, the
  * same in every runtime.
@@ -63,7 +72,7 @@ export class FeatureStore {
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
   readonly #streamCode = new Map<string, StreamFeatureView>();
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
-  #registryCacheTtlMs: number;
+  readonly #registryCacheTtlMs: number;
 
   constructor(options: FeatureStoreOptions) {
     this.project = options.project;
@@ -137,17 +146,9 @@ export class FeatureStore {
    * @example (await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'],
    *   entityRows: [{ driver_id: 1001 }] })).toDict()
    */
-  async getOnlineFeatures(request: OnlineFeaturesRequest): Promise<OnlineResponse> {
-    const document = await this.registry.document({ maxAgeMs: this.#registryCacheTtlMs });
+  async getOnlineFeatures(request: OnlineFeaturesRequest, options: OnlineReadOptions = {}): Promise<OnlineResponse> {
+    const document = await this.registry.document({ maxAgeMs: options.registryMaxAgeMs ?? this.#registryCacheTtlMs });
     return retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
-  }
-
-  /**
-   * How long online reads reuse a registry document before checking its version again
-   * (a server's registry_ttl_sec); 0 re-reads it every time.
-   */
-  setRegistryCacheTtl(ms: number): void {
-    this.#registryCacheTtlMs = ms;
   }
 
   /** Resolved plans are kept per registry version: an apply (a new version) drops them all. */
