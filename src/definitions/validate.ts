@@ -50,12 +50,13 @@ export interface Metadata {
 }
 
 const optionalString = v.optional(v.string(expected('a string')));
+const TAGS = expected('an object of string tags');
 
 /** The metadata fields of every spec schema. */
 export const metadataEntries = {
   description: optionalString,
   owner: optionalString,
-  tags: v.optional(whole(record(v.string(), v.string(), ''), expected('an object of string tags'))),
+  tags: v.optional(whole(record(v.string(), v.string(), TAGS), TAGS)),
 };
 
 /** The metadata of a checked spec, copied. */
