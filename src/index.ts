@@ -34,7 +34,7 @@ export {
   OnlineWriteConflictError, OnlineStoreConnectionError, StreamStateError, FeatureStoreNotOpenError,
   ConfigurationError, FeastConfigError, FeastRepoLoadError, InvalidOnlineStoreConfig, ServerStartError, FeastRegistryError, InvalidFeastValueError, UnmodeledFeastObject,
 } from './errors.js';
-export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type PushResult } from './store/feature-store.js';
+export { createFeatureStore, FeatureStore, type FeatureStoreOptions, type OnlineReadOptions, type PushResult } from './store/feature-store.js';
 export type { FeatureRef, FeatureServiceName, ResponseRow } from './store/feature-refs.js';
 export type { IngestResult, IngestOptions, EventSource } from './stream/stream-ingest.js';
 export type { OnlineFeaturesRequest } from './store/online-retrieval.js';

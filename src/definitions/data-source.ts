@@ -1,6 +1,8 @@
+import * as v from 'valibot';
 import { InvalidDefinitionError } from '../errors.js';
-import type { Field } from './field.js';
-import { assertName, assertOptionalString, deepFreeze, metadata, type Metadata } from './validate.js';
+import { fieldDefinition, type Field } from './field.js';
+import { expected, object, record, whole } from './schema-issue.js';
+import { checkSpec, deepFreeze, kindOrValue, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 export type FileFormat = 'parquet' | 'csv';
 
@@ -58,33 +60,27 @@ function inferFormat(path: string, where: string): FileFormat {
   throw new InvalidDefinitionError(`${where}.format: cannot infer the format of '${path}'; set format: 'parquet' or 'csv'`);
 }
 
+const FILE_PATH = expected('a file path or URL');
+const fileSourceSpec = object({
+  name: safeName,
+  path: v.pipe(v.string(FILE_PATH), v.minLength(1, FILE_PATH)),
+  format: v.nullish(v.picklist(['parquet', 'csv'], expected("'parquet' or 'csv'"))),
+  timestampField: v.nullish(safeName),
+  createdTimestampColumn: v.optional(v.pipe(v.string(expected('a string')), safeName)),
+  fieldMapping: v.nullish(record(safeName, safeName, expected('an object of source column -> name'))),
+  ...metadataEntries,
+}, 'expected an object');
+
 /**
  * Declares a Parquet or CSV source.
  * @example fileSource({ name: 'driver_stats', path: 'data/driver_stats.parquet',
  *   timestampField: 'event_timestamp', createdTimestampColumn: 'created' })
  */
 export function fileSource(spec: FileSourceSpec): FileSource {
-  assertName(spec?.name, 'fileSource.name');
-  const where = `fileSource '${spec.name}'`;
-  if (typeof spec.path !== 'string' || spec.path.length === 0) {
-    throw new InvalidDefinitionError(`${where}.path: expected a file path or URL, got ${JSON.stringify(spec.path)}`);
-  }
-  const format = spec.format ?? inferFormat(spec.path, where);
-  if (format !== 'parquet' && format !== 'csv') {
-    throw new InvalidDefinitionError(`${where}.format: expected 'parquet' or 'csv', got ${JSON.stringify(format)}`);
-  }
-  const timestampField = spec.timestampField ?? 'event_timestamp';
-  assertName(timestampField, `${where}.timestampField`);
-  assertOptionalString(spec.createdTimestampColumn, `${where}.createdTimestampColumn`);
-  if (spec.createdTimestampColumn !== undefined) assertName(spec.createdTimestampColumn, `${where}.createdTimestampColumn`);
-  const fieldMapping = spec.fieldMapping ?? {};
-  for (const [from, to] of Object.entries(fieldMapping)) {
-    assertName(from, `${where}.fieldMapping key`);
-    assertName(to, `${where}.fieldMapping['${from}']`);
-  }
+  checkSpec(fileSourceSpec, spec, 'fileSource');
   const out: FileSource = {
-    kind: 'fileSource', name: spec.name, path: spec.path, format, timestampField,
-    fieldMapping: { ...fieldMapping }, ...metadata(spec, where),
+    kind: 'fileSource', name: spec.name, path: spec.path, format: spec.format ?? inferFormat(spec.path, `fileSource '${spec.name}'`),
+    timestampField: spec.timestampField ?? 'event_timestamp', fieldMapping: { ...spec.fieldMapping }, ...metadata(spec),
     ...(spec.createdTimestampColumn !== undefined ? { createdTimestampColumn: spec.createdTimestampColumn } : {}),
   };
   return deepFreeze(out);
@@ -92,20 +88,29 @@ export function fileSource(spec: FileSourceSpec): FileSource {
 
 export interface PushSourceSpec extends Metadata { name: string; batchSource: FileSource }
 
+const pushSourceSpec = object({
+  name: safeName,
+  batchSource: whole(v.object({ kind: v.literal('fileSource') }), expected('a fileSource', kindOrValue)),
+  ...metadataEntries,
+}, 'expected an object');
+
 /**
  * Declares a push source over a batch source that keeps its history.
  * @example pushSource({ name: 'driver_stats_push', batchSource: driverStatsSource })
  */
 export function pushSource(spec: PushSourceSpec): PushSource {
-  assertName(spec?.name, 'pushSource.name');
-  const where = `pushSource '${spec.name}'`;
-  if (spec.batchSource?.kind !== 'fileSource') {
-    throw new InvalidDefinitionError(`${where}.batchSource: expected a fileSource, got ${JSON.stringify(spec.batchSource?.kind ?? spec.batchSource)}`);
-  }
-  return deepFreeze({ kind: 'pushSource', name: spec.name, batchSource: spec.batchSource, ...metadata(spec, where) });
+  checkSpec(pushSourceSpec, spec, 'pushSource');
+  return deepFreeze({ kind: 'pushSource', name: spec.name, batchSource: spec.batchSource, ...metadata(spec) });
 }
 
 export interface RequestSourceSpec<N extends string = string, F extends Field = Field> extends Metadata { name: N; schema: readonly F[] }
+
+const FIELDS = 'expected a non-empty array of fields';
+const requestSourceSpec = object({
+  name: safeName,
+  schema: v.pipe(v.array(fieldDefinition, FIELDS), v.minLength(1, FIELDS)),
+  ...metadataEntries,
+}, 'expected an object');
 
 /**
  * Declares request data an on-demand view needs with every request. Its type keeps the
@@ -114,12 +119,8 @@ export interface RequestSourceSpec<N extends string = string, F extends Field = 
  */
 export function requestSource<const N extends string, F extends Field>(spec: RequestSourceSpec<N, F>): RequestSource<N, F>;
 export function requestSource(spec: RequestSourceSpec): RequestSource {
-  assertName(spec?.name, 'requestSource.name');
-  const where = `requestSource '${spec.name}'`;
-  if (!Array.isArray(spec.schema) || spec.schema.length === 0) {
-    throw new InvalidDefinitionError(`${where}.schema: expected a non-empty array of fields`);
-  }
-  return deepFreeze({ kind: 'requestSource', name: spec.name, schema: [...spec.schema], ...metadata(spec, where) });
+  checkSpec(requestSourceSpec, spec, 'requestSource');
+  return deepFreeze({ kind: 'requestSource', name: spec.name, schema: [...spec.schema], ...metadata(spec) });
 }
 
 /** The source a view reads history from: the file itself, or a push source's batch source. */

@@ -1,6 +1,7 @@
-import { InvalidDefinitionError } from '../errors.js';
-import { assertValueType, formatValueType, Int64, type ScalarType } from './value-type.js';
-import { assertName, deepFreeze, metadata, type Metadata } from './validate.js';
+import * as v from 'valibot';
+import { expected, object } from './schema-issue.js';
+import { Int64, valueType, type ScalarType } from './value-type.js';
+import { checkSpec, deepFreeze, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 /**
  * A Feast entity: the key that feature rows are looked up by. `N`, `K` and `T` keep its
@@ -22,6 +23,16 @@ export interface EntitySpec<N extends string = string, K extends string = string
 
 /** Value types no join key can have: they hold several values, or JSON, not one comparable key. */
 const NOT_JOIN_KEY_TYPES: readonly string[] = ['Array', 'Struct', 'Map', 'Json'];
+const ONE_JOIN_KEY = expected('exactly one join key (compose keys by giving a view several entities)');
+const entitySpec = object({
+  name: safeName,
+  joinKeys: v.nullish(v.pipe(v.array(v.unknown(), ONE_JOIN_KEY), v.length(1, ONE_JOIN_KEY), v.array(safeName))),
+  valueType: v.nullish(v.pipe(valueType, v.check((type) => !NOT_JOIN_KEY_TYPES.includes(type.kind), (issue) => `a join key must be a scalar type, got ${(issue.input as { kind: string }).kind}`))),
+  ...metadataEntries,
+}, 'expected an object');
+
+/** An entity as a view's `entities` takes it. */
+export const entityDefinition = v.object({ kind: v.literal('entity'), name: v.string(), joinKeys: v.tuple([v.string()]), valueType });
 
 /**
  * Declares an entity. Its type keeps the name, join key and key type (default: the
@@ -30,23 +41,11 @@ const NOT_JOIN_KEY_TYPES: readonly string[] = ['Array', 'Struct', 'Map', 'Json']
  */
 export function entity<const N extends string, const K extends string = N, T extends ScalarType = ScalarType<'Int64'>>(spec: EntitySpec<N, K, T>): Entity<N, K, T>;
 export function entity(spec: EntitySpec): Entity {
-  assertName(spec?.name, 'entity.name');
-  const where = `entity '${spec.name}'`;
+  checkSpec(entitySpec, spec, 'entity');
   const joinKeys = spec.joinKeys ?? [spec.name];
-  if (!Array.isArray(joinKeys) || joinKeys.length !== 1) {
-    throw new InvalidDefinitionError(
-      `${where}.joinKeys: expected exactly one join key (compose keys by giving a view several entities), got ${JSON.stringify(joinKeys)}`,
-    );
-  }
-  assertName(joinKeys[0], `${where}.joinKeys[0]`);
-  const valueType = spec.valueType ?? Int64;
-  assertValueType(valueType, `${where}.valueType`);
-  if (NOT_JOIN_KEY_TYPES.includes(valueType.kind)) {
-    throw new InvalidDefinitionError(`${where}.valueType: a join key must be a scalar type such as Int64 or String, got ${formatValueType(valueType)}`);
-  }
   return deepFreeze({
-    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType,
-    ...metadata(spec, where),
+    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType: spec.valueType ?? Int64,
+    ...metadata(spec),
   });
 }
 

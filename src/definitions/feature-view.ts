@@ -1,11 +1,13 @@
+import * as v from 'valibot';
 import { batchSourceOf, type FileSource, type PushSource } from './data-source.js';
 import { parseDuration } from './duration.js';
-import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, type Entity } from './entity.js';
+import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, entityDefinition, type Entity } from './entity.js';
 import { InvalidDefinitionError } from '../errors.js';
-import { field, type Field } from './field.js';
+import { field, fieldDefinition, type Field } from './field.js';
 import type { FeatureFields, JoinKeyFields } from './typed-refs.js';
+import { expected, object, whole } from './schema-issue.js';
 import { formatValueType } from './value-type.js';
-import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
+import { assertUnique, checkSpec, deepFreeze, kindOrValue, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 /**
  * A batch feature view: features of one or more entities, read from one source. `N`, `F`
@@ -39,6 +41,16 @@ export interface FeatureViewSpec<N extends string = string, F extends Field = Fi
   offline?: boolean;
 }
 
+const featureViewSpec = object({
+  name: safeName,
+  source: whole(v.object({ kind: v.picklist(['fileSource', 'pushSource']) }), expected('a fileSource or pushSource', kindOrValue)),
+  entities: v.nullish(whole(v.array(entityDefinition), 'expected an array of entity definitions')),
+  schema: v.array(fieldDefinition, 'expected an array of fields'),
+  online: v.nullish(v.boolean('expected a boolean')),
+  offline: v.nullish(v.boolean('expected a boolean')),
+  ...metadataEntries,
+}, 'expected an object');
+
 /**
  * Declares a feature view. Schema fields named like a join key become entity columns.
  * Its type keeps the view name, feature fields and join-key fields.
@@ -49,17 +61,10 @@ export function featureView<const N extends string, F extends Field, E extends E
   spec: FeatureViewSpec<N, F, E>,
 ): FeatureView<N, FeatureFields<F, E>, JoinKeyFields<E>>;
 export function featureView(spec: FeatureViewSpec): FeatureView {
-  assertName(spec?.name, 'featureView.name');
+  checkSpec(featureViewSpec, spec, 'featureView');
   const where = `featureView '${spec.name}'`;
-  if (!spec.source || (spec.source.kind !== 'fileSource' && spec.source.kind !== 'pushSource')) {
-    throw new InvalidDefinitionError(`${where}.source: expected a fileSource or pushSource, got ${JSON.stringify((spec.source as { kind?: unknown } | undefined)?.kind ?? spec.source)}`);
-  }
   const entities = spec.entities ?? [];
-  if (!Array.isArray(entities) || entities.some((e) => e?.kind !== 'entity')) {
-    throw new InvalidDefinitionError(`${where}.entities: expected an array of entity definitions`);
-  }
   assertUnique(entities.map((e) => e.name), `${where}.entities`);
-  if (!Array.isArray(spec.schema)) throw new InvalidDefinitionError(`${where}.schema: expected an array of fields`);
   assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
 
   const batchSource = batchSourceOf(spec.source);
@@ -100,10 +105,8 @@ export function featureView(spec: FeatureViewSpec): FeatureView {
     batchSource,
     ...(spec.source.kind === 'pushSource' ? { streamSource: spec.source } : {}),
     online: spec.online ?? true, offline: spec.offline ?? false,
-    ...metadata(spec, where),
+    ...metadata(spec),
   };
-  if (typeof view.online !== 'boolean') throw new InvalidDefinitionError(`${where}.online: expected a boolean`);
-  if (typeof view.offline !== 'boolean') throw new InvalidDefinitionError(`${where}.offline: expected a boolean`);
   return deepFreeze(view);
 }
 

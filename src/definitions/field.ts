@@ -1,5 +1,6 @@
-import { assertValueType, type ValueType } from './value-type.js';
-import { assertName, metadata, type Metadata } from './validate.js';
+import { expected, object } from './schema-issue.js';
+import { valueType, type ValueType } from './value-type.js';
+import { checkSpec, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 /**
  * A named, typed column of a feature view, request source or on-demand view. `N` and `T`
@@ -10,6 +11,9 @@ export interface Field<N extends string = string, T extends ValueType = ValueTyp
   readonly dtype: T;
 }
 
+/** A field as a schema lists it: what `field()` makes, or the same plain data. */
+export const fieldDefinition = object({ name: safeName, dtype: valueType, ...metadataEntries }, expected('a field (field(name, type))'));
+
 /**
  * Declares a field. Its type keeps the name and value type: `field('conv_rate', Float32)`
  * is a `Field<'conv_rate', ScalarType<'Float32'>>`.
@@ -17,7 +21,6 @@ export interface Field<N extends string = string, T extends ValueType = ValueTyp
  */
 export function field<const N extends string, const T extends ValueType>(name: N, dtype: T, meta?: Metadata): Field<N, T>;
 export function field(name: string, dtype: ValueType, meta: Metadata = {}): Field {
-  assertName(name, 'field.name');
-  assertValueType(dtype, `field '${name}'.dtype`);
-  return Object.freeze({ name, dtype, ...metadata(meta, `field '${name}'`) });
+  checkSpec(fieldDefinition, { ...meta, name, dtype }, 'field');
+  return Object.freeze({ name, dtype, ...metadata(meta) });
 }

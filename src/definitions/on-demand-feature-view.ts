@@ -1,10 +1,12 @@
+import * as v from 'valibot';
 import type { RequestSource } from './data-source.js';
 import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
-import type { Field } from './field.js';
+import { fieldDefinition, type Field } from './field.js';
 import { toProjection, type FeatureViewProjection, type ProjectionOf } from './projection.js';
 import type { RequestFields } from './typed-refs.js';
-import { assertName, assertUnique, metadata, type Metadata } from './validate.js';
+import { object } from './schema-issue.js';
+import { assertUnique, checkSpec, kindOrValue, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 /** One input row: source features by plain name, plus request fields. */
 export type TransformRow = Record<string, unknown>;
@@ -49,6 +51,27 @@ export interface OnDemandFeatureViewSpec<
   transformColumns?: (columns: TransformColumns) => TransformColumns;
 }
 
+const SOURCES = 'expected a non-empty array of feature views, projections or request sources';
+const OUTPUTS = 'expected a non-empty array of output fields';
+const onDemandSource = v.object({ kind: v.picklist(['requestSource', 'featureView', 'projection']) });
+const onDemandFeatureViewSpec = v.pipe(
+  object({
+    name: safeName,
+    sources: v.pipe(
+      v.array(v.unknown(), SOURCES), v.minLength(1, SOURCES),
+      v.check((sources) => sources.every((source) => v.is(onDemandSource, source)),
+        (issue) => `unsupported source ${kindOrValue((issue.input as unknown[]).find((source) => !v.is(onDemandSource, source)))}`),
+    ),
+    schema: v.pipe(v.array(fieldDefinition, OUTPUTS), v.minLength(1, OUTPUTS)),
+    // Anything but a function counts as absent, as it always has.
+    transform: v.optional(v.unknown()),
+    transformColumns: v.optional(v.unknown()),
+    ...metadataEntries,
+  }, 'expected an object'),
+  v.check((spec) => (typeof spec.transform === 'function') !== (typeof spec.transformColumns === 'function'),
+    'expected exactly one of transform (rows) or transformColumns (columns)'),
+);
+
 /**
  * Declares an on-demand feature view. Its type keeps the name, the output fields (the
  * view's features), the source projections and the request fields.
@@ -60,25 +83,14 @@ export function onDemandFeatureView<const N extends string, F extends Field, S e
   spec: OnDemandFeatureViewSpec<N, F, S>,
 ): OnDemandFeatureView<N, F, ProjectionOf<Exclude<S, RequestSource>>, RequestFields<Extract<S, RequestSource>>>;
 export function onDemandFeatureView(spec: OnDemandFeatureViewSpec): OnDemandFeatureView {
-  assertName(spec?.name, 'onDemandFeatureView.name');
+  checkSpec(onDemandFeatureViewSpec, spec, 'onDemandFeatureView');
   const where = `onDemandFeatureView '${spec.name}'`;
   const hasRows = typeof spec.transform === 'function';
-  const hasColumns = typeof spec.transformColumns === 'function';
-  if (hasRows === hasColumns) {
-    throw new InvalidDefinitionError(`${where}: expected exactly one of transform (rows) or transformColumns (columns)`);
-  }
-  if (!Array.isArray(spec.sources) || spec.sources.length === 0) {
-    throw new InvalidDefinitionError(`${where}.sources: expected a non-empty array of feature views, projections or request sources`);
-  }
   const sources: FeatureViewProjection[] = [];
   const requestSources: RequestSource[] = [];
   for (const source of spec.sources) {
-    if (source?.kind === 'requestSource') requestSources.push(source);
-    else if (source?.kind === 'featureView' || source?.kind === 'projection') sources.push(toProjection(source));
-    else throw new InvalidDefinitionError(`${where}.sources: unsupported source ${JSON.stringify((source as { kind?: unknown })?.kind ?? source)}`);
-  }
-  if (!Array.isArray(spec.schema) || spec.schema.length === 0) {
-    throw new InvalidDefinitionError(`${where}.schema: expected a non-empty array of output fields`);
+    if (source.kind === 'requestSource') requestSources.push(source);
+    else sources.push(toProjection(source));
   }
   assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
   const transform = hasRows ? spec.transform : spec.transformColumns;
@@ -87,7 +99,7 @@ export function onDemandFeatureView(spec: OnDemandFeatureViewSpec): OnDemandFeat
     features: [...spec.schema], mode: hasRows ? 'rows' : 'columns',
     transformSource: String(transform),
     ...(hasRows ? { transform: spec.transform } : { transformColumns: spec.transformColumns }),
-    ...metadata(spec, where),
+    ...metadata(spec),
   };
   // Freeze the data parts; the functions stay as given.
   return Object.freeze(view);

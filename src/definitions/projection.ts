@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import { InvalidDefinitionError } from '../errors.js';
 import type { FeatureView } from './feature-view.js';
 import type { Field } from './field.js';
+import { expected, object, record } from './schema-issue.js';
 import type { StreamFeatureView } from './stream-feature-view.js';
 import type { AliasOf, FeatureNameOf, JoinKeyMapOf, MappableJoinKeys, MergedJoinKeyMap, NamedWithFeatures, ViewNameOf } from './typed-refs.js';
-import { assertName, deepFreeze } from './validate.js';
+import { check, deepFreeze, safeName } from './validate.js';
 
 /**
  * A view as a feature service or on-demand view uses it: a subset of its features,
@@ -49,6 +51,13 @@ interface ProjectableOnDemandView {
 
 type Projectable = FeatureView | ProjectableOnDemandView | StreamFeatureView;
 
+const FEATURE_NAMES = 'expected a non-empty array of feature names';
+const projectionSpec = object({
+  features: v.nullish(v.pipe(v.array(v.unknown(), FEATURE_NAMES), v.minLength(1, FEATURE_NAMES))),
+  alias: v.nullish(safeName),
+  joinKeyMap: v.nullish(record(v.string(), safeName, expected('an object of join key -> column'))),
+}, 'expected an object');
+
 /**
  * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.
  * Its type keeps the view name, the features chosen, the alias and the join-key map.
@@ -63,10 +72,8 @@ export function projection<
 export function projection(view: Projectable | FeatureViewProjection, spec: ProjectionSpec = {}): FeatureViewProjection {
   const base = toProjection(view);
   const where = `projection of '${base.viewName}'`;
+  check(projectionSpec, spec ?? {}, where);
   const features = spec.features ?? base.features;
-  if (!Array.isArray(features) || features.length === 0) {
-    throw new InvalidDefinitionError(`${where}.features: expected a non-empty array of feature names`);
-  }
   for (const name of features) {
     if (!base.features.includes(name)) {
       throw new InvalidDefinitionError(
@@ -75,15 +82,13 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
     }
   }
   const alias = spec.alias ?? base.alias;
-  if (alias !== undefined) assertName(alias, `${where}.alias`);
   const joinKeyMap = { ...base.joinKeyMap, ...(spec.joinKeyMap ?? {}) };
   if (view.kind === 'featureView' || view.kind === 'streamFeatureView') {
     const keys = view.entityColumns.map((c) => c.name);
-    for (const [from, to] of Object.entries(joinKeyMap)) {
+    for (const from of Object.keys(joinKeyMap)) {
       if (!keys.includes(from)) {
         throw new InvalidDefinitionError(`${where}.joinKeyMap: '${from}' is not a join key of '${view.name}'; valid: ${keys.join(', ') || 'none'}`);
       }
-      assertName(to, `${where}.joinKeyMap['${from}']`);
     }
   }
   return deepFreeze({

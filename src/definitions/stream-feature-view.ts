@@ -1,11 +1,13 @@
+import * as v from 'valibot';
 import type { FileSource, PushSource } from './data-source.js';
 import { parseDuration } from './duration.js';
-import type { Entity } from './entity.js';
+import { entityDefinition, type Entity } from './entity.js';
 import { describeChoices, InvalidDefinitionError } from '../errors.js';
-import { field, type Field } from './field.js';
+import { field, fieldDefinition, type Field } from './field.js';
+import { expected, object, whole } from './schema-issue.js';
 import { Float64, formatValueType, Int64, type ScalarTypeName, type ValueType } from './value-type.js';
 import type { AggregationFields, CheckedAggregations, EventColumnNames, JoinKeyFields } from './typed-refs.js';
-import { assertName, assertUnique, deepFreeze, metadata, type Metadata } from './validate.js';
+import { assertUnique, checkSpec, deepFreeze, kindOrValue, metadata, metadataEntries, safeName, type Metadata } from './validate.js';
 
 export type AggregationFunction = 'sum' | 'count' | 'mean' | 'min' | 'max' | 'last';
 export const AGGREGATION_FUNCTIONS: readonly AggregationFunction[] = ['sum', 'count', 'mean', 'min', 'max', 'last'];
@@ -116,6 +118,23 @@ function windowLabel(window: number | string): string {
   return typeof window === 'number' ? `${window}s` : window.trim().toLowerCase();
 }
 
+const AGGREGATIONS = 'expected a non-empty array of { column, fn, window, slide? }';
+// column, window and slide are checked against the schema and as durations by streamFeatureView.
+const aggregationSpec = object({
+  fn: v.picklist(AGGREGATION_FUNCTIONS, expected(`one of ${AGGREGATION_FUNCTIONS.join(', ')}`)),
+  name: v.nullish(safeName),
+}, 'expected { column, fn, window, slide? }');
+const streamFeatureViewSpec = object({
+  name: safeName,
+  source: whole(v.object({ kind: v.literal('pushSource') }), expected('a pushSource', kindOrValue)),
+  entities: whole(v.pipe(v.array(entityDefinition), v.minLength(1)), 'expected a non-empty array of entity definitions'),
+  schema: v.array(fieldDefinition, 'expected an array of fields'),
+  timestampField: v.nullish(safeName),
+  aggregations: v.pipe(v.array(aggregationSpec, AGGREGATIONS), v.minLength(1, AGGREGATIONS)),
+  transform: v.optional(v.function('expected a function (row) => row')),
+  ...metadataEntries,
+}, 'expected an object');
+
 /**
  * Declares a stream feature view: windowed aggregates over a push source's events.
  * The value at instant T covers events with `floor(T/slide)*slide - window + slide <= t <= T`.
@@ -132,21 +151,13 @@ export function streamFeatureView<
   const A extends readonly AggregationSpec[],
 >(spec: StreamFeatureViewSpec<N, S, E, A> & CheckedAggregations<A, EventColumnNames<S, E>>): StreamFeatureView<N, AggregationFields<A[number], S>, JoinKeyFields<E>>;
 export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureView {
-  assertName(spec?.name, 'streamFeatureView.name');
+  checkSpec(streamFeatureViewSpec, spec, 'streamFeatureView');
   const where = `streamFeatureView '${spec.name}'`;
-  if (spec.source?.kind !== 'pushSource') {
-    throw new InvalidDefinitionError(`${where}.source: expected a pushSource, got ${JSON.stringify((spec.source as { kind?: unknown } | undefined)?.kind ?? spec.source)}`);
-  }
   const entities = spec.entities;
-  if (!Array.isArray(entities) || entities.length === 0 || entities.some((e) => e?.kind !== 'entity')) {
-    throw new InvalidDefinitionError(`${where}.entities: expected a non-empty array of entity definitions`);
-  }
   assertUnique(entities.map((e) => e.name), `${where}.entities`);
-  if (!Array.isArray(spec.schema)) throw new InvalidDefinitionError(`${where}.schema: expected an array of fields`);
   assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
   const batchSource = spec.source.batchSource;
   const timestampField = spec.timestampField ?? batchSource.timestampField;
-  assertName(timestampField, `${where}.timestampField`);
 
   const keys = new Map(entities.map((e) => [e.joinKeys[0], e]));
   const entityColumns = entities.map((e) => field(e.joinKeys[0], e.valueType));
@@ -163,15 +174,8 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
     inputs.push(f);
   }
 
-  if (!Array.isArray(spec.aggregations) || spec.aggregations.length === 0) {
-    throw new InvalidDefinitionError(`${where}.aggregations: expected a non-empty array of { column, fn, window, slide? }`);
-  }
   const aggregations = spec.aggregations.map((a: AggregationSpec, i): Aggregation => {
     const at = `${where}.aggregations[${i}]`;
-    if (!a || typeof a !== 'object') throw new InvalidDefinitionError(`${at}: expected { column, fn, window, slide? }`);
-    if (!AGGREGATION_FUNCTIONS.includes(a.fn)) {
-      throw new InvalidDefinitionError(`${at}.fn: expected one of ${AGGREGATION_FUNCTIONS.join(', ')}, got ${JSON.stringify(a.fn)}`);
-    }
     const input = inputs.find((f) => f.name === a.column);
     if (!input) {
       throw new InvalidDefinitionError(`${at}.column: '${String(a.column)}' is not an event column of the schema; ${describeChoices(inputs.map((f) => f.name))}`);
@@ -186,7 +190,6 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
       throw new InvalidDefinitionError(`${at}.slide: ${slideSeconds} s does not divide the window of ${windowSeconds} s`);
     }
     const name = a.name ?? `${a.fn}_${a.column}_${windowLabel(a.window)}`;
-    assertName(name, `${at}.name`);
     return { name, column: a.column, fn: a.fn, windowSeconds, slideSeconds, dtype: outputType(a.fn, input.dtype) };
   });
   assertUnique(aggregations.map((a) => a.name), `${where}.aggregations (output names)`);
@@ -198,9 +201,6 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
   if (!Number.isInteger(allowedLatenessSeconds)) {
     throw new InvalidDefinitionError(`${where}.allowedLateness: expected whole seconds, got ${JSON.stringify(spec.allowedLateness)}`);
   }
-  if (spec.transform !== undefined && typeof spec.transform !== 'function') {
-    throw new InvalidDefinitionError(`${where}.transform: expected a function (row) => row`);
-  }
 
   const data = {
     kind: 'streamFeatureView' as const, name: spec.name,
@@ -208,7 +208,7 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
     features: aggregations.map((a) => field(a.name, a.dtype)),
     source: spec.source, batchSource, timestampField, allowedLatenessSeconds,
     ...(spec.transform ? { transformSource: String(spec.transform) } : {}),
-    ...metadata(spec, where),
+    ...metadata(spec),
   };
   deepFreeze(data);
   // Freeze the data parts; the transform stays as given.

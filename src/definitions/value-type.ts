@@ -1,4 +1,7 @@
+import * as v from 'valibot';
 import { InvalidDefinitionError } from '../errors.js';
+import { asJson, note } from './schema-issue.js';
+import { check } from './validate.js';
 
 /**
  * Primitive value types, named as in Feast's `feast.types`. `Map` (string keys to values of
@@ -62,27 +65,48 @@ export function StructOf(fields: Readonly<Record<string, ValueType>>): StructTyp
 }
 export { StructOf as Struct };
 
+const scalarType = v.object({ kind: v.picklist(SCALAR_NAMES) });
+const unknownType = (issue: v.BaseIssue<unknown>) =>
+  `unknown value type ${asJson(issue.input)}; expected one of ${SCALAR_NAMES.join(', ')}, Struct({...}) or Array(T)`;
+const kindOf = (type: unknown) => (type as { kind?: unknown } | null)?.kind;
+
+/** The first problem inside a Struct (its members, recursively), with the path to it. */
+function structIssue(type: StructType, path: v.IssuePathItem[]): { message: string | typeof unknownType; input: unknown; path: v.IssuePathItem[] } | undefined {
+  const fields = type.fields as unknown;
+  if (!Array.isArray(fields) || fields.length === 0) return { message: 'a Struct needs a non-empty array of members', input: type, path };
+  for (const member of fields as StructMember[]) {
+    if (typeof member?.name !== 'string' || member.name === '') return { message: `a Struct member needs a name, got ${asJson(member)}`, input: member, path };
+    const memberPath = [...path, note(`Struct member '${member.name}'`, type, member.dtype)];
+    const found = typeIssue(member.dtype, memberPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function typeIssue(type: unknown, path: v.IssuePathItem[]): ReturnType<typeof structIssue> {
+  const kind = kindOf(type);
+  if (kind === 'Struct') return structIssue(type as StructType, path);
+  if (kind === 'Array') {
+    const of = (type as ArrayType).of;
+    return kindOf(of) === 'Struct' ? structIssue(of as StructType, [...path, note('Array element', type, of)])
+      : v.is(scalarType, of) ? undefined : { message: unknownType, input: of, path: [...path, note('Array element', type, of)] };
+  }
+  return v.is(scalarType, type) ? undefined : { message: unknownType, input: type, path };
+}
+
+/** One of the value types above; a problem inside an Array's element or a Struct's members is reported there. */
+export const valueType = v.pipe(
+  v.custom<ValueType>((type) => v.is(scalarType, type) || kindOf(type) === 'Array' || kindOf(type) === 'Struct', unknownType),
+  v.rawCheck<ValueType>(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const found = typeIssue(dataset.value, []);
+    if (found) addIssue({ input: found.input, message: found.message as never, path: found.path as [v.IssuePathItem, ...v.IssuePathItem[]] });
+  }),
+);
+
 /** Throws naming `where` unless `value` is one of the value types above. */
 export function assertValueType(value: unknown, where: string): asserts value is ValueType {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  if (kind === 'Array') {
-    assertValueType((value as ArrayType).of, `${where} (Array element)`);
-    return;
-  }
-  if (kind === 'Struct') {
-    const fields = (value as StructType).fields;
-    if (!Array.isArray(fields) || fields.length === 0) throw new InvalidDefinitionError(`${where}: a Struct needs a non-empty array of members`);
-    for (const member of fields) {
-      if (typeof member?.name !== 'string' || member.name === '') throw new InvalidDefinitionError(`${where}: a Struct member needs a name, got ${JSON.stringify(member)}`);
-      assertValueType(member.dtype, `${where} (Struct member '${member.name}')`);
-    }
-    return;
-  }
-  if (typeof kind !== 'string' || !SCALAR_NAMES.includes(kind as ScalarTypeName)) {
-    throw new InvalidDefinitionError(
-      `${where}: unknown value type ${JSON.stringify(value)}; expected one of ${SCALAR_NAMES.join(', ')}, Struct({...}) or Array(T)`,
-    );
-  }
+  check(valueType, value, where);
 }
 
 /**

@@ -1,9 +1,11 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import * as v from 'valibot';
 import type { FeatureStore } from '../store/feature-store.js';
-import { AuthenticationError, PermissionDeniedError, RequestValidationError } from '../errors.js';
+import { AuthenticationError, ConfigurationError, PermissionDeniedError, RequestValidationError } from '../errors.js';
 import { errorBody, statusOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
 import {
@@ -25,11 +27,26 @@ export interface FeatureServerOptions {
 
 const WRITE_ROUTES = new Set(['/push', '/write-to-online-store', '/materialize', '/materialize-incremental']);
 
-/** Equal strings in time that does not depend on where they differ. */
-function sameToken(given: string, expected: string): boolean {
-  let difference = given.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) difference |= (given.charCodeAt(i % (given.length || 1)) ^ expected.charCodeAt(i));
-  return difference === 0;
+/** RFC 6750's b64token: the tokens a Bearer header can carry (Hono's bearerAuth refuses others). */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/**
+ * Hono's bearerAuth (a constant-time comparison) accepting `tokens`, answering as
+ * feast-edge always has: 401 AuthenticationError without a Bearer token, 403
+ * PermissionDeniedError with a token that does not allow `what`.
+ */
+function tokenAuth(tokens: readonly string[], what: 'reads' | 'writes'): MiddlewareHandler {
+  const unauthenticated = (c: Context) =>
+    c.json(errorBody(new AuthenticationError('Authorization: expected a Bearer token')), 401);
+  const denied = (c: Context) =>
+    c.json(errorBody(new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${what}`)), 403);
+  return bearerAuth({
+    // No token allows writes when only a read token is set.
+    ...(tokens.length > 0 ? { token: [...tokens] } : { verifyToken: () => false }),
+    noAuthenticationHeader: { message: unauthenticated },
+    invalidAuthenticationHeader: { message: unauthenticated },
+    invalidToken: { message: denied },
+  });
 }
 
 async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Promise<T> {
@@ -56,10 +73,13 @@ async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Pro
 export function createFeatureServer(store: FeatureStore, options: FeatureServerOptions = {}): Hono {
   const app = new Hono();
   const metrics = new ServerMetrics();
-  store.setRegistryCacheTtl((options.registryTtlSeconds ?? 5) * 1000);
+  // Per read, so servers with different ttls can share one store without changing it.
+  const registryMaxAgeMs = (options.registryTtlSeconds ?? 5) * 1000;
   const reportServerError = options.onServerError ?? ((error: unknown) => console.error(error));
 
   app.onError((error, c) => {
+    // Hono's middleware (bearerAuth) answers with the response it was given.
+    if (error instanceof HTTPException) return error.getResponse();
     const body = errorBody(error);
     if (body.status_code >= 500 && body.status_code !== 501) reportServerError(error);
     return c.json(body, body.status_code as 400);
@@ -77,30 +97,24 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   }
   if (options.auth?.readToken || options.auth?.writeToken) {
     const { readToken, writeToken } = options.auth;
+    for (const [key, token] of Object.entries({ readToken, writeToken })) {
+      if (token && !BEARER_TOKEN.test(token)) {
+        throw new ConfigurationError(`auth.${key}: expected a token of letters, digits and '-._~+/' (then any '='), as a Bearer header carries it (RFC 6750); the token given has other characters`);
+      }
+    }
+    const writeAuth = tokenAuth(writeToken ? [writeToken] : [], 'writes');
+    const readAuth = tokenAuth([readToken, writeToken].filter((token): token is string => !!token), 'reads');
     app.use('*', async (c, next) => {
       if (c.req.path === '/health' || c.req.method === 'OPTIONS') return next();
-      const header = c.req.header('Authorization') ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-      if (token === undefined) throw new AuthenticationError('Authorization: expected a Bearer token');
-      const canWrite = writeToken !== undefined && sameToken(token, writeToken);
-      const canRead = canWrite || (readToken !== undefined && sameToken(token, readToken)) || (readToken === undefined && writeToken === undefined);
-      if (WRITE_ROUTES.has(c.req.path) ? !canWrite : !canRead) {
-        throw new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${WRITE_ROUTES.has(c.req.path) ? 'writes' : 'reads'}`);
-      }
-      return next();
+      return (WRITE_ROUTES.has(c.req.path) ? writeAuth : readAuth)(c, next);
     });
   }
   const maxSize = options.maxBodyBytes ?? 1_048_576;
-  const tooLarge = (c: Context) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413);
-  const limitStream = bodyLimit({ maxSize, onError: tooLarge });
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    // A declared length is checked as a number; only a streamed body (no Content-Length) is
-    // counted while it is read, which costs a stream per request.
-    const declared = c.req.header('Content-Length');
-    if (declared !== undefined && /^\d+$/.test(declared)) return Number(declared) > maxSize ? tooLarge(c) : next();
-    return limitStream(c, next);
-  });
+  // A declared Content-Length is compared; a streamed body (chunked) is counted as it is read.
+  app.use('*', bodyLimit({
+    maxSize,
+    onError: (c) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413),
+  }));
 
   app.post('/get-online-features', async (c) => {
     const body = await readBody(c, getOnlineFeaturesBody);
@@ -108,7 +122,7 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       ...(body.features ? { features: body.features } : { featureService: body.feature_service }),
       entityRows: body.entities,
       fullFeatureNames: body.full_feature_names ?? false,
-    });
+    }, { registryMaxAgeMs });
     return c.json(response.toWire());
   });
   app.post('/push', async (c) => {

@@ -45,6 +45,15 @@ export interface FeatureStoreOptions<T extends readonly FeastObject[] = readonly
   registryCacheTtlMs?: number;
 }
 
+/** How one online read uses the registry. */
+export interface OnlineReadOptions {
+  /**
+   * Reuse a registry document read at most this long ago (ms) before checking its version
+   * again, as a server's registry_ttl_sec; 0 re-reads it. Default the store's registryCacheTtlMs.
+   */
+  readonly registryMaxAgeMs?: number;
+}
+
 /**
  * The feature store: one object that applies definitions and retrieves features, the
  * same in every runtime. `D` is the union of the definitions it was typed with (see
@@ -63,7 +72,7 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
   readonly #onDemandCode = new Map<string, OnDemandFeatureView>();
   readonly #streamCode = new Map<string, StreamFeatureView>();
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
-  #registryCacheTtlMs: number;
+  readonly #registryCacheTtlMs: number;
 
   constructor(options: FeatureStoreOptions) {
     this.project = options.project;
@@ -147,19 +156,11 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
     const F extends readonly string[] = never,
     const S extends string | FeatureService = never,
     const Full extends boolean = false,
-  >(request: Omit<OnlineFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>): Promise<OnlineResponse<ResponseRow<D, F, S, Full>>> {
-    const document = await this.registry.document({ maxAgeMs: this.#registryCacheTtlMs });
+  >(request: Omit<OnlineFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>, options: OnlineReadOptions = {}): Promise<OnlineResponse<ResponseRow<D, F, S, Full>>> {
+    const document = await this.registry.document({ maxAgeMs: options.registryMaxAgeMs ?? this.#registryCacheTtlMs });
     const response = await retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
     // The plan resolved the same references the types did: the columns are the typed ones.
     return response as OnlineResponse<ResponseRow<D, F, S, Full>>;
-  }
-
-  /**
-   * How long online reads reuse a registry document before checking its version again
-   * (a server's registry_ttl_sec); 0 re-reads it every time.
-   */
-  setRegistryCacheTtl(ms: number): void {
-    this.#registryCacheTtlMs = ms;
   }
 
   /** Resolved plans are kept per registry version: an apply (a new version) drops them all. */
