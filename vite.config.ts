@@ -5,8 +5,10 @@ import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 const external = [
-  ...builtinModules, ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}),
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
 ];
 
 /** Library build: one ESM file per package entry, dependencies left as imports. */
@@ -22,6 +24,7 @@ export default defineConfig({
         index: 'src/index.ts',
         server: 'src/server/index.ts',
         offline: 'src/offline/index.ts',
+        feast: 'src/feast/index.ts',
         node: 'src/runtime/node/index.ts',
         browser: 'src/runtime/browser/index.ts',
         worker: 'src/runtime/worker/index.ts',
@@ -37,9 +40,13 @@ export default defineConfig({
       external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
     },
   },
-  plugins: [{
-    // The shebang survives bundling; the bin also needs the executable bit.
-    name: 'cli-executable',
-    writeBundle(options) { chmodSync(join(options.dir ?? 'dist', 'cli', 'main.js'), 0o755); },
-  }],
+  plugins: [
+    {
+      // The shebang survives bundling; the bin also needs the executable bit.
+      name: 'cli-executable',
+      writeBundle(options) {
+        chmodSync(join(options.dir ?? 'dist', 'cli', 'main.js'), 0o755);
+      },
+    },
+  ],
 });

@@ -17,7 +17,8 @@ export default defineConfig({
     projects: [
       {
         test: {
-          ...shared, name: 'unit',
+          ...shared,
+          name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: RUNTIMES.map((runtime) => `**/*.${runtime}.test.ts`),
           // Type-level tests (expectTypeOf, @ts-expect-error): tsc checks them as part of every run.

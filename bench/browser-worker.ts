@@ -22,14 +22,26 @@ async function writeWorkerBenchData(dir: string): Promise<{ entity: string; stat
   try {
     const stats = join(dir, 'stats.parquet');
     const entity = join(dir, 'entity.parquet');
-    writeFileSync(stats, await engine.export(`SELECT (i % ${DRIVERS})::BIGINT AS driver_id,
+    writeFileSync(
+      stats,
+      await engine.export(
+        `SELECT (i % ${DRIVERS})::BIGINT AS driver_id,
       ${BASE} + to_microseconds(((i // ${DRIVERS}) * 7200 + (hash(i) % 600))::BIGINT * 1000000) AS event_timestamp,
       ${BASE} + to_microseconds((i % 977)::BIGINT * 1000000) AS created,
       (hash(i * 3) % 1000) / 1000.0 AS f1, (hash(i * 5) % 1000) / 10.0 AS f2, (hash(i * 7) % 500)::BIGINT AS f3
-      FROM range(${VIEW_ROWS}) t(i)`, 'parquet'));
-    writeFileSync(entity, await engine.export(`SELECT (hash(i * 11) % ${DRIVERS})::BIGINT AS driver_id,
+      FROM range(${VIEW_ROWS}) t(i)`,
+        'parquet',
+      ),
+    );
+    writeFileSync(
+      entity,
+      await engine.export(
+        `SELECT (hash(i * 11) % ${DRIVERS})::BIGINT AS driver_id,
       ${BASE} + to_microseconds((hash(i * 13) % ${(VIEW_ROWS / DRIVERS) * 7200})::BIGINT * 1000000) AS event_timestamp
-      FROM range(${ENTITY_ROWS}) t(i)`, 'parquet'));
+      FROM range(${ENTITY_ROWS}) t(i)`,
+        'parquet',
+      ),
+    );
     return { entity, stats };
   } finally {
     await engine.close();
@@ -47,7 +59,8 @@ export async function benchWorkerHistorical(runs: number): Promise<string> {
   const harness = await startChromium({
     entries: { historical: 'bench/browser/worker-historical.entry.ts' },
     files: {
-      '/data/stats.parquet': data.stats, '/data/entity.parquet': data.entity,
+      '/data/stats.parquet': data.stats,
+      '/data/entity.parquet': data.entity,
       '/assets/duckdb-eh.wasm': join(duckdbDist, 'duckdb-eh.wasm'),
       '/assets/duckdb-browser-eh.worker.js': join(duckdbDist, 'duckdb-browser-eh.worker.js'),
       '/assets/parquet_wasm_bg.wasm': packageFile('parquet-wasm/esm/parquet_wasm_bg.wasm'),
@@ -58,13 +71,20 @@ export async function benchWorkerHistorical(runs: number): Promise<string> {
   try {
     const page = await harness.openPage('historical');
     const r = await callInPage<{ ours: { medianMs: number; rows: number }; baseline: { medianMs: number; rows: number } }>(page, 'benchWorkerHistorical', runs);
-    if (r.ours.rows !== ENTITY_ROWS || r.baseline.rows !== ENTITY_ROWS) throw new Error(`worker bench: expected ${ENTITY_ROWS} rows, got ${r.ours.rows} and ${r.baseline.rows}`);
-    process.stdout.write(`  worker historical ${ENTITY_ROWS} x ${VIEW_ROWS}: ${fmtMs(r.ours.medianMs)} vs hand-written in the page ${fmtMs(r.baseline.medianMs)}\n`);
+    if (r.ours.rows !== ENTITY_ROWS || r.baseline.rows !== ENTITY_ROWS)
+      throw new Error(`worker bench: expected ${ENTITY_ROWS} rows, got ${r.ours.rows} and ${r.baseline.rows}`);
+    process.stdout.write(
+      `  worker historical ${ENTITY_ROWS} x ${VIEW_ROWS}: ${fmtMs(r.ours.medianMs)} vs hand-written in the page ${fmtMs(r.baseline.medianMs)}\n`,
+    );
     return [
-      '### Historical retrieval in a Web Worker', '',
-      `${ENTITY_ROWS.toLocaleString('en-US')} entity rows against one view of ${VIEW_ROWS.toLocaleString('en-US')} rows (${DRIVERS.toLocaleString('en-US')} drivers, ttl 1 day, ties on event time broken by created), both files Parquet served by the page's origin. feast-edge: \`getHistoricalFeatures\` through \`connectFeatureStore\`, the feature store in a Web Worker reading the files by URL (range requests, the needed columns), DuckDB-WASM in its own worker, the result back as Arrow IPC and decoded on the page. Hand-written: DuckDB-WASM opened in the same page (same build and .wasm), the same files fetched and decoded by parquet-wasm (the needed columns), the query a DuckDB user would write (dedup by created, one ASOF join, the ttl as a CASE). Each run reads the files again. Headless Chromium ${harness.browser.version()}; median of ${runs} runs after one warm-up.`, '',
-      '| feast-edge in the worker | hand-written on DuckDB-WASM in the page | ratio | rows |', '|---|---|---|---|',
-      `| ${fmtMs(r.ours.medianMs)} | ${fmtMs(r.baseline.medianMs)} | ${ratio(r.ours.medianMs, r.baseline.medianMs)} | ${r.ours.rows.toLocaleString('en-US')} |`, '',
+      '### Historical retrieval in a Web Worker',
+      '',
+      `${ENTITY_ROWS.toLocaleString('en-US')} entity rows against one view of ${VIEW_ROWS.toLocaleString('en-US')} rows (${DRIVERS.toLocaleString('en-US')} drivers, ttl 1 day, ties on event time broken by created), both files Parquet served by the page's origin. feast-edge: \`getHistoricalFeatures\` through \`connectFeatureStore\`, the feature store in a Web Worker reading the files by URL (range requests, the needed columns), DuckDB-WASM in its own worker, the result back as Arrow IPC and decoded on the page. Hand-written: DuckDB-WASM opened in the same page (same build and .wasm), the same files fetched and decoded by parquet-wasm (the needed columns), the query a DuckDB user would write (dedup by created, one ASOF join, the ttl as a CASE). Each run reads the files again. Headless Chromium ${harness.browser.version()}; median of ${runs} runs after one warm-up.`,
+      '',
+      '| feast-edge in the worker | hand-written on DuckDB-WASM in the page | ratio | rows |',
+      '|---|---|---|---|',
+      `| ${fmtMs(r.ours.medianMs)} | ${fmtMs(r.baseline.medianMs)} | ${ratio(r.ours.medianMs, r.baseline.medianMs)} | ${r.ours.rows.toLocaleString('en-US')} |`,
+      '',
     ].join('\n');
   } finally {
     await harness.close();
@@ -91,26 +111,42 @@ export async function benchFirstAnswer(runs: number): Promise<string> {
     const plain: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
       await harness.reload(page);
-      await page.waitForFunction(() => { const m = (globalThis as unknown as { firstAnswer(): { onlineMs?: number; staticMs?: number; error?: string } }).firstAnswer(); return m.error || (m.onlineMs && m.staticMs); });
+      await page.waitForFunction(() => {
+        const m = (globalThis as unknown as { firstAnswer(): { onlineMs?: number; staticMs?: number; error?: string } }).firstAnswer();
+        return m.error || (m.onlineMs && m.staticMs);
+      });
       const m = await callInPage<{ onlineMs?: number; staticMs?: number; statuses?: string[]; error?: string }>(page, 'firstAnswer');
-      if (m.error || !m.statuses?.every((s) => s === 'PRESENT' || s === 'NULL_VALUE')) throw new Error(`first-answer bench: ${m.error ?? JSON.stringify(m.statuses)}`);
+      if (m.error || !m.statuses?.every((s) => s === 'PRESENT' || s === 'NULL_VALUE'))
+        throw new Error(`first-answer bench: ${m.error ?? JSON.stringify(m.statuses)}`);
       // The first load after install warms the browser's own caches: not timed.
-      if (i > 0) { online.push(m.onlineMs!); plain.push(m.staticMs!); }
+      if (i > 0) {
+        online.push(m.onlineMs!);
+        plain.push(m.staticMs!);
+      }
     }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
     process.stdout.write(`  page load to first online answer (warm SW): ${fmtMs(median(online))} vs static file ${fmtMs(median(plain))}\n`);
     return [
-      '### Page load to first online answer (warm Service Worker)', '',
-      `A page controlled by targets/service-worker.ts (installed and its IndexedDB store open) is reloaded ${runs} times; its module asks \`/get-online-features\` for 3 entities x 3 features as soon as it runs. Time from navigation start until the answer is parsed, beside a static JSON file the same page fetches at the same moment through the same worker (passed through to the local server). Headless Chromium ${harness.browser.version()}, median of ${runs} reloads.`, '',
-      '| first online answer | static file through the same worker | ratio |', '|---|---|---|',
-      `| ${fmtMs(median(online))} | ${fmtMs(median(plain))} | ${ratio(median(online), median(plain))} |`, '',
+      '### Page load to first online answer (warm Service Worker)',
+      '',
+      `A page controlled by targets/service-worker.ts (installed and its IndexedDB store open) is reloaded ${runs} times; its module asks \`/get-online-features\` for 3 entities x 3 features as soon as it runs. Time from navigation start until the answer is parsed, beside a static JSON file the same page fetches at the same moment through the same worker (passed through to the local server). Headless Chromium ${harness.browser.version()}, median of ${runs} reloads.`,
+      '',
+      '| first online answer | static file through the same worker | ratio |',
+      '|---|---|---|',
+      `| ${fmtMs(median(online))} | ${fmtMs(median(plain))} | ${ratio(median(online), median(plain))} |`,
+      '',
     ].join('\n');
   } finally {
     await harness.close();
   }
 }
 
-interface TransferFigure { medianMs: number; workerMs: number; bytes: number; checksum: number }
+interface TransferFigure {
+  medianMs: number;
+  workerMs: number;
+  bytes: number;
+  checksum: number;
+}
 
 /**
  * Moving a 1M-row result from a Web Worker to the page, in headless Chromium: Arrow IPC
@@ -123,20 +159,31 @@ export async function benchTransfer(runs: number): Promise<string> {
   // A classic worker script, one file (the harness bundles pages as modules; the worker is served beside them).
   const workerFile = join(dir, 'transfer-worker.js');
   await bundleServiceWorker({ entry: 'bench/browser/transfer.worker.ts' }, workerFile);
-  const harness = await startChromium({ entries: { transfer: 'bench/browser/transfer.entry.ts' }, files: { '/transfer-worker.js': workerFile }, crossOriginIsolated: true });
+  const harness = await startChromium({
+    entries: { transfer: 'bench/browser/transfer.entry.ts' },
+    files: { '/transfer-worker.js': workerFile },
+    crossOriginIsolated: true,
+  });
   if (!harness) return '### Transfer across the worker boundary\n\nSkipped: chromium is not installed.\n';
   try {
     const page = await harness.openPage('transfer');
     const r = await callInPage<Record<'ipc' | 'rows' | 'rows-prebuilt', TransferFigure>>(page, 'benchTransfer', TRANSFER_ROWS, runs);
-    if (Math.abs(r.ipc.checksum - r.rows.checksum) > 1e-6 * Math.abs(r.rows.checksum)) throw new Error(`transfer bench: the two paths disagree (${r.ipc.checksum} vs ${r.rows.checksum})`);
-    process.stdout.write(`  transfer 1M rows: Arrow IPC ${fmtMs(r.ipc.medianMs)} vs rows ${fmtMs(r.rows.medianMs)} (prebuilt rows ${fmtMs(r['rows-prebuilt'].medianMs)})\n`);
+    if (Math.abs(r.ipc.checksum - r.rows.checksum) > 1e-6 * Math.abs(r.rows.checksum))
+      throw new Error(`transfer bench: the two paths disagree (${r.ipc.checksum} vs ${r.rows.checksum})`);
+    process.stdout.write(
+      `  transfer 1M rows: Arrow IPC ${fmtMs(r.ipc.medianMs)} vs rows ${fmtMs(r.rows.medianMs)} (prebuilt rows ${fmtMs(r['rows-prebuilt'].medianMs)})\n`,
+    );
     return [
-      '### Transfer of a 1M-row result across the worker boundary', '',
-      `A result of ${TRANSFER_ROWS.toLocaleString('en-US')} rows (an Int64 key, a microsecond timestamp, four Float64 features), held in the worker as an Arrow table, sent to the page, timed from the page's request until the page has summed one column. Headless Chromium ${harness.browser.version()}; median of ${runs} runs after one warm-up.`, '',
-      '| path | total | of which in the worker | bytes moved | vs Arrow IPC |', '|---|---|---|---|---|',
+      '### Transfer of a 1M-row result across the worker boundary',
+      '',
+      `A result of ${TRANSFER_ROWS.toLocaleString('en-US')} rows (an Int64 key, a microsecond timestamp, four Float64 features), held in the worker as an Arrow table, sent to the page, timed from the page's request until the page has summed one column. Headless Chromium ${harness.browser.version()}; median of ${runs} runs after one warm-up.`,
+      '',
+      '| path | total | of which in the worker | bytes moved | vs Arrow IPC |',
+      '|---|---|---|---|---|',
       `| Arrow IPC stream, buffer transferred (connectFeatureStore) | ${fmtMs(r.ipc.medianMs)} | ${fmtMs(r.ipc.workerMs)} | ${(r.ipc.bytes / 2 ** 20).toFixed(1)} MiB | 1.00x |`,
       `| rows as objects, structured clone (Arrow to objects in the worker included) | ${fmtMs(r.rows.medianMs)} | ${fmtMs(r.rows.workerMs)} | (cloned) | ${ratio(r.rows.medianMs, r.ipc.medianMs)} |`,
-      `| rows as objects already built, structured clone only | ${fmtMs(r['rows-prebuilt'].medianMs)} | ${fmtMs(r['rows-prebuilt'].workerMs)} | (cloned) | ${ratio(r['rows-prebuilt'].medianMs, r.ipc.medianMs)} |`, '',
+      `| rows as objects already built, structured clone only | ${fmtMs(r['rows-prebuilt'].medianMs)} | ${fmtMs(r['rows-prebuilt'].workerMs)} | (cloned) | ${ratio(r['rows-prebuilt'].medianMs, r.ipc.medianMs)} |`,
+      '',
     ].join('\n');
   } finally {
     await harness.close();

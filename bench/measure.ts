@@ -14,7 +14,9 @@ export async function measure(fn: () => Promise<unknown>, options: { runs?: numb
   const times: number[] = [];
   const rssAtStart = process.memoryUsage().rss;
   let peak = rssAtStart;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   try {
     for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
     for (let i = 0; i < runs; i++) {

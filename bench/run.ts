@@ -54,7 +54,9 @@ if (suites.includes('historical')) {
   console.log('historical retrieval:');
   const historical = await benchHistorical(data, engines, runs);
   const comparison = engines.length > 1 ? await benchHistorical(small, engines, runs, ['a']) : undefined;
-  writeFileSync(join(resultsDir, 'historical.md'), `<!-- ${stamp} -->
+  writeFileSync(
+    join(resultsDir, 'historical.md'),
+    `<!-- ${stamp} -->
 ## Historical retrieval (point-in-time join)
 
 Each run reads the entity rows and the sources from Parquet and returns an Arrow table.
@@ -68,11 +70,16 @@ ${data.sizes.viewRowsB.toLocaleString('en-US')} rows x ${data.sizes.featuresB} f
 as 30 minutes on Feast's local store).
 
 ${historical.markdown}
-${NOTE}${comparison ? `
+${NOTE}${
+  comparison
+    ? `
 ### Both engines on (a) at scale ${wasmScale}
 
 ${comparison.markdown}
-` : ''}`);
+`
+    : ''
+}`,
+  );
 }
 
 if (suites.includes('online')) {
@@ -102,12 +109,15 @@ if (suites.includes('browser')) {
   console.log('the feature store in Chromium (Web Worker, Service Worker):');
   const { benchWorkerHistorical, benchFirstAnswer, benchTransfer } = await import('./browser-worker.js');
   const browserRuns = Number(process.env.BENCH_BROWSER_RUNS ?? 5);
-  writeFileSync(join(resultsDir, 'browser.md'), `<!-- ${stamp} -->
+  writeFileSync(
+    join(resultsDir, 'browser.md'),
+    `<!-- ${stamp} -->
 ## The feature store in the browser (Chromium)
 
 ${await benchWorkerHistorical(runs)}
 ${await benchFirstAnswer(browserRuns * 4)}
-${await benchTransfer(browserRuns)}`);
+${await benchTransfer(browserRuns)}`,
+  );
 }
 
 if (suites.includes('stream')) {
@@ -117,13 +127,21 @@ if (suites.includes('stream')) {
 }
 
 // BENCHMARKS.md gathers every suite's latest result, so suites can be rerun one at a time.
-const sections = readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort()
-  .map((f) => { const text = readFileSync(join(resultsDir, f), 'utf8'); return `${text.split('\n').slice(1).join('\n')}\n_Run: ${text.split('\n')[0].replace(/<!-- | -->/g, '')}._\n`; });
-writeFileSync(join(import.meta.dirname, '..', 'BENCHMARKS.md'), `# Benchmarks
+const sections = readdirSync(resultsDir)
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => {
+    const text = readFileSync(join(resultsDir, f), 'utf8');
+    return `${text.split('\n').slice(1).join('\n')}\n_Run: ${text.split('\n')[0].replace(/<!-- | -->/g, '')}._\n`;
+  });
+writeFileSync(
+  join(import.meta.dirname, '..', 'BENCHMARKS.md'),
+  `# Benchmarks
 
 Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb,edge,server,browser,stream by default; each suite's
 result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
 measured in the same run on the same machine; the ratio is the figure to read.
 
-${sections.join('\n')}`);
+${sections.join('\n')}`,
+);
 console.log('wrote BENCHMARKS.md');

@@ -20,13 +20,27 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 
-interface AutocannonResult { requests: { total: number }; duration: number; errors: number; timeouts: number; non2xx: number }
-interface AutocannonInstance { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void }
+interface AutocannonResult {
+  requests: { total: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
 type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 // autocannon ships no types; only its programmatic call is used.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-interface Shape { label: string; view: string; features: number; entities: number; population: number }
+interface Shape {
+  label: string;
+  view: string;
+  features: number;
+  entities: number;
+  population: number;
+}
 const ALL_SHAPES: Shape[] = [
   ...[1, 10, 50, 100].map((entities) => ({ label: `${entities} x 50`, view: 'stats', features: 50, entities, population: ENTITIES })),
   { label: '1 x 250', view: 'wide', features: 250, entities: 1, population: WIDE_ENTITIES },
@@ -55,7 +69,10 @@ async function makeRepo(dir: string, populations: { stats: number; wide: number 
   const { store, definitions: objects } = await openFeatureStore({ repoPath: repo });
   try {
     await store.apply(objects);
-    for (const [view, prefix, features, rows] of [['stats', 'f', 50, populations.stats], ['wide', 'w', 250, populations.wide]] as const) {
+    for (const [view, prefix, features, rows] of [
+      ['stats', 'f', 50, populations.stats],
+      ['wide', 'w', 250, populations.wide],
+    ] as const) {
       for (let offset = 0; offset < rows; offset += 10_000) {
         const ids = Array.from({ length: Math.min(10_000, rows - offset) }, (_, i) => offset + i);
         const columns: Record<string, unknown[]> = { driver_id: ids, event_timestamp: ids.map(() => '2021-04-12T10:00:00Z') };
@@ -82,7 +99,14 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv = process.env):
     });
     void exited.then(() => reject(new Error(`server exited before printing its URL: ${output}`)));
   });
-  return { child, url, stop: async () => { child.kill('SIGTERM'); await exited; } };
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** The bare baseline: Hono on @hono/node-server, one route per shape answering its precomputed body after reading the request. */
@@ -101,27 +125,48 @@ process.once('SIGTERM', () => server.close());
 function requestBodies(shape: Shape, count = 512): string[] {
   const prefix = shape.view === 'stats' ? 'f' : 'w';
   const features = Array.from({ length: shape.features }, (_, f) => `${shape.view}:${prefix}${f}`);
-  return Array.from({ length: count }, () => JSON.stringify({
-    features, entities: { driver_id: Array.from({ length: shape.entities }, () => Math.floor(Math.random() * shape.population)) },
-  }));
+  return Array.from({ length: count }, () =>
+    JSON.stringify({
+      features,
+      entities: { driver_id: Array.from({ length: shape.entities }, () => Math.floor(Math.random() * shape.population)) },
+    }),
+  );
 }
 
-interface Load { rps: number; p50: number; p99: number; requests: number }
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+}
 
 /** autocannon at CONNECTIONS connections for `seconds`; latencies are kept unrounded (autocannon's own histogram rounds to whole ms). */
 function load(url: string, bodies: string[], seconds: number): Promise<Load> {
   let next = 0;
   const times: number[] = [];
   return new Promise((resolve, reject) => {
-    const instance = autocannon({
-      url, connections: CONNECTIONS, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
-    }, (error, result) => {
-      if (error) return reject(error);
-      if (result.errors || result.timeouts || result.non2xx) return reject(new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`));
-      times.sort((a, b) => a - b);
-      resolve({ rps: result.requests.total / (result.duration || seconds), p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)], requests: result.requests.total });
-    });
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        if (result.errors || result.timeouts || result.non2xx)
+          return reject(new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`));
+        times.sort((a, b) => a - b);
+        resolve({
+          rps: result.requests.total / (result.duration || seconds),
+          p50: times[Math.floor(times.length * 0.5)],
+          p99: times[Math.floor(times.length * 0.99)],
+          requests: result.requests.total,
+        });
+      },
+    );
     instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   });
 }
@@ -141,8 +186,18 @@ export async function benchServer(): Promise<string> {
   try {
     const started = performance.now();
     const repo = await makeRepo(dir, populations);
-    process.stdout.write(`  server: wrote ${rate(populations.stats)} x 50 and ${rate(populations.wide)} x 250 rows to LMDB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    feastEdge = await startChild([...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), CLI, '--repo', repo, 'serve', '--port', '0']);
+    process.stdout.write(
+      `  server: wrote ${rate(populations.stats)} x 50 and ${rate(populations.wide)} x 250 rows to LMDB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    feastEdge = await startChild([
+      ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []),
+      CLI,
+      '--repo',
+      repo,
+      'serve',
+      '--port',
+      '0',
+    ]);
     const shapes = SHAPES.map((shape) => ({ shape, bodies: requestBodies(shape) }));
     // The baseline answers the same number of bytes as feast-edge does for each shape.
     const answers: string[] = [];
@@ -171,13 +226,18 @@ export async function benchServer(): Promise<string> {
         for (let k = 0; k < 20_000; k++) JSON.stringify(parsed);
         const stringifyMs = (performance.now() - started) / 20_000;
         const bareMs = 1000 / baseline.rps;
-        verdict = `This run, 1 entity x 50 features: p99 ${fmtMs(served.p99)} (target under 2 ms; the bare route's own p99 was ${fmtMs(baseline.p99)}), `
-          + `throughput ${(served.rps / baseline.rps * 100).toFixed(0)}% of the bare route (target at least 60%). `
-          + `JSON.stringify of this answer alone takes ${fmtMs(stringifyMs)} here; added to the bare route's ${fmtMs(bareMs)} per request (1 / its throughput), `
-          + `it caps any server that serializes this answer at ${(bareMs / (bareMs + stringifyMs) * 100).toFixed(0)}% of the bare route.`;
+        verdict =
+          `This run, 1 entity x 50 features: p99 ${fmtMs(served.p99)} (target under 2 ms; the bare route's own p99 was ${fmtMs(baseline.p99)}), ` +
+          `throughput ${((served.rps / baseline.rps) * 100).toFixed(0)}% of the bare route (target at least 60%). ` +
+          `JSON.stringify of this answer alone takes ${fmtMs(stringifyMs)} here; added to the bare route's ${fmtMs(bareMs)} per request (1 / its throughput), ` +
+          `it caps any server that serializes this answer at ${((bareMs / (bareMs + stringifyMs)) * 100).toFixed(0)}% of the bare route.`;
       }
-      rows.push(`| ${shape.label} | ${rate(bytes)} B | ${rate(served.rps)} | ${fmtMs(served.p50)} | ${fmtMs(served.p99)} | ${rate(baseline.rps)} | ${fmtMs(baseline.p50)} | ${fmtMs(baseline.p99)} | ${(served.rps / baseline.rps * 100).toFixed(0)}% |`);
-      process.stdout.write(`  server ${shape.label}: ${rate(served.rps)} req/s p99 ${fmtMs(served.p99)} vs bare ${rate(baseline.rps)} req/s p99 ${fmtMs(baseline.p99)} (${ratio(served.rps, baseline.rps)})\n`);
+      rows.push(
+        `| ${shape.label} | ${rate(bytes)} B | ${rate(served.rps)} | ${fmtMs(served.p50)} | ${fmtMs(served.p99)} | ${rate(baseline.rps)} | ${fmtMs(baseline.p50)} | ${fmtMs(baseline.p99)} | ${((served.rps / baseline.rps) * 100).toFixed(0)}% |`,
+      );
+      process.stdout.write(
+        `  server ${shape.label}: ${rate(served.rps)} req/s p99 ${fmtMs(served.p99)} vs bare ${rate(baseline.rps)} req/s p99 ${fmtMs(baseline.p99)} (${ratio(served.rps, baseline.rps)})\n`,
+      );
     }
   } finally {
     await feastEdge?.stop();
@@ -185,12 +245,17 @@ export async function benchServer(): Promise<string> {
     rmSync(dir, { recursive: true, force: true });
   }
   return [
-    '## HTTP feature server (Node)', '',
-    `\`feast-edge serve\` (the built CLI, LMDB online store, registry ttl 5 s) answering POST /get-online-features, loaded by autocannon with ${CONNECTIONS} connections for ${seconds} s per shape after a 1 s warm-up; each request asks for random entities among ${rate(populations.stats)} (50 features, view \`stats\`) or ${rate(populations.wide)} (250 features, view \`wide\`). Beside it, in the same run, a bare Hono route on @hono/node-server that reads the same request and answers a precomputed body of the same size. Server and load generator are separate processes sharing the machine's cores; latencies are measured per request by the load generator, unrounded.`, '',
+    '## HTTP feature server (Node)',
+    '',
+    `\`feast-edge serve\` (the built CLI, LMDB online store, registry ttl 5 s) answering POST /get-online-features, loaded by autocannon with ${CONNECTIONS} connections for ${seconds} s per shape after a 1 s warm-up; each request asks for random entities among ${rate(populations.stats)} (50 features, view \`stats\`) or ${rate(populations.wide)} (250 features, view \`wide\`). Beside it, in the same run, a bare Hono route on @hono/node-server that reads the same request and answers a precomputed body of the same size. Server and load generator are separate processes sharing the machine's cores; latencies are measured per request by the load generator, unrounded.`,
+    '',
     '| entities x features | response | feast-edge req/s | p50 | p99 | bare Hono req/s | p50 | p99 | throughput vs bare |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...rows, '',
+    ...rows,
+    '',
     "Context, from Feast's published figures (other machines, so compare ratios, not values): the Python feature server on Redis, p99 at batch 1/10/50/100 entities with 50 features, 7.2/15.1/50.4/124.9 ms; the Go feature server 4.3/3.9/12.3/22.2 ms; a tuned 2026 deployment, 718 req/s per pod.",
-    'Targets: p99 under 2 ms at batch 1 with 32 connections; throughput at least 60% of the bare Hono baseline.', verdict, '',
+    'Targets: p99 under 2 ms at batch 1 with 32 connections; throughput at least 60% of the bare Hono baseline.',
+    verdict,
+    '',
   ].join('\n');
 }

@@ -16,7 +16,11 @@ export const tripsPush = pushSource({ name: 'trips_push', batchSource: tripsSour
 export const tripStats = streamFeatureView({
   // Tiles are kept for window + allowed lateness: the default (the longest window, 1 day)
   // would keep a day of 10-second tiles for the 10-minute windows.
-  name: 'trip_stats', source: tripsPush, entities: [driver], schema, allowedLateness: '5m',
+  name: 'trip_stats',
+  source: tripsPush,
+  entities: [driver],
+  schema,
+  allowedLateness: '5m',
   aggregations: [
     { column: 'fare', fn: 'sum', window: '10m' },
     { column: 'distance', fn: 'mean', window: '10m' },
@@ -39,9 +43,14 @@ export function tripEvents(count: number, drivers: number, endMs: number): Recor
   const events: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
     events.push({
-      driver_id: 1 + (i * 7919) % drivers,
+      driver_id: 1 + ((i * 7919) % drivers),
       event_timestamp: new Date(endMs - (count - i) * 100).toISOString(),
-      fare: 5 + (i % 40), distance: 1 + (i % 13) / 2, tip: i % 7, duration: 300 + (i % 900), rating: 1 + (i % 5), passengers: 1 + (i % 4),
+      fare: 5 + (i % 40),
+      distance: 1 + (i % 13) / 2,
+      tip: i % 7,
+      duration: 300 + (i % 900),
+      rating: 1 + (i % 5),
+      passengers: 1 + (i % 4),
     });
   }
   return events;
@@ -58,9 +67,13 @@ interface IngestingStore {
  * view (push in batches of the same size); both land every event offline and online. Also
  * the ingest's own result.
  */
-export async function ingestAndPushRates<S extends IngestingStore>(store: S, events: Record<string, unknown>[], batch: number): Promise<{ ingest: number; push: number; ingested: Awaited<ReturnType<S['ingest']>> }> {
+export async function ingestAndPushRates<S extends IngestingStore>(
+  store: S,
+  events: Record<string, unknown>[],
+  batch: number,
+): Promise<{ ingest: number; push: number; ingested: Awaited<ReturnType<S['ingest']>> }> {
   let start = performance.now();
-  const ingested = await store.ingest('trip_stats', events, { batchSize: batch }) as Awaited<ReturnType<S['ingest']>>;
+  const ingested = (await store.ingest('trip_stats', events, { batchSize: batch })) as Awaited<ReturnType<S['ingest']>>;
   const ingest = events.length / ((performance.now() - start) / 1000);
   start = performance.now();
   for (let i = 0; i < events.length; i += batch) await store.push('plain_push', events.slice(i, i + batch), { to: 'online_and_offline' });

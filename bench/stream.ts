@@ -19,7 +19,9 @@ const EVENTS = 100_000;
 const DRIVERS = 1_000;
 const BATCH = 10_000;
 
-const objects = (Object.values(definitions) as unknown[]).filter((v): v is FeastObject => typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v);
+const objects = (Object.values(definitions) as unknown[]).filter(
+  (v): v is FeastObject => typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v,
+);
 const rate = (perSecond: number) => `${Math.round(perSecond).toLocaleString('en-US')} events/s`;
 
 /** The source files the views' batch sources name: one row each, so offline parts have their column types. */
@@ -33,12 +35,20 @@ async function writeSources(dir: string): Promise<void> {
   }
 }
 
-interface StoreFigures { ingest: number; push: number; reads: { entities: number; stream: { p50: number; p99: number }; plain: { p50: number; p99: number } }[] }
+interface StoreFigures {
+  ingest: number;
+  push: number;
+  reads: { entities: number; stream: { p50: number; p99: number }; plain: { p50: number; p99: number } }[];
+}
 
 async function benchStore(dir: string, onlineStore: OnlineStore, iterations: number): Promise<StoreFigures> {
   const engine = await createNodeEngine({ engine: 'duckdb-native' });
   const store = createFeatureStore({
-    project: 'stream_bench', registry: new MemoryRegistryStore(), onlineStore, definitions: objects, registryCacheTtlMs: 60_000,
+    project: 'stream_bench',
+    registry: new MemoryRegistryStore(),
+    onlineStore,
+    definitions: objects,
+    registryCacheTtlMs: 60_000,
     offlineStore: createDuckDbOfflineStore({ engine: async () => engine, sources: nodeSourceLoader(dir), appends: new FileOfflineAppends(dir) }),
   });
   try {
@@ -64,11 +74,12 @@ async function benchStore(dir: string, onlineStore: OnlineStore, iterations: num
  */
 export async function benchStream(iterations: number): Promise<string> {
   const root = join(import.meta.dirname, 'tmp', 'stream');
-  const lines = [
-    '| store | ingest (stream view, tiles) | push (plain view) | ratio |', '|---|---|---|---|',
-  ];
+  const lines = ['| store | ingest (stream view, tiles) | push (plain view) | ratio |', '|---|---|---|---|'];
   const readLines = ['| store | entities | stream view p50 | p99 | plain view p50 | p99 | stream / plain (p50) |', '|---|---|---|---|---|---|---|'];
-  for (const [label, open] of [['memory', () => new MemoryOnlineStore()], ['LMDB', (dir: string) => new LmdbOnlineStore(join(dir, 'online.lmdb'))]] as const) {
+  for (const [label, open] of [
+    ['memory', () => new MemoryOnlineStore()],
+    ['LMDB', (dir: string) => new LmdbOnlineStore(join(dir, 'online.lmdb'))],
+  ] as const) {
     const dir = join(root, label);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -78,20 +89,32 @@ export async function benchStream(iterations: number): Promise<string> {
     lines.push(`| ${label} | ${rate(figures.ingest)} | ${rate(figures.push)} | ${ratio(figures.push, figures.ingest)} slower |`);
     for (const r of figures.reads) {
       process.stdout.write(`  stream ${label} ${r.entities} entities: ${fmtMs(r.stream.p50)} vs plain ${fmtMs(r.plain.p50)}\n`);
-      readLines.push(`| ${label} | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`);
+      readLines.push(
+        `| ${label} | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`,
+      );
     }
   }
   const browser = await benchStreamIndexedDb(root, Math.max(50, Math.floor(iterations / 4)));
   if (browser) {
-    lines.push(`| IndexedDB (Chromium, the Web Worker store) | ${rate(browser.ingest)} | ${rate(browser.push)} | ${ratio(browser.push, browser.ingest)} slower |`);
-    for (const r of browser.reads) readLines.push(`| IndexedDB (Chromium, time inside the worker) | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`);
+    lines.push(
+      `| IndexedDB (Chromium, the Web Worker store) | ${rate(browser.ingest)} | ${rate(browser.push)} | ${ratio(browser.push, browser.ingest)} slower |`,
+    );
+    for (const r of browser.reads)
+      readLines.push(
+        `| IndexedDB (Chromium, time inside the worker) | ${r.entities} | ${fmtMs(r.stream.p50)} | ${fmtMs(r.stream.p99)} | ${fmtMs(r.plain.p50)} | ${fmtMs(r.plain.p99)} | ${ratio(r.stream.p50, r.plain.p50)} |`,
+      );
   }
   return [
-    '## Stream feature views', '',
-    `${EVENTS.toLocaleString('en-US')} events over ${DRIVERS.toLocaleString('en-US')} drivers, 100 ms apart, six Float64 columns. The stream view keeps six aggregates over three windows (sum and mean over 10 minutes, max and count over 1 hour, min and last over 1 day) as tiles per driver (allowed lateness 5 minutes: tiles are kept for window + lateness); the baseline pushes the same events to a plain feature view of the same six columns. Both write every event offline (one Parquet part per ${BATCH.toLocaleString('en-US')}-event batch, native DuckDB) and online.`, '',
-    ...lines, '',
-    `Online reads, ${iterations} sequential getOnlineFeatures calls per shape (registry document cached 60 s, as a server does); the stream view merges each driver's tiles for the three windows at read time:`, '',
-    ...readLines, '',
+    '## Stream feature views',
+    '',
+    `${EVENTS.toLocaleString('en-US')} events over ${DRIVERS.toLocaleString('en-US')} drivers, 100 ms apart, six Float64 columns. The stream view keeps six aggregates over three windows (sum and mean over 10 minutes, max and count over 1 hour, min and last over 1 day) as tiles per driver (allowed lateness 5 minutes: tiles are kept for window + lateness); the baseline pushes the same events to a plain feature view of the same six columns. Both write every event offline (one Parquet part per ${BATCH.toLocaleString('en-US')}-event batch, native DuckDB) and online.`,
+    '',
+    ...lines,
+    '',
+    `Online reads, ${iterations} sequential getOnlineFeatures calls per shape (registry document cached 60 s, as a server does); the stream view merges each driver's tiles for the three windows at read time:`,
+    '',
+    ...readLines,
+    '',
   ].join('\n');
 }
 
@@ -104,7 +127,9 @@ export async function benchStreamIndexedDb(root: string, iterations: number): Pr
   const harness = await startChromium({
     entries: { stream: 'bench/browser/stream.entry.ts' },
     files: { '/data/trips.parquet': join(dir, 'trips.parquet'), '/data/plain.parquet': join(dir, 'plain.parquet') },
-    webWorkers: { '/workers/stream/feature-store.js': { entry: 'targets/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'bench/stream-definitions.ts' } } },
+    webWorkers: {
+      '/workers/stream/feature-store.js': { entry: 'targets/feature-store.worker.ts', alias: { 'feast-edge-definitions': 'bench/stream-definitions.ts' } },
+    },
   });
   if (!harness) return undefined;
   try {

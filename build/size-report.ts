@@ -63,8 +63,14 @@ export async function bundleExports(names: readonly string[]): Promise<BundleSiz
   const external = platform === 'node' ? Object.keys(pkg.peerDependencies ?? {}) : [];
   const result = await build({
     stdin: { contents: lines.join('\n'), resolveDir: REPO, loader: 'ts', sourcefile: 'consumer.ts' },
-    bundle: true, write: false, minify: true, format: 'esm', metafile: true, logLevel: 'silent',
-    platform: platform === 'node' ? 'node' : 'neutral', target: 'es2022',
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    metafile: true,
+    logLevel: 'silent',
+    platform: platform === 'node' ? 'node' : 'neutral',
+    target: 'es2022',
     conditions: platform === 'node' ? ['node', 'import', 'default'] : WORKERD_CONDITIONS,
     mainFields: platform === 'node' ? ['module', 'main'] : ['browser', 'module', 'main'],
     external,
@@ -72,13 +78,23 @@ export async function bundleExports(names: readonly string[]): Promise<BundleSiz
   });
   const code = result.outputFiles[0].contents;
   return {
-    exports: names, platform, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength,
-    packages: bundledPackages(result.metafile), external,
+    exports: names,
+    platform,
+    minifiedBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    packages: bundledPackages(result.metafile),
+    external,
   };
 }
 
 function bundledPackages(metafile: Metafile): string[] {
-  return [...new Set(Object.keys(metafile.inputs).map(packageOf).filter((p): p is string => p !== undefined))].sort();
+  return [
+    ...new Set(
+      Object.keys(metafile.inputs)
+        .map(packageOf)
+        .filter((p): p is string => p !== undefined),
+    ),
+  ].sort();
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -37,8 +37,5 @@ export default defineConfig(({ command }) => ({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 4096,
   },
-  plugins: [
-    exampleRepoFiles(EXAMPLE_REPO_DIR),
-    demoServiceWorker({ entry: resolve(demo, 'app/service-worker.ts'), alias }),
-  ],
+  plugins: [exampleRepoFiles(EXAMPLE_REPO_DIR), demoServiceWorker({ entry: resolve(demo, 'app/service-worker.ts'), alias })],
 }));

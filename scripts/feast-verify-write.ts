@@ -24,6 +24,9 @@ for (const [name, doc] of Object.entries(docs)) {
   mkdirSync(join(dir, 'data'), { recursive: true });
   // A fixed id and time: the same document gives the same bytes.
   writeFileSync(join(dir, 'data', 'registry.db'), writeFeastRegistry(doc, { versionId: `feast-edge-${name}` }));
-  writeFileSync(join(dir, 'feature_store.yaml'), `project: ${doc.project.name}\nprovider: local\nregistry: data/registry.db\nonline_store:\n  type: sqlite\n  path: data/online_store.db\nentity_key_serialization_version: 3\n`);
+  writeFileSync(
+    join(dir, 'feature_store.yaml'),
+    `project: ${doc.project.name}\nprovider: local\nregistry: data/registry.db\nonline_store:\n  type: sqlite\n  path: data/online_store.db\nentity_key_serialization_version: 3\n`,
+  );
   console.log(dir);
 }

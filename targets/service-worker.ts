@@ -18,14 +18,16 @@ const worker = globalThis as unknown as ServiceWorkerScope;
 const definitions = collectDefinitions(repo as Record<string, unknown>);
 const query = new URL(worker.location.href).searchParams;
 const project = query.get('project') || definitions.find((o) => o.kind === 'project')?.name;
-if (!project) throw new Error("the Service Worker has no project: add ?project=<name> to its script URL, or export a project() from feast-edge-definitions");
+if (!project) throw new Error('the Service Worker has no project: add ?project=<name> to its script URL, or export a project() from feast-edge-definitions');
 
 const handler = createServiceWorkerHandler({ definitions, project, routesPrefix: query.get('routes') ?? '', cacheName: 'feast-edge-shell' });
 
 // A new worker takes over at once and claims open pages, so the first load is served too.
 worker.addEventListener('install', (event) => event.waitUntil(handler.install().then(() => worker.skipWaiting())));
 // A store that fails to start is reported here and tried again by the first request (a 503 naming the cause if it fails again).
-worker.addEventListener('activate', (event) => event.waitUntil(Promise.all([handler.activate().catch((error: unknown) => console.error(error)), worker.clients.claim()])));
+worker.addEventListener('activate', (event) =>
+  event.waitUntil(Promise.all([handler.activate().catch((error: unknown) => console.error(error)), worker.clients.claim()])),
+);
 worker.addEventListener('fetch', (event) => {
   const answer = handler.respond(event.request);
   if (answer) event.respondWith(answer);

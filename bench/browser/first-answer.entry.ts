@@ -9,12 +9,19 @@ const REQUEST = { features: ['stats:f1', 'stats:f2', 'stats:f3'], entities: { dr
 const marks: { onlineMs?: number; staticMs?: number; statuses?: string[]; error?: string } = {};
 if (navigator.serviceWorker.controller) {
   const online = fetch('/get-online-features', { method: 'POST', body: JSON.stringify(REQUEST) })
-    .then((r) => r.json()).then((body: { results: { statuses: string[] }[] }) => {
+    .then((r) => r.json())
+    .then((body: { results: { statuses: string[] }[] }) => {
       marks.onlineMs = performance.now();
       marks.statuses = body.results.flatMap((r) => r.statuses);
     });
-  const plain = fetch('/static.json').then((r) => r.json()).then(() => { marks.staticMs = performance.now(); });
-  await Promise.all([online, plain]).catch((error: unknown) => { marks.error = String(error); });
+  const plain = fetch('/static.json')
+    .then((r) => r.json())
+    .then(() => {
+      marks.staticMs = performance.now();
+    });
+  await Promise.all([online, plain]).catch((error: unknown) => {
+    marks.error = String(error);
+  });
 }
 
 /** Registers the Service Worker, waits until it controls the page and writes a few rows through it. */

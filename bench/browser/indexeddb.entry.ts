@@ -15,8 +15,12 @@ const MAX_FEATURES = 50;
 const T0 = 1_618_221_600_000_000n;
 const encodeKey = entityKeyEncoder([{ joinKey: 'driver_id', type: Int64 }]);
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
-const view = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 'src', path: 'x.parquet' }),
-  schema: Array.from({ length: MAX_FEATURES }, (_, f) => field(`f${f}`, Float64)) });
+const view = featureView({
+  name: 'stats',
+  entities: [driver],
+  source: fileSource({ name: 'src', path: 'x.parquet' }),
+  schema: Array.from({ length: MAX_FEATURES }, (_, f) => field(`f${f}`, Float64)),
+});
 
 let store: IndexedDbOnlineStore | undefined;
 let facade: FeatureStore | undefined;
@@ -27,7 +31,10 @@ let pushEvent = T0 + 10n;
 
 /** Latency percentiles (ms) of `iterations` sequential calls after `warmup` (50) untimed calls. */
 async function latency(fn: () => Promise<unknown>, iterations: number, warmup = 50, before?: () => unknown): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < warmup; i++) { await before?.(); await fn(); }
+  for (let i = 0; i < warmup; i++) {
+    await before?.();
+    await fn();
+  }
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     await before?.();
@@ -94,17 +101,24 @@ const api = {
    */
   async benchNaiveWrite(rows: number, features: number, batchRows: number): Promise<number> {
     await deleteDB(NAIVE_DB);
-    const db = await openDB(NAIVE_DB, 1, { upgrade(d) { d.createObjectStore('rows'); } });
+    const db = await openDB(NAIVE_DB, 1, {
+      upgrade(d) {
+        d.createObjectStore('rows');
+      },
+    });
     let seconds = 0;
     for (let from = 0; from < rows; from += batchRows) {
       const batch = batchOf(from, Math.min(batchRows, rows - from), features, T0);
       const start = performance.now();
       const tx = db.transaction('rows', 'readwrite');
-      await Promise.all([...batch.keys.map((key, i) => {
-        const values: Record<string, unknown> = {};
-        for (const name in batch.features) values[name] = batch.features[name][i];
-        return tx.store.put({ event: batch.eventTimestamps[i], created: null, values }, `bench/stats/${entityKeyToString(key)}`);
-      }), tx.done]);
+      await Promise.all([
+        ...batch.keys.map((key, i) => {
+          const values: Record<string, unknown> = {};
+          for (const name in batch.features) values[name] = batch.features[name][i];
+          return tx.store.put({ event: batch.eventTimestamps[i], created: null, values }, `bench/stats/${entityKeyToString(key)}`);
+        }),
+        tx.done,
+      ]);
       seconds += (performance.now() - start) / 1000;
     }
     db.close();
@@ -134,19 +148,33 @@ const api = {
     const randomKeys = () => Array.from({ length: entities }, () => encodeKey([(seed = (seed * 1103515245 + 12345) % 2 ** 31) % entityCount]));
     let fresh = randomKeys();
     // Key drawing and dropping the mirror stay outside the clock.
-    const cold = await latency(() => store!.read('bench', 'stats', fresh, names), Math.max(20, Math.floor(iterations / 3)), 5, () => {
-      fresh = randomKeys();
-      store!.clearCache();
-    });
+    const cold = await latency(
+      () => store!.read('bench', 'stats', fresh, names),
+      Math.max(20, Math.floor(iterations / 3)),
+      5,
+      () => {
+        fresh = randomKeys();
+        store!.clearCache();
+      },
+    );
     // Another connection pushes 100 random rows (same values, newer events) before each
     // read: the mirror fetches only what changed in the buckets the read needs.
-    const pushed = await latency(() => store!.read('bench', 'stats', keys, names), Math.max(20, Math.floor(iterations / 3)), 5, async () => {
-      const push = batchOf(0, 0, MAX_FEATURES, 0n);
-      const pushIds = Array.from({ length: 100 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % entityCount);
-      pushEvent += 1n;
-      await other!.write('bench', { ...push, keys: pushIds.map((id) => encodeKey([id])), eventTimestamps: pushIds.map(() => pushEvent),
-        features: Object.fromEntries(Array.from({ length: MAX_FEATURES }, (_, f) => [`f${f}`, pushIds.map((id) => id + f / 100)])) });
-    });
+    const pushed = await latency(
+      () => store!.read('bench', 'stats', keys, names),
+      Math.max(20, Math.floor(iterations / 3)),
+      5,
+      async () => {
+        const push = batchOf(0, 0, MAX_FEATURES, 0n);
+        const pushIds = Array.from({ length: 100 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % entityCount);
+        pushEvent += 1n;
+        await other!.write('bench', {
+          ...push,
+          keys: pushIds.map((id) => encodeKey([id])),
+          eventTimestamps: pushIds.map(() => pushEvent),
+          features: Object.fromEntries(Array.from({ length: MAX_FEATURES }, (_, f) => [`f${f}`, pushIds.map((id) => id + f / 100)])),
+        });
+      },
+    );
     // The floor of one record per row: idb's own promise API, one readonly transaction, every get issued at once.
     const base = await latency(async () => {
       const tx = raw.transaction('rows');

@@ -5,9 +5,15 @@
  */
 import { makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, Vector } from 'apache-arrow';
 
-interface Request { readonly mode: 'ipc' | 'rows' | 'rows-prebuilt'; readonly rows: number }
+interface Request {
+  readonly mode: 'ipc' | 'rows' | 'rows-prebuilt';
+  readonly rows: number;
+}
 
-const scope = globalThis as unknown as { onmessage: ((event: MessageEvent<Request>) => void) | null; postMessage(message: unknown, transfer?: Transferable[]): void };
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<Request>) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+};
 let held: { rows: number; table: Table; objects?: Record<string, unknown>[] } | undefined;
 
 /** A training-set shaped result: a key, an event time and four Float64 features. */
@@ -18,13 +24,15 @@ function resultTable(rows: number): Table {
   for (let i = 0; i < rows; i++) {
     ids[i] = BigInt(1000 + (i % 5000));
     times[i] = 1_618_221_600_000_000n + BigInt(i) * 1_000_000n;
-    for (let f = 0; f < 4; f++) features[f][i] = (i * (f + 1)) % 997 / 997;
+    for (let f = 0; f < 4; f++) features[f][i] = ((i * (f + 1)) % 997) / 997;
   }
   const columns: Record<string, Vector> = {
     driver_id: makeVector(ids),
     event_timestamp: new Vector([makeData({ type: new TimestampMicrosecond(), length: rows, data: times })]),
   };
-  features.forEach((values, f) => { columns[`f${f}`] = makeVector(values); });
+  features.forEach((values, f) => {
+    columns[`f${f}`] = makeVector(values);
+  });
   return new Table(columns);
 }
 

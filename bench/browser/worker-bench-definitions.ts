@@ -5,6 +5,9 @@ export const benchProject = project({ name: 'worker_bench' });
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const statsSource = fileSource({ name: 'stats_source', path: 'stats.parquet', timestampField: 'event_timestamp', createdTimestampColumn: 'created' });
 export const stats = featureView({
-  name: 'stats', entities: [driver], ttl: '1d', source: statsSource,
+  name: 'stats',
+  entities: [driver],
+  ttl: '1d',
+  source: statsSource,
   schema: [field('f1', Float64), field('f2', Float64), field('f3', Int64)],
 });

@@ -31,7 +31,12 @@ async function timed(runs: number, work: () => Promise<number>): Promise<{ media
 async function benchWorkerHistorical(runs: number) {
   const worker = new Worker('/workers/bench/feature-store.js', { type: 'module' });
   const store = connectFeatureStore(worker);
-  await store.open({ registryDatabase: 'bench-registry', onlineDatabase: 'bench-online', offlineDatabase: 'bench-offline', sourceBaseUrl: `${location.origin}/data/` });
+  await store.open({
+    registryDatabase: 'bench-registry',
+    onlineDatabase: 'bench-online',
+    offlineDatabase: 'bench-offline',
+    sourceBaseUrl: `${location.origin}/data/`,
+  });
   await store.apply();
   const request = { entityDf: { url: `${location.origin}/data/entity.parquet`, format: 'parquet' as const }, features: FEATURES.map((f) => `stats:${f}`) };
   const ours = await timed(runs, async () => {
@@ -40,7 +45,11 @@ async function benchWorkerHistorical(runs: number) {
   });
   worker.terminate();
 
-  const { engine } = await openBrowserEngine({ duckdbWasm: '/assets/duckdb-eh.wasm', duckdbWorker: '/assets/duckdb-browser-eh.worker.js', parquetWasm: '/assets/parquet_wasm_bg.wasm' });
+  const { engine } = await openBrowserEngine({
+    duckdbWasm: '/assets/duckdb-eh.wasm',
+    duckdbWorker: '/assets/duckdb-browser-eh.worker.js',
+    parquetWasm: '/assets/parquet_wasm_bg.wasm',
+  });
   const load = async (view: string, file: string, columns: string[]) => {
     const bytes = new Uint8Array(await (await fetch(`/data/${file}`)).arrayBuffer());
     await (engine as SqlEngine).registerBytes(view, bytes, 'parquet', columns);

@@ -21,7 +21,9 @@ import { FEATURE_NAMES, PROJECT, RAW_VIEW, VIEW, batchOf, entityKey, expectedVal
 const BULK_GET_KEYS = 100;
 const PUT_CONCURRENCY = 50;
 
-interface Env { KV: KvNamespaceBinding & { get(key: string, type: 'text'): Promise<string | null> } }
+interface Env {
+  KV: KvNamespaceBinding & { get(key: string, type: 'text'): Promise<string | null> };
+}
 
 /** The store's value encoding: MessagePack bytes as base64 text. */
 function toBase64(bytes: Uint8Array): string {
@@ -82,9 +84,11 @@ export default {
       const names = keys.map((k) => `${PROJECT}/${VIEW}/${entityKeyToString(k)}`);
       // Both must find every row: a read of missing keys would measure nothing.
       const check = await store.read(PROJECT, VIEW, keys, features);
-      ids.forEach((id, i) => features.forEach((f, j) => {
-        if (check.values[f][i] !== expectedValue(id, j)) throw new Error(`store.read: driver ${id} ${f} = ${check.values[f][i]}`);
-      }));
+      ids.forEach((id, i) =>
+        features.forEach((f, j) => {
+          if (check.values[f][i] !== expectedValue(id, j)) throw new Error(`store.read: driver ${id} ${f} = ${check.values[f][i]}`);
+        }),
+      );
       if ((await rawRead(env.KV, names)) !== new Set(names).size) throw new Error('raw get: missing rows');
       const ours = () => store.read(PROJECT, VIEW, keys, features);
       const raw = () => rawRead(env.KV, names);

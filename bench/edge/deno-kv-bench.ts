@@ -80,11 +80,23 @@ try {
       const kvKeys: DenoKvKey[] = keys.map((k) => [ROOT, PROJECT, VIEW, k]);
       // Both must find every row: a read of missing keys would measure nothing.
       const check = await store.read(PROJECT, VIEW, keys, names);
-      ids.forEach((id, i) => names.forEach((f, j) => {
-        if (check.values[f][i] !== expectedValue(id, j)) throw new Error(`store.read: driver ${id} ${f} = ${check.values[f][i]}`);
-      }));
+      ids.forEach((id, i) =>
+        names.forEach((f, j) => {
+          if (check.values[f][i] !== expectedValue(id, j)) throw new Error(`store.read: driver ${id} ${f} = ${check.values[f][i]}`);
+        }),
+      );
       if ((await rawRead(kvKeys)) !== entities) throw new Error('raw getMany: missing rows');
-      reads.push({ entities, features, ...await sampleLatencyPair(() => store.read(PROJECT, VIEW, keys, names), () => rawRead(kvKeys), SAMPLES, { store: 1, raw: 1 }, WARMUP) });
+      reads.push({
+        entities,
+        features,
+        ...(await sampleLatencyPair(
+          () => store.read(PROJECT, VIEW, keys, names),
+          () => rawRead(kvKeys),
+          SAMPLES,
+          { store: 1, raw: 1 },
+          WARMUP,
+        )),
+      });
     }
   }
   console.log(JSON.stringify({ write, rawLargeChunk: RAW_LARGE_CHUNK, reads, version: Deno.version.deno }));

@@ -30,11 +30,21 @@ export const readIds = (entities: number, written: number): number[] => Array.fr
 /** The value each read must find for feature f of driver id, to check reads hit stored rows. */
 export const expectedValue = (id: number, f: number): number => id + f / 100;
 
-export interface Percentiles { p50: number; p99: number; samples: number; group: number }
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  samples: number;
+  group: number;
+}
 
 export function percentiles(samples: number[], group: number): Percentiles {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))], samples: sorted.length, group };
+  return {
+    p50: sorted[Math.floor(sorted.length * 0.5)],
+    p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))],
+    samples: sorted.length,
+    group,
+  };
 }
 
 /** Mean ms per call of `calls` back-to-back calls. */
@@ -52,8 +62,11 @@ async function timed(fn: () => Promise<unknown>, calls: number): Promise<number>
  * larger group is for clocks that tick in whole milliseconds (workerd).
  */
 export async function sampleLatencyPair(
-  store: () => Promise<unknown>, raw: () => Promise<unknown>, samples: number,
-  groups: { store: number; raw: number }, warmup = 50,
+  store: () => Promise<unknown>,
+  raw: () => Promise<unknown>,
+  samples: number,
+  groups: { store: number; raw: number },
+  warmup = 50,
 ): Promise<{ store: Percentiles; raw: Percentiles }> {
   for (let i = 0; i < warmup; i++) {
     await store();

@@ -13,7 +13,8 @@ const EXAMPLE_COLUMNS: Readonly<Record<string, string>> = {
  * three days of data, and a small integer for any other column the features need.
  */
 export function generatedEntityRowsSql(count: number, columns: readonly RequiredColumn[]): string {
-  if (!Number.isInteger(count) || count < 1 || count > 50_000_000) throw new Error(`Generate: the row count must be a whole number from 1 to 50,000,000, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 50_000_000)
+    throw new Error(`Generate: the row count must be a whole number from 1 to 50,000,000, got ${count}`);
   const selected = columns.map(({ column }) => `${EXAMPLE_COLUMNS[column] ?? '(i % 100)::BIGINT'} AS "${column.replaceAll('"', '""')}"`);
   // 7919 is prime, so consecutive rows land far apart in time and every second of the 3 days is used.
   selected.push(`TIMESTAMP '2021-04-10 00:00:00' + to_seconds((i * 7919) % 259200) AS event_timestamp`);

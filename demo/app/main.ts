@@ -56,7 +56,9 @@ void registerOfflineSupport((state) => {
   offlineStatus.textContent = state === 'offline-ready' ? 'works offline' : state;
   document.body.dataset.offline = state;
 });
-const network = () => { document.body.dataset.network = navigator.onLine ? 'online' : 'offline'; };
+const network = () => {
+  document.body.dataset.network = navigator.onLine ? 'online' : 'offline';
+};
 window.addEventListener('online', network);
 window.addEventListener('offline', network);
 network();

@@ -11,7 +11,11 @@ export interface FeatureGroup {
 export function featureGroups(doc: RegistryDocument): FeatureGroup[] {
   return [
     ...Object.values(doc.featureViews).map(({ spec }) => ({ view: spec.name, kind: 'featureView' as const, features: spec.features.map((f) => f.name) })),
-    ...Object.values(doc.onDemandFeatureViews).map(({ spec }) => ({ view: spec.name, kind: 'onDemandFeatureView' as const, features: spec.features.map((f) => f.name) })),
+    ...Object.values(doc.onDemandFeatureViews).map(({ spec }) => ({
+      view: spec.name,
+      kind: 'onDemandFeatureView' as const,
+      features: spec.features.map((f) => f.name),
+    })),
   ];
 }
 
@@ -22,13 +26,22 @@ export interface RequiredColumn {
 }
 
 /** The projections a request reads: a service's, or one per view named in `view:feature` refs. */
-function projectionsOf(doc: RegistryDocument, selection: { features?: readonly string[]; featureService?: string }): { viewName: string; joinKeyMap: Readonly<Record<string, string>> }[] {
+function projectionsOf(
+  doc: RegistryDocument,
+  selection: { features?: readonly string[]; featureService?: string },
+): { viewName: string; joinKeyMap: Readonly<Record<string, string>> }[] {
   if (selection.featureService) return [...(doc.featureServices[selection.featureService]?.spec.projections ?? [])];
   const views = new Set((selection.features ?? []).map((ref) => ref.split(':')[0]));
   return [...views].map((viewName) => ({ viewName, joinKeyMap: {} }));
 }
 
-function addViewColumns(doc: RegistryDocument, viewName: string, joinKeyMap: Readonly<Record<string, string>>, out: Map<string, string>, seen: Set<string>): void {
+function addViewColumns(
+  doc: RegistryDocument,
+  viewName: string,
+  joinKeyMap: Readonly<Record<string, string>>,
+  out: Map<string, string>,
+  seen: Set<string>,
+): void {
   if (seen.has(viewName)) return;
   seen.add(viewName);
   const view = doc.featureViews[viewName]?.spec;

@@ -8,7 +8,11 @@ import { featureStore } from './store-client.js';
  * OUTSIDE_MAX_AGE today; re-stamped, the same values read as PRESENT, in the worker and
  * through the Service Worker alike. Returns the rows written per view.
  */
-export async function restampOnlineRows(doc: RegistryDocument, viewNames: readonly string[], entityRows: readonly Record<string, unknown>[]): Promise<Record<string, number>> {
+export async function restampOnlineRows(
+  doc: RegistryDocument,
+  viewNames: readonly string[],
+  entityRows: readonly Record<string, unknown>[],
+): Promise<Record<string, number>> {
   const now = new Date().toISOString();
   const written: Record<string, number> = {};
   for (const name of viewNames) {

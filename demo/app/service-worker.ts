@@ -41,11 +41,15 @@ async function fromCache(request: Request): Promise<Response> {
 }
 
 worker.addEventListener('install', (event) => event.waitUntil(handler.install().then(() => worker.skipWaiting())));
-worker.addEventListener('activate', (event) => event.waitUntil((async () => {
-  // An older build's files would otherwise stay in Cache Storage for good.
-  for (const name of await caches.keys()) if (name.startsWith('feast-edge-demo-') && name !== __DEMO_CACHE_NAME__) await caches.delete(name);
-  await Promise.all([handler.activate().catch((error: unknown) => console.error(error)), worker.clients.claim()]);
-})()));
+worker.addEventListener('activate', (event) =>
+  event.waitUntil(
+    (async () => {
+      // An older build's files would otherwise stay in Cache Storage for good.
+      for (const name of await caches.keys()) if (name.startsWith('feast-edge-demo-') && name !== __DEMO_CACHE_NAME__) await caches.delete(name);
+      await Promise.all([handler.activate().catch((error: unknown) => console.error(error)), worker.clients.claim()]);
+    })(),
+  ),
+);
 worker.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== worker.location.origin) return;

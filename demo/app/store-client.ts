@@ -32,6 +32,8 @@ export function storeReady(): Promise<OpenResult> {
     return result;
   })();
   // A failed open is tried again when a page next asks.
-  opened.catch(() => { opened = undefined; });
+  opened.catch(() => {
+    opened = undefined;
+  });
   return opened;
 }

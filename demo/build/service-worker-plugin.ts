@@ -25,13 +25,19 @@ export function demoServiceWorker(options: { entry: string; alias: Readonly<Reco
   return {
     name: 'feast-edge-demo:service-worker',
     apply: 'build',
-    configResolved(resolved) { config = resolved; },
-    buildEnd(error) { failed = error !== undefined; },
+    configResolved(resolved) {
+      config = resolved;
+    },
+    buildEnd(error) {
+      failed = error !== undefined;
+    },
     async closeBundle() {
       // Called after a failed build too; the app's error is the one to show.
       if (failed) return;
       const outDir = resolve(config.root, config.build.outDir);
-      const files = filesUnder(outDir).filter((path) => !path.endsWith('.map') && relative(outDir, path) !== SERVICE_WORKER_FILE).sort();
+      const files = filesUnder(outDir)
+        .filter((path) => !path.endsWith('.map') && relative(outDir, path) !== SERVICE_WORKER_FILE)
+        .sort();
       const hash = createHash('sha256');
       for (const path of files) hash.update(relative(outDir, path)).update(readFileSync(path));
       // '/' too: it is the URL the browser navigates to, and the cache matches by URL.

@@ -1,6 +1,20 @@
 import {
-  Binary, Bool, Float32, Float64, Int32, Int64, List, Field as ArrowField, Struct, TimestampMicrosecond, Utf8,
-  DataType, Precision, vectorFromArray, type Data, type Vector,
+  Binary,
+  Bool,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  Field as ArrowField,
+  Struct,
+  TimestampMicrosecond,
+  Utf8,
+  DataType,
+  Precision,
+  vectorFromArray,
+  type Data,
+  type Vector,
 } from 'apache-arrow';
 import type { ValueType } from '../definitions/index.js';
 import { columnVector } from './arrow-from-rows.js';
@@ -9,17 +23,28 @@ import { columnVector } from './arrow-from-rows.js';
 export function arrowType(type: ValueType): DataType {
   if (type.kind === 'Array') return new List(new ArrowField('item', arrowType(type.of), true));
   switch (type.kind) {
-    case 'Int32': return new Int32();
-    case 'Int64': return new Int64();
-    case 'Float32': return new Float32();
-    case 'Float64': return new Float64();
-    case 'String': return new Utf8();
-    case 'Bool': return new Bool();
-    case 'Bytes': return new Binary();
-    case 'UnixTimestamp': return new TimestampMicrosecond();
+    case 'Int32':
+      return new Int32();
+    case 'Int64':
+      return new Int64();
+    case 'Float32':
+      return new Float32();
+    case 'Float64':
+      return new Float64();
+    case 'String':
+      return new Utf8();
+    case 'Bool':
+      return new Bool();
+    case 'Bytes':
+      return new Binary();
+    case 'UnixTimestamp':
+      return new TimestampMicrosecond();
     // JSON text, as in DuckDB (duckdbType): a Map's values may have any type.
-    case 'Map': case 'Json': return new Utf8();
-    case 'Struct': return new Struct(type.fields.map((m) => new ArrowField(m.name, arrowType(m.dtype), true)));
+    case 'Map':
+    case 'Json':
+      return new Utf8();
+    case 'Struct':
+      return new Struct(type.fields.map((m) => new ArrowField(m.name, arrowType(m.dtype), true)));
   }
 }
 
@@ -28,10 +53,16 @@ export function vectorOfType(values: readonly unknown[], type: ValueType, where:
   if (type.kind === 'UnixTimestamp') return columnVector(values, true, where);
   if (type.kind === 'Map' || type.kind === 'Json') {
     // A Map is a plain object and is stored as JSON text; a Json value already is JSON text.
-    return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))), new Utf8());
+    return vectorFromArray(
+      values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+      new Utf8(),
+    );
   }
   if (type.kind === 'Int64') {
-    return vectorFromArray(values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))), new Int64());
+    return vectorFromArray(
+      values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))),
+      new Int64(),
+    );
   }
   return vectorFromArray(values.map((v) => v ?? null) as unknown[], arrowType(type));
 }
@@ -64,7 +95,10 @@ function copyNumbers(chunk: Data, out: unknown[], offset: number): boolean {
   const values = chunk.values as unknown as ArrayLike<number | bigint>;
   const wide = isInt && type.bitWidth === 64;
   for (let i = 0; i < chunk.length; i++) {
-    if (chunk.nullCount > 0 && !chunk.getValid(i)) { out[offset + i] = null; continue; }
+    if (chunk.nullCount > 0 && !chunk.getValid(i)) {
+      out[offset + i] = null;
+      continue;
+    }
     const value = values[i];
     if (wide) {
       const n = Number(value);

@@ -8,7 +8,9 @@ export function tableToRows(table: Table): Record<string, unknown>[] {
   const rows = new Array<Record<string, unknown>>(table.numRows);
   for (let i = 0; i < table.numRows; i++) {
     const row: Record<string, unknown> = {};
-    names.forEach((n, c) => { row[n] = columns[c][i]; });
+    names.forEach((n, c) => {
+      row[n] = columns[c][i];
+    });
     rows[i] = row;
   }
   return rows;

@@ -9,7 +9,12 @@ export function errorLine(error: unknown): string {
   // Commander shows the usage itself when a command is missing; its message is a placeholder.
   if (error instanceof CommanderError && error.code === 'commander.help') return 'error: a command is required (usage above)';
   const message = error instanceof Error ? error.message : String(error);
-  const text = message.replace(/^error:\s*/i, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const text = message
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
   return `error: ${text || (error instanceof Error ? error.name : 'unknown error')}`;
 }
 

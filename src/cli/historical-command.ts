@@ -23,7 +23,8 @@ function outputFormat(output: string): 'csv' | 'parquet' {
 
 /** `get-historical-features`: a point-in-time correct training set written to a file. */
 export function registerHistoricalCommand(program: Command): void {
-  program.command('get-historical-features')
+  program
+    .command('get-historical-features')
     .description('build a point-in-time correct training set from an entity file and write it as CSV or Parquet')
     .requiredOption('--entity-df <file>', 'entity rows: join keys, event_timestamp and request fields (a CSV or Parquet file or URL)')
     .option('--features <refs>', 'comma-separated feature references view:feature (or give --feature-service)')
@@ -31,7 +32,10 @@ export function registerHistoricalCommand(program: Command): void {
     .option('--full-feature-names', 'name feature columns view__feature')
     .requiredOption('--output <file>', 'where to write the result: a .csv or .parquet file')
     .option('--save-as <name>', 'also save the result in the registry as a saved dataset')
-    .addHelpText('after', '\nExample:\n  feast-edge get-historical-features --entity-df data/entity_df.csv \\\n    --feature-service driver_activity --output training.parquet')
+    .addHelpText(
+      'after',
+      '\nExample:\n  feast-edge get-historical-features --entity-df data/entity_df.csv \\\n    --feature-service driver_activity --output training.parquet',
+    )
     .action((options: Options) => {
       if (!options.features === !options.featureService) throw new Error('give exactly one of --features or --feature-service');
       const format = outputFormat(options.output);
@@ -40,7 +44,10 @@ export function registerHistoricalCommand(program: Command): void {
       const entityDf = isUrl ? options.entityDf : resolve(options.entityDf);
       if (!isUrl && !existsSync(entityDf)) throw new Error(`--entity-df: file ${entityDf} does not exist`);
       const output = resolve(options.output);
-      const features = options.features?.split(',').map((f) => f.trim()).filter(Boolean);
+      const features = options.features
+        ?.split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
       return withRepo(program, async ({ store }) => {
         const job = store.getHistoricalFeatures({
           entityDf: { path: entityDf },

@@ -3,14 +3,24 @@ import type { RegistryDiff } from '../registry/apply-types.js';
 /** Columns padded to their widest cell, two spaces apart, like Feast's `list` output. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    widths
+      .map((w, i) => (cells[i] ?? '').padEnd(w))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
 /** Feast's words for kinds in messages ("Created feature view driver_hourly_stats"). */
 const KIND_LABELS: Record<string, string> = {
-  project: 'project', entity: 'entity', fileSource: 'data source', pushSource: 'push source', requestSource: 'request source',
-  featureView: 'feature view', onDemandFeatureView: 'on demand feature view', streamFeatureView: 'stream feature view',
+  project: 'project',
+  entity: 'entity',
+  fileSource: 'data source',
+  pushSource: 'push source',
+  requestSource: 'request source',
+  featureView: 'feature view',
+  onDemandFeatureView: 'on demand feature view',
+  streamFeatureView: 'stream feature view',
   featureService: 'feature service',
 };
 

@@ -28,7 +28,10 @@ function buildProgram(): Command {
   registerMaterializeCommands(program);
   registerServeCommand(program);
 
-  program.command('version').description('print the feast-edge version').action(() => console.log(packageJson.version));
+  program
+    .command('version')
+    .description('print the feast-edge version')
+    .action(() => console.log(packageJson.version));
   return program;
 }
 

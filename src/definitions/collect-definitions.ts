@@ -1,7 +1,17 @@
 import type { FeastObject } from './index.js';
 
 /** The kinds of object a definitions module's exports may hold; anything else exported is ignored. */
-export const FEAST_OBJECT_KINDS: ReadonlySet<string> = new Set(['entity', 'fileSource', 'pushSource', 'requestSource', 'featureView', 'onDemandFeatureView', 'streamFeatureView', 'featureService', 'project']);
+export const FEAST_OBJECT_KINDS: ReadonlySet<string> = new Set([
+  'entity',
+  'fileSource',
+  'pushSource',
+  'requestSource',
+  'featureView',
+  'onDemandFeatureView',
+  'streamFeatureView',
+  'featureService',
+  'project',
+]);
 
 export function isFeastObject(value: unknown): value is FeastObject {
   const kind = (value as { kind?: unknown } | null)?.kind;

@@ -61,15 +61,18 @@ function inferFormat(path: string, where: string): FileFormat {
 }
 
 const FILE_PATH = expected('a file path or URL');
-const fileSourceSpec = object({
-  name: safeName,
-  path: v.pipe(v.string(FILE_PATH), v.minLength(1, FILE_PATH)),
-  format: v.nullish(v.picklist(['parquet', 'csv'], expected("'parquet' or 'csv'"))),
-  timestampField: v.nullish(safeName),
-  createdTimestampColumn: v.optional(v.pipe(v.string(expected('a string')), safeName)),
-  fieldMapping: v.nullish(record(safeName, safeName, expected('an object of source column -> name'))),
-  ...metadataEntries,
-}, 'expected an object');
+const fileSourceSpec = object(
+  {
+    name: safeName,
+    path: v.pipe(v.string(FILE_PATH), v.minLength(1, FILE_PATH)),
+    format: v.nullish(v.picklist(['parquet', 'csv'], expected("'parquet' or 'csv'"))),
+    timestampField: v.nullish(safeName),
+    createdTimestampColumn: v.optional(v.pipe(v.string(expected('a string')), safeName)),
+    fieldMapping: v.nullish(record(safeName, safeName, expected('an object of source column -> name'))),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares a Parquet or CSV source.
@@ -79,20 +82,31 @@ const fileSourceSpec = object({
 export function fileSource(spec: FileSourceSpec): FileSource {
   checkSpec(fileSourceSpec, spec, 'fileSource');
   const out: FileSource = {
-    kind: 'fileSource', name: spec.name, path: spec.path, format: spec.format ?? inferFormat(spec.path, `fileSource '${spec.name}'`),
-    timestampField: spec.timestampField ?? 'event_timestamp', fieldMapping: { ...spec.fieldMapping }, ...metadata(spec),
+    kind: 'fileSource',
+    name: spec.name,
+    path: spec.path,
+    format: spec.format ?? inferFormat(spec.path, `fileSource '${spec.name}'`),
+    timestampField: spec.timestampField ?? 'event_timestamp',
+    fieldMapping: { ...spec.fieldMapping },
+    ...metadata(spec),
     ...(spec.createdTimestampColumn !== undefined ? { createdTimestampColumn: spec.createdTimestampColumn } : {}),
   };
   return deepFreeze(out);
 }
 
-export interface PushSourceSpec extends Metadata { name: string; batchSource: FileSource }
+export interface PushSourceSpec extends Metadata {
+  name: string;
+  batchSource: FileSource;
+}
 
-const pushSourceSpec = object({
-  name: safeName,
-  batchSource: whole(v.object({ kind: v.literal('fileSource') }), expected('a fileSource', kindOrValue)),
-  ...metadataEntries,
-}, 'expected an object');
+const pushSourceSpec = object(
+  {
+    name: safeName,
+    batchSource: whole(v.object({ kind: v.literal('fileSource') }), expected('a fileSource', kindOrValue)),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares a push source over a batch source that keeps its history.
@@ -103,14 +117,20 @@ export function pushSource(spec: PushSourceSpec): PushSource {
   return deepFreeze({ kind: 'pushSource', name: spec.name, batchSource: spec.batchSource, ...metadata(spec) });
 }
 
-export interface RequestSourceSpec<N extends string = string, F extends Field = Field> extends Metadata { name: N; schema: readonly F[] }
+export interface RequestSourceSpec<N extends string = string, F extends Field = Field> extends Metadata {
+  name: N;
+  schema: readonly F[];
+}
 
 const FIELDS = 'expected a non-empty array of fields';
-const requestSourceSpec = object({
-  name: safeName,
-  schema: v.pipe(v.array(fieldDefinition, FIELDS), v.minLength(1, FIELDS)),
-  ...metadataEntries,
-}, 'expected an object');
+const requestSourceSpec = object(
+  {
+    name: safeName,
+    schema: v.pipe(v.array(fieldDefinition, FIELDS), v.minLength(1, FIELDS)),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares request data an on-demand view needs with every request. Its type keeps the

@@ -24,12 +24,23 @@ export interface EntitySpec<N extends string = string, K extends string = string
 /** Value types no join key can have: they hold several values, or JSON, not one comparable key. */
 const NOT_JOIN_KEY_TYPES: readonly string[] = ['Array', 'Struct', 'Map', 'Json'];
 const ONE_JOIN_KEY = expected('exactly one join key (compose keys by giving a view several entities)');
-const entitySpec = object({
-  name: safeName,
-  joinKeys: v.nullish(v.pipe(v.array(v.unknown(), ONE_JOIN_KEY), v.length(1, ONE_JOIN_KEY), v.array(safeName))),
-  valueType: v.nullish(v.pipe(valueType, v.check((type) => !NOT_JOIN_KEY_TYPES.includes(type.kind), (issue) => `a join key must be a scalar type, got ${(issue.input as { kind: string }).kind}`))),
-  ...metadataEntries,
-}, 'expected an object');
+const entitySpec = object(
+  {
+    name: safeName,
+    joinKeys: v.nullish(v.pipe(v.array(v.unknown(), ONE_JOIN_KEY), v.length(1, ONE_JOIN_KEY), v.array(safeName))),
+    valueType: v.nullish(
+      v.pipe(
+        valueType,
+        v.check(
+          (type) => !NOT_JOIN_KEY_TYPES.includes(type.kind),
+          (issue) => `a join key must be a scalar type, got ${(issue.input as { kind: string }).kind}`,
+        ),
+      ),
+    ),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /** An entity as a view's `entities` takes it. */
 export const entityDefinition = v.object({ kind: v.literal('entity'), name: v.string(), joinKeys: v.tuple([v.string()]), valueType });
@@ -39,12 +50,17 @@ export const entityDefinition = v.object({ kind: v.literal('entity'), name: v.st
  * entity name, and Int64, as at run time); two join keys do not compile.
  * @example entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 })
  */
-export function entity<const N extends string, const K extends string = N, T extends ScalarType = ScalarType<'Int64'>>(spec: EntitySpec<N, K, T>): Entity<N, K, T>;
+export function entity<const N extends string, const K extends string = N, T extends ScalarType = ScalarType<'Int64'>>(
+  spec: EntitySpec<N, K, T>,
+): Entity<N, K, T>;
 export function entity(spec: EntitySpec): Entity {
   checkSpec(entitySpec, spec, 'entity');
   const joinKeys = spec.joinKeys ?? [spec.name];
   return deepFreeze({
-    kind: 'entity', name: spec.name, joinKeys: [joinKeys[0]] as [string], valueType: spec.valueType ?? Int64,
+    kind: 'entity',
+    name: spec.name,
+    joinKeys: [joinKeys[0]] as [string],
+    valueType: spec.valueType ?? Int64,
     ...metadata(spec),
   });
 }

@@ -26,11 +26,14 @@ export interface FeatureServiceSpec<N extends string = string, V extends Service
 
 const FEATURES = 'expected a non-empty array of views or projections';
 // Each item is made a projection by toProjection, which names what it takes.
-const featureServiceSpec = object({
-  name: safeName,
-  features: v.pipe(v.array(v.unknown(), FEATURES), v.minLength(1, FEATURES)),
-  ...metadataEntries,
-}, 'expected an object');
+const featureServiceSpec = object(
+  {
+    name: safeName,
+    features: v.pipe(v.array(v.unknown(), FEATURES), v.minLength(1, FEATURES)),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares a feature service. Its type keeps the name and each view's projection.

@@ -41,15 +41,18 @@ export interface FeatureViewSpec<N extends string = string, F extends Field = Fi
   offline?: boolean;
 }
 
-const featureViewSpec = object({
-  name: safeName,
-  source: whole(v.object({ kind: v.picklist(['fileSource', 'pushSource']) }), expected('a fileSource or pushSource', kindOrValue)),
-  entities: v.nullish(whole(v.array(entityDefinition), 'expected an array of entity definitions')),
-  schema: v.array(fieldDefinition, 'expected an array of fields'),
-  online: v.nullish(v.boolean('expected a boolean')),
-  offline: v.nullish(v.boolean('expected a boolean')),
-  ...metadataEntries,
-}, 'expected an object');
+const featureViewSpec = object(
+  {
+    name: safeName,
+    source: whole(v.object({ kind: v.picklist(['fileSource', 'pushSource']) }), expected('a fileSource or pushSource', kindOrValue)),
+    entities: v.nullish(whole(v.array(entityDefinition), 'expected an array of entity definitions')),
+    schema: v.array(fieldDefinition, 'expected an array of fields'),
+    online: v.nullish(v.boolean('expected a boolean')),
+    offline: v.nullish(v.boolean('expected a boolean')),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares a feature view. Schema fields named like a join key become entity columns.
@@ -64,8 +67,14 @@ export function featureView(spec: FeatureViewSpec): FeatureView {
   checkSpec(featureViewSpec, spec, 'featureView');
   const where = `featureView '${spec.name}'`;
   const entities = spec.entities ?? [];
-  assertUnique(entities.map((e) => e.name), `${where}.entities`);
-  assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
+  assertUnique(
+    entities.map((e) => e.name),
+    `${where}.entities`,
+  );
+  assertUnique(
+    spec.schema.map((f) => f.name),
+    `${where}.schema`,
+  );
 
   const batchSource = batchSourceOf(spec.source);
   const joinKeyTypes = new Map(entities.map((e) => [e.joinKeys[0], e]));
@@ -94,17 +103,20 @@ export function featureView(spec: FeatureViewSpec): FeatureView {
     features.push(f);
   }
   // Join keys not declared in the schema take the entity's value type.
-  const orderedEntityColumns = entities.map((e) =>
-    entityColumns.find((c) => c.name === e.joinKeys[0]) ?? field(e.joinKeys[0], e.valueType));
+  const orderedEntityColumns = entities.map((e) => entityColumns.find((c) => c.name === e.joinKeys[0]) ?? field(e.joinKeys[0], e.valueType));
   if (features.length === 0) throw new InvalidDefinitionError(`${where}.schema: declares no features`);
 
   const view: FeatureView = {
-    kind: 'featureView', name: spec.name,
-    entities: entities.map((e) => e.name), entityColumns: orderedEntityColumns, features,
+    kind: 'featureView',
+    name: spec.name,
+    entities: entities.map((e) => e.name),
+    entityColumns: orderedEntityColumns,
+    features,
     ttlSeconds: parseDuration(spec.ttl, `${where}.ttl`),
     batchSource,
     ...(spec.source.kind === 'pushSource' ? { streamSource: spec.source } : {}),
-    online: spec.online ?? true, offline: spec.offline ?? false,
+    online: spec.online ?? true,
+    offline: spec.offline ?? false,
     ...metadata(spec),
   };
   return deepFreeze(view);

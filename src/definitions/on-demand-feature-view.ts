@@ -55,21 +55,29 @@ const SOURCES = 'expected a non-empty array of feature views, projections or req
 const OUTPUTS = 'expected a non-empty array of output fields';
 const onDemandSource = v.object({ kind: v.picklist(['requestSource', 'featureView', 'projection']) });
 const onDemandFeatureViewSpec = v.pipe(
-  object({
-    name: safeName,
-    sources: v.pipe(
-      v.array(v.unknown(), SOURCES), v.minLength(1, SOURCES),
-      v.check((sources) => sources.every((source) => v.is(onDemandSource, source)),
-        (issue) => `unsupported source ${kindOrValue((issue.input as unknown[]).find((source) => !v.is(onDemandSource, source)))}`),
-    ),
-    schema: v.pipe(v.array(fieldDefinition, OUTPUTS), v.minLength(1, OUTPUTS)),
-    // Anything but a function counts as absent, as it always has.
-    transform: v.optional(v.unknown()),
-    transformColumns: v.optional(v.unknown()),
-    ...metadataEntries,
-  }, 'expected an object'),
-  v.check((spec) => (typeof spec.transform === 'function') !== (typeof spec.transformColumns === 'function'),
-    'expected exactly one of transform (rows) or transformColumns (columns)'),
+  object(
+    {
+      name: safeName,
+      sources: v.pipe(
+        v.array(v.unknown(), SOURCES),
+        v.minLength(1, SOURCES),
+        v.check(
+          (sources) => sources.every((source) => v.is(onDemandSource, source)),
+          (issue) => `unsupported source ${kindOrValue((issue.input as unknown[]).find((source) => !v.is(onDemandSource, source)))}`,
+        ),
+      ),
+      schema: v.pipe(v.array(fieldDefinition, OUTPUTS), v.minLength(1, OUTPUTS)),
+      // Anything but a function counts as absent, as it always has.
+      transform: v.optional(v.unknown()),
+      transformColumns: v.optional(v.unknown()),
+      ...metadataEntries,
+    },
+    'expected an object',
+  ),
+  v.check(
+    (spec) => (typeof spec.transform === 'function') !== (typeof spec.transformColumns === 'function'),
+    'expected exactly one of transform (rows) or transformColumns (columns)',
+  ),
 );
 
 /**
@@ -92,11 +100,18 @@ export function onDemandFeatureView(spec: OnDemandFeatureViewSpec): OnDemandFeat
     if (source.kind === 'requestSource') requestSources.push(source);
     else sources.push(toProjection(source));
   }
-  assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
+  assertUnique(
+    spec.schema.map((f) => f.name),
+    `${where}.schema`,
+  );
   const transform = hasRows ? spec.transform : spec.transformColumns;
   const view: OnDemandFeatureView = {
-    kind: 'onDemandFeatureView', name: spec.name, sources, requestSources,
-    features: [...spec.schema], mode: hasRows ? 'rows' : 'columns',
+    kind: 'onDemandFeatureView',
+    name: spec.name,
+    sources,
+    requestSources,
+    features: [...spec.schema],
+    mode: hasRows ? 'rows' : 'columns',
     transformSource: String(transform),
     ...(hasRows ? { transform: spec.transform } : { transformColumns: spec.transformColumns }),
     ...metadata(spec),

@@ -27,11 +27,7 @@ export interface FeatureViewProjection<
   readonly joinKeyMap: M;
 }
 
-export interface ProjectionSpec<
-  F extends string = string,
-  A extends string | undefined = string | undefined,
-  M extends object = Record<string, string>,
-> {
+export interface ProjectionSpec<F extends string = string, A extends string | undefined = string | undefined, M extends object = Record<string, string>> {
   /** A subset of the view's features; a name the view lacks does not compile. */
   features?: readonly F[];
   alias?: A;
@@ -52,11 +48,14 @@ interface ProjectableOnDemandView {
 type Projectable = FeatureView | ProjectableOnDemandView | StreamFeatureView;
 
 const FEATURE_NAMES = 'expected a non-empty array of feature names';
-const projectionSpec = object({
-  features: v.nullish(v.pipe(v.array(v.unknown(), FEATURE_NAMES), v.minLength(1, FEATURE_NAMES))),
-  alias: v.nullish(safeName),
-  joinKeyMap: v.nullish(record(v.string(), safeName, expected('an object of join key -> column'))),
-}, 'expected an object');
+const projectionSpec = object(
+  {
+    features: v.nullish(v.pipe(v.array(v.unknown(), FEATURE_NAMES), v.minLength(1, FEATURE_NAMES))),
+    alias: v.nullish(safeName),
+    joinKeyMap: v.nullish(record(v.string(), safeName, expected('an object of join key -> column'))),
+  },
+  'expected an object',
+);
 
 /**
  * Projects a view, like Feast's `fv[["f"]].with_name("a").with_join_key_map({...})`.
@@ -76,9 +75,7 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
   const features = spec.features ?? base.features;
   for (const name of features) {
     if (!base.features.includes(name)) {
-      throw new InvalidDefinitionError(
-        `${where}.features: '${name}' is not a feature of '${base.viewName}'; valid: ${base.features.join(', ')}`,
-      );
+      throw new InvalidDefinitionError(`${where}.features: '${name}' is not a feature of '${base.viewName}'; valid: ${base.features.join(', ')}`);
     }
   }
   const alias = spec.alias ?? base.alias;
@@ -92,8 +89,12 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
     }
   }
   return deepFreeze({
-    kind: 'projection', viewName: base.viewName, viewKind: base.viewKind,
-    ...(alias !== undefined ? { alias } : {}), features: [...features], joinKeyMap,
+    kind: 'projection',
+    viewName: base.viewName,
+    viewKind: base.viewKind,
+    ...(alias !== undefined ? { alias } : {}),
+    features: [...features],
+    joinKeyMap,
   });
 }
 
@@ -101,16 +102,19 @@ export function projection(view: Projectable | FeatureViewProjection, spec: Proj
 export function toProjection(view: Projectable | FeatureViewProjection): FeatureViewProjection {
   if (view?.kind === 'projection') return view;
   if (view?.kind !== 'featureView' && view?.kind !== 'onDemandFeatureView' && view?.kind !== 'streamFeatureView') {
-    throw new InvalidDefinitionError(`projection: expected a featureView, onDemandFeatureView, streamFeatureView or projection, got ${JSON.stringify((view as { kind?: unknown })?.kind ?? view)}`);
+    throw new InvalidDefinitionError(
+      `projection: expected a featureView, onDemandFeatureView, streamFeatureView or projection, got ${JSON.stringify((view as { kind?: unknown })?.kind ?? view)}`,
+    );
   }
   return { kind: 'projection', viewName: view.name, viewKind: view.kind, features: view.features.map((f) => f.name), joinKeyMap: {} };
 }
 
 /** A view or projection as the projection `toProjection` makes of it (all features, no alias). */
-export type ProjectionOf<P> =
-  P extends FeatureViewProjection ? P
-    : P extends NamedWithFeatures ? FeatureViewProjection<P['name'], FeatureNameOf<P>, undefined, {}>
-      : never;
+export type ProjectionOf<P> = P extends FeatureViewProjection
+  ? P
+  : P extends NamedWithFeatures
+    ? FeatureViewProjection<P['name'], FeatureNameOf<P>, undefined, {}>
+    : never;
 
 /** The name a projection's features are prefixed with: alias, else the view name. */
 export function projectionName(p: FeatureViewProjection): string {

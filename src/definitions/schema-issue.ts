@@ -52,8 +52,7 @@ export function note(text: string, input: unknown, value: unknown): v.IssuePathI
   return { type: 'unknown', origin: 'key', input, key: text, value };
 }
 
-const isMapping = (input: unknown): input is Record<string, unknown> =>
-  typeof input === 'object' && input !== null && !Array.isArray(input);
+const isMapping = (input: unknown): input is Record<string, unknown> => typeof input === 'object' && input !== null && !Array.isArray(input);
 
 /** A JSON object, not an array or null (valibot's object and record take arrays). */
 export function mapping(message: Message) {

@@ -87,8 +87,12 @@ const NUMERIC: readonly ScalarTypeName[] = ['Int32', 'Int64', 'Float32', 'Float6
 /** Types whose order JS and DuckDB agree on (strings by code point, as DuckDB compares UTF-8 bytes). */
 const ORDERED: readonly ScalarTypeName[] = [...NUMERIC, 'String', 'UnixTimestamp'];
 const ACCEPTS: Record<AggregationFunction, readonly ScalarTypeName[]> = {
-  sum: NUMERIC, mean: NUMERIC, min: ORDERED, max: ORDERED,
-  count: [...ORDERED, 'Bool', 'Bytes'], last: [...ORDERED, 'Bool'],
+  sum: NUMERIC,
+  mean: NUMERIC,
+  min: ORDERED,
+  max: ORDERED,
+  count: [...ORDERED, 'Bool', 'Bytes'],
+  last: [...ORDERED, 'Bool'],
 };
 
 /** Whole seconds > 0; the error names the field. */
@@ -120,20 +124,26 @@ function windowLabel(window: number | string): string {
 
 const AGGREGATIONS = 'expected a non-empty array of { column, fn, window, slide? }';
 // column, window and slide are checked against the schema and as durations by streamFeatureView.
-const aggregationSpec = object({
-  fn: v.picklist(AGGREGATION_FUNCTIONS, expected(`one of ${AGGREGATION_FUNCTIONS.join(', ')}`)),
-  name: v.nullish(safeName),
-}, 'expected { column, fn, window, slide? }');
-const streamFeatureViewSpec = object({
-  name: safeName,
-  source: whole(v.object({ kind: v.literal('pushSource') }), expected('a pushSource', kindOrValue)),
-  entities: whole(v.pipe(v.array(entityDefinition), v.minLength(1)), 'expected a non-empty array of entity definitions'),
-  schema: v.array(fieldDefinition, 'expected an array of fields'),
-  timestampField: v.nullish(safeName),
-  aggregations: v.pipe(v.array(aggregationSpec, AGGREGATIONS), v.minLength(1, AGGREGATIONS)),
-  transform: v.optional(v.function('expected a function (row) => row')),
-  ...metadataEntries,
-}, 'expected an object');
+const aggregationSpec = object(
+  {
+    fn: v.picklist(AGGREGATION_FUNCTIONS, expected(`one of ${AGGREGATION_FUNCTIONS.join(', ')}`)),
+    name: v.nullish(safeName),
+  },
+  'expected { column, fn, window, slide? }',
+);
+const streamFeatureViewSpec = object(
+  {
+    name: safeName,
+    source: whole(v.object({ kind: v.literal('pushSource') }), expected('a pushSource', kindOrValue)),
+    entities: whole(v.pipe(v.array(entityDefinition), v.minLength(1)), 'expected a non-empty array of entity definitions'),
+    schema: v.array(fieldDefinition, 'expected an array of fields'),
+    timestampField: v.nullish(safeName),
+    aggregations: v.pipe(v.array(aggregationSpec, AGGREGATIONS), v.minLength(1, AGGREGATIONS)),
+    transform: v.optional(v.function('expected a function (row) => row')),
+    ...metadataEntries,
+  },
+  'expected an object',
+);
 
 /**
  * Declares a stream feature view: windowed aggregates over a push source's events.
@@ -144,18 +154,21 @@ const streamFeatureViewSpec = object({
  *   schema: [field('fare', Float64)],
  *   aggregations: [{ column: 'fare', fn: 'sum', window: '1h' }, { column: 'fare', fn: 'count', window: '1d' }] })
  */
-export function streamFeatureView<
-  const N extends string,
-  S extends Field,
-  E extends Entity,
-  const A extends readonly AggregationSpec[],
->(spec: StreamFeatureViewSpec<N, S, E, A> & CheckedAggregations<A, EventColumnNames<S, E>>): StreamFeatureView<N, AggregationFields<A[number], S>, JoinKeyFields<E>>;
+export function streamFeatureView<const N extends string, S extends Field, E extends Entity, const A extends readonly AggregationSpec[]>(
+  spec: StreamFeatureViewSpec<N, S, E, A> & CheckedAggregations<A, EventColumnNames<S, E>>,
+): StreamFeatureView<N, AggregationFields<A[number], S>, JoinKeyFields<E>>;
 export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureView {
   checkSpec(streamFeatureViewSpec, spec, 'streamFeatureView');
   const where = `streamFeatureView '${spec.name}'`;
   const entities = spec.entities;
-  assertUnique(entities.map((e) => e.name), `${where}.entities`);
-  assertUnique(spec.schema.map((f) => f.name), `${where}.schema`);
+  assertUnique(
+    entities.map((e) => e.name),
+    `${where}.entities`,
+  );
+  assertUnique(
+    spec.schema.map((f) => f.name),
+    `${where}.schema`,
+  );
   const batchSource = spec.source.batchSource;
   const timestampField = spec.timestampField ?? batchSource.timestampField;
 
@@ -166,7 +179,9 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
     const owner = keys.get(f.name);
     if (owner) {
       if (formatValueType(f.dtype) !== formatValueType(owner.valueType)) {
-        throw new InvalidDefinitionError(`${where}.schema: field '${f.name}' is the join key of entity '${owner.name}' (${formatValueType(owner.valueType)}) but is declared ${formatValueType(f.dtype)}`);
+        throw new InvalidDefinitionError(
+          `${where}.schema: field '${f.name}' is the join key of entity '${owner.name}' (${formatValueType(owner.valueType)}) but is declared ${formatValueType(f.dtype)}`,
+        );
       }
       continue;
     }
@@ -178,11 +193,15 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
     const at = `${where}.aggregations[${i}]`;
     const input = inputs.find((f) => f.name === a.column);
     if (!input) {
-      throw new InvalidDefinitionError(`${at}.column: '${String(a.column)}' is not an event column of the schema; ${describeChoices(inputs.map((f) => f.name))}`);
+      throw new InvalidDefinitionError(
+        `${at}.column: '${String(a.column)}' is not an event column of the schema; ${describeChoices(inputs.map((f) => f.name))}`,
+      );
     }
     const kind = input.dtype.kind === 'Array' ? 'Array' : input.dtype.kind;
     if (!(ACCEPTS[a.fn as AggregationFunction] as readonly string[]).includes(kind)) {
-      throw new InvalidDefinitionError(`${at}.column: ${a.fn} cannot aggregate '${a.column}' of type ${formatValueType(input.dtype)}; it takes ${ACCEPTS[a.fn as AggregationFunction].join(', ')}`);
+      throw new InvalidDefinitionError(
+        `${at}.column: ${a.fn} cannot aggregate '${a.column}' of type ${formatValueType(input.dtype)}; it takes ${ACCEPTS[a.fn as AggregationFunction].join(', ')}`,
+      );
     }
     const windowSeconds = wholeSeconds(a.window, `${at}.window`);
     const slideSeconds = a.slide === undefined ? defaultSlideSeconds(windowSeconds) : wholeSeconds(a.slide, `${at}.slide`);
@@ -192,9 +211,13 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
     const name = a.name ?? `${a.fn}_${a.column}_${windowLabel(a.window)}`;
     return { name, column: a.column, fn: a.fn, windowSeconds, slideSeconds, dtype: outputType(a.fn, input.dtype) };
   });
-  assertUnique(aggregations.map((a) => a.name), `${where}.aggregations (output names)`);
+  assertUnique(
+    aggregations.map((a) => a.name),
+    `${where}.aggregations (output names)`,
+  );
   for (const a of aggregations) {
-    if (keys.has(a.name) || a.name === timestampField) throw new InvalidDefinitionError(`${where}.aggregations: output '${a.name}' has the name of a join key or the timestamp`);
+    if (keys.has(a.name) || a.name === timestampField)
+      throw new InvalidDefinitionError(`${where}.aggregations: output '${a.name}' has the name of a join key or the timestamp`);
   }
   const longest = Math.max(...aggregations.map((a) => a.windowSeconds));
   const allowedLatenessSeconds = spec.allowedLateness === undefined ? longest : parseDuration(spec.allowedLateness, `${where}.allowedLateness`);
@@ -203,10 +226,17 @@ export function streamFeatureView(spec: StreamFeatureViewSpec): StreamFeatureVie
   }
 
   const data = {
-    kind: 'streamFeatureView' as const, name: spec.name,
-    entities: entities.map((e) => e.name), entityColumns, inputs, aggregations,
+    kind: 'streamFeatureView' as const,
+    name: spec.name,
+    entities: entities.map((e) => e.name),
+    entityColumns,
+    inputs,
+    aggregations,
     features: aggregations.map((a) => field(a.name, a.dtype)),
-    source: spec.source, batchSource, timestampField, allowedLatenessSeconds,
+    source: spec.source,
+    batchSource,
+    timestampField,
+    allowedLatenessSeconds,
     ...(spec.transform ? { transformSource: String(spec.transform) } : {}),
     ...metadata(spec),
   };

@@ -31,23 +31,27 @@ export type JoinKeyFields<E extends Entity> = E extends Entity<string, infer K, 
 export type JoinKeyNames<E extends Entity> = E['joinKeys'][0];
 
 /** The schema fields that are features: all but the entities' join keys. */
-export type FeatureFields<F extends Field, E extends Entity> =
-  string extends JoinKeyNames<E> ? F : Exclude<F, { readonly name: JoinKeyNames<E> }>;
+export type FeatureFields<F extends Field, E extends Entity> = string extends JoinKeyNames<E> ? F : Exclude<F, { readonly name: JoinKeyNames<E> }>;
 
 /** The schema columns a stream view's aggregations may read: all but the join keys. */
-export type EventColumnNames<S extends Field, E extends Entity> =
-  string extends JoinKeyNames<E> ? S['name'] : Exclude<S['name'], JoinKeyNames<E>>;
+export type EventColumnNames<S extends Field, E extends Entity> = string extends JoinKeyNames<E> ? S['name'] : Exclude<S['name'], JoinKeyNames<E>>;
 
 /** The literal columns of aggregations `A` that are not in `C` (a column computed at run time is left to the run-time check). */
-type UnknownColumns<A extends readonly AggregationShape[], C extends string> =
-  A[number]['column'] extends infer X ? (X extends C ? never : string extends X ? never : X) : never;
+type UnknownColumns<A extends readonly AggregationShape[], C extends string> = A[number]['column'] extends infer X
+  ? X extends C
+    ? never
+    : string extends X
+      ? never
+      : X
+  : never;
 
 /**
  * Nothing when every literal aggregation column is one of `C`; else a requirement the
  * spec fails, so the misspelt column is a compile error naming the valid columns.
  */
-export type CheckedAggregations<A extends readonly AggregationShape[], C extends string> =
-  [UnknownColumns<A, C>] extends [never] ? unknown : { readonly aggregations: readonly { readonly column: C }[] };
+export type CheckedAggregations<A extends readonly AggregationShape[], C extends string> = [UnknownColumns<A, C>] extends [never]
+  ? unknown
+  : { readonly aggregations: readonly { readonly column: C }[] };
 
 /** The fields of request sources `R`. */
 export type RequestFields<R> = R extends RequestSource<string, infer F> ? F : never;
@@ -60,22 +64,18 @@ export interface NamedWithFeatures {
 }
 
 /** The feature names a view or projection offers. */
-export type FeatureNameOf<P> =
-  P extends ProjectionShape<string, infer F> ? F
-    : P extends NamedWithFeatures ? P['features'][number]['name']
-      : never;
+export type FeatureNameOf<P> = P extends ProjectionShape<string, infer F> ? F : P extends NamedWithFeatures ? P['features'][number]['name'] : never;
 
 /** The name of the view a view or projection reads. */
-export type ViewNameOf<P> =
-  P extends ProjectionShape<infer V> ? V : P extends { readonly name: infer N extends string } ? N : never;
+export type ViewNameOf<P> = P extends ProjectionShape<infer V> ? V : P extends { readonly name: infer N extends string } ? N : never;
 
 /** The alias a projection already has (views have none). */
 export type AliasOf<P> = P extends ProjectionShape<string, string, infer A> ? A : undefined;
 
 /** The join-key names a projection may map: the view's keys (any name for projections and on-demand views). */
-export type MappableJoinKeys<P> =
-  P extends { readonly kind: 'featureView' | 'streamFeatureView'; readonly entityColumns: readonly (infer K extends Field)[] }
-    ? K['name'] : string;
+export type MappableJoinKeys<P> = P extends { readonly kind: 'featureView' | 'streamFeatureView'; readonly entityColumns: readonly (infer K extends Field)[] }
+  ? K['name']
+  : string;
 
 /** The join-key map a projection already has. */
 export type JoinKeyMapOf<P> = P extends ProjectionShape<string, string, unknown, infer M> ? M : {};
@@ -86,24 +86,39 @@ export type MergedJoinKeyMap<B, M> = string extends keyof B | keyof M
   : { readonly [K in keyof B | keyof M]: K extends keyof M ? M[K] : K extends keyof B ? B[K] : never };
 
 /** Feast's `<fn>_<column>_<window>`: the window as written, lowercased; a number is seconds ('3600s'). */
-export type WindowLabel<W> =
-  W extends number ? (number extends W ? string : `${W}s`)
-    : W extends string ? (string extends W ? string : W extends ` ${string}` | `${string} ` ? string : Lowercase<W>)
-      : string;
+export type WindowLabel<W> = W extends number
+  ? number extends W
+    ? string
+    : `${W}s`
+  : W extends string
+    ? string extends W
+      ? string
+      : W extends ` ${string}` | `${string} `
+        ? string
+        : Lowercase<W>
+    : string;
 
 /** An aggregate's value type, as at run time: count int64, mean float64, sum int64 or float64, else the input's. */
-export type AggregateType<Fn, T> =
-  ValueType extends T ? ValueType
-    : Fn extends 'count' ? ScalarType<'Int64'>
-      : Fn extends 'mean' ? ScalarType<'Float64'>
-        : Fn extends 'sum' ? (T extends ScalarType<'Int32' | 'Int64'> ? ScalarType<'Int64'> : ScalarType<'Float64'>)
-          : T;
+export type AggregateType<Fn, T> = ValueType extends T
+  ? ValueType
+  : Fn extends 'count'
+    ? ScalarType<'Int64'>
+    : Fn extends 'mean'
+      ? ScalarType<'Float64'>
+      : Fn extends 'sum'
+        ? T extends ScalarType<'Int32' | 'Int64'>
+          ? ScalarType<'Int64'>
+          : ScalarType<'Float64'>
+        : T;
 
 /** The output field of each aggregation in `A` over event columns `S`. */
-export type AggregationFields<A, S extends Field> =
-  A extends { readonly column: infer C extends string; readonly fn: infer Fn extends string; readonly window: infer W }
-    ? Field<
+export type AggregationFields<A, S extends Field> = A extends {
+  readonly column: infer C extends string;
+  readonly fn: infer Fn extends string;
+  readonly window: infer W;
+}
+  ? Field<
       'name' extends keyof A ? (A['name'] extends string ? A['name'] : string) : `${Fn}_${C}_${WindowLabel<W>}`,
       AggregateType<Fn, string extends C ? ValueType : Extract<S, { readonly name: C }>['dtype']>
     >
-    : Field;
+  : Field;

@@ -19,7 +19,7 @@ export function check(schema: v.GenericSchema, value: unknown, root: string): vo
  * `featureView` when the name is what is wrong) and the field.
  */
 export function checkSpec(schema: v.GenericSchema, spec: unknown, kind: string): void {
-  const input = typeof spec === 'object' && spec !== null ? spec as { name?: unknown } : {};
+  const input = typeof spec === 'object' && spec !== null ? (spec as { name?: unknown }) : {};
   const result = v.safeParse(schema, input);
   if (result.success) return;
   const root = result.issues[0].path?.[0]?.key === 'name' ? kind : `${kind} '${String(input.name)}'`;

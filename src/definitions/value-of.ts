@@ -30,7 +30,12 @@ type ElementValue<E> = E extends StructType ? StructValue : E extends ScalarType
  * @example const rate: ValueOf<typeof Float32> = 0.5;
  */
 export type ValueOf<T> =
-  T extends ArrayType<infer E> ? ElementValue<E>[]
-    : T extends StructType ? StructValue
-      : T extends ScalarType<infer K> ? (ScalarTypeName extends K ? unknown : ScalarValues[K])
+  T extends ArrayType<infer E>
+    ? ElementValue<E>[]
+    : T extends StructType
+      ? StructValue
+      : T extends ScalarType<infer K>
+        ? ScalarTypeName extends K
+          ? unknown
+          : ScalarValues[K]
         : unknown;

@@ -7,18 +7,27 @@ import { check } from './validate.js';
  * Primitive value types, named as in Feast's `feast.types`. `Map` (string keys to values of
  * any type) and `Json` (JSON text) are primitive in Feast's sense: one value, no type parameter.
  */
-export type ScalarTypeName =
-  | 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'String' | 'Bool' | 'Bytes' | 'UnixTimestamp'
-  | 'Map' | 'Json';
+export type ScalarTypeName = 'Int32' | 'Int64' | 'Float32' | 'Float64' | 'String' | 'Bool' | 'Bytes' | 'UnixTimestamp' | 'Map' | 'Json';
 
 /** A scalar value type; `K` is its name, so `Float32` has type `ScalarType<'Float32'>`. */
-export interface ScalarType<K extends ScalarTypeName = ScalarTypeName> { readonly kind: K }
+export interface ScalarType<K extends ScalarTypeName = ScalarTypeName> {
+  readonly kind: K;
+}
 /** One named, typed member of a Struct; members keep their declared order. */
-export interface StructMember { readonly name: string; readonly dtype: ValueType }
+export interface StructMember {
+  readonly name: string;
+  readonly dtype: ValueType;
+}
 /** Feast's `Struct({name: T})`: a record with typed members. */
-export interface StructType { readonly kind: 'Struct'; readonly fields: readonly StructMember[] }
+export interface StructType {
+  readonly kind: 'Struct';
+  readonly fields: readonly StructMember[];
+}
 /** A list value type; `E` is its element type. */
-export interface ArrayType<E extends ScalarType | StructType = ScalarType | StructType> { readonly kind: 'Array'; readonly of: E }
+export interface ArrayType<E extends ScalarType | StructType = ScalarType | StructType> {
+  readonly kind: 'Array';
+  readonly of: E;
+}
 /** A feature's value type: plain data, so definitions stay structured-cloneable. */
 export type ValueType = ScalarType | StructType | ArrayType;
 
@@ -36,9 +45,7 @@ const MapType = scalar('Map');
 const JsonType = scalar('Json');
 export { MapType as Map, JsonType as Json };
 
-const SCALAR_NAMES: readonly ScalarTypeName[] = [
-  'Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bool', 'Bytes', 'UnixTimestamp', 'Map', 'Json',
-];
+const SCALAR_NAMES: readonly ScalarTypeName[] = ['Int32', 'Int64', 'Float32', 'Float64', 'String', 'Bool', 'Bytes', 'UnixTimestamp', 'Map', 'Json'];
 
 /** `Array(Float32)`: a list-valued feature (Feast's `Array(T)`, value type `T_LIST`). */
 export function ArrayOf<E extends ScalarType | StructType>(of: E): ArrayType<E>;
@@ -88,8 +95,11 @@ function typeIssue(type: unknown, path: v.IssuePathItem[]): ReturnType<typeof st
   if (kind === 'Struct') return structIssue(type as StructType, path);
   if (kind === 'Array') {
     const of = (type as ArrayType).of;
-    return kindOf(of) === 'Struct' ? structIssue(of as StructType, [...path, note('Array element', type, of)])
-      : v.is(scalarType, of) ? undefined : { message: unknownType, input: of, path: [...path, note('Array element', type, of)] };
+    return kindOf(of) === 'Struct'
+      ? structIssue(of as StructType, [...path, note('Array element', type, of)])
+      : v.is(scalarType, of)
+        ? undefined
+        : { message: unknownType, input: of, path: [...path, note('Array element', type, of)] };
   }
   return v.is(scalarType, type) ? undefined : { message: unknownType, input: type, path };
 }
@@ -118,21 +128,41 @@ export function assertValueType(value: unknown, where: string): asserts value is
 export function duckdbType(type: ValueType): string {
   if (type.kind === 'Array') return `${duckdbType(type.of)}[]`;
   switch (type.kind) {
-    case 'Int32': return 'INTEGER';
-    case 'Int64': return 'BIGINT';
-    case 'Float32': return 'FLOAT';
-    case 'Float64': return 'DOUBLE';
-    case 'String': return 'VARCHAR';
-    case 'Bool': return 'BOOLEAN';
-    case 'Bytes': return 'BLOB';
-    case 'UnixTimestamp': return 'TIMESTAMP';
-    case 'Map': case 'Json': return 'VARCHAR';
-    case 'Struct': return `STRUCT(${type.fields.map((m) => `"${m.name.replace(/"/g, '""')}" ${duckdbType(m.dtype)}`).join(', ')})`;
+    case 'Int32':
+      return 'INTEGER';
+    case 'Int64':
+      return 'BIGINT';
+    case 'Float32':
+      return 'FLOAT';
+    case 'Float64':
+      return 'DOUBLE';
+    case 'String':
+      return 'VARCHAR';
+    case 'Bool':
+      return 'BOOLEAN';
+    case 'Bytes':
+      return 'BLOB';
+    case 'UnixTimestamp':
+      return 'TIMESTAMP';
+    case 'Map':
+    case 'Json':
+      return 'VARCHAR';
+    case 'Struct':
+      return `STRUCT(${type.fields.map((m) => `"${m.name.replace(/"/g, '""')}" ${duckdbType(m.dtype)}`).join(', ')})`;
   }
 }
 
 const SCALAR_NUMBERS: Record<ScalarTypeName, number> = {
-  Bytes: 1, String: 2, Int32: 3, Int64: 4, Float64: 5, Float32: 6, Bool: 7, UnixTimestamp: 8, Map: 20, Json: 32,
+  Bytes: 1,
+  String: 2,
+  Int32: 3,
+  Int64: 4,
+  Float64: 5,
+  Float32: 6,
+  Bool: 7,
+  UnixTimestamp: 8,
+  Map: 20,
+  Json: 32,
 };
 /** The list type of each element type, where Feast's numbering does not follow `+ 10`. */
 const LIST_NUMBERS: Partial<Record<ScalarTypeName | 'Struct', number>> = { Map: 21, Json: 33, Struct: 35 };

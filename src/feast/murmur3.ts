@@ -22,9 +22,14 @@ export function murmur3_32(input: string | Uint8Array, seed = 0): number {
   }
   // The 1-3 trailing bytes, mixed in without the rotation of h.
   let k = 0;
+  // MurmurHash3's tail mixes in each remaining byte, from the last down.
   switch (length & 3) {
-    case 3: k ^= bytes[blocks + 2] << 16; // falls through
-    case 2: k ^= bytes[blocks + 1] << 8; // falls through
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: see above
+    case 3:
+      k ^= bytes[blocks + 2] << 16; // falls through
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: see above
+    case 2:
+      k ^= bytes[blocks + 1] << 8; // falls through
     case 1:
       k ^= bytes[blocks];
       k = Math.imul(k, 0xcc9e2d51);

@@ -19,9 +19,11 @@ export function quoteSqliteId(name: string): string {
 
 /** Feast's table and its entity-key index (Feast's `update` creates both). */
 export function createFeastSqliteTable(table: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${quoteSqliteId(table)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, ` +
+  return (
+    `CREATE TABLE IF NOT EXISTS ${quoteSqliteId(table)} (entity_key BLOB, feature_name TEXT, value BLOB, value_text TEXT, ` +
     'vector_value BLOB, event_ts timestamp, created_ts timestamp, PRIMARY KEY(entity_key, feature_name));' +
-    `CREATE INDEX IF NOT EXISTS ${quoteSqliteId(`${table}_ek`)} ON ${quoteSqliteId(table)} (entity_key);`;
+    `CREATE INDEX IF NOT EXISTS ${quoteSqliteId(`${table}_ek`)} ON ${quoteSqliteId(table)} (entity_key);`
+  );
 }
 
 /**
@@ -37,13 +39,27 @@ export function feastValueText(bytes: Uint8Array): string | null {
   while (r.pos < r.len) {
     const [field, type] = r.tag();
     switch (field) {
-      case F.string: text = r.string(); break;
-      case F.int32: text = String(r.int32()); break;
-      case F.int64: text = String(r.int64()); break;
-      case F.double: text = pythonFloatRepr(r.double()); break;
-      case F.float: text = pythonFloatRepr(r.float()); break;
-      case F.bool: text = r.bool() ? 'True' : 'False'; break;
-      default: r.skip(type, field); text = null;
+      case F.string:
+        text = r.string();
+        break;
+      case F.int32:
+        text = String(r.int32());
+        break;
+      case F.int64:
+        text = String(r.int64());
+        break;
+      case F.double:
+        text = pythonFloatRepr(r.double());
+        break;
+      case F.float:
+        text = pythonFloatRepr(r.float());
+        break;
+      case F.bool:
+        text = r.bool() ? 'True' : 'False';
+        break;
+      default:
+        r.skip(type, field);
+        text = null;
     }
   }
   return text;

@@ -63,8 +63,11 @@ export class FeastSqliteOnlineStore implements OnlineStore {
     batch.keys.forEach((key, i) => {
       const id = entityKeyId(key);
       const best = newest.get(id);
-      if (best === undefined || isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null,
-        batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)) newest.set(id, i);
+      if (
+        best === undefined ||
+        isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null, batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)
+      )
+        newest.set(id, i);
     });
     // Everything is encoded before the transaction, so a value the encoder refuses writes nothing.
     const names = Object.keys(batch.features);
@@ -72,7 +75,9 @@ export class FeastSqliteOnlineStore implements OnlineStore {
     const rows = [...newest.values()].map((i) => {
       const created = batch.createdTimestamps?.[i] ?? null;
       return {
-        key: batch.keys[i], event: toFeastSeconds(batch.eventTimestamps[i]), created: created === null ? null : toFeastSeconds(created),
+        key: batch.keys[i],
+        event: toFeastSeconds(batch.eventTimestamps[i]),
+        created: created === null ? null : toFeastSeconds(created),
         values: names.map((name, f) => encoders[f](batch.features[name][i], i)),
       };
     });
@@ -83,9 +88,11 @@ export class FeastSqliteOnlineStore implements OnlineStore {
     try {
       if (!this.#tables.has(table)) db.exec(createFeastSqliteTable(table));
       const stored = db.prepare(`SELECT event_ts, created_ts FROM ${q(table)} WHERE entity_key = ? ORDER BY event_ts DESC, created_ts DESC LIMIT 1`);
-      const upsert = db.prepare(`INSERT INTO ${q(table)} (entity_key, feature_name, value, value_text, event_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?) ` +
-        'ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text, ' +
-        'event_ts = excluded.event_ts, created_ts = excluded.created_ts');
+      const upsert = db.prepare(
+        `INSERT INTO ${q(table)} (entity_key, feature_name, value, value_text, event_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?) ` +
+          'ON CONFLICT(entity_key, feature_name) DO UPDATE SET value = excluded.value, value_text = excluded.value_text, ' +
+          'event_ts = excluded.event_ts, created_ts = excluded.created_ts',
+      );
       try {
         for (const row of rows) {
           stored.bind([row.key]);
@@ -123,11 +130,16 @@ export class FeastSqliteOnlineStore implements OnlineStore {
       const id = entityKeyId(key);
       const at = positions.get(id);
       if (at) at.push(i);
-      else { positions.set(id, [i]); distinct.push(key); }
+      else {
+        positions.set(id, [i]);
+        distinct.push(key);
+      }
     });
     for (let start = 0; start < distinct.length; start += KEYS_PER_QUERY) {
       const chunk = distinct.slice(start, start + KEYS_PER_QUERY);
-      const select = this.#db.prepare(`SELECT entity_key, feature_name, value, event_ts FROM ${q(table)} WHERE entity_key IN (${chunk.map(() => '?').join(', ')})`);
+      const select = this.#db.prepare(
+        `SELECT entity_key, feature_name, value, event_ts FROM ${q(table)} WHERE entity_key IN (${chunk.map(() => '?').join(', ')})`,
+      );
       try {
         select.bind(chunk);
         while (select.step()) {

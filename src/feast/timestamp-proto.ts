@@ -6,7 +6,10 @@ const MICROS = 1_000_000n;
 function split(micros: bigint): [bigint, number] {
   let seconds = micros / MICROS;
   let rest = micros - seconds * MICROS;
-  if (rest < 0n) { seconds -= 1n; rest += MICROS; }
+  if (rest < 0n) {
+    seconds -= 1n;
+    rest += MICROS;
+  }
   return [seconds, Number(rest) * 1000];
 }
 

@@ -39,7 +39,10 @@ function readList(r: BinaryReader, end: number, item: Read, wire: WireType): unk
   const out: unknown[] = [];
   while (r.pos < end) {
     const [field, type] = r.tag();
-    if (field !== 1) { r.skip(type, field); continue; }
+    if (field !== 1) {
+      r.skip(type, field);
+      continue;
+    }
     if (type === WireType.LengthDelimited && wire !== WireType.LengthDelimited) {
       const packedEnd = r.uint32() + r.pos;
       while (r.pos < packedEnd) out.push(item(r));
@@ -55,7 +58,10 @@ function readMap(r: BinaryReader, end: number, options: DecodeValueOptions): Rec
   const entries: [string, unknown][] = [];
   while (r.pos < end) {
     const [field, type] = r.tag();
-    if (field !== 1) { r.skip(type, field); continue; }
+    if (field !== 1) {
+      r.skip(type, field);
+      continue;
+    }
     const entryEnd = r.uint32() + r.pos;
     let key = '';
     let value: unknown = null;
@@ -75,7 +81,10 @@ function readMessages(r: BinaryReader, end: number, read: (r: BinaryReader, end:
   const out: unknown[] = [];
   while (r.pos < end) {
     const [field, type] = r.tag();
-    if (field !== 1) { r.skip(type, field); continue; }
+    if (field !== 1) {
+      r.skip(type, field);
+      continue;
+    }
     const itemEnd = r.uint32() + r.pos;
     out.push(read(r, itemEnd));
   }
@@ -88,15 +97,34 @@ function readMapKey(r: BinaryReader, end: number): unknown {
   while (r.pos < end) {
     const [field, type] = r.tag();
     switch (field) {
-      case 1: key = r.int32(); break;
-      case 2: key = readInt64(r); break;
-      case 3: key = r.float(); break;
-      case 4: key = r.double(); break;
-      case 5: key = r.bool(); break;
-      case 6: key = readTimestamp(r); break;
-      case 7: key = readBytes(r); break;
-      case 8: case 9: case 10: key = r.string(); break;
-      default: r.skip(type, field);
+      case 1:
+        key = r.int32();
+        break;
+      case 2:
+        key = readInt64(r);
+        break;
+      case 3:
+        key = r.float();
+        break;
+      case 4:
+        key = r.double();
+        break;
+      case 5:
+        key = r.bool();
+        break;
+      case 6:
+        key = readTimestamp(r);
+        break;
+      case 7:
+        key = readBytes(r);
+        break;
+      case 8:
+      case 9:
+      case 10:
+        key = r.string();
+        break;
+      default:
+        r.skip(type, field);
     }
   }
   return key;
@@ -131,17 +159,28 @@ function readZoned(r: BinaryReader, end: number): Date | null {
 
 /** List members: field number -> item reader and the item's wire type. */
 const LISTS = new Map<number, [Read, WireType]>([
-  [F.bytesList, [readBytes, WireType.LengthDelimited]], [F.bytesSet, [readBytes, WireType.LengthDelimited]],
-  [F.stringList, [readString, WireType.LengthDelimited]], [F.stringSet, [readString, WireType.LengthDelimited]],
-  [F.int32List, [readInt32, WireType.Varint]], [F.int32Set, [readInt32, WireType.Varint]],
-  [F.int64List, [readInt64, WireType.Varint]], [F.int64Set, [readInt64, WireType.Varint]],
-  [F.doubleList, [readDouble, WireType.Bit64]], [F.doubleSet, [readDouble, WireType.Bit64]],
-  [F.floatList, [readFloat, WireType.Bit32]], [F.floatSet, [readFloat, WireType.Bit32]],
-  [F.boolList, [readBool, WireType.Varint]], [F.boolSet, [readBool, WireType.Varint]],
-  [F.unixTimestampList, [readTimestamp, WireType.Varint]], [F.unixTimestampSet, [readTimestamp, WireType.Varint]],
-  [F.uuidList, [readString, WireType.LengthDelimited]], [F.uuidSet, [readString, WireType.LengthDelimited]],
-  [F.timeUuidList, [readString, WireType.LengthDelimited]], [F.timeUuidSet, [readString, WireType.LengthDelimited]],
-  [F.decimalList, [readString, WireType.LengthDelimited]], [F.decimalSet, [readString, WireType.LengthDelimited]],
+  [F.bytesList, [readBytes, WireType.LengthDelimited]],
+  [F.bytesSet, [readBytes, WireType.LengthDelimited]],
+  [F.stringList, [readString, WireType.LengthDelimited]],
+  [F.stringSet, [readString, WireType.LengthDelimited]],
+  [F.int32List, [readInt32, WireType.Varint]],
+  [F.int32Set, [readInt32, WireType.Varint]],
+  [F.int64List, [readInt64, WireType.Varint]],
+  [F.int64Set, [readInt64, WireType.Varint]],
+  [F.doubleList, [readDouble, WireType.Bit64]],
+  [F.doubleSet, [readDouble, WireType.Bit64]],
+  [F.floatList, [readFloat, WireType.Bit32]],
+  [F.floatSet, [readFloat, WireType.Bit32]],
+  [F.boolList, [readBool, WireType.Varint]],
+  [F.boolSet, [readBool, WireType.Varint]],
+  [F.unixTimestampList, [readTimestamp, WireType.Varint]],
+  [F.unixTimestampSet, [readTimestamp, WireType.Varint]],
+  [F.uuidList, [readString, WireType.LengthDelimited]],
+  [F.uuidSet, [readString, WireType.LengthDelimited]],
+  [F.timeUuidList, [readString, WireType.LengthDelimited]],
+  [F.timeUuidSet, [readString, WireType.LengthDelimited]],
+  [F.decimalList, [readString, WireType.LengthDelimited]],
+  [F.decimalSet, [readString, WireType.LengthDelimited]],
 ]);
 
 /**
@@ -166,17 +205,31 @@ export function decodeValue(bytes: Uint8Array, options: DecodeValueOptions = {})
 
 function readMember(r: BinaryReader, field: number, type: WireType, options: DecodeValueOptions): unknown {
   switch (field) {
-    case F.float: return r.float();
-    case F.double: return r.double();
-    case F.int64: return readInt64(r);
-    case F.string: return r.string();
-    case F.int32: return r.int32();
-    case F.bool: return r.bool();
-    case F.bytes: return readBytes(r);
-    case F.unixTimestamp: return readTimestamp(r);
-    case F.null: r.skip(type, field); return null;
-    case F.json: return options.json === 'parsed' ? readJson(r) : r.string();
-    case F.uuid: case F.timeUuid: case F.decimal: return r.string();
+    case F.float:
+      return r.float();
+    case F.double:
+      return r.double();
+    case F.int64:
+      return readInt64(r);
+    case F.string:
+      return r.string();
+    case F.int32:
+      return r.int32();
+    case F.bool:
+      return r.bool();
+    case F.bytes:
+      return readBytes(r);
+    case F.unixTimestamp:
+      return readTimestamp(r);
+    case F.null:
+      r.skip(type, field);
+      return null;
+    case F.json:
+      return options.json === 'parsed' ? readJson(r) : r.string();
+    case F.uuid:
+    case F.timeUuid:
+    case F.decimal:
+      return r.string();
   }
   if (type !== WireType.LengthDelimited) {
     throw new InvalidFeastValueError(`feast.types.Value field ${field}: unexpected wire type ${type}`);
@@ -185,12 +238,21 @@ function readMember(r: BinaryReader, field: number, type: WireType, options: Dec
   const list = LISTS.get(field);
   if (list) return readList(r, end, list[0], list[1]);
   switch (field) {
-    case F.jsonList: return readList(r, end, options.json === 'parsed' ? readJson : readString, WireType.LengthDelimited);
-    case F.map: case F.struct: return readMap(r, end, options);
-    case F.mapList: case F.structList: return readMessages(r, end, (r2, itemEnd) => readMap(r2, itemEnd, options));
-    case F.list: case F.set: return readList(r, end, (item) => decodeValue(item.bytes(), options), WireType.LengthDelimited);
-    case F.scalarMap: return readScalarMap(r, end, options);
-    case F.zonedTimestamp: return readZoned(r, end);
+    case F.jsonList:
+      return readList(r, end, options.json === 'parsed' ? readJson : readString, WireType.LengthDelimited);
+    case F.map:
+    case F.struct:
+      return readMap(r, end, options);
+    case F.mapList:
+    case F.structList:
+      return readMessages(r, end, (r2, itemEnd) => readMap(r2, itemEnd, options));
+    case F.list:
+    case F.set:
+      return readList(r, end, (item) => decodeValue(item.bytes(), options), WireType.LengthDelimited);
+    case F.scalarMap:
+      return readScalarMap(r, end, options);
+    case F.zonedTimestamp:
+      return readZoned(r, end);
   }
   throw new InvalidFeastValueError(`feast.types.Value field ${field} is not a value type feast-edge knows (Feast 0.66 defines 1-48)`);
 }

@@ -61,47 +61,105 @@ const seconds = (value: unknown): bigint | undefined => {
 
 const CODECS: Record<Exclude<ScalarType['kind'], 'Map' | 'Json'>, ScalarCodec> = {
   Int32: {
-    field: F.int32, listField: F.int32List, wire: WireType.Varint, packed: true, expected: 'an integer within Int32', listNull: 0,
-    check: (v) => { const n = integer(v, INT32_MIN, INT32_MAX, [BigInt(INT32_MIN), BigInt(INT32_MAX)]); return n === undefined ? n : Number(n); },
-    write: (w, v) => { w.int32(v as number); },
+    field: F.int32,
+    listField: F.int32List,
+    wire: WireType.Varint,
+    packed: true,
+    expected: 'an integer within Int32',
+    listNull: 0,
+    check: (v) => {
+      const n = integer(v, INT32_MIN, INT32_MAX, [BigInt(INT32_MIN), BigInt(INT32_MAX)]);
+      return n === undefined ? n : Number(n);
+    },
+    write: (w, v) => {
+      w.int32(v as number);
+    },
   },
   Int64: {
-    field: F.int64, listField: F.int64List, wire: WireType.Varint, packed: true, expected: 'an integer within Int64', listNull: 0,
+    field: F.int64,
+    listField: F.int64List,
+    wire: WireType.Varint,
+    packed: true,
+    expected: 'an integer within Int64',
+    listNull: 0,
     // Integral doubles past 2^53 are taken as they are (2^63 itself is out of range).
     check: (v) => integer(v, -(2 ** 63), 2 ** 63 - 1024, [INT64_MIN, INT64_MAX]),
-    write: (w, v) => { w.int64(v as number | bigint); },
+    write: (w, v) => {
+      w.int64(v as number | bigint);
+    },
   },
   Float32: {
-    field: F.float, listField: F.floatList, wire: WireType.Bit32, packed: true, expected: 'a number within Float32', listNull: 0,
+    field: F.float,
+    listField: F.floatList,
+    wire: WireType.Bit32,
+    packed: true,
+    expected: 'a number within Float32',
+    listNull: 0,
     // Out of range is refused rather than written as infinity; NaN and the infinities themselves pass.
     check: (v) => (typeof v === 'number' && !(Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) ? v : undefined),
-    write: (w, v) => { w.float(v as number); },
+    write: (w, v) => {
+      w.float(v as number);
+    },
   },
   Float64: {
-    field: F.double, listField: F.doubleList, wire: WireType.Bit64, packed: true, expected: 'a number', listNull: 0,
+    field: F.double,
+    listField: F.doubleList,
+    wire: WireType.Bit64,
+    packed: true,
+    expected: 'a number',
+    listNull: 0,
     check: (v) => (typeof v === 'number' ? v : undefined),
-    write: (w, v) => { w.double(v as number); },
+    write: (w, v) => {
+      w.double(v as number);
+    },
   },
   String: {
-    field: F.string, listField: F.stringList, wire: WireType.LengthDelimited, packed: false, expected: 'a string', listNull: '',
+    field: F.string,
+    listField: F.stringList,
+    wire: WireType.LengthDelimited,
+    packed: false,
+    expected: 'a string',
+    listNull: '',
     check: (v) => (typeof v === 'string' ? v : undefined),
-    write: (w, v) => { w.string(v as string); },
+    write: (w, v) => {
+      w.string(v as string);
+    },
   },
   Bool: {
-    field: F.bool, listField: F.boolList, wire: WireType.Varint, packed: true, expected: 'true or false', listNull: false,
+    field: F.bool,
+    listField: F.boolList,
+    wire: WireType.Varint,
+    packed: true,
+    expected: 'true or false',
+    listNull: false,
     check: (v) => (typeof v === 'boolean' ? v : undefined),
-    write: (w, v) => { w.bool(v as boolean); },
+    write: (w, v) => {
+      w.bool(v as boolean);
+    },
   },
   Bytes: {
-    field: F.bytes, listField: F.bytesList, wire: WireType.LengthDelimited, packed: false, expected: 'bytes (Uint8Array)', listNull: EMPTY,
+    field: F.bytes,
+    listField: F.bytesList,
+    wire: WireType.LengthDelimited,
+    packed: false,
+    expected: 'bytes (Uint8Array)',
+    listNull: EMPTY,
     check: (v) => (v instanceof Uint8Array ? v : undefined),
-    write: (w, v) => { w.bytes(v as Uint8Array); },
+    write: (w, v) => {
+      w.bytes(v as Uint8Array);
+    },
   },
   UnixTimestamp: {
-    field: F.unixTimestamp, listField: F.unixTimestampList, wire: WireType.Varint, packed: true,
-    expected: 'a timestamp (Date, ISO 8601 string or bigint microseconds)', listNull: NULL_TIMESTAMP_SECONDS,
+    field: F.unixTimestamp,
+    listField: F.unixTimestampList,
+    wire: WireType.Varint,
+    packed: true,
+    expected: 'a timestamp (Date, ISO 8601 string or bigint microseconds)',
+    listNull: NULL_TIMESTAMP_SECONDS,
     check: (v) => (typeof v === 'bigint' && v === NULL_TIMESTAMP_SECONDS ? v : seconds(v)),
-    write: (w, v) => { w.int64(v as bigint); },
+    write: (w, v) => {
+      w.int64(v as bigint);
+    },
   },
 };
 
@@ -121,7 +179,9 @@ function scalarEncoder(codec: ScalarCodec, where: string): ValueEncoder {
     if (value === null || value === undefined) return EMPTY;
     const checked = codec.check(value);
     if (checked === undefined) fail(where, row, codec.expected, value);
-    return finish((w) => { codec.write(w.tag(codec.field, codec.wire), checked); });
+    return finish((w) => {
+      codec.write(w.tag(codec.field, codec.wire), checked);
+    });
   };
 }
 
@@ -175,9 +235,22 @@ export function valueEncoder(type: ValueType | undefined, where = 'value'): Valu
 
 /** Json is JSON text (`json_val`); a value that is not a string is written as its JSON. */
 const JSON_CODEC: ScalarCodec = {
-  field: F.json, listField: F.jsonList, wire: WireType.LengthDelimited, packed: false, expected: 'JSON text or a JSON-serializable value', listNull: '',
-  check: (v) => { try { return typeof v === 'string' ? v : JSON.stringify(v); } catch { return undefined; } },
-  write: (w, v) => { w.string(v as string); },
+  field: F.json,
+  listField: F.jsonList,
+  wire: WireType.LengthDelimited,
+  packed: false,
+  expected: 'JSON text or a JSON-serializable value',
+  listNull: '',
+  check: (v) => {
+    try {
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    } catch {
+      return undefined;
+    }
+  },
+  write: (w, v) => {
+    w.string(v as string);
+  },
 };
 
 /**
@@ -191,7 +264,7 @@ function recordEncoder(type: StructType | ScalarType, where: string): ValueEncod
   const field = type.kind === 'Struct' ? F.struct : F.map;
   const entriesOf = (value: unknown, row: number | undefined): [string, Uint8Array][] => {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) {
-      fail(where, row, type.kind === 'Struct' ? 'an object of the Struct\'s members' : 'an object (a Map)', value);
+      fail(where, row, type.kind === 'Struct' ? "an object of the Struct's members" : 'an object (a Map)', value);
     }
     return Object.entries(value as Record<string, unknown>).map(([key, item]) => {
       const encode = members ? members.get(key) : valueEncoder(undefined, `${where}.${key}`);
@@ -202,7 +275,9 @@ function recordEncoder(type: StructType | ScalarType, where: string): ValueEncod
   const encoder: ValueEncoder & { entries?: typeof entriesOf } = (value, row) => {
     if (value === null || value === undefined) return EMPTY;
     const entries = entriesOf(value, row);
-    return finish((w) => { writeRecord(w.tag(field, WireType.LengthDelimited), entries); });
+    return finish((w) => {
+      writeRecord(w.tag(field, WireType.LengthDelimited), entries);
+    });
   };
   encoder.entries = entriesOf;
   return encoder;
@@ -220,7 +295,11 @@ function writeRecord(w: BinaryWriter, entries: readonly [string, Uint8Array][]):
 }
 
 /** A list of Maps or Structs (`map_list_val`, `struct_list_val`): `repeated Map val = 1`. */
-function messageListEncoder(field: number, record: ValueEncoder & { entries?: (value: unknown, row: number | undefined) => [string, Uint8Array][] }, where: string): ValueEncoder {
+function messageListEncoder(
+  field: number,
+  record: ValueEncoder & { entries?: (value: unknown, row: number | undefined) => [string, Uint8Array][] },
+  where: string,
+): ValueEncoder {
   return (value, row) => {
     if (value === null || value === undefined) return EMPTY;
     if (!Array.isArray(value)) fail(where, row, 'an array of objects', value);
@@ -240,13 +319,16 @@ export function encodeValue(value: unknown, type?: ValueType): Uint8Array {
 
 const SCALAR = (kind: ScalarType['kind']): ScalarType => ({ kind });
 
-
 function inferScalar(value: unknown): ScalarType | undefined {
   switch (typeof value) {
-    case 'boolean': return SCALAR('Bool');
-    case 'string': return SCALAR('String');
-    case 'bigint': return SCALAR('Int64');
-    case 'number': return SCALAR(Number.isInteger(value) ? 'Int64' : 'Float64');
+    case 'boolean':
+      return SCALAR('Bool');
+    case 'string':
+      return SCALAR('String');
+    case 'bigint':
+      return SCALAR('Int64');
+    case 'number':
+      return SCALAR(Number.isInteger(value) ? 'Int64' : 'Float64');
     default:
       if (value instanceof Uint8Array) return SCALAR('Bytes');
       if (value instanceof Date) return SCALAR('UnixTimestamp');

@@ -4,8 +4,16 @@
  * engine. Heavy (Arrow, DuckDB): online-only deployments do not import it.
  */
 export type {
-  OfflineStore, OfflineRetrievalJob, HistoricalContext, HistoricalResult, LatestRows, LatestRowsBatch, OfflineRowsWrite,
-  StoredDatasetRows, FeatureStatistics, FeatureViewPreview,
+  OfflineStore,
+  OfflineRetrievalJob,
+  HistoricalContext,
+  HistoricalResult,
+  LatestRows,
+  LatestRowsBatch,
+  OfflineRowsWrite,
+  StoredDatasetRows,
+  FeatureStatistics,
+  FeatureViewPreview,
 } from './offline-store.js';
 export { createDuckDbOfflineStore, DuckDbOfflineStore, type DuckDbOfflineStoreOptions } from './duckdb/duckdb-offline-store.js';
 export { MemoryDatasetStorage, type DatasetStorage } from './dataset-storage.js';

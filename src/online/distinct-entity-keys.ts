@@ -7,7 +7,9 @@ import { viewKeyEncoder } from './entity-key.js';
  * are told apart by their join key values (a single key's value is its own Map key).
  */
 export function distinctEntityKeys(
-  view: Pick<FeatureView, 'entityColumns'>, keyColumns: readonly (readonly unknown[])[], count: number,
+  view: Pick<FeatureView, 'entityColumns'>,
+  keyColumns: readonly (readonly unknown[])[],
+  count: number,
 ): { keys: Uint8Array[]; slot: number[] } {
   const encode = viewKeyEncoder(view);
   const ids = new Map<unknown, number>();
@@ -17,7 +19,11 @@ export function distinctEntityKeys(
     const values = keyColumns.map((column) => column[i]);
     const id = values.length === 1 ? values[0] : JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
     let index = ids.get(id);
-    if (index === undefined) { index = keys.length; ids.set(id, index); keys.push(encode(values)); }
+    if (index === undefined) {
+      index = keys.length;
+      ids.set(id, index);
+      keys.push(encode(values));
+    }
     slot[i] = index;
   }
   return { keys, slot };

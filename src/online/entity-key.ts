@@ -39,7 +39,8 @@ function valueBytes(part: EntityKeyPart): Uint8Array {
       new DataView(out.buffer).setInt32(0, Number(n), true);
       return out;
     }
-    case 'Int64': case 'UnixTimestamp': {
+    case 'Int64':
+    case 'UnixTimestamp': {
       const n = toInteger(value, where, -(2n ** 63n), 2n ** 63n - 1n);
       const out = new Uint8Array(8);
       new DataView(out.buffer).setBigInt64(0, n, true);
@@ -56,7 +57,9 @@ function toInteger(value: unknown, where: string, min: bigint, max: bigint): big
   else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
   else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = BigInt(value.trim());
   if (n === undefined || n < min || n > max) {
-    throw new InvalidEntityKeyError(`${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+    throw new InvalidEntityKeyError(
+      `${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`,
+    );
   }
   return n;
 }
@@ -193,6 +196,9 @@ function buildViewKeyEncoder(view: Pick<FeatureView, 'entityColumns'>): (values:
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
-  for (const chunk of chunks) { out.set(chunk, offset); offset += chunk.length; }
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
   return out;
 }

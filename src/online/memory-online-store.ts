@@ -103,7 +103,10 @@ export class MemoryOnlineStore implements OnlineStore {
     if (table) {
       for (let i = 0; i < keys.length; i++) {
         const slot = table.find(keys[i]);
-        if (slot >= 0) { slots[i] = slot; eventTimestamps[i] = table.events[slot]; }
+        if (slot >= 0) {
+          slots[i] = slot;
+          eventTimestamps[i] = table.events[slot];
+        }
       }
     }
     const values: Record<string, unknown[]> = {};

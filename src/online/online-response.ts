@@ -71,7 +71,9 @@ export class OnlineResponse<Row extends Record<string, unknown> = Record<string,
     return {
       metadata: { feature_names: this.columns.map((c) => c.name) },
       results: this.columns.map((c) => ({
-        values: c.values.map(wireValue), statuses: [...c.statuses], event_timestamps: timestamps(c.eventTimestamps),
+        values: c.values.map(wireValue),
+        statuses: [...c.statuses],
+        event_timestamps: timestamps(c.eventTimestamps),
       })),
     };
   }

@@ -8,12 +8,15 @@ import type { OnlineWriteBatch } from './online-store.js';
 /** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
 export function checkValue(value: unknown, type: ValueType, where: string): unknown {
   if (value === null || value === undefined) return null;
-  const fail = (expected: string) => new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+  const fail = (expected: string) =>
+    new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
   switch (type.kind) {
-    case 'Int32': case 'Int64':
+    case 'Int32':
+    case 'Int64':
       if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return value;
       throw fail('an integer');
-    case 'Float32': case 'Float64':
+    case 'Float32':
+    case 'Float64':
       if (typeof value === 'number') return value;
       throw fail('a number');
     case 'String':
@@ -60,7 +63,9 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
   const known = new Set([timestamp, ...(created ? [created] : []), ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)]);
   const unknown = Object.keys(columns).filter((c) => !known.has(c));
   if (unknown.length > 0 && !options.allowExtraColumns) {
-    throw new InvalidOnlineWriteError(`write to '${view.name}': unknown columns ${unknown.map((c) => `'${c}'`).join(', ')}; the view has ${[...known].join(', ')}`);
+    throw new InvalidOnlineWriteError(
+      `write to '${view.name}': unknown columns ${unknown.map((c) => `'${c}'`).join(', ')}; the view has ${[...known].join(', ')}`,
+    );
   }
   // Every feature is required: a row replaces the stored row whole, so a missing column would erase it.
   const missing = [timestamp, ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)].filter((c) => !(c in columns));
@@ -72,9 +77,10 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
     if (v === null || v === undefined) throw new InvalidOnlineWriteError(`write to '${view.name}': ${timestamp}[${i}] is empty`);
     return toEpochMicros(v, `write to '${view.name}': ${timestamp}[${i}]`);
   });
-  const createdTimestamps = created && columns[created]
-    ? columns[created].map((v, i) => (v === null || v === undefined ? null : toEpochMicros(v, `write to '${view.name}': ${created}[${i}]`)))
-    : undefined;
+  const createdTimestamps =
+    created && columns[created]
+      ? columns[created].map((v, i) => (v === null || v === undefined ? null : toEpochMicros(v, `write to '${view.name}': ${created}[${i}]`)))
+      : undefined;
   const features: Record<string, unknown[]> = {};
   for (const f of view.features) {
     features[f.name] = columns[f.name].map((v, i) => checkValue(v, f.dtype, `write to '${view.name}': ${f.name}[${i}]`));

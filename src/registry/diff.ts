@@ -3,19 +3,23 @@ import type { FeastObject, Project } from '../definitions/index.js';
 import type { RegistryDiff } from './apply-types.js';
 import { emptyRegistryDocument, entryOf, setEntry, type RegistryDocument, type Stored, type StoredFeatureView } from './document.js';
 import {
-  DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException,
-  FeatureViewNotFoundException, OnDemandFeatureViewNotFoundException, StreamFeatureViewNotFoundException,
+  DataSourceObjectNotFoundException,
+  EntityNotFoundException,
+  FeatureServiceNotFoundException,
+  FeatureViewNotFoundException,
+  OnDemandFeatureViewNotFoundException,
+  StreamFeatureViewNotFoundException,
   type FeastObjectNotFoundException,
 } from '../errors.js';
-import {
-  canonicalJson, changedFields, collectionOf, KINDS_BY_COLLECTION, toStorable, type Collection, type StorableSpec,
-} from './serialize.js';
+import { canonicalJson, changedFields, collectionOf, KINDS_BY_COLLECTION, toStorable, type Collection, type StorableSpec } from './serialize.js';
 import { assertNotInUse, validateApplyObjects, type ApplyItem } from './validate-objects.js';
 
 /** What `delete` names: a definition, or just its kind and name. */
 export type DeleteRef = FeastObject | { readonly kind: string; readonly name: string };
 
-export interface PreparedObject extends ApplyItem { readonly spec: StorableSpec }
+export interface PreparedObject extends ApplyItem {
+  readonly spec: StorableSpec;
+}
 
 /** An apply's objects made storable once, so a retry after a conflict does not redo the hashing. */
 export interface PreparedApply {
@@ -74,7 +78,9 @@ export async function prepareApply(objects: readonly FeastObject[], deletes: rea
   const refs = deletes.map((ref) => {
     const collection = typeof ref?.kind === 'string' ? collectionOf(ref.kind) : undefined;
     if (!collection || typeof ref.name !== 'string') {
-      throw new InvalidDefinitionError(`apply: delete expects definitions or { kind, name } with kind one of ${VALID_KINDS.slice(1).join(', ')}; got ${describe(ref)}`);
+      throw new InvalidDefinitionError(
+        `apply: delete expects definitions or { kind, name } with kind one of ${VALID_KINDS.slice(1).join(', ')}; got ${describe(ref)}`,
+      );
     }
     return { kind: ref.kind, name: ref.name, collection };
   });
@@ -109,14 +115,21 @@ const DESCRIPTIVE_FIELDS = new Set(['description', 'tags', 'owner']);
  * all, `next` is `current` itself.
  */
 export function mergeDocument(
-  current: RegistryDocument | undefined, project: string, prepared: PreparedApply, now: string,
+  current: RegistryDocument | undefined,
+  project: string,
+  prepared: PreparedApply,
+  now: string,
 ): { next: RegistryDocument; diff: RegistryDiff } {
   const diff: RegistryDiff = { added: [], changed: [], removed: [], unchanged: [] };
   const base = current ?? emptyRegistryDocument({ kind: 'project', name: project }, now);
   // Collections are copied shallowly; stored entries are replaced, never edited.
   const next: Mutable = {
-    ...base, entities: { ...base.entities }, dataSources: { ...base.dataSources }, featureViews: { ...base.featureViews },
-    onDemandFeatureViews: { ...base.onDemandFeatureViews }, featureServices: { ...base.featureServices },
+    ...base,
+    entities: { ...base.entities },
+    dataSources: { ...base.dataSources },
+    featureViews: { ...base.featureViews },
+    onDemandFeatureViews: { ...base.onDemandFeatureViews },
+    featureServices: { ...base.featureServices },
     streamFeatureViews: { ...base.streamFeatureViews },
   };
   if (prepared.project) {
@@ -134,16 +147,25 @@ export function mergeDocument(
     const existing = entryOf(bag, item.name);
     const ref = { kind: item.kind, name: item.name };
     if (!existing) {
-      setEntry<Stored<unknown>>(bag, item.name, item.collection === 'featureViews'
-        ? { spec: item.spec, createdAt: now, lastUpdatedAt: now, materializationIntervals: [] } as StoredFeatureView
-        : { spec: item.spec, createdAt: now, lastUpdatedAt: now });
+      setEntry<Stored<unknown>>(
+        bag,
+        item.name,
+        item.collection === 'featureViews'
+          ? ({ spec: item.spec, createdAt: now, lastUpdatedAt: now, materializationIntervals: [] } as StoredFeatureView)
+          : { spec: item.spec, createdAt: now, lastUpdatedAt: now },
+      );
       diff.added.push(ref);
     } else if (canonicalJson(existing.spec) !== item.canonical) {
       const fields = changedFields(existing.spec as object, item.spec);
       diff.changed.push({ ...ref, fields });
       // Feast re-materializes a redefined view; only a descriptive edit keeps the history.
       const resetIntervals = item.collection === 'featureViews' && !fields.every((f) => DESCRIPTIVE_FIELDS.has(f));
-      setEntry<Stored<unknown>>(bag, item.name, { ...existing, spec: item.spec, lastUpdatedAt: now, ...(resetIntervals ? { materializationIntervals: [] } : {}) });
+      setEntry<Stored<unknown>>(bag, item.name, {
+        ...existing,
+        spec: item.spec,
+        lastUpdatedAt: now,
+        ...(resetIntervals ? { materializationIntervals: [] } : {}),
+      });
     } else {
       diff.unchanged.push(ref);
     }
@@ -171,7 +193,9 @@ export function mergeDocument(
  * @example const diff = await planDiff(await store.read('demo'), [driver, driverStats], []);
  */
 export async function planDiff(
-  current: RegistryDocument | undefined, objects: readonly FeastObject[], deletes: readonly DeleteRef[] = [],
+  current: RegistryDocument | undefined,
+  objects: readonly FeastObject[],
+  deletes: readonly DeleteRef[] = [],
 ): Promise<RegistryDiff> {
   const prepared = await prepareApply(objects, deletes);
   const project = current?.project.name ?? prepared.project?.name ?? 'default';

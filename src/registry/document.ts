@@ -1,6 +1,4 @@
-import type {
-  DataSource, Entity, FeatureService, FeatureView, OnDemandFeatureView, Project, StreamFeatureView,
-} from '../definitions/index.js';
+import type { DataSource, Entity, FeatureService, FeatureView, OnDemandFeatureView, Project, StreamFeatureView } from '../definitions/index.js';
 
 /**
  * Feast's Python function of an on-demand view read from a Feast registry, kept byte for
@@ -95,7 +93,10 @@ export interface FeastRegistryCarry {
 }
 
 /** A materialized interval of a feature view, ISO 8601 UTC bounds (both inclusive). */
-export interface MaterializationInterval { readonly start: string; readonly end: string }
+export interface MaterializationInterval {
+  readonly start: string;
+  readonly end: string;
+}
 
 export interface StoredFeatureView extends Stored<FeatureView> {
   readonly materializationIntervals: readonly MaterializationInterval[];
@@ -124,9 +125,17 @@ export interface RegistryDocument {
 
 export function emptyRegistryDocument(project: Project, now: string): RegistryDocument {
   return {
-    formatVersion: 1, project, version: 0, lastUpdatedAt: now,
-    entities: {}, dataSources: {}, featureViews: {}, onDemandFeatureViews: {},
-    featureServices: {}, streamFeatureViews: {}, savedDatasets: {},
+    formatVersion: 1,
+    project,
+    version: 0,
+    lastUpdatedAt: now,
+    entities: {},
+    dataSources: {},
+    featureViews: {},
+    onDemandFeatureViews: {},
+    featureServices: {},
+    streamFeatureViews: {},
+    savedDatasets: {},
   };
 }
 

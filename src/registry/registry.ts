@@ -4,12 +4,26 @@ import { assertName, deepFreeze } from '../definitions/validate.js';
 import type { ApplyOptions, RegistryDiff } from './apply-types.js';
 import { mergeDocument, prepareApply } from './diff.js';
 import {
-  entryOf, type MaterializationInterval, type RegistryDocument, type SavedDataset, type StoredOnDemandFeatureView, type StoredStreamFeatureView,
+  entryOf,
+  type MaterializationInterval,
+  type RegistryDocument,
+  type SavedDataset,
+  type StoredOnDemandFeatureView,
+  type StoredStreamFeatureView,
 } from './document.js';
 import {
-  DataSourceObjectNotFoundException, EntityNotFoundException, FeatureServiceNotFoundException, FeatureViewNotFoundException,
-  OnDemandFeatureViewNotFoundException, ProjectNotFoundException, RegistryReadOnlyError, RegistryVersionConflictError,
-  SavedDatasetExistsError, SavedDatasetNotFound, StreamFeatureViewNotFoundException, type FeastObjectNotFoundException,
+  DataSourceObjectNotFoundException,
+  EntityNotFoundException,
+  FeatureServiceNotFoundException,
+  FeatureViewNotFoundException,
+  OnDemandFeatureViewNotFoundException,
+  ProjectNotFoundException,
+  RegistryReadOnlyError,
+  RegistryVersionConflictError,
+  SavedDatasetExistsError,
+  SavedDatasetNotFound,
+  StreamFeatureViewNotFoundException,
+  type FeastObjectNotFoundException,
 } from '../errors.js';
 import type { RegistryStore } from './registry-store.js';
 import { validateRegistry } from './validate-objects.js';
@@ -98,7 +112,12 @@ export class Registry {
     const cached = this.#cache;
     if (maxAge > 0 && cached && Date.now() - cached.at <= maxAge) return cached.doc;
     // Callers content with a cached copy may share one read; a 0 ttl always starts its own.
-    const doc = maxAge > 0 ? await (this.#reading ??= this.#read().finally(() => { this.#reading = undefined; })) : await this.#read();
+    const doc =
+      maxAge > 0
+        ? await (this.#reading ??= this.#read().finally(() => {
+            this.#reading = undefined;
+          }))
+        : await this.#read();
     if (!doc) throw new ProjectNotFoundException(this.project, await this.store.listProjects().catch(() => []));
     return doc;
   }
@@ -108,18 +127,38 @@ export class Registry {
     return (await this.store.read(this.project))?.version ?? 0;
   }
 
-  listEntities(o?: ReadOptions): Promise<Entity[]> { return this.#list('entities', o); }
-  listDataSources(o?: ReadOptions): Promise<DataSource[]> { return this.#list('dataSources', o); }
-  listFeatureViews(o?: ReadOptions): Promise<FeatureView[]> { return this.#list('featureViews', o); }
-  listOnDemandFeatureViews(o?: ReadOptions): Promise<StoredOnDemandFeatureView[]> { return this.#list('onDemandFeatureViews', o); }
+  listEntities(o?: ReadOptions): Promise<Entity[]> {
+    return this.#list('entities', o);
+  }
+  listDataSources(o?: ReadOptions): Promise<DataSource[]> {
+    return this.#list('dataSources', o);
+  }
+  listFeatureViews(o?: ReadOptions): Promise<FeatureView[]> {
+    return this.#list('featureViews', o);
+  }
+  listOnDemandFeatureViews(o?: ReadOptions): Promise<StoredOnDemandFeatureView[]> {
+    return this.#list('onDemandFeatureViews', o);
+  }
   /** Stored stream views: `transformSource` and `transformHash`, no functions (they live in the definitions). */
-  listStreamFeatureViews(o?: ReadOptions): Promise<StoredStreamFeatureView[]> { return this.#list('streamFeatureViews', o); }
-  listFeatureServices(o?: ReadOptions): Promise<FeatureService[]> { return this.#list('featureServices', o); }
-  listSavedDatasets(o?: ReadOptions): Promise<SavedDataset[]> { return this.#list('savedDatasets', o); }
+  listStreamFeatureViews(o?: ReadOptions): Promise<StoredStreamFeatureView[]> {
+    return this.#list('streamFeatureViews', o);
+  }
+  listFeatureServices(o?: ReadOptions): Promise<FeatureService[]> {
+    return this.#list('featureServices', o);
+  }
+  listSavedDatasets(o?: ReadOptions): Promise<SavedDataset[]> {
+    return this.#list('savedDatasets', o);
+  }
 
-  getEntity(name: string, o?: ReadOptions): Promise<Entity> { return this.#get('entities', name, EntityNotFoundException, o); }
-  getDataSource(name: string, o?: ReadOptions): Promise<DataSource> { return this.#get('dataSources', name, DataSourceObjectNotFoundException, o); }
-  getFeatureView(name: string, o?: ReadOptions): Promise<FeatureView> { return this.#get('featureViews', name, FeatureViewNotFoundException, o); }
+  getEntity(name: string, o?: ReadOptions): Promise<Entity> {
+    return this.#get('entities', name, EntityNotFoundException, o);
+  }
+  getDataSource(name: string, o?: ReadOptions): Promise<DataSource> {
+    return this.#get('dataSources', name, DataSourceObjectNotFoundException, o);
+  }
+  getFeatureView(name: string, o?: ReadOptions): Promise<FeatureView> {
+    return this.#get('featureViews', name, FeatureViewNotFoundException, o);
+  }
   /** The stored on-demand view: `transformSource` and `transformHash`, no functions (they live in the definitions). */
   getOnDemandFeatureView(name: string, o?: ReadOptions): Promise<StoredOnDemandFeatureView> {
     return this.#get('onDemandFeatureViews', name, OnDemandFeatureViewNotFoundException, o);
@@ -127,8 +166,12 @@ export class Registry {
   getStreamFeatureView(name: string, o?: ReadOptions): Promise<StoredStreamFeatureView> {
     return this.#get('streamFeatureViews', name, StreamFeatureViewNotFoundException, o);
   }
-  getFeatureService(name: string, o?: ReadOptions): Promise<FeatureService> { return this.#get('featureServices', name, FeatureServiceNotFoundException, o); }
-  getSavedDataset(name: string, o?: ReadOptions): Promise<SavedDataset> { return this.#get('savedDatasets', name, SavedDatasetNotFound, o); }
+  getFeatureService(name: string, o?: ReadOptions): Promise<FeatureService> {
+    return this.#get('featureServices', name, FeatureServiceNotFoundException, o);
+  }
+  getSavedDataset(name: string, o?: ReadOptions): Promise<SavedDataset> {
+    return this.#get('savedDatasets', name, SavedDatasetNotFound, o);
+  }
 
   async #list<K extends ObjectCollection>(collection: K, options?: ReadOptions): Promise<SpecOf<K>[]> {
     const objects = ((await this.document(options))[collection] ?? {}) as Record<string, { spec: SpecOf<K> }>;

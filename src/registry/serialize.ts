@@ -1,4 +1,4 @@
-import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
+import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, StreamFeatureView } from '../definitions/index.js';
 import type { StoredOnDemandFeatureView, StoredStreamFeatureView } from './document.js';
 import { sha256Hex } from './hash.js';
 
@@ -50,9 +50,9 @@ export async function toStorable(object: Exclude<FeastObject, { kind: 'project' 
 
 /** JSON with sorted keys, so equal objects compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** Top-level fields whose values differ between two stored specs, sorted. */

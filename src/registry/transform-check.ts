@@ -17,7 +17,11 @@ export interface TransformCheck {
  * function differently (`(row) => ({\n  a: 1,\n})` and `row=>({a:1})`).
  */
 export function formatFreeTransformText(source: string): string {
-  return source.replace(/\s+/g, '').replace(/,(?=[)}\]])/g, '').replace(/'/g, '"').replace(/\(([A-Za-z_$][\w$]*)\)=>/g, '$1=>');
+  return source
+    .replace(/\s+/g, '')
+    .replace(/,(?=[)}\]])/g, '')
+    .replace(/'/g, '"')
+    .replace(/\(([A-Za-z_$][\w$]*)\)=>/g, '$1=>');
 }
 
 /**
@@ -39,7 +43,8 @@ export async function checkTransforms(document: RegistryDocument, definitions: r
       if (view.transformSource !== storedText) differing.push(view.name);
       continue;
     }
-    const same = stored.spec.transformHash === await transformHashOf({ transformSource: view.transformSource }) ||
+    const same =
+      stored.spec.transformHash === (await transformHashOf({ transformSource: view.transformSource })) ||
       (typeof storedText === 'string' && formatFreeTransformText(storedText) === formatFreeTransformText(view.transformSource));
     (same ? matching : differing).push(view.name);
   }

@@ -54,7 +54,7 @@ export function validateRegistry(doc: RegistryDocument): void {
       if (column?.name !== entity.joinKeys[0] || formatValueType(column.dtype) !== formatValueType(entity.valueType)) {
         throw new InvalidDefinitionError(
           `${where}: entity '${name}' joins on '${entity.joinKeys[0]}' (${formatValueType(entity.valueType)}) but the view was defined with ` +
-          `'${column?.name}' (${column ? formatValueType(column.dtype) : 'none'}); apply the view again with the current entity`,
+            `'${column?.name}' (${column ? formatValueType(column.dtype) : 'none'}); apply the view again with the current entity`,
         );
       }
     });
@@ -68,7 +68,9 @@ export function validateRegistry(doc: RegistryDocument): void {
       if (!entity) throw new InvalidDefinitionError(`${where}: entity '${name}' is not applied; ${describeChoices(Object.keys(doc.entities))}`);
       const column = view.entityColumns[i];
       if (column?.name !== entity.joinKeys[0] || formatValueType(column.dtype) !== formatValueType(entity.valueType)) {
-        throw new InvalidDefinitionError(`${where}: entity '${name}' joins on '${entity.joinKeys[0]}' (${formatValueType(entity.valueType)}); apply the view again with the current entity`);
+        throw new InvalidDefinitionError(
+          `${where}: entity '${name}' joins on '${entity.joinKeys[0]}' (${formatValueType(entity.valueType)}); apply the view again with the current entity`,
+        );
       }
     });
     checkEmbeddedSource(doc, view.batchSource, `streamFeatureView '${view.name}'.source.batchSource`);
@@ -94,7 +96,9 @@ export function validateRegistry(doc: RegistryDocument): void {
 function checkEmbeddedSource(doc: RegistryDocument, source: { name: string }, where: string): void {
   const registered = entryOf(doc.dataSources, source.name)?.spec;
   if (registered && canonicalJson(registered) !== canonicalJson(source)) {
-    throw new InvalidDefinitionError(`${where}: data source '${source.name}' in the registry differs from this copy; apply this object again with the current source`);
+    throw new InvalidDefinitionError(
+      `${where}: data source '${source.name}' in the registry differs from this copy; apply this object again with the current source`,
+    );
   }
 }
 
@@ -117,23 +121,34 @@ function checkViewNames(doc: RegistryDocument): void {
 }
 
 const VIEW_KIND_LABEL: Record<FeatureViewProjection['viewKind'], string> = {
-  featureView: 'feature view', onDemandFeatureView: 'on-demand feature view', streamFeatureView: 'stream feature view',
+  featureView: 'feature view',
+  onDemandFeatureView: 'on-demand feature view',
+  streamFeatureView: 'stream feature view',
 };
 
 function checkProjection(doc: RegistryDocument, p: FeatureViewProjection, where: string, allowOtherKinds: boolean): void {
   const collections = {
-    featureView: doc.featureViews, onDemandFeatureView: doc.onDemandFeatureViews, streamFeatureView: streamViewsOf(doc),
+    featureView: doc.featureViews,
+    onDemandFeatureView: doc.onDemandFeatureViews,
+    streamFeatureView: streamViewsOf(doc),
   } as const;
   const valid = allowOtherKinds ? Object.values(collections).flatMap((c) => Object.keys(c)) : Object.keys(doc.featureViews);
   if (!allowOtherKinds && p.viewKind !== 'featureView') {
-    throw new InvalidDefinitionError(`${where}: '${p.viewName}' is a ${VIEW_KIND_LABEL[p.viewKind]}, not a feature view; sources must be feature views or request sources`);
+    throw new InvalidDefinitionError(
+      `${where}: '${p.viewName}' is a ${VIEW_KIND_LABEL[p.viewKind]}, not a feature view; sources must be feature views or request sources`,
+    );
   }
-  const view = (entryOf<{ spec: { kind: string; name: string; features: readonly { name: string }[]; entityColumns?: readonly { name: string }[] } }>(
-    collections[p.viewKind] as Record<string, never>, p.viewName))?.spec;
+  const view = entryOf<{ spec: { kind: string; name: string; features: readonly { name: string }[]; entityColumns?: readonly { name: string }[] } }>(
+    collections[p.viewKind] as Record<string, never>,
+    p.viewName,
+  )?.spec;
   if (!view) {
-    const other = (Object.keys(collections) as (keyof typeof collections)[])
-      .find((kind) => kind !== p.viewKind && entryOf<unknown>(collections[kind], p.viewName));
-    const note = other ? ` (${/^[aeiou]/.test(VIEW_KIND_LABEL[other]) ? 'an' : 'a'} ${VIEW_KIND_LABEL[other]} of that name exists; re-create the projection)` : '';
+    const other = (Object.keys(collections) as (keyof typeof collections)[]).find(
+      (kind) => kind !== p.viewKind && entryOf<unknown>(collections[kind], p.viewName),
+    );
+    const note = other
+      ? ` (${/^[aeiou]/.test(VIEW_KIND_LABEL[other]) ? 'an' : 'a'} ${VIEW_KIND_LABEL[other]} of that name exists; re-create the projection)`
+      : '';
     throw new InvalidDefinitionError(`${where}: ${VIEW_KIND_LABEL[p.viewKind]} '${p.viewName}' is not applied${note}; ${describeChoices(valid)}`);
   }
   const names = view.features.map((f) => f.name);
@@ -163,7 +178,8 @@ function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
         ...views.filter((v) => v.entities.includes(name)).map((v) => label('featureView', v.name)),
         ...streams.filter((v) => v.entities.includes(name)).map((v) => label('streamFeatureView', v.name)),
       ];
-    case 'fileSource': case 'pushSource':
+    case 'fileSource':
+    case 'pushSource':
       return [
         ...views.filter((v) => v.batchSource.name === name || v.streamSource?.name === name).map((v) => label('featureView', v.name)),
         ...streams.filter((v) => v.batchSource.name === name || v.source.name === name).map((v) => label('streamFeatureView', v.name)),
@@ -175,7 +191,8 @@ function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
         ...onDemand.filter((v) => v.sources.some((p) => p.viewName === name)).map((v) => label('onDemandFeatureView', v.name)),
         ...services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name)),
       ];
-    case 'onDemandFeatureView': case 'streamFeatureView':
+    case 'onDemandFeatureView':
+    case 'streamFeatureView':
       return services.filter((s) => s.projections.some((p) => p.viewName === name)).map((s) => label('featureService', s.name));
     default:
       return [];
@@ -186,6 +203,8 @@ function usersOf(doc: RegistryDocument, kind: string, name: string): string[] {
 export function assertNotInUse(doc: RegistryDocument, kind: string, name: string): void {
   const users = usersOf(doc, kind, name);
   if (users.length > 0) {
-    throw new InvalidDefinitionError(`${kind} '${name}' cannot be deleted: ${users.join(', ')} use${users.length === 1 ? 's' : ''} it; delete or change them in the same apply`);
+    throw new InvalidDefinitionError(
+      `${kind} '${name}' cannot be deleted: ${users.join(', ')} use${users.length === 1 ? 's' : ''} it; delete or change them in the same apply`,
+    );
   }
 }

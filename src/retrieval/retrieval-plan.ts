@@ -1,6 +1,12 @@
 import {
-  describeChoices, projectionName, toProjection,
-  type FeatureService, type FeatureView, type FeatureViewProjection, type Field, type OnDemandFeatureView,
+  describeChoices,
+  projectionName,
+  toProjection,
+  type FeatureService,
+  type FeatureView,
+  type FeatureViewProjection,
+  type Field,
+  type OnDemandFeatureView,
 } from '../definitions/index.js';
 import { streamViewsOf, type RegistryDocument, type StoredOnDemandFeatureView, type StoredStreamFeatureView } from '../registry/document.js';
 import { featureServiceNotFound, featureViewNotFound } from '../errors.js';
@@ -55,11 +61,7 @@ export interface PlanRequest {
 }
 
 /** Resolves references against a registry document. Pure: cache it per registry version. */
-export function planRetrieval(
-  doc: RegistryDocument,
-  request: PlanRequest,
-  code: ReadonlyMap<string, OnDemandFeatureView> = new Map(),
-): RetrievalPlan {
+export function planRetrieval(doc: RegistryDocument, request: PlanRequest, code: ReadonlyMap<string, OnDemandFeatureView> = new Map()): RetrievalPlan {
   const projections = requestedProjections(doc, request);
   const full = request.fullFeatureNames ?? false;
   const joins = new Map<string, ViewJoin>();
@@ -141,7 +143,10 @@ export function planRetrieval(
       return { feature, output };
     });
     onDemand.push({
-      view, code: code.get(view.name), inputs, outputs: stepOutputs,
+      view,
+      code: code.get(view.name),
+      inputs,
+      outputs: stepOutputs,
       requestFields: view.requestSources.flatMap((s) => s.schema),
     });
   }
@@ -155,9 +160,7 @@ function requestedProjections(doc: RegistryDocument, request: PlanRequest): Feat
     throw new InvalidFeatureReferenceError('give exactly one of features (a list of "view:feature") or featureService');
   }
   if (hasService) {
-    const service = typeof request.featureService === 'string'
-      ? doc.featureServices[request.featureService]?.spec
-      : request.featureService;
+    const service = typeof request.featureService === 'string' ? doc.featureServices[request.featureService]?.spec : request.featureService;
     if (!service) {
       throw featureServiceNotFound(String(request.featureService), doc.project.name, Object.keys(doc.featureServices));
     }

@@ -33,7 +33,17 @@ export function serverOptions(vars: EdgeVariables): FeatureServerOptions {
     throw new ConfigurationError(`FEAST_MAX_BODY_BYTES: expected a whole number of bytes, got ${JSON.stringify(maxBody)}`);
   }
   return {
-    ...(origins ? { corsOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
+    ...(origins
+      ? {
+          corsOrigins:
+            origins === '*'
+              ? '*'
+              : origins
+                  .split(',')
+                  .map((o) => o.trim())
+                  .filter(Boolean),
+        }
+      : {}),
     ...(vars.FEAST_READ_TOKEN || vars.FEAST_WRITE_TOKEN
       ? { auth: { readToken: vars.FEAST_READ_TOKEN || undefined, writeToken: vars.FEAST_WRITE_TOKEN || undefined } }
       : {}),
@@ -56,7 +66,10 @@ export async function createEdgeApp(repo: Record<string, unknown>, onlineStore: 
   }
   const store = createFeatureStore({
     // No offline store: offline operations answer OfflineStoreUnavailableError (501).
-    project, registry: new MemoryRegistryStore(), definitions: objects, onlineStore,
+    project,
+    registry: new MemoryRegistryStore(),
+    definitions: objects,
+    onlineStore,
   });
   await store.apply(objects);
   return createFeatureServer(store, serverOptions(vars));

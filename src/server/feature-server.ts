@@ -8,9 +8,7 @@ import type { FeatureStore } from '../store/feature-store.js';
 import { AuthenticationError, ConfigurationError, PermissionDeniedError, RequestValidationError } from '../errors.js';
 import { errorBody, statusOf } from './http-errors.js';
 import { ServerMetrics } from './metrics.js';
-import {
-  describeIssue, getOnlineFeaturesBody, materializeBody, materializeIncrementalBody, pushBody, writeToOnlineStoreBody,
-} from './request-schemas.js';
+import { describeIssue, getOnlineFeaturesBody, materializeBody, materializeIncrementalBody, pushBody, writeToOnlineStoreBody } from './request-schemas.js';
 
 export interface FeatureServerOptions {
   /** Origins allowed to call from a browser (CORS); none by default. `'*'` allows any. */
@@ -36,10 +34,8 @@ const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
  * PermissionDeniedError with a token that does not allow `what`.
  */
 function tokenAuth(tokens: readonly string[], what: 'reads' | 'writes'): MiddlewareHandler {
-  const unauthenticated = (c: Context) =>
-    c.json(errorBody(new AuthenticationError('Authorization: expected a Bearer token')), 401);
-  const denied = (c: Context) =>
-    c.json(errorBody(new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${what}`)), 403);
+  const unauthenticated = (c: Context) => c.json(errorBody(new AuthenticationError('Authorization: expected a Bearer token')), 401);
+  const denied = (c: Context) => c.json(errorBody(new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${what}`)), 403);
   return bearerAuth({
     // No token allows writes when only a read token is set.
     ...(tokens.length > 0 ? { token: [...tokens] } : { verifyToken: () => false }),
@@ -93,17 +89,25 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   });
   if (options.corsOrigins) {
     const origins = options.corsOrigins;
-    app.use('*', cors({ origin: origins === '*' ? '*' : [...origins], allowHeaders: ['Content-Type', 'Authorization'], allowMethods: ['GET', 'POST', 'OPTIONS'] }));
+    app.use(
+      '*',
+      cors({ origin: origins === '*' ? '*' : [...origins], allowHeaders: ['Content-Type', 'Authorization'], allowMethods: ['GET', 'POST', 'OPTIONS'] }),
+    );
   }
   if (options.auth?.readToken || options.auth?.writeToken) {
     const { readToken, writeToken } = options.auth;
     for (const [key, token] of Object.entries({ readToken, writeToken })) {
       if (token && !BEARER_TOKEN.test(token)) {
-        throw new ConfigurationError(`auth.${key}: expected a token of letters, digits and '-._~+/' (then any '='), as a Bearer header carries it (RFC 6750); the token given has other characters`);
+        throw new ConfigurationError(
+          `auth.${key}: expected a token of letters, digits and '-._~+/' (then any '='), as a Bearer header carries it (RFC 6750); the token given has other characters`,
+        );
       }
     }
     const writeAuth = tokenAuth(writeToken ? [writeToken] : [], 'writes');
-    const readAuth = tokenAuth([readToken, writeToken].filter((token): token is string => !!token), 'reads');
+    const readAuth = tokenAuth(
+      [readToken, writeToken].filter((token): token is string => !!token),
+      'reads',
+    );
     app.use('*', async (c, next) => {
       if (c.req.path === '/health' || c.req.method === 'OPTIONS') return next();
       return (WRITE_ROUTES.has(c.req.path) ? writeAuth : readAuth)(c, next);
@@ -111,18 +115,24 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   }
   const maxSize = options.maxBodyBytes ?? 1_048_576;
   // A declared Content-Length is compared; a streamed body (chunked) is counted as it is read.
-  app.use('*', bodyLimit({
-    maxSize,
-    onError: (c) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413),
-  }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize,
+      onError: (c) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413),
+    }),
+  );
 
   app.post('/get-online-features', async (c) => {
     const body = await readBody(c, getOnlineFeaturesBody);
-    const response = await store.getOnlineFeatures({
-      ...(body.features ? { features: body.features } : { featureService: body.feature_service }),
-      entityRows: body.entities,
-      fullFeatureNames: body.full_feature_names ?? false,
-    }, { registryMaxAgeMs });
+    const response = await store.getOnlineFeatures(
+      {
+        ...(body.features ? { features: body.features } : { featureService: body.feature_service }),
+        entityRows: body.entities,
+        fullFeatureNames: body.full_feature_names ?? false,
+      },
+      { registryMaxAgeMs },
+    );
     return c.json(response.toWire());
   });
   app.post('/push', async (c) => {
@@ -140,7 +150,11 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   });
   app.post('/materialize', async (c) => {
     const body = await readBody(c, materializeBody);
-    await store.materialize({ start: toInstant(body.start_ts), end: toInstant(body.end_ts), ...(body.feature_views ? { featureViews: body.feature_views } : {}) });
+    await store.materialize({
+      start: toInstant(body.start_ts),
+      end: toInstant(body.end_ts),
+      ...(body.feature_views ? { featureViews: body.feature_views } : {}),
+    });
     return c.json(null);
   });
   app.post('/materialize-incremental', async (c) => {

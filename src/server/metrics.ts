@@ -23,7 +23,9 @@ export class ServerMetrics {
     if (!series) this.#latency.set(latencyKey, (series = { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
     series.count++;
     series.sum += seconds;
-    BUCKETS.forEach((bound, i) => { if (seconds <= bound) series.buckets[i]++; });
+    BUCKETS.forEach((bound, i) => {
+      if (seconds <= bound) series.buckets[i]++;
+    });
   }
 
   toPrometheus(): string {

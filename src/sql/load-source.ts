@@ -13,8 +13,12 @@ export type SourceData = Table | Uint8Array;
  * views it registered, for the caller to unregister with `view`.
  */
 export async function loadSource(
-  engine: SqlEngine, sources: SourceLoader, sourceData: ReadonlyMap<string, SourceData>,
-  source: FileSource, view: string, columns?: readonly string[],
+  engine: SqlEngine,
+  sources: SourceLoader,
+  sourceData: ReadonlyMap<string, SourceData>,
+  source: FileSource,
+  view: string,
+  columns?: readonly string[],
 ): Promise<string[]> {
   const loadBase = async (name: string) => {
     const data = sourceData.get(source.name);

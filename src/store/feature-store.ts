@@ -18,7 +18,13 @@ import type { HistoricalFeaturesRequest, RetrievalJob } from '../retrieval/types
 import { loadedStreamView } from '../stream/loaded-view.js';
 import type { StreamViewCode } from '../stream/stream-events.js';
 import { ingestEvents, type EventSource, type IngestOptions, type IngestResult } from '../stream/stream-ingest.js';
-import { materializeIncrementalViews, materializeViews, type MaterializeContext, type MaterializeIncrementalOptions, type MaterializeOptions } from './materialize.js';
+import {
+  materializeIncrementalViews,
+  materializeViews,
+  type MaterializeContext,
+  type MaterializeIncrementalOptions,
+  type MaterializeOptions,
+} from './materialize.js';
 import type { DefinitionsOf, FeatureSelection, ResponseRow, SelectionKeys } from './feature-refs.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import { pushRows, type PushResult } from './push.js';
@@ -99,21 +105,51 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
     return this.registry.teardown();
   }
 
-  registryDocument(): Promise<RegistryDocument> { return this.registry.document(); }
-  listEntities(): Promise<Entity[]> { return this.registry.listEntities(); }
-  listDataSources(): Promise<DataSource[]> { return this.registry.listDataSources(); }
-  listFeatureViews(): Promise<FeatureView[]> { return this.registry.listFeatureViews(); }
-  listOnDemandFeatureViews(): Promise<StoredOnDemandFeatureView[]> { return this.registry.listOnDemandFeatureViews(); }
-  listStreamFeatureViews(): Promise<StoredStreamFeatureView[]> { return this.registry.listStreamFeatureViews(); }
-  listFeatureServices(): Promise<FeatureService[]> { return this.registry.listFeatureServices(); }
-  listSavedDatasets(): Promise<SavedDataset[]> { return this.registry.listSavedDatasets(); }
-  getEntity(name: string): Promise<Entity> { return this.registry.getEntity(name); }
-  getDataSource(name: string): Promise<DataSource> { return this.registry.getDataSource(name); }
-  getFeatureView(name: string): Promise<FeatureView> { return this.registry.getFeatureView(name); }
-  getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> { return this.registry.getOnDemandFeatureView(name); }
-  getStreamFeatureView(name: string): Promise<StoredStreamFeatureView> { return this.registry.getStreamFeatureView(name); }
-  getFeatureService(name: string): Promise<FeatureService> { return this.registry.getFeatureService(name); }
-  getSavedDataset(name: string): Promise<SavedDataset> { return this.registry.getSavedDataset(name); }
+  registryDocument(): Promise<RegistryDocument> {
+    return this.registry.document();
+  }
+  listEntities(): Promise<Entity[]> {
+    return this.registry.listEntities();
+  }
+  listDataSources(): Promise<DataSource[]> {
+    return this.registry.listDataSources();
+  }
+  listFeatureViews(): Promise<FeatureView[]> {
+    return this.registry.listFeatureViews();
+  }
+  listOnDemandFeatureViews(): Promise<StoredOnDemandFeatureView[]> {
+    return this.registry.listOnDemandFeatureViews();
+  }
+  listStreamFeatureViews(): Promise<StoredStreamFeatureView[]> {
+    return this.registry.listStreamFeatureViews();
+  }
+  listFeatureServices(): Promise<FeatureService[]> {
+    return this.registry.listFeatureServices();
+  }
+  listSavedDatasets(): Promise<SavedDataset[]> {
+    return this.registry.listSavedDatasets();
+  }
+  getEntity(name: string): Promise<Entity> {
+    return this.registry.getEntity(name);
+  }
+  getDataSource(name: string): Promise<DataSource> {
+    return this.registry.getDataSource(name);
+  }
+  getFeatureView(name: string): Promise<FeatureView> {
+    return this.registry.getFeatureView(name);
+  }
+  getOnDemandFeatureView(name: string): Promise<StoredOnDemandFeatureView> {
+    return this.registry.getOnDemandFeatureView(name);
+  }
+  getStreamFeatureView(name: string): Promise<StoredStreamFeatureView> {
+    return this.registry.getStreamFeatureView(name);
+  }
+  getFeatureService(name: string): Promise<FeatureService> {
+    return this.registry.getFeatureService(name);
+  }
+  getSavedDataset(name: string): Promise<SavedDataset> {
+    return this.registry.getSavedDataset(name);
+  }
 
   /** Supplies a file source's rows (Arrow, or Parquet/CSV bytes) instead of reading its path. */
   registerSourceData(sourceName: string, data: SourceData): void {
@@ -125,16 +161,18 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
    * @example await store.getHistoricalFeatures({ entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }],
    *   features: ['driver_hourly_stats:conv_rate'] }).toArrow()
    */
-  getHistoricalFeatures<
-    const F extends readonly string[] = never,
-    const S extends string | FeatureService = never,
-    const Full extends boolean = false,
-  >(request: Omit<HistoricalFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>): RetrievalJob {
+  getHistoricalFeatures<const F extends readonly string[] = never, const S extends string | FeatureService = never, const Full extends boolean = false>(
+    request: Omit<HistoricalFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>,
+  ): RetrievalJob {
     let job: Promise<ReturnType<OfflineStore['getHistoricalFeatures']>> | undefined;
     // Lazy like Feast's: nothing runs (not even the registry read) until an accessor is called.
-    const started = () => (job ??= (async () => this.offline('getHistoricalFeatures').getHistoricalFeatures(request, {
-      document: await this.registry.document(), onDemandCode: this.#onDemandCode, streamCode: this.#streamCode,
-    }))());
+    const started = () =>
+      (job ??= (async () =>
+        this.offline('getHistoricalFeatures').getHistoricalFeatures(request, {
+          document: await this.registry.document(),
+          onDemandCode: this.#onDemandCode,
+          streamCode: this.#streamCode,
+        }))());
     return {
       toArrow: async () => (await started()).toArrow(),
       toRows: async () => (await started()).toRows(),
@@ -152,13 +190,15 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
    * @example (await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate'],
    *   entityRows: [{ driver_id: 1001 }] })).toDict()
    */
-  async getOnlineFeatures<
-    const F extends readonly string[] = never,
-    const S extends string | FeatureService = never,
-    const Full extends boolean = false,
-  >(request: Omit<OnlineFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>, options: OnlineReadOptions = {}): Promise<OnlineResponse<ResponseRow<D, F, S, Full>>> {
+  async getOnlineFeatures<const F extends readonly string[] = never, const S extends string | FeatureService = never, const Full extends boolean = false>(
+    request: Omit<OnlineFeaturesRequest, SelectionKeys> & FeatureSelection<D, F, S, Full>,
+    options: OnlineReadOptions = {},
+  ): Promise<OnlineResponse<ResponseRow<D, F, S, Full>>> {
     const document = await this.registry.document({ maxAgeMs: options.registryMaxAgeMs ?? this.#registryCacheTtlMs });
-    const response = await retrieveOnline({ document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) }, request);
+    const response = await retrieveOnline(
+      { document, store: this.onlineStore, onDemandCode: this.#onDemandCode, plan: this.#readPlan(document, request) },
+      request,
+    );
     // The plan resolved the same references the types did: the columns are the typed ones.
     return response as OnlineResponse<ResponseRow<D, F, S, Full>>;
   }
@@ -222,8 +262,18 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
    * anything is written, so a bad push writes nothing anywhere.
    */
   async push(pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<PushResult> {
-    return pushRows({ project: this.project, registry: this.registry, onlineStore: this.onlineStore, streamCode: this.#streamCode,
-      offline: (operation) => this.offline(operation) }, pushSourceName, rows, options);
+    return pushRows(
+      {
+        project: this.project,
+        registry: this.registry,
+        onlineStore: this.onlineStore,
+        streamCode: this.#streamCode,
+        offline: (operation) => this.offline(operation),
+      },
+      pushSourceName,
+      rows,
+      options,
+    );
   }
 
   /**
@@ -236,10 +286,16 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
    */
   async ingest(viewName: string, events: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
     const view = loadedStreamView(await this.registry.getStreamFeatureView(viewName), this.#streamCode);
-    return ingestEvents({
-      project: this.project, onlineStore: this.onlineStore,
-      appendOffline: (v: StreamViewCode, rows, checked) => this.offline('ingest').writeRows(v.batchSource, [{ view: checked.offlineView, rows }]),
-    }, view, events, options);
+    return ingestEvents(
+      {
+        project: this.project,
+        onlineStore: this.onlineStore,
+        appendOffline: (v: StreamViewCode, rows, checked) => this.offline('ingest').writeRows(v.batchSource, [{ view: checked.offlineView, rows }]),
+      },
+      view,
+      events,
+      options,
+    );
   }
 
   /** The rows of a saved dataset, as persisted. */
@@ -273,13 +329,16 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
   }
 
   async #persist(
-    name: string, result: HistoricalResult, request: HistoricalFeaturesRequest,
+    name: string,
+    result: HistoricalResult,
+    request: HistoricalFeaturesRequest,
     options: { tags?: Record<string, string>; allowOverwrite?: boolean },
   ): Promise<SavedDataset> {
     const stored = await this.offline('persist').saveDataset(name, result);
     const service = request.featureService;
     const dataset: SavedDataset = {
-      kind: 'savedDataset', name,
+      kind: 'savedDataset',
+      name,
       features: [...result.featureRefs],
       joinKeys: [...result.joinKeys],
       fullFeatureNames: request.fullFeatureNames ?? false,
@@ -311,8 +370,6 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
  * dict.conv_rate; // (number | null)[]
  * store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rat'], entityRows }); // compile error
  */
-export function createFeatureStore<T extends readonly FeastObject[] = readonly FeastObject[]>(
-  options: FeatureStoreOptions<T>,
-): FeatureStore<DefinitionsOf<T>> {
+export function createFeatureStore<T extends readonly FeastObject[] = readonly FeastObject[]>(options: FeatureStoreOptions<T>): FeatureStore<DefinitionsOf<T>> {
   return new FeatureStore<DefinitionsOf<T>>(options);
 }

@@ -28,7 +28,8 @@ const BATCH_ROWS = 10_000;
 
 /** Stops a run at a batch boundary, so every batch written is whole. */
 function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
-  if (signal?.aborted) throw new AbortError(`materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
+  if (signal?.aborted)
+    throw new AbortError(`materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
 }
 
 /** Materializes views into the online store and records each interval in the registry. */
@@ -44,7 +45,12 @@ export async function materializeViews(context: MaterializeContext, options: Mat
       const view = all.find((v) => v.name === name);
       if (!view) {
         const names = all.map((v) => v.name);
-        throw new FeatureViewNotFoundException(name, document.project.name, names, `materialize: feature view '${name}' is not in project '${document.project.name}'; valid: ${names.join(', ')}`);
+        throw new FeatureViewNotFoundException(
+          name,
+          document.project.name,
+          names,
+          `materialize: feature view '${name}' is not in project '${document.project.name}'; valid: ${names.join(', ')}`,
+        );
       }
       if (!view.online) throw new InvalidMaterializationRequest(`materialize: feature view '${name}' has online: false`);
       return view;
@@ -68,8 +74,15 @@ export async function materializeViews(context: MaterializeContext, options: Mat
  * re-run writes the same rows again (an equal (event, created) pair replaces), so it
  * ends in the same state as one clean run.
  */
-async function materializeView(context: MaterializeContext, project: string, view: FeatureView, start: bigint, end: bigint,
-  onProgress: MaterializeOptions['onProgress'], signal?: AbortSignal): Promise<number> {
+async function materializeView(
+  context: MaterializeContext,
+  project: string,
+  view: FeatureView,
+  start: bigint,
+  end: bigint,
+  onProgress: MaterializeOptions['onProgress'],
+  signal?: AbortSignal,
+): Promise<number> {
   const latest = await context.offlineStore.pullLatest(view, start, end, { batchRows: BATCH_ROWS });
   const encode = viewKeyEncoder(view);
   let rowsDone = 0;
@@ -91,8 +104,12 @@ function toWriteBatch(view: FeatureView, batch: LatestRowsBatch, encode: (values
     keys[r] = encode(keyValues);
   }
   return {
-    view: view.name, keys, eventTimestamps: batch.eventTimestamps,
-    createdTimestamps: batch.createdTimestamps, features: batch.features, featureTypes: featureTypesOf(view),
+    view: view.name,
+    keys,
+    eventTimestamps: batch.eventTimestamps,
+    createdTimestamps: batch.createdTimestamps,
+    features: batch.features,
+    featureTypes: featureTypesOf(view),
   };
 }
 
@@ -109,17 +126,32 @@ const YEAR_MICROS = 365n * 86_400_000_000n;
  * Materializes each view from the end of its last interval to `end`; a view never
  * materialized starts at end - ttl, or a year back when its ttl is 0.
  */
-export async function materializeIncrementalViews(context: MaterializeContext, options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
+export async function materializeIncrementalViews(
+  context: MaterializeContext,
+  options: MaterializeIncrementalOptions,
+): Promise<{ view: string; rows: number }[]> {
   const end = toEpochMicros(options.end, 'materialize-incremental end');
   const document = await context.registry.document();
-  const names = options.featureViews ?? Object.values(document.featureViews).filter((v) => v.spec.online).map((v) => v.spec.name);
+  const names =
+    options.featureViews ??
+    Object.values(document.featureViews)
+      .filter((v) => v.spec.online)
+      .map((v) => v.spec.name);
   const summary: { view: string; rows: number }[] = [];
   for (const name of names) {
     const stored = document.featureViews[name];
     const ends = (stored?.materializationIntervals ?? []).map((i) => toEpochMicros(i.end, 'interval end'));
     const ttl = BigInt(Math.round((stored?.spec.ttlSeconds ?? 0) * 1e6));
     const start = ends.length > 0 ? ends.reduce((a, b) => (a > b ? a : b)) : end - (ttl > 0n ? ttl : YEAR_MICROS);
-    summary.push(...await materializeViews(context, { start: microsToIso(start), end: microsToIso(end), featureViews: [name], onProgress: options.onProgress, signal: options.signal }));
+    summary.push(
+      ...(await materializeViews(context, {
+        start: microsToIso(start),
+        end: microsToIso(end),
+        featureViews: [name],
+        onProgress: options.onProgress,
+        signal: options.signal,
+      })),
+    );
   }
   return summary;
 }

@@ -1,6 +1,6 @@
 import { InvalidRequestDataError, MissingJoinKeyError, RequestDataNotFoundInEntityRowsException } from '../errors.js';
 import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
-import { planRetrieval, type RetrievalPlan, type ViewJoin } from '../retrieval/retrieval-plan.js';
+import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
@@ -76,36 +76,42 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   for (const name of leading) {
     out.set(name, { name, values: columns[name], statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
   }
-  await Promise.all(plan.joins.map(async (join) => {
-    const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
-    const { keys: uniqueKeys, slot } = distinctEntityKeys(join.view, keyColumns, count);
-    const features = [...new Set(join.columns.map((c) => c.feature))];
-    const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
-    // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
-    const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
-    const entityStatus = read.eventTimestamps.map((ts): FieldStatus => (ts === null ? 'NOT_FOUND' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT'));
-    // Every feature of a view shares the entity's event time and, where it has no nulls,
-    // the entity's statuses: one array serves them all.
-    const eventTimestamps = slot.map((s) => read.eventTimestamps[s] ?? 0n);
-    const rowStatus = slot.map((s) => entityStatus[s]);
-    const distinct = uniqueKeys.length === count;
-    for (const { feature, output } of join.columns) {
-      const stored = read.values[feature];
-      const values = distinct ? stored : slot.map((s) => stored[s]);
-      let statuses = rowStatus;
-      for (let i = 0; i < count; i++) {
-        if (values[i] === null && rowStatus[i] !== 'NOT_FOUND') {
-          statuses = rowStatus.map((status, k) => (status !== 'NOT_FOUND' && values[k] === null ? 'NULL_VALUE' : status));
-          break;
+  await Promise.all(
+    plan.joins.map(async (join) => {
+      const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
+      const { keys: uniqueKeys, slot } = distinctEntityKeys(join.view, keyColumns, count);
+      const features = [...new Set(join.columns.map((c) => c.feature))];
+      const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
+      // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
+      const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
+      const entityStatus = read.eventTimestamps.map(
+        (ts): FieldStatus => (ts === null ? 'NOT_FOUND' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT'),
+      );
+      // Every feature of a view shares the entity's event time and, where it has no nulls,
+      // the entity's statuses: one array serves them all.
+      const eventTimestamps = slot.map((s) => read.eventTimestamps[s] ?? 0n);
+      const rowStatus = slot.map((s) => entityStatus[s]);
+      const distinct = uniqueKeys.length === count;
+      for (const { feature, output } of join.columns) {
+        const stored = read.values[feature];
+        const values = distinct ? stored : slot.map((s) => stored[s]);
+        let statuses = rowStatus;
+        for (let i = 0; i < count; i++) {
+          if (values[i] === null && rowStatus[i] !== 'NOT_FOUND') {
+            statuses = rowStatus.map((status, k) => (status !== 'NOT_FOUND' && values[k] === null ? 'NULL_VALUE' : status));
+            break;
+          }
         }
+        out.set(output, { name: output, values, statuses, eventTimestamps });
       }
-      out.set(output, { name: output, values, statuses, eventTimestamps });
-    }
-  }));
+    }),
+  );
   // Stream views are windowed as of `now`, the instant ttls are measured from.
-  await Promise.all(plan.streams.map(async (join) => {
-    for (const column of await readStreamColumns(context.store, document.project.name, join, columns, count, now)) out.set(column.name, column);
-  }));
+  await Promise.all(
+    plan.streams.map(async (join) => {
+      for (const column of await readStreamColumns(context.store, document.project.name, join, columns, count, now)) out.set(column.name, column);
+    }),
+  );
   for (const step of plan.onDemand) {
     const code = loadedTransform(step.view, step.code);
     const inputs: Record<string, unknown[]> = {};

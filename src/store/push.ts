@@ -32,16 +32,28 @@ export interface PushContext {
  * source before anything is written, then the offline append, the online writes, and the
  * stream views' tiles.
  */
-export async function pushRows(context: PushContext, pushSourceName: string, rows: OnlineEntityRows, options: { to?: 'online' | 'offline' | 'online_and_offline' } = {}): Promise<PushResult> {
+export async function pushRows(
+  context: PushContext,
+  pushSourceName: string,
+  rows: OnlineEntityRows,
+  options: { to?: 'online' | 'offline' | 'online_and_offline' } = {},
+): Promise<PushResult> {
   if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
     throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
   }
   const document = await context.registry.document();
-  const views = Object.values(document.featureViews).map((v) => v.spec).filter((v) => v.streamSource?.name === pushSourceName);
-  const streams = Object.values(document.streamFeatureViews ?? {}).map((v) => v.spec).filter((v) => v.source.name === pushSourceName)
+  const views = Object.values(document.featureViews)
+    .map((v) => v.spec)
+    .filter((v) => v.streamSource?.name === pushSourceName);
+  const streams = Object.values(document.streamFeatureViews ?? {})
+    .map((v) => v.spec)
+    .filter((v) => v.source.name === pushSourceName)
     .map((v) => loadedStreamView(v, context.streamCode));
   if (views.length === 0 && streams.length === 0) {
-    const sources = Object.values(document.dataSources).map((s) => s.spec).filter((s) => s.kind === 'pushSource').map((s) => s.name);
+    const sources = Object.values(document.dataSources)
+      .map((s) => s.spec)
+      .filter((s) => s.kind === 'pushSource')
+      .map((s) => s.name);
     throw new PushSourceNotFoundException(`no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
   }
   const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
@@ -51,10 +63,12 @@ export async function pushRows(context: PushContext, pushSourceName: string, row
   if (to !== 'online') {
     // Views of one push share its batch source: one part holds the rows for all of them.
     const source = views[0]?.batchSource ?? streams[0].batchSource;
-    await context.offline('push').writeRows(source, [
-      ...views.map((view) => ({ view, rows, allowExtraColumns: true })),
-      ...checkedStreams.map(({ checked }) => ({ view: checked.offlineView, rows, allowExtraColumns: true })),
-    ]);
+    await context
+      .offline('push')
+      .writeRows(source, [
+        ...views.map((view) => ({ view, rows, allowExtraColumns: true })),
+        ...checkedStreams.map(({ checked }) => ({ view: checked.offlineView, rows, allowExtraColumns: true })),
+      ]);
   }
   for (const batch of batches) await context.onlineStore.write(context.project, batch);
   const result: PushResult = { events: checkedStreams[0]?.checked.count ?? batches[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };

@@ -23,7 +23,10 @@ function keyId(key: Uint8Array): string {
 
 /** Reads the states of the given keys as a read merges them (columns per group); absent entities get none. */
 export async function readStateColumns(
-  store: OnlineStore, project: string, view: StreamViewCode, keys: readonly Uint8Array[],
+  store: OnlineStore,
+  project: string,
+  view: StreamViewCode,
+  keys: readonly Uint8Array[],
 ): Promise<(ReturnType<typeof decodeColumns> | null)[]> {
   const read = await store.read(project, stateViewName(view.name), keys, [STATE_COLUMN]);
   const bytes = read.values[STATE_COLUMN];
@@ -32,7 +35,10 @@ export async function readStateColumns(
 
 /** Reads the states of the given keys; absent entities get none. */
 export async function readStates(
-  store: OnlineStore, project: string, view: StreamViewCode, keys: readonly Uint8Array[],
+  store: OnlineStore,
+  project: string,
+  view: StreamViewCode,
+  keys: readonly Uint8Array[],
 ): Promise<{ states: (EntityState | null)[] }> {
   const read = await store.read(project, stateViewName(view.name), keys, [STATE_COLUMN]);
   const bytes = read.values[STATE_COLUMN];
@@ -56,13 +62,18 @@ export async function applyToTiles(store: OnlineStore, project: string, view: St
   const slots = events.keys.map((key) => {
     const id = keyId(key);
     let slot = ids.get(id);
-    if (slot === undefined) { slot = uniqueKeys.length; ids.set(id, slot); uniqueKeys.push(key); }
+    if (slot === undefined) {
+      slot = uniqueKeys.length;
+      ids.set(id, slot);
+      uniqueKeys.push(key);
+    }
     return slot;
   });
   const { states } = await readStates(store, project, view, uniqueKeys);
   const changed = new Set<number>();
   const lateness = BigInt(view.allowedLatenessSeconds) * MICROS_PER_SECOND;
-  const columns = view.aggregations.map((a) => ({ key: groupKey(a), column: a.column, slideSeconds: a.slideSeconds }))
+  const columns = view.aggregations
+    .map((a) => ({ key: groupKey(a), column: a.column, slideSeconds: a.slideSeconds }))
     .filter((g, i, all) => all.findIndex((o) => o.key === g.key) === i)
     .map((g) => {
       const type = view.inputs.find((f) => f.name === g.column)!.dtype;
@@ -73,7 +84,10 @@ export async function applyToTiles(store: OnlineStore, project: string, view: St
     const slot = slots[i];
     const time = events.times[i];
     let state = states[slot];
-    if (state && time < state.watermark - lateness) { late++; continue; }
+    if (state && time < state.watermark - lateness) {
+      late++;
+      continue;
+    }
     if (!state) states[slot] = state = emptyState(time);
     if (time > state.watermark) state.watermark = time;
     for (const g of columns) {

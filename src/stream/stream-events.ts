@@ -6,7 +6,19 @@ import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import { checkValue, toOnlineBatch } from '../online/online-write.js';
 
 /** A stream view's definition with its transform code, if it has one. */
-export type StreamViewCode = Pick<StreamFeatureView, 'name' | 'entities' | 'entityColumns' | 'inputs' | 'aggregations' | 'batchSource' | 'timestampField' | 'allowedLatenessSeconds' | 'transform' | 'transformSource'>;
+export type StreamViewCode = Pick<
+  StreamFeatureView,
+  | 'name'
+  | 'entities'
+  | 'entityColumns'
+  | 'inputs'
+  | 'aggregations'
+  | 'batchSource'
+  | 'timestampField'
+  | 'allowedLatenessSeconds'
+  | 'transform'
+  | 'transformSource'
+>;
 
 /** A batch of events, checked whole: keys encoded, times in microseconds, rows as aggregation reads them. */
 export interface CheckedEvents {
@@ -25,9 +37,15 @@ export interface CheckedEvents {
  */
 export function rawEventView(view: StreamViewCode, inputs: readonly Field[]): FeatureView {
   return {
-    kind: 'featureView', name: view.name, entities: view.entities, entityColumns: view.entityColumns, features: inputs,
-    ttlSeconds: 0, batchSource: view.timestampField === view.batchSource.timestampField ? view.batchSource : { ...view.batchSource, timestampField: view.timestampField },
-    online: true, offline: true,
+    kind: 'featureView',
+    name: view.name,
+    entities: view.entities,
+    entityColumns: view.entityColumns,
+    features: inputs,
+    ttlSeconds: 0,
+    batchSource: view.timestampField === view.batchSource.timestampField ? view.batchSource : { ...view.batchSource, timestampField: view.timestampField },
+    online: true,
+    offline: true,
   };
 }
 
@@ -42,7 +60,9 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
     if (view.transform) {
       const produced = view.transform({ ...row });
       if (!produced || typeof produced !== 'object') {
-        throw new StreamTransformError(`${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`);
+        throw new StreamTransformError(
+          `${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`,
+        );
       }
       // The transform returns the columns it adds or replaces; the whole row works too.
       out = { ...row, ...produced };
@@ -62,7 +82,9 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
 /** The row a transform sees: JS values as historical retrieval reads them back (safe int64 as number, times as Date). */
 export function transformInput(view: StreamViewCode, keys: readonly unknown[], time: bigint, inputs: Readonly<Record<string, unknown>>): StreamRow {
   const row: StreamRow = {};
-  view.entityColumns.forEach((c, k) => { row[c.name] = plainScalar(keys[k]); });
+  view.entityColumns.forEach((c, k) => {
+    row[c.name] = plainScalar(keys[k]);
+  });
   row[view.timestampField] = new Date(Number(time / 1000n));
   for (const f of view.inputs) row[f.name] = plainScalar(inputs[f.name]);
   return row;
@@ -94,7 +116,12 @@ export function checkStreamEvents(view: StreamViewCode, events: OnlineEntityRows
   for (let i = 0; i < count; i++) {
     const inputs: Record<string, unknown> = {};
     for (const f of present) inputs[f.name] = batch.features[f.name][i];
-    rows[i] = transformInput(view, keyColumns.map((c) => c[i]), batch.eventTimestamps[i], inputs);
+    rows[i] = transformInput(
+      view,
+      keyColumns.map((c) => c[i]),
+      batch.eventTimestamps[i],
+      inputs,
+    );
   }
   const keys = batch.keys.map((_, i) => encode(keyColumns.map((c) => c[i])));
   return { count, keys, times: batch.eventTimestamps, rows: transformEvents(view, rows, where), offlineView };

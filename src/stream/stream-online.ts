@@ -20,13 +20,19 @@ function outputValue(value: AggValue | null, kind: string): unknown {
  * timestamps are the entity's watermark (its newest event).
  */
 export async function readStreamColumns(
-  store: OnlineStore, project: string, join: StreamJoin, columns: Readonly<Record<string, readonly unknown[]>>, count: number, at: bigint,
+  store: OnlineStore,
+  project: string,
+  join: StreamJoin,
+  columns: Readonly<Record<string, readonly unknown[]>>,
+  count: number,
+  at: bigint,
 ): Promise<OnlineColumn[]> {
   const { view } = join;
   const keyColumns = view.entityColumns.map((k) => {
     const name = join.joinKeyMap[k.name] ?? k.name;
     const column = columns[name];
-    if (!column) throw new MissingJoinKeyError(`entityRows: missing join key '${name}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
+    if (!column)
+      throw new MissingJoinKeyError(`entityRows: missing join key '${name}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
     return column;
   });
   const { keys, slot } = distinctEntityKeys(view, keyColumns, count);

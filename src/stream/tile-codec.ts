@@ -31,9 +31,16 @@ function packGroup(column: string, slideSeconds: number, columns: readonly (read
   const others: (AggValue | null)[][] = [];
   let layout = '';
   for (const values of columns) {
-    if (values.every((v) => typeof v === 'number')) { layout += 'f'; numbers.push(...(values as number[])); }
-    else if (values.length > 0 && values.every((v) => typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX)) { layout += 'i'; bigints.push(...(values as bigint[])); }
-    else { layout += 'a'; others.push([...values]); }
+    if (values.every((v) => typeof v === 'number')) {
+      layout += 'f';
+      numbers.push(...(values as number[]));
+    } else if (values.length > 0 && values.every((v) => typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX)) {
+      layout += 'i';
+      bigints.push(...(values as bigint[]));
+    } else {
+      layout += 'a';
+      others.push([...values]);
+    }
   }
   const tiles = columns[0].length;
   return [column, slideSeconds, tiles, layout, new Uint8Array(Float64Array.from(numbers).buffer), new Uint8Array(BigInt64Array.from(bigints).buffer), others];
@@ -43,9 +50,14 @@ export function encodeState(state: EntityState): Uint8Array {
   const groups: PackedGroup[] = [...state.groups.values()].map((g) => {
     const tiles = [...g.tiles.values()];
     return packGroup(g.column, g.slideSeconds, [
-      [...g.tiles.keys()], tiles.map((t) => t.count), tiles.map((t) => t.sum), tiles.map((t) => t.min), tiles.map((t) => t.max),
+      [...g.tiles.keys()],
+      tiles.map((t) => t.count),
+      tiles.map((t) => t.sum),
+      tiles.map((t) => t.min),
+      tiles.map((t) => t.max),
       // Microseconds fit a double exactly until the year 2255.
-      tiles.map((t) => (t.lastTime === null ? null : Number(t.lastTime))), tiles.map((t) => t.last),
+      tiles.map((t) => (t.lastTime === null ? null : Number(t.lastTime))),
+      tiles.map((t) => t.last),
     ]);
   });
   return packr.pack([FORMAT, state.watermark, groups]);
@@ -58,10 +70,15 @@ function reviverFor(type: ValueType | undefined): (value: AggValue | null) => Ag
 }
 
 /** A stored state as columns per (column, slide) group, what a read merges; groups the view no longer has are dropped. */
-export function decodeColumns(bytes: Uint8Array, view: Pick<StreamFeatureView, 'name' | 'inputs' | 'aggregations'>): { watermark: bigint; groups: Map<string, TileColumns> } {
+export function decodeColumns(
+  bytes: Uint8Array,
+  view: Pick<StreamFeatureView, 'name' | 'inputs' | 'aggregations'>,
+): { watermark: bigint; groups: Map<string, TileColumns> } {
   const decoded = packr.unpack(bytes) as [number, number | bigint, PackedGroup[]];
   if (!Array.isArray(decoded) || decoded[0] !== FORMAT) {
-    throw new StreamStateError(`stream view '${view.name}': stored tile state has an unknown format ${JSON.stringify(Array.isArray(decoded) ? decoded[0] : typeof decoded)}; ingest the view's events again`);
+    throw new StreamStateError(
+      `stream view '${view.name}': stored tile state has an unknown format ${JSON.stringify(Array.isArray(decoded) ? decoded[0] : typeof decoded)}; ingest the view's events again`,
+    );
   }
   const wanted = new Set(view.aggregations.map(groupKey));
   const groups = new Map<string, TileColumns>();
@@ -83,13 +100,23 @@ export function decodeColumns(bytes: Uint8Array, view: Pick<StreamFeatureView, '
       if (kind === 'i') return bigints.subarray(nextBigint, (nextBigint += n));
       // MessagePack gives small int64s back as numbers: sums of integer columns and int64 values become bigints again.
       const values = others[nextOther++];
-      return index === 2 ? values.map((v) => (v === null ? null : integerSum ? BigInt(v as number | bigint) : Number(v)))
-        : index === 3 || index === 4 || index === 6 ? values.map(revive) : values;
+      return index === 2
+        ? values.map((v) => (v === null ? null : integerSum ? BigInt(v as number | bigint) : Number(v)))
+        : index === 3 || index === 4 || index === 6
+          ? values.map(revive)
+          : values;
     });
     const [ks, counts, sums, mins, maxs, lastTimes, lasts] = columns;
     groups.set(key, {
-      column, slideSeconds, ks: ks as ArrayLike<number>, counts: counts as ArrayLike<number>, sums: sums as ArrayLike<number | bigint | null>,
-      mins, maxs, lastTimes: lastTimes as ArrayLike<number>, lasts,
+      column,
+      slideSeconds,
+      ks: ks as ArrayLike<number>,
+      counts: counts as ArrayLike<number>,
+      sums: sums as ArrayLike<number | bigint | null>,
+      mins,
+      maxs,
+      lastTimes: lastTimes as ArrayLike<number>,
+      lasts,
     });
   }
   return { watermark: BigInt(decoded[1]), groups };

@@ -48,11 +48,16 @@ export function compareAgg(a: AggValue, b: AggValue): number {
 export function toAggValue(value: unknown, type: ValueType): AggValue | null {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
-    case 'Int64': return BigInt(value as number | bigint);
-    case 'Int32': return Number(value);
-    case 'Float32': return Math.fround(value as number);
-    case 'UnixTimestamp': return BigInt((value as Date).getTime()) * 1000n;
-    default: return value as AggValue;
+    case 'Int64':
+      return BigInt(value as number | bigint);
+    case 'Int32':
+      return Number(value);
+    case 'Float32':
+      return Math.fround(value as number);
+    case 'UnixTimestamp':
+      return BigInt((value as Date).getTime()) * 1000n;
+    default:
+      return value as AggValue;
   }
 }
 
@@ -118,12 +123,18 @@ export function aggregateAt(group: TileColumns | undefined, aggregation: Aggrega
     }
   }
   switch (aggregation.fn) {
-    case 'count': return count;
-    case 'sum': return count === 0 ? null : sum;
-    case 'mean': return count === 0 ? null : Number(sum) / count;
-    case 'min': return min;
-    case 'max': return max;
-    case 'last': return lastValue;
+    case 'count':
+      return count;
+    case 'sum':
+      return count === 0 ? null : sum;
+    case 'mean':
+      return count === 0 ? null : Number(sum) / count;
+    case 'min':
+      return min;
+    case 'max':
+      return max;
+    case 'last':
+      return lastValue;
   }
 }
 
@@ -136,7 +147,10 @@ export function evictTiles(view: Pick<StreamFeatureView, 'aggregations' | 'allow
   const oldestRead = state.watermark - BigInt(view.allowedLatenessSeconds) * MICROS_PER_SECOND;
   for (const [key, group] of state.groups) {
     const windows = view.aggregations.filter((a) => groupKey(a) === key).map((a) => a.windowSeconds);
-    if (windows.length === 0) { state.groups.delete(key); continue; }
+    if (windows.length === 0) {
+      state.groups.delete(key);
+      continue;
+    }
     const keepFrom = tileRange(oldestRead, Math.max(...windows), group.slideSeconds).first;
     for (const k of group.tiles.keys()) if (k < keepFrom) group.tiles.delete(k);
   }

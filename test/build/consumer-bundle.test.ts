@@ -24,8 +24,22 @@ describe('the package as a consumer bundles it (esbuild, workerd conditions, min
   });
 
   it('installs no DuckDB, Parquet, LMDB, Redis or CLI package for an edge-only user (they are optional peers)', async () => {
-    const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }> };
-    const heavy = ['@duckdb/duckdb-wasm', '@duckdb/node-api', 'apache-arrow', 'parquet-wasm', 'lmdb', 'redis', 'commander', 'jiti', 'yaml', '@hono/node-server'];
+    const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    const heavy = [
+      '@duckdb/duckdb-wasm',
+      '@duckdb/node-api',
+      'apache-arrow',
+      'parquet-wasm',
+      'lmdb',
+      'redis',
+      'commander',
+      'jiti',
+      'yaml',
+      '@hono/node-server',
+    ];
     expect(Object.keys(pkg.dependencies).filter((d) => heavy.includes(d))).toEqual([]);
     expect(heavy.filter((d) => !pkg.peerDependenciesMeta[d]?.optional)).toEqual([]);
   });

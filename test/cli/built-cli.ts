@@ -11,8 +11,12 @@ const run = promisify(execFile);
 
 /** Newest modification time under `path` (a file or a folder), 0 when it is missing. */
 function newest(path: string): number {
-  let stat;
-  try { stat = statSync(path); } catch { return 0; }
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
   if (!stat.isDirectory()) return stat.mtimeMs;
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
@@ -26,10 +30,17 @@ export function buildIfStale(): void {
   const built = newest(CLI);
   const inputs = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'package.json')), newest(join(ROOT, 'vite.config.ts')));
   if (built > inputs) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built CLI in `cwd`; resolves with the exit code and output instead of throwing. */
 export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResult> {

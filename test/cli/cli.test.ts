@@ -9,7 +9,14 @@ import { cli, exampleRepo, ROOT } from './built-cli.js';
 import { customerProfileAt, driverStatsAt } from './expected-sample.js';
 
 const COMMANDS = [
-  'init', 'plan', 'apply', 'teardown', 'registry-dump', 'get-historical-features', 'version', 'list',
+  'init',
+  'plan',
+  'apply',
+  'teardown',
+  'registry-dump',
+  'get-historical-features',
+  'version',
+  'list',
   ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].map((k) => `list ${k}`),
 ];
 
@@ -63,14 +70,27 @@ describe('the feast-edge CLI (built)', () => {
     // The template is a string in the CLI, so nothing else would catch a type error in it.
     const check = join(dir, 'typecheck');
     await cli(['init', check]);
-    await writeFile(join(check, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', skipLibCheck: true,
-        lib: ['ES2023', 'DOM'], types: [], paths: { 'feast-edge': [join(ROOT, 'src', 'index.ts')] },
-      },
-      files: ['definitions.ts'],
-    }));
-    const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', check]).then(() => '', (e: { stdout: string; stderr: string }) => `${e.stdout}${e.stderr}` || 'tsc failed');
+    await writeFile(
+      join(check, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          skipLibCheck: true,
+          lib: ['ES2023', 'DOM'],
+          types: [],
+          paths: { 'feast-edge': [join(ROOT, 'src', 'index.ts')] },
+        },
+        files: ['definitions.ts'],
+      }),
+    );
+    const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', check]).then(
+      () => '',
+      (e: { stdout: string; stderr: string }) => `${e.stdout}${e.stderr}` || 'tsc failed',
+    );
     expect(tsc).toBe('');
   });
 
@@ -120,11 +140,25 @@ describe('the feast-edge CLI (built)', () => {
     const entityDf = join(dir, 'entities.csv');
     // 1002 at 08:30 -> hour 56; 1001 at 10:30 -> the corrected row; 1005 the next midnight -> its
     // latest row (23:00) is 25 h old, outside the 1d ttl; 1003 exactly 1d after its last row -> kept (inclusive).
-    const rows = [[1002, '2021-04-12T08:30:00Z'], [1001, '2021-04-12T10:30:00Z'], [1005, '2021-04-14T00:00:00Z'], [1003, '2021-04-13T23:00:00Z']] as const;
+    const rows = [
+      [1002, '2021-04-12T08:30:00Z'],
+      [1001, '2021-04-12T10:30:00Z'],
+      [1005, '2021-04-14T00:00:00Z'],
+      [1003, '2021-04-13T23:00:00Z'],
+    ] as const;
     await writeFile(entityDf, `driver_id,event_timestamp\n${rows.map((r) => r.join(',')).join('\n')}\n`);
     const out = join(dir, 'train.csv');
-    const result = await cli(['--repo', repo, 'get-historical-features', '--entity-df', entityDf,
-      '--features', 'driver_hourly_stats:conv_rate,driver_hourly_stats:acc_rate,driver_hourly_stats:avg_daily_trips', '--output', out]);
+    const result = await cli([
+      '--repo',
+      repo,
+      'get-historical-features',
+      '--entity-df',
+      entityDf,
+      '--features',
+      'driver_hourly_stats:conv_rate,driver_hourly_stats:acc_rate,driver_hourly_stats:avg_daily_trips',
+      '--output',
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Wrote 4 rows x 5 columns to ${out}`);
     const csv = await readCsv(out);
@@ -133,7 +167,10 @@ describe('the feast-edge CLI (built)', () => {
       const want = driverStatsAt(driver, at);
       const [id, , conv, acc, trips] = csv.rows[i];
       expect(Number(id)).toBe(driver);
-      for (const [got, expected] of [[conv, want.conv_rate], [acc, want.acc_rate]] as const) {
+      for (const [got, expected] of [
+        [conv, want.conv_rate],
+        [acc, want.acc_rate],
+      ] as const) {
         if (expected === null) expect(got).toBe('');
         else expect(cell(got)).toBeCloseTo(expected, 6);
       }
@@ -147,21 +184,38 @@ describe('the feast-edge CLI (built)', () => {
   it('writes the feature service as Parquet with full feature names, on-demand values included', async () => {
     await cli(['--repo', repo, 'apply']);
     const out = join(dir, 'service.parquet');
-    const result = await cli(['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'),
-      '--feature-service', 'driver_activity', '--full-feature-names', '--output', out]);
+    const result = await cli([
+      '--repo',
+      repo,
+      'get-historical-features',
+      '--entity-df',
+      join(repo, 'data', 'entity_df.csv'),
+      '--feature-service',
+      'driver_activity',
+      '--full-feature-names',
+      '--output',
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Wrote ${ENTITY_ROWS.length} rows`);
     // Read back with a plain query, in the entity file's order.
     await engine.registerFile('service', out, 'parquet');
     const table = await engine.query('SELECT * FROM service');
-    const column = (name: string) => Array.from({ length: table.numRows }, (_, i) => {
-      const value = table.getChild(name)?.get(i);
-      return typeof value === 'bigint' ? Number(value) : (value as number | null);
-    });
+    const column = (name: string) =>
+      Array.from({ length: table.numRows }, (_, i) => {
+        const value = table.getChild(name)?.get(i);
+        return typeof value === 'bigint' ? Number(value) : (value as number | null);
+      });
     expect(table.schema.fields.map((f) => f.name)).toEqual([
-      'driver_id', 'customer_id', 'event_timestamp', 'val_to_add',
-      'driver_hourly_stats__conv_rate', 'driver_hourly_stats__avg_daily_trips',
-      'customer_profile__current_balance', 'customer_profile__avg_passenger_count', 'customer_profile__lifetime_trip_count',
+      'driver_id',
+      'customer_id',
+      'event_timestamp',
+      'val_to_add',
+      'driver_hourly_stats__conv_rate',
+      'driver_hourly_stats__avg_daily_trips',
+      'customer_profile__current_balance',
+      'customer_profile__avg_passenger_count',
+      'customer_profile__lifetime_trip_count',
       'transformed_conv_rate__conv_rate_plus_val',
     ]);
     ENTITY_ROWS.forEach((row, i) => {
@@ -182,11 +236,33 @@ describe('the feast-edge CLI (built)', () => {
     const entityDf = join(repo, 'data', 'entity_df.csv');
     const cases: [string[], RegExp][] = [
       [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'nope:x', '--output', join(dir, 'x.csv')], /feature view 'nope'/],
-      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate'], /required option '--output <file>' not specified/],
-      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.json')], /--output: expected a file name ending in .csv or .parquet/],
+      [
+        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate'],
+        /required option '--output <file>' not specified/,
+      ],
+      [
+        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.json')],
+        /--output: expected a file name ending in .csv or .parquet/,
+      ],
       [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--output', join(dir, 'x.csv')], /exactly one of --features or --feature-service/],
-      [['--repo', repo, 'get-historical-features', '--entity-df', join(dir, 'none.csv'), '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.csv')], /--entity-df: file .*none.csv does not exist/],
-      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:nope', '--output', join(dir, 'x.csv')], /feature 'nope' is not in view 'driver_hourly_stats'; valid: 'conv_rate'/],
+      [
+        [
+          '--repo',
+          repo,
+          'get-historical-features',
+          '--entity-df',
+          join(dir, 'none.csv'),
+          '--features',
+          'driver_hourly_stats:conv_rate',
+          '--output',
+          join(dir, 'x.csv'),
+        ],
+        /--entity-df: file .*none.csv does not exist/,
+      ],
+      [
+        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:nope', '--output', join(dir, 'x.csv')],
+        /feature 'nope' is not in view 'driver_hourly_stats'; valid: 'conv_rate'/,
+      ],
       [['--repo', repo, 'list', 'bogus'], /unknown kind 'bogus'; expected one of entities/],
       [['bogus-command'], /unknown command 'bogus-command'/],
       [['lst'], /unknown command 'lst' \(Did you mean list\?\)/],
@@ -214,8 +290,19 @@ describe('the feast-edge CLI (built)', () => {
 
   it('saves a dataset, lists it, and tears the registry down', async () => {
     await cli(['--repo', repo, 'apply']);
-    const saved = await cli(['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'),
-      '--feature-service', 'driver_activity', '--output', join(dir, 's.csv'), '--save-as', 'training_v1']);
+    const saved = await cli([
+      '--repo',
+      repo,
+      'get-historical-features',
+      '--entity-df',
+      join(repo, 'data', 'entity_df.csv'),
+      '--feature-service',
+      'driver_activity',
+      '--output',
+      join(dir, 's.csv'),
+      '--save-as',
+      'training_v1',
+    ]);
     expect(saved.stdout).toContain("Saved dataset 'training_v1'");
     expect((await cli(['--repo', repo, 'list', 'saved-datasets'])).stdout).toMatch(/training_v1\s+6\s+6\s+data\/saved_datasets\/training_v1.parquet/);
     expect((await cli(['--repo', repo, 'teardown'])).code).toBe(0);

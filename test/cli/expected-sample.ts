@@ -19,8 +19,16 @@ function latest(start: number, step: number, count: number, t: number, ttl: numb
   return undefined;
 }
 
-export interface DriverStats { conv_rate: number | null; acc_rate: number | null; avg_daily_trips: number | null }
-export interface CustomerProfile { current_balance: number | null; avg_passenger_count: number | null; lifetime_trip_count: number | null }
+export interface DriverStats {
+  conv_rate: number | null;
+  acc_rate: number | null;
+  avg_daily_trips: number | null;
+}
+export interface CustomerProfile {
+  current_balance: number | null;
+  avg_passenger_count: number | null;
+  lifetime_trip_count: number | null;
+}
 
 export function driverStatsAt(d: number, iso: string): DriverStats {
   const h = d >= 1001 && d <= 1010 ? latest(DRIVER_START, HOUR, 72, Date.parse(iso), DAY) : undefined;

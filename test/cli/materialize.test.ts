@@ -5,7 +5,9 @@ import { cli, exampleRepo } from './built-cli.js';
 describe('feast-edge materialize (built)', () => {
   let repo: string;
   let remove: () => Promise<void>;
-  beforeAll(async () => { ({ repo, remove } = await exampleRepo('feast-edge-materialize-', { apply: true })); });
+  beforeAll(async () => {
+    ({ repo, remove } = await exampleRepo('feast-edge-materialize-', { apply: true }));
+  });
   afterAll(() => remove());
 
   it('loads the latest rows into LMDB with a progress line per view and a summary', async () => {
@@ -16,7 +18,11 @@ describe('feast-edge materialize (built)', () => {
     expect(result.stderr).toMatch(/driver_hourly_stats\s+\[#{30}\] 10\/10 rows/);
     // Another process (this test) reads what the CLI wrote: driver 1001 at 10:00 is the correction row (0.999).
     const { store } = await openFeatureStore({ repoPath: repo });
-    const response = await store.getOnlineFeatures({ features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips'], entityRows: [{ driver_id: 1001 }, { driver_id: 1002 }], now: '2021-04-12T10:30:00Z' });
+    const response = await store.getOnlineFeatures({
+      features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips'],
+      entityRows: [{ driver_id: 1001 }, { driver_id: 1002 }],
+      now: '2021-04-12T10:30:00Z',
+    });
     expect(response.toDict().conv_rate?.[0]).toBeCloseTo(0.999, 6);
     expect(response.toDict().avg_daily_trips).toEqual([(1001 + 58) % 50, (1002 + 58) % 50]);
     await store.close();

@@ -17,6 +17,13 @@ describe('the CLI checks its optional peer packages before loading', () => {
   });
 
   it('names every missing package, and native DuckDB when no engine is complete', () => {
-    expect(missingCliPackages(resolverWith(['commander', '@duckdb/duckdb-wasm']))).toEqual(['jiti', 'yaml', 'apache-arrow', 'lmdb', '@hono/node-server', '@duckdb/node-api']);
+    expect(missingCliPackages(resolverWith(['commander', '@duckdb/duckdb-wasm']))).toEqual([
+      'jiti',
+      'yaml',
+      'apache-arrow',
+      'lmdb',
+      '@hono/node-server',
+      '@duckdb/node-api',
+    ]);
   });
 });

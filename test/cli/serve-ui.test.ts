@@ -19,7 +19,9 @@ function serveWithUi(repoPath: string, dir: string): Promise<{ child: ChildProce
       const found = output.match(/ at (http:\/\/\S+) /);
       if (found) resolve({ child: process_, url: found[1] });
     });
-    process_.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    process_.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     process_.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
 }
@@ -72,11 +74,12 @@ describe('feast-edge serve --ui', () => {
     expect(await health.text()).not.toContain('not the health route');
 
     const online = await fetch(`${url}/get-online-features`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1001] } }),
     });
     expect(online.status).toBe(200);
-    expect((await online.json() as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['driver_id', 'conv_rate']);
+    expect(((await online.json()) as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['driver_id', 'conv_rate']);
 
     const missing = await fetch(`${url}/no-such-file.js`);
     expect(missing.status).toBe(404);

@@ -20,7 +20,9 @@ export function expectOracle(result: Table, expected: OracleResult, context = ''
     for (const c of expected.columns) {
       const got = actual.rows[i][c];
       if (!want[c].some((w) => sameValue(got, w))) {
-        const row = Object.entries(actual.rows[i]).map(([k, v]) => `${k}=${show(v)}`).join(' ');
+        const row = Object.entries(actual.rows[i])
+          .map(([k, v]) => `${k}=${show(v)}`)
+          .join(' ');
         problems.push(`row ${i} ${c}: got ${show(got)}, expected ${want[c].map(show).join(' | ')}  [row: ${row}]`);
       }
     }

@@ -1,6 +1,19 @@
 import {
-  Bool, Float64, Int32, Int64, Table, TimeUnit, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, Utf8,
-  makeData, makeVector, vectorFromArray, type DataType, type Vector,
+  Bool,
+  Float64,
+  Int32,
+  Int64,
+  Table,
+  TimeUnit,
+  TimestampMicrosecond,
+  TimestampMillisecond,
+  TimestampNanosecond,
+  Utf8,
+  makeData,
+  makeVector,
+  vectorFromArray,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 
 /** Deterministic PRNG (mulberry32) so fixtures are the same on every run. */
@@ -74,20 +87,31 @@ export function timestamps(values: readonly (bigint | null)[], unit: 'ms' | 'us'
     data[i] = unit === 'ms' ? v / 1000n : unit === 'ns' ? v * 1000n : v;
     valid[i >> 3] |= 1 << (i & 7);
   });
-  return makeVector(makeData({
-    type, length: values.length, nullCount: values.filter((v) => v === null).length,
-    data: new Int32Array(data.buffer), nullBitmap: valid,
-  } as Parameters<typeof makeData>[0]));
+  return makeVector(
+    makeData({
+      type,
+      length: values.length,
+      nullCount: values.filter((v) => v === null).length,
+      data: new Int32Array(data.buffer),
+      nullBitmap: valid,
+    } as Parameters<typeof makeData>[0]),
+  );
 }
 
 function vector(spec: ColumnSpec): Vector {
   switch (spec.kind) {
-    case 'ts': return timestamps(spec.values, spec.unit, spec.tz);
-    case 'int64': return vectorFromArray(spec.values as (bigint | null)[], new Int64());
-    case 'int32': return vectorFromArray(spec.values as (number | null)[], new Int32());
-    case 'float64': return vectorFromArray(spec.values as (number | null)[], new Float64());
-    case 'bool': return vectorFromArray(spec.values as (boolean | null)[], new Bool());
-    case 'string': return vectorFromArray(spec.values as (string | null)[], new Utf8());
+    case 'ts':
+      return timestamps(spec.values, spec.unit, spec.tz);
+    case 'int64':
+      return vectorFromArray(spec.values as (bigint | null)[], new Int64());
+    case 'int32':
+      return vectorFromArray(spec.values as (number | null)[], new Int32());
+    case 'float64':
+      return vectorFromArray(spec.values as (number | null)[], new Float64());
+    case 'bool':
+      return vectorFromArray(spec.values as (boolean | null)[], new Bool());
+    case 'string':
+      return vectorFromArray(spec.values as (string | null)[], new Utf8());
   }
 }
 
@@ -115,11 +139,9 @@ function valueAt(vector: Vector, row: number): unknown {
       if (offset < chunk.length) {
         if (!chunk.getValid(offset)) return null;
         const values = chunk.values as unknown as BigInt64Array | Int32Array;
-        const raw = values instanceof BigInt64Array ? values[offset]
-          : new BigInt64Array(values.buffer, values.byteOffset, values.length / 2)[offset];
+        const raw = values instanceof BigInt64Array ? values[offset] : new BigInt64Array(values.buffer, values.byteOffset, values.length / 2)[offset];
         const unit = (vector.type as { unit: TimeUnit }).unit;
-        return unit === TimeUnit.SECOND ? raw * SEC : unit === TimeUnit.MILLISECOND ? raw * 1000n
-          : unit === TimeUnit.NANOSECOND ? raw / 1000n : raw;
+        return unit === TimeUnit.SECOND ? raw * SEC : unit === TimeUnit.MILLISECOND ? raw * 1000n : unit === TimeUnit.NANOSECOND ? raw / 1000n : raw;
       }
       offset -= chunk.length;
     }
@@ -166,4 +188,4 @@ export function sameValue(actual: unknown, expected: unknown): boolean {
   return actual === expected;
 }
 
-export const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v));
+export const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v)));

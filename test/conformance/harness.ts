@@ -34,11 +34,18 @@ let projects = 0;
 
 export function makeHarness(label: string, engine: () => SqlEngine, dir: () => string, options: ConformanceOptions): Harness {
   return {
-    label, engine, dir,
+    label,
+    engine,
+    dir,
     async store(objects, data, extra = {}) {
       const store = createFeatureStore({
-        project: `conformance_${++projects}`, registry: new MemoryRegistryStore(),
-        offlineStore: createDuckDbOfflineStore({ engine: async () => engine(), ...(options.joinStrategy ? { joinStrategy: options.joinStrategy } : {}), ...extra }),
+        project: `conformance_${++projects}`,
+        registry: new MemoryRegistryStore(),
+        offlineStore: createDuckDbOfflineStore({
+          engine: async () => engine(),
+          ...(options.joinStrategy ? { joinStrategy: options.joinStrategy } : {}),
+          ...extra,
+        }),
       });
       await store.apply(objects);
       for (const [name, value] of Object.entries(data)) store.registerSourceData(name, value);

@@ -30,7 +30,12 @@ export function runHistoricalConformance(label: string, createEngine: () => Prom
       await engine?.close();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
-    const harness = makeHarness(label.replace(/\W+/g, '_'), () => engine!, () => dir!, options);
+    const harness = makeHarness(
+      label.replace(/\W+/g, '_'),
+      () => engine!,
+      () => dir!,
+      options,
+    );
 
     describe('point-in-time join', () => joinSemanticsCases(harness));
     describe('filterByCreatedTimestamp', () => createdFilterCases(harness));

@@ -33,7 +33,8 @@ const sourceRow = fc.record({
   value: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null, freq: 6 }),
 });
 const otherRow = fc.record({
-  a_id: fc.integer({ min: 1, max: 3 }), ts: instant,
+  a_id: fc.integer({ min: 1, max: 3 }),
+  ts: instant,
   created: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null, freq: 4 }),
   value: fc.option(fc.integer({ min: 0, max: 9 }), { nil: null, freq: 6 }),
 });
@@ -49,7 +50,8 @@ const scenario = fc.record({
   other: fc.array(otherRow, { maxLength: 10 }),
   entities: fc.array(entityRow, { minLength: 1, maxLength: 12 }),
   entityDuplicates: fc.array(fc.nat(), { maxLength: 3 }),
-  ttlA: ttlHours, ttlB: ttlHours,
+  ttlA: ttlHours,
+  ttlB: ttlHours,
   composite: fc.boolean(),
   secondView: fc.constantFrom('none', 'keyed', 'entityless'),
   withCreated: fc.boolean(),
@@ -91,7 +93,12 @@ async function check(engine: SqlEngine, s: Scenario): Promise<void> {
   };
 
   const objects: FeastObject[] = [a, b, viewA, ...(s.secondView === 'none' ? [] : [viewB])];
-  const harness = makeHarness('property', () => engine, () => '', { ...(s.joinStrategy ? { joinStrategy: s.joinStrategy } : {}) });
+  const harness = makeHarness(
+    'property',
+    () => engine,
+    () => '',
+    { ...(s.joinStrategy ? { joinStrategy: s.joinStrategy } : {}) },
+  );
   const store = await harness.store(objects, { [`${tag}_a`]: table(dataA), [`${tag}_b`]: table(dataB) });
   // Without full names the two views' 'value' would collide: the second view then needs them.
   const fullFeatureNames = s.fullFeatureNames || s.secondView !== 'none';
@@ -101,27 +108,45 @@ async function check(engine: SqlEngine, s: Scenario): Promise<void> {
   const filterByCreatedTimestamp = s.filterByCreatedTimestamp && s.withCreated && (s.secondView === 'none' || s.withCreatedB);
   const result = await store.getHistoricalFeatures({ entityDf: table(entityDf), features, fullFeatureNames, filterByCreatedTimestamp }).toArrow();
 
-  const projections: OracleProjection[] = [{
-    view: 'va', joinKeys: s.composite ? ['a_id', 'b_id'] : ['a_id'], features: ['value'], ttl: BigInt(s.ttlA) * H,
-    source: { rows: rows(dataA), timestampField: 'event_timestamp', ...(s.withCreated ? { createdTimestampColumn: 'created' } : {}) },
-  }];
+  const projections: OracleProjection[] = [
+    {
+      view: 'va',
+      joinKeys: s.composite ? ['a_id', 'b_id'] : ['a_id'],
+      features: ['value'],
+      ttl: BigInt(s.ttlA) * H,
+      source: { rows: rows(dataA), timestampField: 'event_timestamp', ...(s.withCreated ? { createdTimestampColumn: 'created' } : {}) },
+    },
+  ];
   if (s.secondView !== 'none') {
     projections.push({
-      view: 'vb', joinKeys: s.secondView === 'keyed' ? ['a_id'] : [], features: ['value'], ttl: BigInt(s.ttlB) * H,
+      view: 'vb',
+      joinKeys: s.secondView === 'keyed' ? ['a_id'] : [],
+      features: ['value'],
+      ttl: BigInt(s.ttlB) * H,
       source: { rows: rows(dataB), timestampField: 'event_timestamp', ...(s.withCreatedB ? { createdTimestampColumn: 'created' } : {}) },
     });
   }
   expectAsOracle(result, { entityRows: rows(entityDf), projections, fullFeatureNames, filterByCreatedTimestamp });
 }
 
-for (const [label, choice] of [['native DuckDB', 'duckdb-native'], ['DuckDB-WASM', 'duckdb-wasm']] as const) {
+for (const [label, choice] of [
+  ['native DuckDB', 'duckdb-native'],
+  ['DuckDB-WASM', 'duckdb-wasm'],
+] as const) {
   describe(`historical retrieval equals the brute-force oracle on random data (${label})`, () => {
     let engine: SqlEngine;
-    beforeAll(async () => { engine = await createNodeEngine({ engine: choice }); });
-    afterAll(async () => { await engine.close(); });
+    beforeAll(async () => {
+      engine = await createNodeEngine({ engine: choice });
+    });
+    afterAll(async () => {
+      await engine.close();
+    });
 
     it('with ties, ttl bounds, null keys and values, duplicate rows, composite keys and entity-less views', async () => {
-      await fc.assert(fc.asyncProperty(scenario, (s) => check(engine, s)), { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) });
+      await fc.assert(
+        fc.asyncProperty(scenario, (s) => check(engine, s)),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+      );
     });
   });
 }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Array as ArrayOf, entity, featureService, featureView, field, fileSource, Float32, Int64, onDemandFeatureView,
-  parseDuration, projection, pushSource, requestSource, String as Str,
+  Array as ArrayOf,
+  entity,
+  featureService,
+  featureView,
+  field,
+  fileSource,
+  Float32,
+  Int64,
+  onDemandFeatureView,
+  parseDuration,
+  projection,
+  pushSource,
+  requestSource,
+  String as Str,
 } from '../../src/definitions/index.js';
 
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
@@ -23,17 +35,20 @@ describe('definitions', () => {
     expect(parseDuration('1w', 'x')).toBe(604800);
     expect(parseDuration(90, 'x')).toBe(90);
     expect(parseDuration(undefined, 'x')).toBe(0);
-    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('a', Int64)], source, ttl: 'two hours' }))
-      .toThrow(/featureView 'v'.ttl: cannot parse duration "two hours"/);
+    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('a', Int64)], source, ttl: 'two hours' })).toThrow(
+      /featureView 'v'.ttl: cannot parse duration "two hours"/,
+    );
     expect(() => featureView({ name: 'v', entities: [driver], schema: [field('a', Int64)], source, ttl: -1 })).toThrow(/non-negative/);
   });
 
   it('refuses a view with no source, a join key of the wrong type, and a field that fieldMapping renames', () => {
     expect(() => featureView({ name: 'v', schema: [field('a', Int64)] } as never)).toThrow(/featureView 'v'.source: expected a fileSource or pushSource/);
-    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('driver_id', Str), field('a', Int64)], source }))
-      .toThrow(/'driver_id' is the join key of entity 'driver' \(Int64\) but is declared String/);
-    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('raw', Float32)], source }))
-      .toThrow(/field 'raw' is renamed to 'conv_rate' by fieldMapping of source 'src'; declare 'conv_rate' instead/);
+    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('driver_id', Str), field('a', Int64)], source })).toThrow(
+      /'driver_id' is the join key of entity 'driver' \(Int64\) but is declared String/,
+    );
+    expect(() => featureView({ name: 'v', entities: [driver], schema: [field('raw', Float32)], source })).toThrow(
+      /field 'raw' is renamed to 'conv_rate' by fieldMapping of source 'src'; declare 'conv_rate' instead/,
+    );
     expect(() => featureView({ name: 'v', entities: [driver], schema: [field('created', Float32)], source })).toThrow(/timestamp column, not a feature/);
   });
 

@@ -37,7 +37,7 @@ async function shoot(name: string): Promise<void> {
 async function open(route: string): Promise<void> {
   await page.goto(`${served.url}/#/${route}`);
   await page.waitForFunction(() => document.body.dataset.store === 'ready' || document.body.dataset.store === 'failed', undefined, { timeout: 60_000 });
-  expect(await page.evaluate(() => document.body.dataset.store), await page.locator('#store-status').textContent() ?? '').toBe('ready');
+  expect(await page.evaluate(() => document.body.dataset.store), (await page.locator('#store-status').textContent()) ?? '').toBe('ready');
 }
 
 /** The training-set table as shown: its header and each row's exact cell values. */
@@ -82,12 +82,25 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
   it('loads, shows the registry with its links, and is taken over by its Service Worker', async () => {
     await open('registry');
     await expect.poll(() => page.locator('[data-testid="project-name"]').textContent(), { timeout: 30_000 }).toBe('driver_ranking');
-    for (const card of ['entity-driver', 'dataSource-driver_hourly_stats_source', 'featureView-driver_hourly_stats', 'onDemandFeatureView-transformed_conv_rate', 'featureService-driver_activity']) {
+    for (const card of [
+      'entity-driver',
+      'dataSource-driver_hourly_stats_source',
+      'featureView-driver_hourly_stats',
+      'onDemandFeatureView-transformed_conv_rate',
+      'featureService-driver_activity',
+    ]) {
       await expect.poll(() => page.locator(`[data-testid="${card}"]`).count()).toBe(1);
     }
     // A feature view links to its entity, its source and the service that uses it.
     const links = await page.locator('[data-testid="featureView-driver_hourly_stats"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(expect.arrayContaining(['#/registry?focus=entity-driver', '#/registry?focus=dataSource-driver_hourly_stats_source', '#/registry?focus=featureService-driver_activity', '#/preview?view=driver_hourly_stats']));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        '#/registry?focus=entity-driver',
+        '#/registry?focus=dataSource-driver_hourly_stats_source',
+        '#/registry?focus=featureService-driver_activity',
+        '#/preview?view=driver_hourly_stats',
+      ]),
+    );
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
     expect(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'))).toBe('/manifest.webmanifest');
     await shoot('registry');
@@ -136,7 +149,9 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     expect(csv.split(/\r?\n/)[0]).toBe(shown.columns.join(','));
     await page.locator('[data-testid="dataset-name"]').fill('e2e_training_set');
     await page.locator('[data-testid="save-dataset"]').click();
-    await expect.poll(() => page.locator('[data-testid="dataset-saved"]').textContent(), { timeout: 60_000 }).toContain("Saved 6 rows as dataset 'e2e_training_set'");
+    await expect
+      .poll(() => page.locator('[data-testid="dataset-saved"]').textContent(), { timeout: 60_000 })
+      .toContain("Saved 6 rows as dataset 'e2e_training_set'");
     await shoot('training-set');
   });
 
@@ -161,14 +176,18 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     await page.locator('[data-testid="online-lookup"]').click();
     await expect.poll(async () => (await onlineStatuses('online-vector')).conv_rate, { timeout: 60_000 }).toEqual(['PRESENT', 'PRESENT']);
     const asOfEnd = await onlineStatuses('online-vector');
-    for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val']) expect(asOfEnd[feature], feature).toEqual(['PRESENT', 'PRESENT']);
+    for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val'])
+      expect(asOfEnd[feature], feature).toEqual(['PRESENT', 'PRESENT']);
     await page.locator('[data-testid="online-as-of"]').fill('');
 
     await page.locator('[data-testid="online-restamp"]').click();
-    await expect.poll(() => page.locator('.notice').textContent(), { timeout: 60_000 }).toMatch(/Re-stamped as of now: driver_hourly_stats 2 rows, customer_profile 2 rows/);
+    await expect
+      .poll(() => page.locator('.notice').textContent(), { timeout: 60_000 })
+      .toMatch(/Re-stamped as of now: driver_hourly_stats 2 rows, customer_profile 2 rows/);
     await page.locator('[data-testid="online-http-vector"]').waitFor({ timeout: 60_000 });
     const fromWorker = await onlineStatuses('online-vector');
-    for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val']) expect(fromWorker[feature], feature).toEqual(['PRESENT', 'PRESENT']);
+    for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val'])
+      expect(fromWorker[feature], feature).toEqual(['PRESENT', 'PRESENT']);
     expect(await onlineStatuses('online-http-vector')).toEqual(fromWorker);
     expect(await page.locator('[data-testid="online-served-by"]').textContent()).toMatch(/^HTTP 200 from service-worker/);
     expect(await page.locator('[data-testid="online-latency"]').textContent()).toMatch(/lookup [\d.]+ m?s in the worker/);
@@ -183,7 +202,10 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
       const record = { longest: 0, longTasks: [] as number[], maxFrameGap: 0, running: true };
       (globalThis as Record<string, unknown>).__responsiveness = record;
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) { record.longTasks.push(entry.duration); record.longest = Math.max(record.longest, entry.duration); }
+        for (const entry of list.getEntries()) {
+          record.longTasks.push(entry.duration);
+          record.longest = Math.max(record.longest, entry.duration);
+        }
       }).observe({ type: 'longtask' });
       let last = performance.now();
       const frame = (now: number) => {
@@ -198,11 +220,18 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     // The table is drawn after the rows arrive: let a frame pass so its cost is measured too.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
     const measured = await page.evaluate(() => {
-      const record = (globalThis as Record<string, unknown>).__responsiveness as { longest: number; longTasks: number[]; maxFrameGap: number; running: boolean };
+      const record = (globalThis as Record<string, unknown>).__responsiveness as {
+        longest: number;
+        longTasks: number[];
+        maxFrameGap: number;
+        running: boolean;
+      };
       record.running = false;
       return record;
     });
-    console.log(`1M-row join: longest main-thread task ${measured.longest.toFixed(0)} ms (${measured.longTasks.length} over 50 ms), largest frame gap ${measured.maxFrameGap.toFixed(0)} ms; ${await page.locator('[data-testid="training-summary"]').textContent()}`);
+    console.log(
+      `1M-row join: longest main-thread task ${measured.longest.toFixed(0)} ms (${measured.longTasks.length} over 50 ms), largest frame gap ${measured.maxFrameGap.toFixed(0)} ms; ${await page.locator('[data-testid="training-summary"]').textContent()}`,
+    );
     expect(measured.longest).toBeLessThan(100);
     expect(await page.locator('[data-testid="training-summary"]').textContent()).toMatch(/^1,000,000 rows/);
     await shoot('training-set-1m');
@@ -220,7 +249,13 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
       // The user's data: every conv_rate 0.25, so the preview shows whose rows it read.
       const engine = await createNodeEngine({ engine: 'duckdb-native' });
       try {
-        await writeFile(join(dir, 'driver_stats.parquet'), await engine.export(`SELECT * REPLACE (CAST(0.25 AS FLOAT) AS conv_rate) FROM read_parquet('${join(repo.repo, 'data', 'driver_stats.parquet')}')`, 'parquet'));
+        await writeFile(
+          join(dir, 'driver_stats.parquet'),
+          await engine.export(
+            `SELECT * REPLACE (CAST(0.25 AS FLOAT) AS conv_rate) FROM read_parquet('${join(repo.repo, 'data', 'driver_stats.parquet')}')`,
+            'parquet',
+          ),
+        );
       } finally {
         await engine.close();
       }
@@ -228,13 +263,19 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
       await ownPage.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
       await ownPage.locator('summary', { hasText: 'Load your own repo' }).click();
       await ownPage.locator('[data-testid="registry-file"]').setInputFiles(join(dir, 'registry.json'));
-      await expect.poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 }).toMatch(/Imported registry\.json: project 'driver_ranking', 2 feature views/);
+      await expect
+        .poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 })
+        .toMatch(/Imported registry\.json: project 'driver_ranking', 2 feature views/);
       await expect.poll(() => ownPage.locator('main').textContent(), { timeout: 30_000 }).toContain('My own repo, loaded from a file');
       await ownPage.locator('[data-testid="data-files"]').setInputFiles(join(dir, 'driver_stats.parquet'));
       await ownPage.locator('button', { hasText: 'Use these files' }).click();
-      await expect.poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 }).toContain('Registered driver_hourly_stats_source ← driver_stats.parquet');
+      await expect
+        .poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 })
+        .toContain('Registered driver_hourly_stats_source ← driver_stats.parquet');
       // Same visit (picked files are not kept across reloads): the preview reads the picked file.
-      await ownPage.evaluate(() => { location.hash = '#/preview?view=driver_hourly_stats'; });
+      await ownPage.evaluate(() => {
+        location.hash = '#/preview?view=driver_hourly_stats';
+      });
       const card = ownPage.locator('[data-testid="feature-conv_rate"]');
       await card.waitFor({ timeout: 60_000 });
       const text = await card.textContent();
@@ -259,7 +300,8 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
 
     const answer = await page.evaluate(async () => {
       const response = await fetch('/get-online-features', {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1001, 1099] } }),
       });
       return { status: response.status, servedBy: response.headers.get('x-feast-edge-served-by'), json: await response.json() };

@@ -37,7 +37,9 @@ function offenders(pattern: RegExp): string[] {
   return SCANNED.flatMap((dir) => sourceFiles(join(REPO, dir))).flatMap((path) => {
     const file = relative(REPO, path);
     if (file === ERRORS_MODULE) return [];
-    return readFileSync(path, 'utf8').split('\n').flatMap((line, i) => (pattern.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .flatMap((line, i) => (pattern.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
   });
 }
 

@@ -10,18 +10,30 @@ import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offlin
 // while getFeatureView() threw the class: the same miss must be the same class on every path.
 
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
-const stats = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 'batch', path: 'x.parquet' }), schema: [field('conv_rate', Float64)] });
+const stats = featureView({
+  name: 'stats',
+  entities: [driver],
+  source: fileSource({ name: 'batch', path: 'x.parquet' }),
+  schema: [field('conv_rate', Float64)],
+});
 
 let store: FeatureStore;
 beforeAll(async () => {
-  store = createFeatureStore({ project: 'errors', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
+  store = createFeatureStore({
+    project: 'errors',
+    registry: new MemoryRegistryStore(),
+    offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }),
+  });
   await store.apply([driver, stats]);
 });
-afterAll(async () => { await store.close(); });
+afterAll(async () => {
+  await store.close();
+});
 
 it('rejects materialize of an unknown view with the FeatureViewNotFoundException class getFeatureView rejects with', async () => {
   const fromGet = await store.getFeatureView('nope').catch((error: unknown) => error);
-  const fromMaterialize = await store.materialize({ start: '2021-04-12T00:00:00Z', end: '2021-04-13T00:00:00Z', featureViews: ['nope'] })
+  const fromMaterialize = await store
+    .materialize({ start: '2021-04-12T00:00:00Z', end: '2021-04-13T00:00:00Z', featureViews: ['nope'] })
     .catch((error: unknown) => error);
   expect(fromGet).toBeInstanceOf(FeatureViewNotFoundException);
   expect(fromMaterialize).toBeInstanceOf(FeatureViewNotFoundException);

@@ -1,5 +1,18 @@
 import {
-  entity, featureService, featureView, field, fileSource, Float64, Int64, Json, Map, onDemandFeatureView, projection, requestSource, String, Struct,
+  entity,
+  featureService,
+  featureView,
+  field,
+  fileSource,
+  Float64,
+  Int64,
+  Json,
+  Map,
+  onDemandFeatureView,
+  projection,
+  requestSource,
+  String,
+  Struct,
 } from '../../src/definitions/index.js';
 import type { RegistryDocument } from '../../src/registry/document.js';
 import { sha256Hex } from '../../src/registry/hash.js';
@@ -15,13 +28,29 @@ export async function exampleDocument(): Promise<RegistryDocument> {
   const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
   const src = fileSource({ name: 'stats_src', path: 'data/stats.parquet', createdTimestampColumn: 'created', fieldMapping: { raw: 'score' } });
   const stats = featureView({
-    name: 'stats', entities: [driver], source: src, ttl: '2h', tags: { team: 'x' },
+    name: 'stats',
+    entities: [driver],
+    source: src,
+    ttl: '2h',
+    tags: { team: 'x' },
     schema: [field('score', Float64), field('meta', Map), field('config', Json), field('profile', Struct({ name: String, age: Int64 }))],
   });
-  const global = featureView({ name: 'global_stats', source: fileSource({ name: 'global_src', path: 'data/global.parquet' }), schema: [field('total', Int64)] });
+  const global = featureView({
+    name: 'global_stats',
+    source: fileSource({ name: 'global_src', path: 'data/global.parquet' }),
+    schema: [field('total', Int64)],
+  });
   const vals = requestSource({ name: 'vals', schema: [field('x', Int64)] });
-  const plusX = onDemandFeatureView({ name: 'plus_x', sources: [stats, vals], schema: [field('score_plus_x', Float64)], transform: (r) => ({ score_plus_x: Number(r.score) + Number(r.x) }) });
-  const svc = featureService({ name: 'svc', features: [projection(stats, { features: ['score'], alias: 'partner', joinKeyMap: { driver_id: 'partner_id' } }), plusX, global] });
+  const plusX = onDemandFeatureView({
+    name: 'plus_x',
+    sources: [stats, vals],
+    schema: [field('score_plus_x', Float64)],
+    transform: (r) => ({ score_plus_x: Number(r.score) + Number(r.x) }),
+  });
+  const svc = featureService({
+    name: 'svc',
+    features: [projection(stats, { features: ['score'], alias: 'partner', joinKeyMap: { driver_id: 'partner_id' } }), plusX, global],
+  });
   const registry = new Registry(new MemoryRegistryStore(), 'edge');
   await registry.apply([driver, src, stats, global, vals, plusX, svc]);
   const fixed = '2026-01-02T03:04:05.678Z';
@@ -29,5 +58,6 @@ export async function exampleDocument(): Promise<RegistryDocument> {
   const transformSource = '(r) => ({ score_plus_x: Number(r.score) + Number(r.x) })';
   const transformHash = await sha256Hex(transformSource);
   return JSON.parse(JSON.stringify(await registry.document()), (key, value: unknown) =>
-    (key === 'createdAt' || key === 'lastUpdatedAt' ? fixed : key === 'transformSource' ? transformSource : key === 'transformHash' ? transformHash : value)) as RegistryDocument;
+    key === 'createdAt' || key === 'lastUpdatedAt' ? fixed : key === 'transformSource' ? transformSource : key === 'transformHash' ? transformHash : value,
+  ) as RegistryDocument;
 }

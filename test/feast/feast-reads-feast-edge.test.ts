@@ -17,13 +17,15 @@ describe('what real Feast 0.66 read from a registry feast-edge wrote (fixtures/f
   it("matches Feast's listing of it: views, types (Map, Json, Struct), ttl, entities, projections", async () => {
     const doc = await exampleDocument();
     const listed = JSON.parse(read('edge-feast-list.json').toString());
-    expect(listed.feature_views.map((v: any) => [v[0], v[3], v[4]])).toEqual(Object.values(doc.featureViews).map(({ spec }) => [
-      spec.name, spec.features.map((f) => [f.name, formatValueType(f.dtype)]), spec.ttlSeconds === 0 ? null : spec.ttlSeconds,
-    ]).sort());
+    expect(listed.feature_views.map((v: any) => [v[0], v[3], v[4]])).toEqual(
+      Object.values(doc.featureViews)
+        .map(({ spec }) => [spec.name, spec.features.map((f) => [f.name, formatValueType(f.dtype)]), spec.ttlSeconds === 0 ? null : spec.ttlSeconds])
+        .sort(),
+    );
     expect(listed.on_demand_feature_views.map((v: any) => v[0])).toEqual(Object.keys(doc.onDemandFeatureViews));
-    expect(listed.feature_services[0][1].map((p: any) => [p[0], p[1], p[2], p[3]])).toEqual(doc.featureServices.svc.spec.projections.map((p) => [
-      p.viewName, p.alias ?? null, p.features, p.joinKeyMap,
-    ]));
+    expect(listed.feature_services[0][1].map((p: any) => [p[0], p[1], p[2], p[3]])).toEqual(
+      doc.featureServices.svc.spec.projections.map((p) => [p.viewName, p.alias ?? null, p.features, p.joinKeyMap]),
+    );
     expect(listed.entities).toEqual([['driver', 'driver_id', 'ValueType.INT64']]);
   });
 

@@ -9,8 +9,19 @@ import { runOnlineStoreContract } from '../online/store-contract.js';
 import { startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { systemBinary } from '../support/system-binary.js';
 import {
-  comparable, entityKeyFor, entityRows, expectedValue, fromHex, readJsonFixture, REPOS, toHex, viewReads, viewSchemas,
-  type OnlineRequest, type RedisKeyFixture, type Repo,
+  comparable,
+  entityKeyFor,
+  entityRows,
+  expectedValue,
+  fromHex,
+  readJsonFixture,
+  REPOS,
+  toHex,
+  viewReads,
+  viewSchemas,
+  type OnlineRequest,
+  type RedisKeyFixture,
+  type Repo,
 } from './online-fixtures.js';
 
 const binary = systemBinary('redis-server', 'redis-server');
@@ -30,7 +41,9 @@ async function dump(client: Client): Promise<Map<string, Record<string, string>>
       const names = (await buffers.sendCommand(['HKEYS', name])) as unknown as Buffer[];
       const values = (await buffers.sendCommand(['HMGET', name, ...names])) as unknown as Buffer[];
       const fields: Record<string, string> = {};
-      names.forEach((field, i) => { fields[toHex(field)] = toHex(values[i]); });
+      names.forEach((field, i) => {
+        fields[toHex(field)] = toHex(values[i]);
+      });
       out.set(toHex(name), fields);
     }
   }
@@ -49,8 +62,11 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
     for (const repo of REPOS) {
       await client.sendCommand(['SELECT', String(DB[repo])]);
       for (const hash of readJsonFixture<RedisKeyFixture[]>(repo, 'redis-keys.json')) {
-        await client.sendCommand(['HSET', Buffer.from(hash.key_hex, 'hex'),
-          ...Object.entries(hash.fields).flatMap(([f, v]) => [Buffer.from(f, 'hex'), Buffer.from(v, 'hex')])]);
+        await client.sendCommand([
+          'HSET',
+          Buffer.from(hash.key_hex, 'hex'),
+          ...Object.entries(hash.fields).flatMap(([f, v]) => [Buffer.from(f, 'hex'), Buffer.from(v, 'hex')]),
+        ]);
       }
     }
   });
@@ -67,7 +83,13 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
       const requests = readJsonFixture<{ requests: OnlineRequest[] }>(repo, 'online-expected-redis.json').requests.filter((r) => !r.error);
       const hashes = readJsonFixture<RedisKeyFixture[]>(repo, 'redis-keys.json');
       // Which (hash, view) pairs Feast wrote: those have a `_ts:<view>` field.
-      const written = new Set(hashes.flatMap((h) => Object.values(h.decoded.fields).filter((f) => f.name.startsWith('_ts:')).map((f) => `${h.key_hex}/${f.name.slice(4)}`)));
+      const written = new Set(
+        hashes.flatMap((h) =>
+          Object.values(h.decoded.fields)
+            .filter((f) => f.name.startsWith('_ts:'))
+            .map((f) => `${h.key_hex}/${f.name.slice(4)}`),
+        ),
+      );
 
       it.each(requests.map((r) => [r.name, r] as const))('answers %s with the values and event times Feast answered', async (_, request) => {
         const store = new FeastRedisOnlineStore({ url: `${redis.url}/${DB[repo]}` });
@@ -75,13 +97,21 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
         const rows = entityRows(request);
         for (const read of viewReads(repo, request)) {
           const keys = rows.map((row) => entityKeyFor(read.view, row, read.joinKeyMap));
-          const result = await store.read(repo, read.view.name, keys, read.columns.map((c) => c.feature));
+          const result = await store.read(
+            repo,
+            read.view.name,
+            keys,
+            read.columns.map((c) => c.feature),
+          );
           for (const { feature, output } of read.columns) {
             const feast = request.proto_json!.results[names.indexOf(output)];
             expect(comparable(result.values[feature]), output).toEqual(comparable(feast.values.map(expectedValue)));
             // Feast answers PRESENT with null and 1970 for a key it never wrote; feast-edge NOT_FOUND (a null time).
-            expect(result.eventTimestamps, output).toEqual(keys.map((k, i) => (written.has(`${toHex(feastRedisKey(k, repo))}/${read.view.name}`)
-              ? BigInt(Date.parse(feast.event_timestamps[i])) * 1000n : null)));
+            expect(result.eventTimestamps, output).toEqual(
+              keys.map((k, i) =>
+                written.has(`${toHex(feastRedisKey(k, repo))}/${read.view.name}`) ? BigInt(Date.parse(feast.event_timestamps[i])) * 1000n : null,
+              ),
+            );
           }
         }
         await store.close();
@@ -131,7 +161,14 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
 
     it('keeps the created time that breaks ties in one extra field, and none when it is null', async () => {
       const store = new FeastRedisOnlineStore({ url: `${redis.url}/4` });
-      await store.write('p', { view: 'v', keys: [key(1)], eventTimestamps: [T], createdTimestamps: [T + 5n], features: { x: [1.5] }, featureTypes: { x: Float32 } });
+      await store.write('p', {
+        view: 'v',
+        keys: [key(1)],
+        eventTimestamps: [T],
+        createdTimestamps: [T + 5n],
+        features: { x: [1.5] },
+        featureTypes: { x: Float32 },
+      });
       await client.sendCommand(['SELECT', '4']);
       const fields = (await dump(client)).get(toHex(feastRedisKey(key(1), 'p')))!;
       expect(Object.keys(fields).sort()).toEqual([toHex(feastFeatureField('v', 'x')), created('v'), toHex(feastTimestampField('v'))].sort());
@@ -148,7 +185,12 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
       expect(await write(T, T * 2n, 'feast-edge')).toEqual({ written: 1, skipped: 0 });
       // Feast writes a newer event: `_ts` and the feature, not the created field it does not know.
       await client.sendCommand(['SELECT', '5']);
-      await client.sendCommand(['HSET', Buffer.from(feastRedisKey(key(1), 'p')), Buffer.from(feastTimestampField('v')), Buffer.from(encodeTimestamp(T + 60_000_000n))]);
+      await client.sendCommand([
+        'HSET',
+        Buffer.from(feastRedisKey(key(1), 'p')),
+        Buffer.from(feastTimestampField('v')),
+        Buffer.from(encodeTimestamp(T + 60_000_000n)),
+      ]);
       // Same event as Feast's, a created time older than the stale one: written, the stale one is not Feast's event's.
       expect(await write(T + 60_000_000n, T, 'after feast')).toEqual({ written: 1, skipped: 0 });
       expect(await write(T + 60_000_000n, null, 'no created')).toEqual({ written: 0, skipped: 1 });
@@ -158,7 +200,8 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
 
     it('compares microseconds exactly, past 2^53 and before 1970', async () => {
       const store = new FeastRedisOnlineStore({ url: `${redis.url}/6` });
-      const write = (k: number, event: bigint, x: string) => store.write('p', { view: 'exact', keys: [key(k)], eventTimestamps: [event], features: { x: [x] } });
+      const write = (k: number, event: bigint, x: string) =>
+        store.write('p', { view: 'exact', keys: [key(k)], eventTimestamps: [event], features: { x: [x] } });
       const big = 2n ** 60n;
       expect(await write(1, big + 1n, 'first')).toEqual({ written: 1, skipped: 0 });
       expect(await write(1, big, 'one microsecond older')).toEqual({ written: 0, skipped: 1 });
@@ -168,7 +211,8 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
       expect(await write(3, -(2n ** 50n) * 1_000_000n, 'far before 1970')).toEqual({ written: 1, skipped: 0 });
       expect(await write(3, -(2n ** 50n) * 1_000_000n - 1n, 'older')).toEqual({ written: 0, skipped: 1 });
       expect(await store.read('p', 'exact', [key(1), key(2), key(3)], ['x'])).toEqual({
-        eventTimestamps: [big + 2n, -5n, -(2n ** 50n) * 1_000_000n], values: { x: ['one microsecond newer', 'before 1970', 'far before 1970'] },
+        eventTimestamps: [big + 2n, -5n, -(2n ** 50n) * 1_000_000n],
+        values: { x: ['one microsecond newer', 'before 1970', 'far before 1970'] },
       });
       await store.close();
     });
@@ -181,7 +225,9 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
       await client.sendCommand(['SELECT', '7']);
       const left = await dump(client);
       expect([...left.keys()]).toEqual([toHex(feastRedisKey(key(1), 'p'))]);
-      expect(Object.keys(left.get(toHex(feastRedisKey(key(1), 'p')))!).sort()).toEqual([toHex(feastFeatureField('b', 'y')), toHex(feastTimestampField('b'))].sort());
+      expect(Object.keys(left.get(toHex(feastRedisKey(key(1), 'p')))!).sort()).toEqual(
+        [toHex(feastFeatureField('b', 'y')), toHex(feastTimestampField('b'))].sort(),
+      );
       expect((await store.read('p', 'b', [key(1)], ['y'])).values.y).toEqual(['kept']);
       expect((await store.read('p', 'a', [key(1), key(2)], ['x'])).eventTimestamps).toEqual([null, null]);
       await store.close();

@@ -5,14 +5,17 @@ import { fixturePath } from './online-fixtures.js';
 
 const found = findChromium() !== undefined;
 let harness: Promise<ChromiumHarness> | undefined;
-const chromium = () => (harness ??= startChromium({
-  entries: { sqlite: 'test/feast/browser/feast-sqlite.entry.ts' },
-  files: { '/sql-wasm.wasm': 'node_modules/sql.js/dist/sql-wasm-browser.wasm', '/online_store.db': fixturePath('quickstart', 'online_store.db') },
-}).then((h) => h!));
-afterAll(async () => { if (harness) await (await harness).close(); });
+const chromium = () =>
+  (harness ??= startChromium({
+    entries: { sqlite: 'test/feast/browser/feast-sqlite.entry.ts' },
+    files: { '/sql-wasm.wasm': 'node_modules/sql.js/dist/sql-wasm-browser.wasm', '/online_store.db': fixturePath('quickstart', 'online_store.db') },
+  }).then((h) => h!));
+afterAll(async () => {
+  if (harness) await (await harness).close();
+});
 
 describe.skipIf(!found)("Feast's SQLite layout in Chromium (sql.js browser build)", () => {
-  reportForeignContract('Feast SQLite layout (Chromium)', async () => callInPage((await (await chromium()).openPage('sqlite')), 'runContract'));
+  reportForeignContract('Feast SQLite layout (Chromium)', async () => callInPage(await (await chromium()).openPage('sqlite'), 'runContract'));
 
   it("serves Feast's file and hands the changed file to persist", async () => {
     const page = await (await chromium()).openPage('sqlite');

@@ -10,12 +10,25 @@ import { FeastSqliteOnlineStore } from '../../src/feast/sqlite-online-store.js';
 import { loadSqlJs, openFeastSqliteOnlineStore } from '../../src/runtime/node/sqlite/feast-sqlite-file.js';
 import { runOnlineStoreContract } from '../online/store-contract.js';
 import {
-  comparable, entityKeyFor, entityRows, expectedValue, fromHex, readFixture, readJsonFixture, REPOS, toHex, viewReads, viewSchemas,
-  type OnlineRequest, type RedisKeyFixture,
+  comparable,
+  entityKeyFor,
+  entityRows,
+  expectedValue,
+  fromHex,
+  readFixture,
+  readJsonFixture,
+  REPOS,
+  toHex,
+  viewReads,
+  viewSchemas,
+  type OnlineRequest,
+  type RedisKeyFixture,
 } from './online-fixtures.js';
 
 let SQL: SqlJsStatic;
-beforeAll(async () => { SQL = await loadSqlJs(); });
+beforeAll(async () => {
+  SQL = await loadSqlJs();
+});
 
 runOnlineStoreContract('Feast SQLite layout (sql.js)', async () => new FeastSqliteOnlineStore({ sqlJs: await loadSqlJs() }));
 
@@ -53,7 +66,12 @@ for (const repo of REPOS) {
       expect(reads.length, 'the request reads at least one feature view').toBeGreaterThan(0);
       for (const read of reads) {
         const keys = rows.map((row) => entityKeyFor(read.view, row, read.joinKeyMap));
-        const result = await store.read(repo, read.view.name, keys, read.columns.map((c) => c.feature));
+        const result = await store.read(
+          repo,
+          read.view.name,
+          keys,
+          read.columns.map((c) => c.feature),
+        );
         for (const { feature, output } of read.columns) {
           const feast = request.proto_json!.results[names.indexOf(output)];
           expect(comparable(result.values[feature]), output).toEqual(comparable(feast.values.map(expectedValue)));
@@ -64,7 +82,7 @@ for (const repo of REPOS) {
       await store.close();
     });
 
-    it("computes value_text as Feast did, for every row of every table", () => {
+    it('computes value_text as Feast did, for every row of every table', () => {
       const bytes = readFixture(repo, 'online_store.db');
       let rows = 0;
       for (const table of tableNames(SQL, bytes)) {
@@ -101,11 +119,16 @@ for (const repo of REPOS) {
           keys: keys.map(fromHex),
           eventTimestamps: first.map((row) => BigInt(row[4] as number) * 1_000_000n),
           createdTimestamps: first.map((row) => (row[5] === null ? null : BigInt(row[5] as number) * 1_000_000n)),
-          features: Object.fromEntries(writable.map((f) => [f, keys.map((k) => {
-            const value = decoded.get(`${k}/${view.name}:${f}`);
-            if (!value) throw new Error(`no Feast decoding of ${view.name}:${f} for key ${k}`);
-            return expectedValue(value as Record<string, unknown>);
-          })])),
+          features: Object.fromEntries(
+            writable.map((f) => [
+              f,
+              keys.map((k) => {
+                const value = decoded.get(`${k}/${view.name}:${f}`);
+                if (!value) throw new Error(`no Feast decoding of ${view.name}:${f} for key ${k}`);
+                return expectedValue(value as Record<string, unknown>);
+              }),
+            ]),
+          ),
           featureTypes: Object.fromEntries(writable.map((f) => [f, view.features[f]!])),
         });
         const ours = tableRows(SQL, store.export(), table);
@@ -130,12 +153,22 @@ describe('FeastSqliteOnlineStore', () => {
 
   it("keeps the event-time rule over Feast's rows (Feast's own SQLite store would overwrite)", async () => {
     const store = rich();
-    const older = await store.write('rich', { view: 'driver_stats', keys: [key(1001)], eventTimestamps: [T - 1_000_000n],
-      features: { conv_rate: [0.9] }, featureTypes: { conv_rate: Float32 } });
+    const older = await store.write('rich', {
+      view: 'driver_stats',
+      keys: [key(1001)],
+      eventTimestamps: [T - 1_000_000n],
+      features: { conv_rate: [0.9] },
+      featureTypes: { conv_rate: Float32 },
+    });
     expect(older).toEqual({ written: 0, skipped: 1 });
     expect((await store.read('rich', 'driver_stats', [key(1001)], ['conv_rate'])).values.conv_rate).toEqual([Math.fround(0.5411829)]);
-    const newer = await store.write('rich', { view: 'driver_stats', keys: [key(1001)], eventTimestamps: [T + 1_000_000n],
-      features: { conv_rate: [0.25] }, featureTypes: { conv_rate: Float32 } });
+    const newer = await store.write('rich', {
+      view: 'driver_stats',
+      keys: [key(1001)],
+      eventTimestamps: [T + 1_000_000n],
+      features: { conv_rate: [0.25] },
+      featureTypes: { conv_rate: Float32 },
+    });
     expect(newer).toEqual({ written: 1, skipped: 0 });
     const read = await store.read('rich', 'driver_stats', [key(1001)], ['conv_rate', 'acc_rate']);
     // The write replaced the feature it carried; acc_rate is still Feast's (an older event).
@@ -162,14 +195,19 @@ describe('FeastSqliteOnlineStore', () => {
   });
 
   it('refuses bytes that are not a SQLite file', () => {
-    expect(() => new FeastSqliteOnlineStore({ sqlJs: SQL, data: new TextEncoder().encode('not a database, not at all......') }))
-      .toThrow('not a SQLite database');
+    expect(() => new FeastSqliteOnlineStore({ sqlJs: SQL, data: new TextEncoder().encode('not a database, not at all......') })).toThrow(
+      'not a SQLite database',
+    );
   });
 
   describe('on disk (Node)', () => {
     let dir: string;
-    beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'feast-edge-feast-sqlite-')); });
-    afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'feast-edge-feast-sqlite-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
 
     it('creates the file on first write, replaces it atomically, and a new open reads it back', async () => {
       const path = join(dir, 'data', 'online_store.db');

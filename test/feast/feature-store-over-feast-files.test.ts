@@ -11,18 +11,33 @@ import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offlin
 
 // The quickstart repo's driver_hourly_stats as feast-edge definitions (its Map, Json and Struct features left out).
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
-const source = fileSource({ name: 'driver_hourly_stats_source', path: 'data/driver_stats.parquet', timestampField: 'event_timestamp', createdTimestampColumn: 'created' });
+const source = fileSource({
+  name: 'driver_hourly_stats_source',
+  path: 'data/driver_stats.parquet',
+  timestampField: 'event_timestamp',
+  createdTimestampColumn: 'created',
+});
 const stats = featureView({
-  name: 'driver_hourly_stats', entities: [driver], ttl: '1d', source,
+  name: 'driver_hourly_stats',
+  entities: [driver],
+  ttl: '1d',
+  source,
   schema: [field('conv_rate', Float32), field('acc_rate', Float32), field('avg_daily_trips', Int64)],
 });
 
 let SQL: SqlJsStatic;
-beforeAll(async () => { SQL = await loadSqlJs(); });
+beforeAll(async () => {
+  SQL = await loadSqlJs();
+});
 
 const open = (data?: Uint8Array) => {
   const onlineStore = new FeastSqliteOnlineStore({ sqlJs: SQL, data });
-  const store = createFeatureStore({ project: 'quickstart', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }), onlineStore });
+  const store = createFeatureStore({
+    project: 'quickstart',
+    registry: new MemoryRegistryStore(),
+    offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }),
+    onlineStore,
+  });
   return { store, onlineStore };
 };
 
@@ -30,9 +45,13 @@ describe("the FeatureStore over Feast's SQLite file", () => {
   it("answers get-online-features with Feast's wire values, statuses and times", async () => {
     const { store } = open(readFixture('quickstart', 'online_store.db'));
     await store.apply([driver, stats]);
-    const request = readJsonFixture<{ requests: OnlineRequest[] }>('quickstart', 'online-expected.json').requests.find((r) => r.name === 'features_found_and_unknown')!;
+    const request = readJsonFixture<{ requests: OnlineRequest[] }>('quickstart', 'online-expected.json').requests.find(
+      (r) => r.name === 'features_found_and_unknown',
+    )!;
     const response = await store.getOnlineFeatures({
-      features: request.features!, entityRows: request.entity_rows as Record<string, unknown>[], now: '2026-12-02T14:00:00Z',
+      features: request.features!,
+      entityRows: request.entity_rows as Record<string, unknown>[],
+      now: '2026-12-02T14:00:00Z',
     });
     const wire = response.toWire();
     const byName = (body: { metadata: { feature_names: string[] }; results: unknown[] }) =>

@@ -17,10 +17,24 @@ export const fixtureJson = (repo: string, file: string): any => JSON.parse(readF
 
 /** feast-edge's type for each Feast ValueType name (feast/types.py), the mapping under test. */
 export const EXPECTED_TYPE: Record<string, string> = {
-  BYTES: 'Bytes', STRING: 'String', INT32: 'Int32', INT64: 'Int64', DOUBLE: 'Float64', FLOAT: 'Float32', BOOL: 'Bool',
-  UNIX_TIMESTAMP: 'UnixTimestamp', MAP: 'Map', JSON: 'Json',
-  BYTES_LIST: 'Array(Bytes)', STRING_LIST: 'Array(String)', INT32_LIST: 'Array(Int32)', INT64_LIST: 'Array(Int64)',
-  DOUBLE_LIST: 'Array(Float64)', FLOAT_LIST: 'Array(Float32)', BOOL_LIST: 'Array(Bool)', UNIX_TIMESTAMP_LIST: 'Array(UnixTimestamp)',
+  BYTES: 'Bytes',
+  STRING: 'String',
+  INT32: 'Int32',
+  INT64: 'Int64',
+  DOUBLE: 'Float64',
+  FLOAT: 'Float32',
+  BOOL: 'Bool',
+  UNIX_TIMESTAMP: 'UnixTimestamp',
+  MAP: 'Map',
+  JSON: 'Json',
+  BYTES_LIST: 'Array(Bytes)',
+  STRING_LIST: 'Array(String)',
+  INT32_LIST: 'Array(Int32)',
+  INT64_LIST: 'Array(Int64)',
+  DOUBLE_LIST: 'Array(Float64)',
+  FLOAT_LIST: 'Array(Float32)',
+  BOOL_LIST: 'Array(Bool)',
+  UNIX_TIMESTAMP_LIST: 'Array(UnixTimestamp)',
 };
 
 /** Feast's protobuf-JSON duration ("7200s", absent) in seconds. */

@@ -6,7 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ArrayOf, Bool, Bytes, Float32, Float64, Int32, Int64, String as Str, UnixTimestamp, type ScalarType, type ValueType,
+  ArrayOf,
+  Bool,
+  Bytes,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  String as Str,
+  UnixTimestamp,
+  type ScalarType,
+  type ValueType,
 } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 
@@ -45,12 +55,26 @@ const bytes = (v: unknown): Uint8Array => Uint8Array.from(Buffer.from(v as strin
 const date = (v: unknown): Date => new Date(Number(v) * 1000);
 
 const SCALARS: Record<string, (v: unknown) => unknown> = {
-  int32_val: (v) => v, int64_val: int64, float_val: (v) => Math.fround(float(v)), double_val: float,
-  string_val: (v) => v, bool_val: (v) => v, bytes_val: bytes, unix_timestamp_val: date, json_val: (v) => v,
+  int32_val: (v) => v,
+  int64_val: int64,
+  float_val: (v) => Math.fround(float(v)),
+  double_val: float,
+  string_val: (v) => v,
+  bool_val: (v) => v,
+  bytes_val: bytes,
+  unix_timestamp_val: date,
+  json_val: (v) => v,
 };
 const LISTS: Record<string, (v: unknown) => unknown> = {
-  int32_list_val: (v) => v, int64_list_val: int64, float_list_val: (v) => Math.fround(float(v)), double_list_val: float,
-  string_list_val: (v) => v, bool_list_val: (v) => v, bytes_list_val: bytes, unix_timestamp_list_val: date, json_list_val: (v) => v,
+  int32_list_val: (v) => v,
+  int64_list_val: int64,
+  float_list_val: (v) => Math.fround(float(v)),
+  double_list_val: float,
+  string_list_val: (v) => v,
+  bool_list_val: (v) => v,
+  bytes_list_val: bytes,
+  unix_timestamp_list_val: date,
+  json_list_val: (v) => v,
 };
 
 /** The JS value feast-edge gives for Feast's protobuf JSON of a Value ({} is null). */
@@ -69,7 +93,14 @@ export function expectedValue(proto: ProtoValue): unknown {
 /** Feast's ValueType enum names (as the registry JSON prints them) as feast-edge types; undefined for Map, Json, Struct. */
 export function valueTypeOf(name: string): ValueType | undefined {
   const scalars: Record<string, ScalarType> = {
-    INT32: Int32, INT64: Int64, FLOAT: Float32, DOUBLE: Float64, STRING: Str, BOOL: Bool, BYTES: Bytes, UNIX_TIMESTAMP: UnixTimestamp,
+    INT32: Int32,
+    INT64: Int64,
+    FLOAT: Float32,
+    DOUBLE: Float64,
+    STRING: Str,
+    BOOL: Bool,
+    BYTES: Bytes,
+    UNIX_TIMESTAMP: UnixTimestamp,
   };
   if (name in scalars) return scalars[name];
   const list = /^(.*)_LIST$/.exec(name);
@@ -77,8 +108,15 @@ export function valueTypeOf(name: string): ValueType | undefined {
   return undefined;
 }
 
-interface RegistryView { spec: { name: string; features: { name: string; value_type: string }[]; entity_columns?: { name: string; value_type: string }[] } }
-interface RegistryService { spec: { name: string; features: { feature_view_name: string; feature_view_name_alias?: string; feature_columns: { name: string }[]; join_key_map?: Record<string, string> }[] } }
+interface RegistryView {
+  spec: { name: string; features: { name: string; value_type: string }[]; entity_columns?: { name: string; value_type: string }[] };
+}
+interface RegistryService {
+  spec: {
+    name: string;
+    features: { feature_view_name: string; feature_view_name_alias?: string; feature_columns: { name: string }[]; join_key_map?: Record<string, string> }[];
+  };
+}
 
 export interface ViewSchema {
   readonly name: string;
@@ -110,10 +148,12 @@ export function featureServices(repo: Repo): Map<string, RegistryService['spec']
 
 /** The entity key of one entity row for a view (join keys renamed by a projection's join-key map). */
 export function entityKeyFor(view: ViewSchema, row: Record<string, unknown>, joinKeyMap: Record<string, string> = {}): Uint8Array {
-  return encodeEntityKey(view.joinKeys.map((k) => {
-    const raw = row[joinKeyMap[k.name] ?? k.name];
-    return { joinKey: k.name, type: k.type, value: k.type.kind === 'String' ? raw : Number(raw) };
-  }));
+  return encodeEntityKey(
+    view.joinKeys.map((k) => {
+      const raw = row[joinKeyMap[k.name] ?? k.name];
+      return { joinKey: k.name, type: k.type, value: k.type.kind === 'String' ? raw : Number(raw) };
+    }),
+  );
 }
 
 /** One `get_online_features` call of online-expected*.json. */

@@ -11,9 +11,14 @@ import { fixtureBytes } from './fixtures.js';
  */
 function registryWithUnmodeled(): Uint8Array {
   const r = fromBinary(RegistrySchema, fixtureBytes('rich', 'registry'));
-  r.dataSources.push(create(RegistrySchema.field.dataSources.message!, {
-    name: 'trips_kafka', project: 'rich', type: DataSource_SourceType.STREAM_KAFKA, timestampField: 'ts',
-  }) as never);
+  r.dataSources.push(
+    create(RegistrySchema.field.dataSources.message!, {
+      name: 'trips_kafka',
+      project: 'rich',
+      type: DataSource_SourceType.STREAM_KAFKA,
+      timestampField: 'ts',
+    }) as never,
+  );
   const base = r.featureViews.find((v) => v.spec?.name === 'driver_trips')!;
   const overKafka = structuredClone(base);
   overKafka.spec!.name = 'trips_from_kafka';
@@ -42,7 +47,9 @@ describe('objects feast-edge does not model', () => {
   it('are written back whole, with the other projects', async () => {
     const written = fromBinary(RegistrySchema, writeFeastRegistry(await readFeastRegistry(registryWithUnmodeled(), { project: 'rich' })));
     expect(written.dataSources.map((s) => s.name)).toContain('trips_kafka');
-    expect(written.featureViews.map((v) => `${v.spec?.project}/${v.spec?.name}`)).toEqual(expect.arrayContaining(['rich/trips_from_kafka', 'rich/uuid_view', 'other/driver_trips']));
+    expect(written.featureViews.map((v) => `${v.spec?.project}/${v.spec?.name}`)).toEqual(
+      expect.arrayContaining(['rich/trips_from_kafka', 'rich/uuid_view', 'other/driver_trips']),
+    );
     expect(written.featureViews.find((v) => v.spec?.name === 'uuid_view')!.spec!.features[0].valueType).toBe(36);
   });
 

@@ -13,20 +13,27 @@ function expectedField(f: any) {
   let type = EXPECTED_TYPE[f.value_type];
   if (f.value_type === 'STRUCT') {
     const members = JSON.parse(f.tags[STRUCT_TAG]) as Record<string, string>;
-    type = `Struct({${Object.entries(members).map(([n, t]) => `${n}: ${EXPECTED_TYPE[t === 'FLOAT32' ? 'FLOAT' : t === 'FLOAT64' ? 'DOUBLE' : t]}`).join(', ')}})`;
+    type = `Struct({${Object.entries(members)
+      .map(([n, t]) => `${n}: ${EXPECTED_TYPE[t === 'FLOAT32' ? 'FLOAT' : t === 'FLOAT64' ? 'DOUBLE' : t]}`)
+      .join(', ')}})`;
   }
   return { name: f.name, type, description: f.description, tags: Object.keys(tags).length > 0 ? tags : undefined };
 }
 const actualField = (f: Field) => ({ name: f.name, type: formatValueType(f.dtype), description: f.description, tags: f.tags });
 
-describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)))('readFeastRegistry(%s/%s.db) against Feast\'s own decoding', (repo, file) => {
+describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)))("readFeastRegistry(%s/%s.db) against Feast's own decoding", (repo, file) => {
   const json = fixtureJson(repo, file);
   let doc: RegistryDocument;
   const read = async () => (doc ??= await readFeastRegistry(fixtureBytes(repo, file), { project: repo }));
 
   it('reads the project, its description and tags', async () => {
     const p = json.projects[0].spec;
-    expect((await read()).project).toEqual({ kind: 'project', name: p.name, ...(p.description ? { description: p.description } : {}), ...(p.tags ? { tags: p.tags } : {}) });
+    expect((await read()).project).toEqual({
+      kind: 'project',
+      name: p.name,
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.tags ? { tags: p.tags } : {}),
+    });
   });
 
   it("lists every entity but Feast's __dummy, with join key, type, tags and times", async () => {
@@ -55,8 +62,14 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
         continue;
       }
       const fs = s.type === 'PUSH_SOURCE' ? spec.batchSource : spec;
-      expect([fs.name, fs.path, fs.format, fs.timestampField, fs.createdTimestampColumn, fs.fieldMapping])
-        .toEqual([file.name, file.file_options.uri, 'parquet', file.timestamp_field, file.created_timestamp_column, file.field_mapping ?? {}]);
+      expect([fs.name, fs.path, fs.format, fs.timestampField, fs.createdTimestampColumn, fs.fieldMapping]).toEqual([
+        file.name,
+        file.file_options.uri,
+        'parquet',
+        file.timestamp_field,
+        file.created_timestamp_column,
+        file.field_mapping ?? {},
+      ]);
       expect([spec.description, spec.tags, spec.owner]).toEqual([s.description, s.tags, s.owner]);
       expect([doc.dataSources[s.name].createdAt, doc.dataSources[s.name].lastUpdatedAt]).toEqual([s.meta.created_timestamp, s.meta.last_updated_timestamp]);
     }
@@ -96,16 +109,26 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
       expect(spec.entityColumns.map(actualField)).toEqual(v.entity_columns.map(expectedField));
       const keys = v.entity_columns.map((c: any) => c.name);
       expect(spec.inputs.map(actualField)).toEqual(v.features.filter((f: any) => !keys.includes(f.name)).map(expectedField));
-      expect(spec.aggregations.map((a) => [a.column, a.fn, a.windowSeconds, a.slideSeconds, a.name])).toEqual(v.aggregations.map((a: any) => [
-        a.column, a.function, seconds(a.time_window), seconds(a.slide_interval),
-        // Without a name Feast calls the output <function>_<column>_<window seconds>s.
-        a.name ?? `${a.function}_${a.column}_${seconds(a.time_window)}s`,
-      ]));
-      expect([spec.timestampField, spec.tags, spec.source.name, spec.batchSource.name]).toEqual([v.timestamp_field, v.tags, v.stream_source.name, v.batch_source.name]);
+      expect(spec.aggregations.map((a) => [a.column, a.fn, a.windowSeconds, a.slideSeconds, a.name])).toEqual(
+        v.aggregations.map((a: any) => [
+          a.column,
+          a.function,
+          seconds(a.time_window),
+          seconds(a.slide_interval),
+          // Without a name Feast calls the output <function>_<column>_<window seconds>s.
+          a.name ?? `${a.function}_${a.column}_${seconds(a.time_window)}s`,
+        ]),
+      );
+      expect([spec.timestampField, spec.tags, spec.source.name, spec.batchSource.name]).toEqual([
+        v.timestamp_field,
+        v.tags,
+        v.stream_source.name,
+        v.batch_source.name,
+      ]);
     }
   });
 
-  it('keeps on-demand views\' Python (source text, mode, dill pickle) and marks them as Python', async () => {
+  it("keeps on-demand views' Python (source text, mode, dill pickle) and marks them as Python", async () => {
     await read();
     expect(Object.keys(doc.onDemandFeatureViews)).toEqual(json.on_demand_feature_views.map((v: any) => v.spec.name));
     for (const { spec: v } of json.on_demand_feature_views) {
@@ -116,10 +139,16 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
       expect(spec.feastUdf).toEqual({ name: udf.name, mode: udf.mode, bodyBase64: udf.body });
       expect(spec.features.map(actualField)).toEqual(v.features.map(expectedField));
       const sources = Object.values(v.sources) as any[];
-      expect(spec.sources.map((p) => [p.viewName, p.features])).toEqual(sources.filter((s) => s.feature_view_projection)
-        .map((s) => [s.feature_view_projection.feature_view_name, s.feature_view_projection.feature_columns.map((c: any) => c.name)]));
-      expect(spec.requestSources.map((r) => [r.name, r.schema.map(actualField)])).toEqual(sources.filter((s) => s.request_data_source)
-        .map((s) => [s.request_data_source.name, s.request_data_source.request_data_options.schema.map(expectedField)]));
+      expect(spec.sources.map((p) => [p.viewName, p.features])).toEqual(
+        sources
+          .filter((s) => s.feature_view_projection)
+          .map((s) => [s.feature_view_projection.feature_view_name, s.feature_view_projection.feature_columns.map((c: any) => c.name)]),
+      );
+      expect(spec.requestSources.map((r) => [r.name, r.schema.map(actualField)])).toEqual(
+        sources
+          .filter((s) => s.request_data_source)
+          .map((s) => [s.request_data_source.name, s.request_data_source.request_data_options.schema.map(expectedField)]),
+      );
       expect(spec.tags).toEqual(v.tags);
     }
   });
@@ -129,9 +158,9 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
     expect(Object.keys(doc.featureServices)).toEqual(json.feature_services.map((s: any) => s.spec.name));
     for (const { spec: s } of json.feature_services) {
       const spec = doc.featureServices[s.name].spec;
-      expect(spec.projections.map((p) => [p.viewName, p.alias, p.features, p.joinKeyMap])).toEqual(s.features.map((p: any) => [
-        p.feature_view_name, p.feature_view_name_alias, p.feature_columns.map((c: any) => c.name), p.join_key_map ?? {},
-      ]));
+      expect(spec.projections.map((p) => [p.viewName, p.alias, p.features, p.joinKeyMap])).toEqual(
+        s.features.map((p: any) => [p.feature_view_name, p.feature_view_name_alias, p.feature_columns.map((c: any) => c.name), p.join_key_map ?? {}]),
+      );
       expect([spec.description, spec.tags, spec.owner]).toEqual([s.description, s.tags, s.owner]);
     }
   });
@@ -142,8 +171,15 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
     expect(Object.keys(doc.savedDatasets)).toEqual(datasets.map((d: any) => d.spec.name));
     for (const { spec: d, meta } of datasets) {
       const spec = doc.savedDatasets[d.name].spec;
-      expect([spec.features, spec.joinKeys, spec.fullFeatureNames, spec.storage.path, spec.tags, spec.minEventTimestamp, spec.maxEventTimestamp])
-        .toEqual([d.features, d.join_keys, d.full_feature_names ?? false, d.storage.file_storage.uri, d.tags, meta.min_event_timestamp, meta.max_event_timestamp]);
+      expect([spec.features, spec.joinKeys, spec.fullFeatureNames, spec.storage.path, spec.tags, spec.minEventTimestamp, spec.maxEventTimestamp]).toEqual([
+        d.features,
+        d.join_keys,
+        d.full_feature_names ?? false,
+        d.storage.file_storage.uri,
+        d.tags,
+        meta.min_event_timestamp,
+        meta.max_event_timestamp,
+      ]);
     }
   });
 

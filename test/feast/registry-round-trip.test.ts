@@ -29,7 +29,12 @@ function dropUncarried(json: any, original: any): any {
 /** Lists compared without their order (Feast writes sets in hash order), maps as objects. */
 function canonical(value: any): any {
   if (Array.isArray(value)) return value.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonical(v)]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .map(([k, v]) => [k, canonical(v)])
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   return value;
 }
 
@@ -39,7 +44,9 @@ const asJson = (r: Registry, original: Registry) => canonical(dropUncarried(json
 /** Every unknown field of every object, by collection and object name: the fields feast-edge carries without modeling. */
 function unknownFields(r: Registry) {
   const out: Record<string, unknown> = { registry: r.$unknown?.map((u) => [u.no, [...u.data]]) };
-  const lists: [string, DescMessage, Message[]][] = RegistrySchema.fields.filter((f) => f.fieldKind === 'list' && f.message).map((f) => [f.name, f.message!, (r as any)[f.localName]]);
+  const lists: [string, DescMessage, Message[]][] = RegistrySchema.fields
+    .filter((f) => f.fieldKind === 'list' && f.message)
+    .map((f) => [f.name, f.message!, (r as any)[f.localName]]);
   for (const [name, desc, list] of lists) {
     for (const o of list) out[`${name}/${(o as any).spec?.name ?? (o as any).name}`] = collectUnknown(desc, o);
   }
@@ -65,7 +72,6 @@ describe.each(REPOS.flatMap((repo) => FILES.map((file) => [repo, file] as const)
 });
 
 describe('a feast-edge registry written for Feast and read back', () => {
-
   it('keeps every object, the TypeScript transform and the value types', async () => {
     const doc = await exampleDocument();
     const back = await readFeastRegistry(writeFeastRegistry(doc));
@@ -81,7 +87,7 @@ describe('a feast-edge registry written for Feast and read back', () => {
     const global = r.featureViews.find((v) => v.spec?.name === 'global_stats')!.spec!;
     expect([global.entities, global.entityColumns.map((c) => [c.name, c.valueType])]).toEqual([['__dummy'], [['__dummy_id', 2]]]);
     const udf = r.onDemandFeatureViews[0].spec!.featureTransformation!.transformation.value as any;
-    expect(udf.bodyText).toMatch(/^# feast-edge:typescript-transform .*\ndef plus_x\(inputs\):\n    raise NotImplementedError\(/);
+    expect(udf.bodyText).toMatch(/^# feast-edge:typescript-transform .*\ndef plus_x\(inputs\):\n {4}raise NotImplementedError\(/);
     expect(r.projects.map((p) => p.spec?.name)).toEqual(['edge']);
   });
 });

@@ -36,10 +36,12 @@ for (const repo of REPOS) {
     it('names each hash by the serialized entity key and the project', () => {
       for (const { key_hex, decoded } of keys) {
         const { join_keys, entity_values } = decoded.entity_key;
-        const entityKey = encodeEntityKey(join_keys.map((joinKey, i) => {
-          const [[member, value]] = Object.entries(entity_values[i]);
-          return member === 'string_val' ? { joinKey, type: Str, value } : { joinKey, type: Int64, value: BigInt(value as string) };
-        }));
+        const entityKey = encodeEntityKey(
+          join_keys.map((joinKey, i) => {
+            const [[member, value]] = Object.entries(entity_values[i]);
+            return member === 'string_val' ? { joinKey, type: Str, value } : { joinKey, type: Int64, value: BigInt(value as string) };
+          }),
+        );
         expect(toHex(feastRedisKey(entityKey, decoded.project_suffix))).toBe(key_hex);
         expect(splitFeastRedisKey(fromHex(key_hex))).toEqual({ entityKey, project: decoded.project_suffix });
       }
@@ -156,8 +158,18 @@ describe('Value encoding and decoding', () => {
 
 describe("Python's repr of a float (Feast's value_text)", () => {
   it.each([
-    [0.1, '0.1'], [100, '100.0'], [-0, '-0.0'], [1e-5, '1e-05'], [0.0001, '0.0001'], [1e16, '1e+16'],
-    [1234567890123456, '1234567890123456.0'], [1.5e-10, '1.5e-10'], [Math.fround(22.2), '22.200000762939453'],
-    [NaN, 'nan'], [-Infinity, '-inf'], [123456789012345678, '1.2345678901234568e+17'],
+    [0.1, '0.1'],
+    [100, '100.0'],
+    [-0, '-0.0'],
+    [1e-5, '1e-05'],
+    [0.0001, '0.0001'],
+    [1e16, '1e+16'],
+    [1234567890123456, '1234567890123456.0'],
+    [1.5e-10, '1.5e-10'],
+    [Math.fround(22.2), '22.200000762939453'],
+    [NaN, 'nan'],
+    [-Infinity, '-inf'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the double nearest this literal is what Python prints
+    [123456789012345678, '1.2345678901234568e+17'],
   ])('%s -> %s', (x, text) => expect(pythonFloatRepr(x)).toBe(text));
 });

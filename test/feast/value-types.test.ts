@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Array, Float32, Int64, Json, Map, String, Struct, duckdbType, entity, feastValueTypeNumber, field, formatValueType,
+  Array,
+  Float32,
+  Int64,
+  Json,
+  Map,
+  String,
+  Struct,
+  duckdbType,
+  entity,
+  feastValueTypeNumber,
+  field,
+  formatValueType,
 } from '../../src/definitions/index.js';
 import { arrowType, vectorOfType } from '../../src/arrow/arrow-types.js';
 import { checkValue } from '../../src/online/online-write.js';

@@ -71,7 +71,11 @@ export function runEngineContract(label: string, create: () => Promise<SqlEngine
       const lines = csv.trim().split('\n');
       expect(lines[0]).toBe('a,b,t');
       expect(lines[1]).toMatch(/^1,"x,y",2021-01-01 00:00:00\.5(00000)?$/);
-      await engine.registerBytes('round_trip', await engine.export(`SELECT 42::BIGINT AS v, TIMESTAMP '2021-01-01 00:00:00.000007' AS t`, 'parquet'), 'parquet');
+      await engine.registerBytes(
+        'round_trip',
+        await engine.export(`SELECT 42::BIGINT AS v, TIMESTAMP '2021-01-01 00:00:00.000007' AS t`, 'parquet'),
+        'parquet',
+      );
       const t = await engine.query('SELECT * FROM round_trip');
       expect(cell(t, 'v', 0)).toBe(42n);
       expect(cell(t, 't', 0)).toBe(1609459200000007n);
@@ -86,7 +90,10 @@ export function runEngineContract(label: string, create: () => Promise<SqlEngine
 
     it('fails fast, not hanging, on a function from an extension it does not have loaded', async () => {
       const outcome = await Promise.race([
-        engine.query(`SELECT * FROM read_json_auto('${join(dir, 'missing.json')}')`).then(() => 'answered', () => 'failed'),
+        engine.query(`SELECT * FROM read_json_auto('${join(dir, 'missing.json')}')`).then(
+          () => 'answered',
+          () => 'failed',
+        ),
         new Promise((resolve) => setTimeout(() => resolve('still waiting after 20 s'), 20_000)),
       ]);
       expect(['failed', 'answered']).toContain(outcome);

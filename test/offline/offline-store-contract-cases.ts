@@ -20,7 +20,10 @@ export interface OfflineStoreSubject {
 const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 const source = fileSource({ name: 'stats_src', path: 'stats.csv', timestampField: 'event_timestamp', createdTimestampColumn: 'created' });
 const stats = featureView({
-  name: 'stats', entities: [driver], ttl: '2h', source,
+  name: 'stats',
+  entities: [driver],
+  ttl: '2h',
+  source,
   schema: [field('driver_id', Int64), field('conv', Float64), field('trips', Int64)],
 });
 
@@ -48,7 +51,14 @@ const ENTITY_ROWS = [
   { driver_id: 1, event_timestamp: at('10:00') },
 ];
 /** conv and trips per entity row above: ttl 2h, both bounds inclusive, ties to the newer created time. */
-const EXPECTED = [[0.3, 30], [null, null], [null, null], [null, null], [0.1, 10], [0.3, 30]];
+const EXPECTED = [
+  [0.3, 30],
+  [null, null],
+  [null, null],
+  [null, null],
+  [0.1, 10],
+  [0.3, 30],
+];
 
 function show(value: unknown): string {
   return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
@@ -90,7 +100,11 @@ export const offlineStoreContractCases: readonly ContractCase<OfflineStoreSubjec
     async run(subject) {
       const job = withData(subject).getHistoricalFeatures({ entityDf: ENTITY_ROWS, features }, await contextFor());
       const rows = await job.toRows();
-      assertEqual(rows.map((r) => r.driver_id), [1, 2, 3, 4, 1, 1], 'entity rows');
+      assertEqual(
+        rows.map((r) => r.driver_id),
+        [1, 2, 3, 4, 1, 1],
+        'entity rows',
+      );
       assertEqual(featureCells(rows), EXPECTED, 'features');
       const result = await job.result();
       assertEqual([result.featureRefs, result.joinKeys, result.timestampColumn], [features, ['driver_id'], 'event_timestamp'], 'result description');
@@ -100,7 +114,10 @@ export const offlineStoreContractCases: readonly ContractCase<OfflineStoreSubjec
     name: 'exports a training set as CSV and Parquet',
     async run(subject) {
       const job = withData(subject).getHistoricalFeatures({ entityDf: ENTITY_ROWS.slice(0, 1), features }, await contextFor());
-      const csv = new TextDecoder().decode(await job.toCSV()).trim().split(/\r?\n/);
+      const csv = new TextDecoder()
+        .decode(await job.toCSV())
+        .trim()
+        .split(/\r?\n/);
       assertEqual(csv[0].split(','), ['driver_id', 'event_timestamp', 'conv', 'trips'], 'CSV header');
       assertEqual(csv.length, 2, 'CSV lines');
       const parquet = await job.toParquet();
@@ -117,7 +134,15 @@ export const offlineStoreContractCases: readonly ContractCase<OfflineStoreSubjec
         for (let i = 0; i < batch.rows; i++) rows.push([batch.joinKeys[0][i], batch.eventTimestamps[i], batch.features.conv[i], batch.features.trips[i]]);
       }
       rows.sort((a, b) => Number(a[0]) - Number(b[0]));
-      assertEqual(rows, [[1, micros('09:00'), 0.3, 30], [2, micros('07:00'), 0.7, 70], [3, micros('09:50'), null, null]], 'latest rows');
+      assertEqual(
+        rows,
+        [
+          [1, micros('09:00'), 0.3, 30],
+          [2, micros('07:00'), 0.7, 70],
+          [3, micros('09:50'), null, null],
+        ],
+        'latest rows',
+      );
     },
   },
   {
@@ -125,14 +150,39 @@ export const offlineStoreContractCases: readonly ContractCase<OfflineStoreSubjec
     async run(subject) {
       const store = withData(subject);
       await store.writeRows(source, [{ view: stats, rows: [{ driver_id: 4, event_timestamp: at('09:55'), created: at('09:55'), conv: 0.44, trips: 44 }] }]);
-      await assertRejects(store.writeRows(source, [{ view: stats, rows: [
-        { driver_id: 5, event_timestamp: at('09:00'), conv: 0.5, trips: 5 },
-        { driver_id: 6, event_timestamp: at('09:00'), conv: 0.6, trips: 'many' },
-      ] }]), /trips/, 'a bad value');
-      const rows = await store.getHistoricalFeatures({
-        entityDf: [{ driver_id: 4, event_timestamp: at('10:00') }, { driver_id: 5, event_timestamp: at('10:00') }], features,
-      }, await contextFor()).toRows();
-      assertEqual(featureCells(rows), [[0.44, 44], [null, null]], 'after the writes');
+      await assertRejects(
+        store.writeRows(source, [
+          {
+            view: stats,
+            rows: [
+              { driver_id: 5, event_timestamp: at('09:00'), conv: 0.5, trips: 5 },
+              { driver_id: 6, event_timestamp: at('09:00'), conv: 0.6, trips: 'many' },
+            ],
+          },
+        ]),
+        /trips/,
+        'a bad value',
+      );
+      const rows = await store
+        .getHistoricalFeatures(
+          {
+            entityDf: [
+              { driver_id: 4, event_timestamp: at('10:00') },
+              { driver_id: 5, event_timestamp: at('10:00') },
+            ],
+            features,
+          },
+          await contextFor(),
+        )
+        .toRows();
+      assertEqual(
+        featureCells(rows),
+        [
+          [0.44, 44],
+          [null, null],
+        ],
+        'after the writes',
+      );
     },
   },
   {
@@ -144,7 +194,11 @@ export const offlineStoreContractCases: readonly ContractCase<OfflineStoreSubjec
       assertEqual([saved.rowCount, saved.minEventTimestamp, saved.maxEventTimestamp], [6, micros('08:00'), micros('10:00')], 'saved');
       const back = await store.readDataset(saved.path);
       assertEqual(back.numRows, 6, 'rows read back');
-      assertEqual(back.schema.fields.map((f) => f.name), ['driver_id', 'event_timestamp', 'conv', 'trips'], 'columns read back');
+      assertEqual(
+        back.schema.fields.map((f) => f.name),
+        ['driver_id', 'event_timestamp', 'conv', 'trips'],
+        'columns read back',
+      );
     },
   },
   {

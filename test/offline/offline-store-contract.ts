@@ -14,12 +14,18 @@ export function runOfflineStoreContract(label: string, open: () => Promise<SqlEn
       // Stores share the engine; the test closes it once.
       subject = { newStore: () => createDuckDbOfflineStore({ engine: async () => engine }) };
     });
-    afterAll(async () => { await engine.close(); });
+    afterAll(async () => {
+      await engine.close();
+    });
     for (const contractCase of offlineStoreContractCases) it(contractCase.name, () => contractCase.run(subject));
   });
 }
 
 /** Reports the contract run inside Chromium as one test per case. */
 export function reportForeignOfflineContract(label: string, outcomes: () => Promise<ContractOutcome[]>): void {
-  reportForeignOutcomes(`offline store contract: ${label}`, offlineStoreContractCases.map((c) => c.name), outcomes);
+  reportForeignOutcomes(
+    `offline store contract: ${label}`,
+    offlineStoreContractCases.map((c) => c.name),
+    outcomes,
+  );
 }

@@ -4,7 +4,9 @@ import { reportForeignOfflineContract } from './offline-store-contract.js';
 
 const WORKER = '/workers/offline-contract.js';
 let harness: ChromiumHarness | undefined;
-afterAll(async () => { await harness?.close(); });
+afterAll(async () => {
+  await harness?.close();
+});
 
 describe.skipIf(findChromium() === undefined)('the offline store in Chromium (async DuckDB-WASM in a worker, parquet-wasm)', () => {
   reportForeignOfflineContract('DuckDB-WASM async backend (Chromium)', async () => {

@@ -12,7 +12,9 @@ function files(dir: string): string[] {
   });
 }
 
-const portable = files(SRC).map((f) => relative(SRC, f)).filter((f) => !NODE_ONLY.some((prefix) => f.startsWith(prefix)));
+const portable = files(SRC)
+  .map((f) => relative(SRC, f))
+  .filter((f) => !NODE_ONLY.some((prefix) => f.startsWith(prefix)));
 const code = (file: string) => readFileSync(join(SRC, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
 
 describe('the portable core (DESIGN.md section 2)', () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import type { ContractOutcome } from './store-contract-cases.js';
 import { reportForeignContract } from './store-contract.js';
@@ -23,9 +23,12 @@ const RUN = [`--allow-read=${dir}`, `--allow-write=${dir}`, '--allow-env=MSGPACK
 /** Runs deno and resolves to its stdout. */
 function deno(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(DENO, [args[0], '--config', CONFIG, ...(args[0] === 'run' ? RUN : []), ...args.slice(1)],
+    execFile(
+      DENO,
+      [args[0], '--config', CONFIG, ...(args[0] === 'run' ? RUN : []), ...args.slice(1)],
       { env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, maxBuffer: 16 * 1024 * 1024, timeout: 110_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`deno ${args.join(' ')} failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
+      (error, stdout, stderr) => (error ? reject(new Error(`deno ${args.join(' ')} failed: ${error.message}\n${stderr}`)) : resolve(stdout)),
+    );
   });
 }
 
@@ -39,7 +42,7 @@ it('keeps rows when a second deno process reopens the KV file', async () => {
   expect(await runEntry('read', file)).toEqual({ eventTimestamps: ['1618221600000001', null, '1618221600000000'], values: { x: ['eight', null, 0.25] } });
 });
 
-it('refuses a whole batch when one row is over Deno KV\'s 64 KiB value limit, before any commit', async () => {
+it("refuses a whole batch when one row is over Deno KV's 64 KiB value limit, before any commit", async () => {
   const { error, event } = (await runEntry('oversize', join(dir, 'oversize.kv'))) as { error: string | null; event: string | null };
   expect(error).toMatch(/keys\[1\]: the row is \d+ bytes, over Deno KV's 65536/);
   expect(event).toBeNull();
@@ -52,7 +55,9 @@ it('keeps the newest event per key while two deno processes write the same keys 
   // Each key must hold the newer of the two processes' newest events, never an older one a racing write put back.
   const expected = a.map((e, k) => (BigInt(e) > BigInt(b[k]) ? e : b[k]));
   const script = join(dir, 'read-race.ts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { DenoKvOnlineStore } from ${JSON.stringify(STORE)};
     import { encodeEntityKey } from ${JSON.stringify(new URL('../../src/online/entity-key.ts', import.meta.url).href)};
     import { Int64 } from ${JSON.stringify(new URL('../../src/definitions/index.ts', import.meta.url).href)};
@@ -61,7 +66,8 @@ it('keeps the newest event per key while two deno processes write the same keys 
     const { eventTimestamps, values } = await store.read('deno', 'race', keys, ['event']);
     console.log(JSON.stringify({ events: eventTimestamps.map(String), values: values.event }));
     await store.close();
-  `);
+  `,
+  );
   const stored = JSON.parse((await deno(['run', script])).trim()) as { events: string[]; values: string[] };
   expect(stored.events).toEqual(expected);
   expect(stored.values).toEqual(expected);
@@ -69,10 +75,13 @@ it('keeps the newest event per key while two deno processes write the same keys 
 
 it("passes Deno's own type check with Deno.openKv()'s result as the store's KV", async () => {
   const script = join(dir, 'typecheck.ts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { DenoKvOnlineStore } from ${JSON.stringify(STORE)};
     const store = new DenoKvOnlineStore(await Deno.openKv(':memory:'));
     await store.close();
-  `);
+  `,
+  );
   await expect(deno(['check', script])).resolves.toBeDefined();
 });

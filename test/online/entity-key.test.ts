@@ -21,10 +21,21 @@ describe("entity keys in Feast's serialization v3", () => {
     ]);
     const expected = [
       ...u32(2),
-      ...u32(2), ...u32(11), ...ascii('customer_id'),
-      ...u32(2), ...u32(9), ...ascii('driver_id'),
-      ...u32(2), ...u32(2), ...ascii('ab'),
-      ...u32(3), ...u32(4), 0xff, 0xff, 0xff, 0xff,
+      ...u32(2),
+      ...u32(11),
+      ...ascii('customer_id'),
+      ...u32(2),
+      ...u32(9),
+      ...ascii('driver_id'),
+      ...u32(2),
+      ...u32(2),
+      ...ascii('ab'),
+      ...u32(3),
+      ...u32(4),
+      0xff,
+      0xff,
+      0xff,
+      0xff,
     ];
     expect([...key]).toEqual(expected);
   });
@@ -42,7 +53,10 @@ describe("entity keys in Feast's serialization v3", () => {
     // By code point U+FF5E < U+1F600; by UTF-16 unit U+1F600 (0xD83D 0xDE00) comes first.
     expect(compareCodePoints('\uff5e', '\u{1f600}')).toBeLessThan(0);
     expect(['\u{1f600}', '\uff5e'].sort()).toEqual(['\u{1f600}', '\uff5e']); // UTF-16 order disagrees
-    const key = encodeEntityKey([{ joinKey: '\u{1f600}', type: Int64, value: 1 }, { joinKey: '\uff5e', type: Int64, value: 2 }]);
+    const key = encodeEntityKey([
+      { joinKey: '\u{1f600}', type: Int64, value: 1 },
+      { joinKey: '\uff5e', type: Int64, value: 2 },
+    ]);
     // First name: U+FF5E, 1 code point, 3 UTF-8 bytes (ef bd 9e).
     expect([...key.slice(4, 15)]).toEqual([...u32(2), ...u32(1), 0xef, 0xbd, 0x9e]);
   });
@@ -53,20 +67,26 @@ describe("entity keys in Feast's serialization v3", () => {
     expect(() => encodeEntityKey([{ joinKey: 'name', type: Str, value: 5 }])).toThrow(/entity key 'name': expected a string/);
   });
 
-  it('writes any int64 and int32 (number or bigint, negative too) as its two\'s-complement little-endian bytes', () => {
+  it("writes any int64 and int32 (number or bigint, negative too) as its two's-complement little-endian bytes", () => {
     // The oracle: the value mod 2^64, byte by byte, with BigInt arithmetic only.
     const le64 = (v: bigint) => Array.from({ length: 8 }, (_, i) => Number((BigInt.asUintN(64, v) >> BigInt(8 * i)) & 0xffn));
-    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.boolean(), (value, asNumber) => {
-      const given = asNumber && Number.isSafeInteger(Number(value)) ? Number(value) : value;
-      const key = encodeEntityKey([{ joinKey: 'id', type: Int64, value: given }]);
-      expect([...key.slice(-8)]).toEqual(le64(value));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.boolean(), (value, asNumber) => {
+        const given = asNumber && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+        const key = encodeEntityKey([{ joinKey: 'id', type: Int64, value: given }]);
+        expect([...key.slice(-8)]).toEqual(le64(value));
+      }),
+      { numRuns: 500 },
+    );
     expect(() => encodeEntityKey([{ joinKey: 'id', type: Int64, value: 2n ** 63n }])).toThrow(/entity key 'id': expected an integer/);
-    const le32 = (v: number) => Array.from({ length: 4 }, (_, i) => ((v >>> (8 * i)) & 0xff));
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.boolean(), (value, asBigint) => {
-      const key = encodeEntityKey([{ joinKey: 'id', type: Int32, value: asBigint ? BigInt(value) : value }]);
-      expect([...key.slice(-4)]).toEqual(le32(value));
-    }), { numRuns: 300 });
+    const le32 = (v: number) => Array.from({ length: 4 }, (_, i) => (v >>> (8 * i)) & 0xff);
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.boolean(), (value, asBigint) => {
+        const key = encodeEntityKey([{ joinKey: 'id', type: Int32, value: asBigint ? BigInt(value) : value }]);
+        expect([...key.slice(-4)]).toEqual(le32(value));
+      }),
+      { numRuns: 300 },
+    );
     expect(() => encodeEntityKey([{ joinKey: 'id', type: Int32, value: -(2 ** 31) - 1 }])).toThrow(/expected an integer in \[-2147483648, 2147483647\]/);
   });
 

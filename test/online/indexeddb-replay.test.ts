@@ -5,14 +5,21 @@ import { batchBounds, replayBatch, type RowTimes } from '../../src/runtime/brows
 /** A stored-row lookup over fixed rows, recording which batch rows asked. */
 function storedRows(rows: Record<string, RowTimes>) {
   const asked: [string, number][] = [];
-  const lookup = (id: string, row: number) => { asked.push([id, row]); return rows[id]; };
+  const lookup = (id: string, row: number) => {
+    asked.push([id, row]);
+    return rows[id];
+  };
   return { lookup, asked };
 }
 
 describe('replayBatch (the IndexedDB store: which row a key keeps)', () => {
   it('writes every row of new keys, winners in first-written order', () => {
     const { winners, written } = replayBatch(['b', 'a', 'c'], [5n, 5n, 5n], undefined, storedRows({}).lookup);
-    expect([...winners]).toEqual([['b', 0], ['a', 1], ['c', 2]]);
+    expect([...winners]).toEqual([
+      ['b', 0],
+      ['a', 1],
+      ['c', 2],
+    ]);
     expect(written).toBe(3);
   });
 
@@ -31,17 +38,25 @@ describe('replayBatch (the IndexedDB store: which row a key keeps)', () => {
   it('gives equal events to the newer created time, and an equal pair to the row written last', () => {
     const { lookup } = storedRows({ newer: { event: 10n, created: 5n }, older: { event: 10n, created: 5n }, same: { event: 10n, created: 5n } });
     const { winners, written } = replayBatch(['newer', 'older', 'same'], [10n, 10n, 10n], [6n, 4n, 5n], lookup);
-    expect([...winners]).toEqual([['newer', 0], ['same', 2]]);
+    expect([...winners]).toEqual([
+      ['newer', 0],
+      ['same', 2],
+    ]);
     expect(written).toBe(2);
   });
 
   it('takes a null created time as the oldest', () => {
     const { lookup } = storedRows({
-      storedNull: { event: 10n, created: null }, storedSet: { event: 10n, created: 1n }, bothNull: { event: 10n, created: null },
+      storedNull: { event: 10n, created: null },
+      storedSet: { event: 10n, created: 1n },
+      bothNull: { event: 10n, created: null },
     });
     const { winners } = replayBatch(['storedNull', 'storedSet', 'bothNull'], [10n, 10n, 10n], [1n, null, null], lookup);
     // A set created time beats a null one; a null one loses to a set one; two nulls tie and the write wins.
-    expect([...winners]).toEqual([['storedNull', 0], ['bothNull', 2]]);
+    expect([...winners]).toEqual([
+      ['storedNull', 0],
+      ['bothNull', 2],
+    ]);
   });
 
   it('replays several writes to one key in batch order, as one put per row would', () => {
@@ -64,41 +79,63 @@ describe('replayBatch (the IndexedDB store: which row a key keeps)', () => {
     const { winners, written } = replayBatch(['a', 'a', 'a'], [4n, 6n, 5n], undefined, lookup);
     expect([...winners]).toEqual([['a', 1]]);
     expect(written).toBe(1);
-    expect(asked).toEqual([['a', 0], ['a', 1]]);
+    expect(asked).toEqual([
+      ['a', 0],
+      ['a', 1],
+    ]);
   });
 
-  it('orders the winners by each key\'s first winning row and points at its last', () => {
+  it("orders the winners by each key's first winning row and points at its last", () => {
     const { lookup } = storedRows({ a: { event: 3n, created: null } });
     // a's row 0 loses to the stored row, so b (row 1) comes first; a first wins at row 2.
     const { winners, written } = replayBatch(['a', 'b', 'a', 'b', 'a'], [1n, 1n, 4n, 2n, 9n], undefined, lookup);
-    expect([...winners]).toEqual([['b', 3], ['a', 4]]);
+    expect([...winners]).toEqual([
+      ['b', 3],
+      ['a', 4],
+    ]);
     expect(written).toBe(4);
   });
 
   it('compares no stored row when given no lookup (a batch older than nothing stored)', () => {
-    expect(replayBatch(['a', 'b'], [1n, 1n], [null, 2n])).toEqual({ winners: new Map([['a', 0], ['b', 1]]), written: 2 });
+    expect(replayBatch(['a', 'b'], [1n, 1n], [null, 2n])).toEqual({
+      winners: new Map([
+        ['a', 0],
+        ['b', 1],
+      ]),
+      written: 2,
+    });
   });
 
   it('keeps for every key the row a put-per-row model keeps, over random batches', () => {
     // The model compares (event, created) as a pair with a null created time below every
     // other; a tie goes to the later put.
-    const older = (a: RowTimes, b: RowTimes) => a.event !== b.event ? a.event < b.event
-      : (a.created ?? -(2n ** 63n) - 1n) < (b.created ?? -(2n ** 63n) - 1n);
+    const older = (a: RowTimes, b: RowTimes) => (a.event !== b.event ? a.event < b.event : (a.created ?? -(2n ** 63n) - 1n) < (b.created ?? -(2n ** 63n) - 1n));
     const row = fc.record({ id: fc.constantFrom('a', 'b', 'c'), event: fc.bigInt(0n, 3n), created: fc.option(fc.bigInt(0n, 2n), { nil: null }) });
-    fc.assert(fc.property(fc.array(row, { maxLength: 12 }), fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.record({ event: fc.bigInt(0n, 3n), created: fc.option(fc.bigInt(0n, 2n), { nil: null }) })), (rows, stored) => {
-      const state = new Map<string, RowTimes & { row?: number }>(Object.entries(stored));
-      let puts = 0;
-      rows.forEach((r, i) => {
-        const current = state.get(r.id);
-        if (current && older(r, current)) return;
-        state.set(r.id, { ...r, row: i });
-        puts++;
-      });
-      const { winners, written } = replayBatch(rows.map((r) => r.id), rows.map((r) => r.event), rows.map((r) => r.created), (id) => stored[id]);
-      const expected = [...state].filter(([, s]) => s.row !== undefined).map(([id, s]) => [id, s.row]);
-      expect(new Map([...winners].sort())).toEqual(new Map(expected.sort() as [string, number][]));
-      expect(written).toBe(puts);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 12 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.record({ event: fc.bigInt(0n, 3n), created: fc.option(fc.bigInt(0n, 2n), { nil: null }) })),
+        (rows, stored) => {
+          const state = new Map<string, RowTimes & { row?: number }>(Object.entries(stored));
+          let puts = 0;
+          rows.forEach((r, i) => {
+            const current = state.get(r.id);
+            if (current && older(r, current)) return;
+            state.set(r.id, { ...r, row: i });
+            puts++;
+          });
+          const { winners, written } = replayBatch(
+            rows.map((r) => r.id),
+            rows.map((r) => r.event),
+            rows.map((r) => r.created),
+            (id) => stored[id],
+          );
+          const expected = [...state].filter(([, s]) => s.row !== undefined).map(([id, s]) => [id, s.row]);
+          expect(new Map([...winners].sort())).toEqual(new Map(expected.sort() as [string, number][]));
+          expect(written).toBe(puts);
+        },
+      ),
+    );
   });
 });
 

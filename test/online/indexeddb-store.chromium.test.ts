@@ -12,7 +12,9 @@ const found = findChromium() !== undefined;
 let harness: Promise<ChromiumHarness> | undefined;
 // One bundle and one browser for the whole file, started by whichever test needs it first.
 const chromium = () => (harness ??= startChromium({ entries: { idb: 'test/online/browser/indexeddb-contract.entry.ts' } }).then((h) => h!));
-afterAll(async () => { if (harness) await (await harness).close(); });
+afterAll(async () => {
+  if (harness) await (await harness).close();
+});
 
 const T = (hours: number) => String(1_618_221_600_000_000n + BigInt(hours) * 3_600_000_000n);
 
@@ -57,9 +59,13 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     await callInPage(first, 'resetStore', 'tabs');
     await callInPage(first, 'openStore', 'tabs');
     await callInPage(second, 'openStore', 'tabs');
-    expect(await callInPage(first, 'write', 'tabs', 'p', { view: 'v', ids: [1], events: [T(5)], features: { x: ['first tab, newer'] } })).toEqual({ written: 1, skipped: 0 });
-    expect(await callInPage(second, 'write', 'tabs', 'p', { view: 'v', ids: [1, 2], events: [T(4), T(4)], features: { x: ['second tab, older', 'second tab'] } }))
-      .toEqual({ written: 1, skipped: 1 });
+    expect(await callInPage(first, 'write', 'tabs', 'p', { view: 'v', ids: [1], events: [T(5)], features: { x: ['first tab, newer'] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
+    expect(
+      await callInPage(second, 'write', 'tabs', 'p', { view: 'v', ids: [1, 2], events: [T(4), T(4)], features: { x: ['second tab, older', 'second tab'] } }),
+    ).toEqual({ written: 1, skipped: 1 });
     const expected: WireRead = { events: [T(5), T(4)], values: { x: ['first tab, newer', 'second tab'] } };
     expect(await callInPage(first, 'read', 'tabs', 'p', 'v', [1, 2], ['x'])).toEqual(expected);
     expect(await callInPage(second, 'read', 'tabs', 'p', 'v', [1, 2], ['x'])).toEqual(expected);
@@ -74,7 +80,10 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     expect(await callInPage(page, 'writeUncloneable', 'clone', 'p', 'v', [1, 2])).toBe('DataCloneError');
     expect(await callInPage(page, 'read', 'clone', 'p', 'v', [1, 2], ['x'])).toEqual({ events: [null, null], values: { x: [null, null] } });
     // Over stored rows the mirror holds, too: the aborted batch (event 1) would have won over event 0.
-    expect(await callInPage(page, 'write', 'clone', 'p', { view: 'w', ids: [1, 2], events: ['0', '0'], features: { x: ['kept 1', 'kept 2'] } })).toEqual({ written: 2, skipped: 0 });
+    expect(await callInPage(page, 'write', 'clone', 'p', { view: 'w', ids: [1, 2], events: ['0', '0'], features: { x: ['kept 1', 'kept 2'] } })).toEqual({
+      written: 2,
+      skipped: 0,
+    });
     const kept: WireRead = { events: ['0', '0'], values: { x: ['kept 1', 'kept 2'] } };
     expect(await callInPage(page, 'read', 'clone', 'p', 'w', [1, 2], ['x'])).toEqual(kept);
     expect(await callInPage(page, 'writeUncloneable', 'clone', 'p', 'w', [1, 2])).toBe('DataCloneError');
@@ -93,7 +102,9 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     await callInPage(first, 'openStore', 'mirror', { bucketCount: 1 });
     await callInPage(second, 'openStore', 'mirror', { bucketCount: 1 });
     const read = (page: typeof first) => callInPage<WireRead>(page, 'read', 'mirror', 'p', 'v', [1, 2, 3], ['x', 'y']);
-    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [1, 2], events: [T(1), T(1)], features: { x: ['a1', 'a2'], y: [1, 2] } })).toEqual({ written: 2, skipped: 0 });
+    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [1, 2], events: [T(1), T(1)], features: { x: ['a1', 'a2'], y: [1, 2] } })).toEqual(
+      { written: 2, skipped: 0 },
+    );
     const before: WireRead = { events: [T(1), T(1), null], values: { x: ['a1', 'a2', null], y: [1, 2, null] } };
     expect(await read(first)).toEqual(before);
     expect(await read(first)).toEqual(before);
@@ -101,11 +112,22 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     // The second tab replaces a row and adds one; the first tab then writes to the same
     // bucket without reading it (its batch is newer than anything stored), and its next
     // read still has the second tab's rows.
-    expect(await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [1, 3], events: [T(2), T(2)], features: { x: ['b1', 'b3'], y: [10, 30] } })).toEqual({ written: 2, skipped: 0 });
-    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [2], events: [T(3)], features: { x: ['a2 again'], y: [20] } })).toEqual({ written: 1, skipped: 0 });
+    expect(
+      await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [1, 3], events: [T(2), T(2)], features: { x: ['b1', 'b3'], y: [10, 30] } }),
+    ).toEqual({ written: 2, skipped: 0 });
+    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [2], events: [T(3)], features: { x: ['a2 again'], y: [20] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
     expect(await read(first)).toEqual({ events: [T(2), T(3), T(2)], values: { x: ['b1', 'a2 again', 'b3'], y: [10, 20, 30] } });
-    expect(await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [1], events: [T(2)], features: { x: ['b1'], y: [10] } })).toEqual({ written: 1, skipped: 0 });
-    expect(await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [2], events: [T(3)], features: { x: ['a2 again'], y: [20] } })).toEqual({ written: 1, skipped: 0 });
+    expect(await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [1], events: [T(2)], features: { x: ['b1'], y: [10] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
+    expect(await callInPage(second, 'write', 'mirror', 'p', { view: 'v', ids: [2], events: [T(3)], features: { x: ['a2 again'], y: [20] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
     expect(await read(first)).toEqual({ events: [T(2), T(3), T(2)], values: { x: ['b1', 'a2 again', 'b3'], y: [10, 20, 30] } });
 
     // The second tab deletes the view and writes it twice again: the view's generation is
@@ -123,7 +145,10 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     expect(await read(first)).toEqual({ events: [T(0), T(0), T(0)], values: { x: ['c1', null, null], y: [null, 200, 3] } });
 
     // The event-time rule holds against rows the writer never read: the first tab's older row loses.
-    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [3, 2], events: ['0', T(5)], features: { y: [-1, 22] } })).toEqual({ written: 1, skipped: 1 });
+    expect(await callInPage(first, 'write', 'mirror', 'p', { view: 'v', ids: [3, 2], events: ['0', T(5)], features: { y: [-1, 22] } })).toEqual({
+      written: 1,
+      skipped: 1,
+    });
     expect(await read(second)).toEqual({ events: [T(0), T(5), T(0)], values: { x: ['c1', null, null], y: [null, 22, 3] } });
     expect(await read(first)).toEqual({ events: [T(0), T(5), T(0)], values: { x: ['c1', null, null], y: [null, 22, 3] } });
     await callInPage(first, 'closeStore', 'mirror');
@@ -155,7 +180,10 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     await callInPage(page, 'makeVersion1', 'upgrade');
     await callInPage(page, 'openStore', 'upgrade');
     expect(await callInPage(page, 'read', 'upgrade', 'p', 'v', [0], ['x'])).toEqual({ events: [null], values: { x: [null] } });
-    expect(await callInPage(page, 'write', 'upgrade', 'p', { view: 'v', ids: [0], events: [T(0)], features: { x: [0.25] } })).toEqual({ written: 1, skipped: 0 });
+    expect(await callInPage(page, 'write', 'upgrade', 'p', { view: 'v', ids: [0], events: [T(0)], features: { x: [0.25] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
     expect(await callInPage(page, 'read', 'upgrade', 'p', 'v', [0], ['x'])).toEqual({ events: [T(0)], values: { x: [0.25] } });
     await callInPage(page, 'closeStore', 'upgrade');
   });
@@ -164,18 +192,25 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
     const page = await (await chromium()).openPage('idb');
     const ids = [1, 2, 3, 4, 5];
     const features = ['x', 'y', 'z'];
-    const batch = fc.record({
-      view: fc.constantFrom('a', 'ab'),
-      rows: fc.array(fc.record({ id: fc.constantFrom(...ids), event: fc.integer({ min: 0, max: 3 }), created: fc.option(fc.integer({ min: 0, max: 2 })) }), { minLength: 1, maxLength: 6 }),
-      names: fc.subarray(features, { minLength: 1 }),
-    }).map(({ view, rows, names }): WireBatch => ({
-      view,
-      ids: rows.map((r) => r.id),
-      events: rows.map((r) => T(r.event)),
-      created: rows.map((r) => (r.created === null ? null : T(r.created))),
-      // Numbers, text and nulls, since the store packs numbers apart from other values.
-      features: Object.fromEntries(names.map((n) => [n, rows.map((r, i) => [r.id + r.event / 4, `${n}:${r.id}:${r.event}:${r.created}`, null][i % 3])])),
-    }));
+    const batch = fc
+      .record({
+        view: fc.constantFrom('a', 'ab'),
+        rows: fc.array(fc.record({ id: fc.constantFrom(...ids), event: fc.integer({ min: 0, max: 3 }), created: fc.option(fc.integer({ min: 0, max: 2 })) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        names: fc.subarray(features, { minLength: 1 }),
+      })
+      .map(
+        ({ view, rows, names }): WireBatch => ({
+          view,
+          ids: rows.map((r) => r.id),
+          events: rows.map((r) => T(r.event)),
+          created: rows.map((r) => (r.created === null ? null : T(r.created))),
+          // Numbers, text and nulls, since the store packs numbers apart from other values.
+          features: Object.fromEntries(names.map((n) => [n, rows.map((r, i) => [r.id + r.event / 4, `${n}:${r.id}:${r.event}:${r.created}`, null][i % 3])])),
+        }),
+      );
     // Each op goes through one of two connections, each with its own mirror: what one
     // writes or deletes, the other's next read must see.
     const by = fc.constantFrom(0, 1);
@@ -190,75 +225,89 @@ describe.skipIf(!found)('IndexedDB online store in Chromium', () => {
       { bucketCount: 3, maxCachedRows: 100, compactAfter: 2 },
     );
     let run = 0;
-    await fc.assert(fc.asyncProperty(layout, fc.array(op, { minLength: 1, maxLength: 10 }), async (options, ops) => {
-      const db = `random-${run++}`;
-      const handles = [db, `${db}#2`];
-      await callInPage(page, 'resetStore', db);
-      for (const handle of handles) await callInPage(page, 'openStore', handle, options);
-      const memory = new MemoryOnlineStore();
-      try {
-        for (const o of ops) {
-          const handle = handles[o.by];
-          if ('write' in o) {
-            // Within one batch the written/skipped counts follow one put per row in order, as the memory store does.
-            expect(await callInPage(page, 'write', handle, 'p', o.write)).toEqual(await memory.write('p', fromWire(o.write)));
-          } else if ('deleteView' in o) {
-            await callInPage(page, 'deleteView', handle, 'p', o.deleteView);
-            await memory.deleteView('p', o.deleteView);
-          } else {
-            await callInPage(page, 'clearCache', handle);
-          }
-          for (const reader of handles) {
-            for (const view of ['a', 'ab']) {
-              const keys = ids.map((id) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]));
-              expect(await callInPage(page, 'read', reader, 'p', view, ids, features)).toEqual(readResultToWire(await memory.read('p', view, keys, features)));
+    await fc.assert(
+      fc.asyncProperty(layout, fc.array(op, { minLength: 1, maxLength: 10 }), async (options, ops) => {
+        const db = `random-${run++}`;
+        const handles = [db, `${db}#2`];
+        await callInPage(page, 'resetStore', db);
+        for (const handle of handles) await callInPage(page, 'openStore', handle, options);
+        const memory = new MemoryOnlineStore();
+        try {
+          for (const o of ops) {
+            const handle = handles[o.by];
+            if ('write' in o) {
+              // Within one batch the written/skipped counts follow one put per row in order, as the memory store does.
+              expect(await callInPage(page, 'write', handle, 'p', o.write)).toEqual(await memory.write('p', fromWire(o.write)));
+            } else if ('deleteView' in o) {
+              await callInPage(page, 'deleteView', handle, 'p', o.deleteView);
+              await memory.deleteView('p', o.deleteView);
+            } else {
+              await callInPage(page, 'clearCache', handle);
+            }
+            for (const reader of handles) {
+              for (const view of ['a', 'ab']) {
+                const keys = ids.map((id) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]));
+                expect(await callInPage(page, 'read', reader, 'p', view, ids, features)).toEqual(
+                  readResultToWire(await memory.read('p', view, keys, features)),
+                );
+              }
             }
           }
+        } finally {
+          for (const handle of handles) await callInPage(page, 'closeStore', handle);
         }
-      } finally {
-        for (const handle of handles) await callInPage(page, 'closeStore', handle);
-      }
-    }), { numRuns: 40, seed: 20260423 });
+      }),
+      { numRuns: 40, seed: 20260423 },
+    );
   });
   it('answers like the memory store when writes, deletes and reads of two connections are all in flight at once', async () => {
     const page = await (await chromium()).openPage('idb');
     const ids = [1, 2, 3, 4, 5, 6];
     const features = ['x', 'y'];
     const handle = fc.constantFrom('c', 'c#2');
-    const write = fc.record({
-      rows: fc.array(fc.record({ id: fc.constantFrom(...ids), event: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 5 }),
-      names: fc.subarray(features, { minLength: 1 }),
-    }).map(({ rows, names }): WireBatch => ({
-      view: 'v',
-      ids: rows.map((r) => r.id),
-      events: rows.map((r) => T(r.event)),
-      features: Object.fromEntries(names.map((n) => [n, rows.map((r, i) => (i % 2 ? `${n}:${r.id}:${r.event}` : r.id * 10 + r.event))])),
-    }));
+    const write = fc
+      .record({
+        rows: fc.array(fc.record({ id: fc.constantFrom(...ids), event: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 5 }),
+        names: fc.subarray(features, { minLength: 1 }),
+      })
+      .map(
+        ({ rows, names }): WireBatch => ({
+          view: 'v',
+          ids: rows.map((r) => r.id),
+          events: rows.map((r) => T(r.event)),
+          features: Object.fromEntries(names.map((n) => [n, rows.map((r, i) => (i % 2 ? `${n}:${r.id}:${r.event}` : r.id * 10 + r.event))])),
+        }),
+      );
     const op: fc.Arbitrary<ConcurrentOp> = fc.oneof(
       { arbitrary: fc.record({ handle, write }), weight: 4 },
       { arbitrary: fc.record({ handle, read: fc.constant({ view: 'v', ids, features }) }), weight: 4 },
       { arbitrary: fc.record({ handle, deleteView: fc.constant('v') }), weight: 1 },
     );
     let run = 0;
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 16 }), async (ops) => {
-      await callInPage(page, 'resetStore', 'c');
-      // Two buckets and merging after two records: in-flight writes merge and invalidate each other's buckets.
-      for (const h of ['c', 'c#2']) await callInPage(page, 'openStore', h, { bucketCount: 2, compactAfter: 2, maxCachedRows: run++ % 2 ? 4 : 1000 });
-      try {
-        const outcomes = await callInPage<unknown[]>(page, 'runConcurrently', 'p', ops);
-        // Transactions run in the order they were started: replay the ops one by one.
-        const memory = new MemoryOnlineStore();
-        const keys = ids.map((id) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]));
-        const expected: unknown[] = [];
-        for (const o of ops) {
-          if ('write' in o) expected.push(await memory.write('p', fromWire(o.write)));
-          else if ('deleteView' in o) { await memory.deleteView('p', 'v'); expected.push(null); }
-          else expected.push(readResultToWire(await memory.read('p', 'v', keys, features)));
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 16 }), async (ops) => {
+        await callInPage(page, 'resetStore', 'c');
+        // Two buckets and merging after two records: in-flight writes merge and invalidate each other's buckets.
+        for (const h of ['c', 'c#2']) await callInPage(page, 'openStore', h, { bucketCount: 2, compactAfter: 2, maxCachedRows: run++ % 2 ? 4 : 1000 });
+        try {
+          const outcomes = await callInPage<unknown[]>(page, 'runConcurrently', 'p', ops);
+          // Transactions run in the order they were started: replay the ops one by one.
+          const memory = new MemoryOnlineStore();
+          const keys = ids.map((id) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]));
+          const expected: unknown[] = [];
+          for (const o of ops) {
+            if ('write' in o) expected.push(await memory.write('p', fromWire(o.write)));
+            else if ('deleteView' in o) {
+              await memory.deleteView('p', 'v');
+              expected.push(null);
+            } else expected.push(readResultToWire(await memory.read('p', 'v', keys, features)));
+          }
+          expect(outcomes).toEqual(expected);
+        } finally {
+          for (const h of ['c', 'c#2']) await callInPage(page, 'closeStore', h);
         }
-        expect(outcomes).toEqual(expected);
-      } finally {
-        for (const h of ['c', 'c#2']) await callInPage(page, 'closeStore', h);
-      }
-    }), { numRuns: 30, seed: 20261123 });
+      }),
+      { numRuns: 30, seed: 20261123 },
+    );
   });
 });

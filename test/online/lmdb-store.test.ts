@@ -16,10 +16,13 @@ it('is the default online store of a repo, persisted under data/', async () => {
   const repo = join(dir, 'repo');
   await mkdir(repo, { recursive: true });
   await writeFile(join(repo, 'feature_store.yaml'), 'project: lmdb_repo\n');
-  await writeFile(join(repo, 'defs.ts'), `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
+  await writeFile(
+    join(repo, 'defs.ts'),
+    `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const stats = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 's', path: 'data/s.parquet' }), schema: [field('x', Float64)] });
-`);
+`,
+  );
   const first = await openFeatureStore({ repoPath: repo });
   expect(first.store.onlineStore.name).toBe('lmdb');
   await first.store.apply(first.definitions);

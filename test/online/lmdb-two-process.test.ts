@@ -8,7 +8,9 @@ import { CLI, exampleRepo } from '../cli/built-cli.js';
 
 let repo: string;
 let remove: () => Promise<void>;
-beforeAll(async () => { ({ repo, remove } = await exampleRepo('feast-edge-two-process-', { apply: true })); });
+beforeAll(async () => {
+  ({ repo, remove } = await exampleRepo('feast-edge-two-process-', { apply: true }));
+});
 afterAll(() => remove());
 
 const HOUR_MS = 3_600_000;
@@ -17,12 +19,25 @@ const BASE_MS = Date.UTC(2021, 3, 10);
 it('a reader never sees a torn record while another process materializes into LMDB', async () => {
   // The writer: the CLI materializing hour by hour, so every driver's row is replaced again and again.
   const hours = Array.from({ length: 24 }, (_, i) => i * 3 + 2);
-  const script = hours.map((h) => `await run(['--repo', ${JSON.stringify(repo)}, 'materialize', '2021-04-10T00:00:00Z', new Date(${BASE_MS} + ${h} * ${HOUR_MS}).toISOString(), '--views', 'driver_hourly_stats']);`).join('\n');
-  const writer = spawn(process.execPath, ['--input-type=module', '-e', `
+  const script = hours
+    .map(
+      (h) =>
+        `await run(['--repo', ${JSON.stringify(repo)}, 'materialize', '2021-04-10T00:00:00Z', new Date(${BASE_MS} + ${h} * ${HOUR_MS}).toISOString(), '--views', 'driver_hourly_stats']);`,
+    )
+    .join('\n');
+  const writer = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import { execFileSync } from 'node:child_process';
     const run = (args) => execFileSync(process.execPath, [${JSON.stringify(CLI)}, ...args], { stdio: 'ignore' });
     ${script}
-  `], { stdio: 'inherit' });
+  `,
+    ],
+    { stdio: 'inherit' },
+  );
   const finished = new Promise<number>((resolve) => writer.on('exit', (code) => resolve(code ?? 1)));
 
   // The reader: this process, reading every driver's record as fast as it can and checking
@@ -33,7 +48,9 @@ it('a reader never sees a torn record while another process materializes into LM
   let reads = 0;
   let seen = 0;
   let done = false;
-  void finished.then(() => { done = true; });
+  void finished.then(() => {
+    done = true;
+  });
   while (!done) {
     const result = await store.read('driver_ranking', 'driver_hourly_stats', keys, ['conv_rate', 'avg_daily_trips']);
     drivers.forEach((d, i) => {

@@ -54,7 +54,10 @@ async function checkRecords(): Promise<{ day2: number; missing: number }> {
       const { eventTimestamps, values } = await store.read('kill', 'snap', keys, ['a', 'b']);
       ids.forEach((k, i) => {
         const ts = eventTimestamps[i];
-        if (ts === null) { missing++; return; }
+        if (ts === null) {
+          missing++;
+          return;
+        }
         const expectedA = ts === DAY2 ? k + 0.5 : k;
         if (ts !== DAY1 && ts !== DAY2) throw new Error(`driver ${k}: event ${ts} is neither day`);
         if (values.a[i] !== expectedA || values.b[i] !== -expectedA) throw new Error(`driver ${k}: torn record a=${values.a[i]} b=${values.b[i]} at ${ts}`);
@@ -79,13 +82,21 @@ it('a materialization killed midway leaves whole records, and a re-run ends as o
   expect(await checkRecords()).toEqual({ day2: 0, missing: 0 });
 
   // A process materializing both days, killed (SIGKILL: no cleanup) after its first batch is written.
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     const { openFeatureStore } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'node.js')).href)});
     const { store } = await openFeatureStore({ repoPath: ${JSON.stringify(repo)} });
     await store.materialize({ start: '2020-12-31T00:00:00Z', end: '2021-01-03T00:00:00Z',
       onProgress: (p) => process.stdout.write(\`progress \${p.rowsDone} \${p.rowsTotal}\\n\`) });
     process.stdout.write('finished\\n');
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();

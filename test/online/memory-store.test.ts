@@ -9,7 +9,11 @@ runOnlineStoreContract('memory', async () => new MemoryOnlineStore());
 it('keeps two keys apart even when their hashes collide', async () => {
   // Find two Int64 keys whose 32-bit FNV-1a hashes (the store's lookup hash) are equal, by
   // brute force over pseudo-random ids: the birthday bound makes one likely within ~100k.
-  const fnv = (bytes: Uint8Array) => { let h = 0x811c9dc5; for (const b of bytes) h = Math.imul(h ^ b, 0x01000193); return h >>> 0; };
+  const fnv = (bytes: Uint8Array) => {
+    let h = 0x811c9dc5;
+    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+    return h >>> 0;
+  };
   const key = (id: bigint) => encodeEntityKey([{ joinKey: 'id', type: Int64, value: id }]);
   const seen = new Map<number, bigint>();
   let state = 0x9e3779b97f4a7c15n;

@@ -66,8 +66,14 @@ describe.skipIf(!binary)('Redis online store', () => {
     // Either side of 2^53, where the ordering fields are computed two ways.
     const edge = 2n ** 53n;
     expect(await store.write('p', { view: 'exact', keys: [key(3)], eventTimestamps: [edge], features: { x: ['2^53'] } })).toEqual({ written: 1, skipped: 0 });
-    expect(await store.write('p', { view: 'exact', keys: [key(3)], eventTimestamps: [edge - 1n], features: { x: ['2^53 - 1'] } })).toEqual({ written: 0, skipped: 1 });
-    expect(await store.write('p', { view: 'exact', keys: [key(3)], eventTimestamps: [edge + 1n], features: { x: ['2^53 + 1'] } })).toEqual({ written: 1, skipped: 0 });
+    expect(await store.write('p', { view: 'exact', keys: [key(3)], eventTimestamps: [edge - 1n], features: { x: ['2^53 - 1'] } })).toEqual({
+      written: 0,
+      skipped: 1,
+    });
+    expect(await store.write('p', { view: 'exact', keys: [key(3)], eventTimestamps: [edge + 1n], features: { x: ['2^53 + 1'] } })).toEqual({
+      written: 1,
+      skipped: 0,
+    });
     await store.close();
   });
 
@@ -110,7 +116,8 @@ describe.skipIf(!binary)('Redis online store', () => {
 
   it('fails a call the server does not answer, then reconnects on the next', async () => {
     const store = new RedisOnlineStore({ url: `${redis.url}/7`, commandTimeoutMs: 300 });
-    const write = (x: string, hours: number) => store.write('p', { view: 'v', keys: [key(1)], eventTimestamps: [T0 + BigInt(hours) * 3_600_000_000n], features: { x: [x] } });
+    const write = (x: string, hours: number) =>
+      store.write('p', { view: 'v', keys: [key(1)], eventTimestamps: [T0 + BigInt(hours) * 3_600_000_000n], features: { x: [x] } });
     await write('first', 0);
     // The server holds every write until unpaused: a stand-in for a hung server.
     await redisCommand(redis.port, ['CLIENT', 'PAUSE', '60000', 'WRITE']);
@@ -128,24 +135,37 @@ describe.skipIf(!binary)('Redis online store', () => {
     const repo = join(dir, 'repo');
     await mkdir(join(repo, 'data'), { recursive: true });
     const engine = await createNodeEngine();
-    await writeFile(join(repo, 'data', 'stats.parquet'), await engine.export(
-      `SELECT * FROM (VALUES (1::BIGINT, TIMESTAMP '2021-04-12 09:00:00', 0.25::DOUBLE), (1::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.5::DOUBLE),
-        (2::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.75::DOUBLE)) t(driver_id, event_timestamp, conv_rate)`, 'parquet'));
+    await writeFile(
+      join(repo, 'data', 'stats.parquet'),
+      await engine.export(
+        `SELECT * FROM (VALUES (1::BIGINT, TIMESTAMP '2021-04-12 09:00:00', 0.25::DOUBLE), (1::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.5::DOUBLE),
+        (2::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.75::DOUBLE)) t(driver_id, event_timestamp, conv_rate)`,
+        'parquet',
+      ),
+    );
     await engine.close();
     // Feast's form of connection_string, not a URL.
-    await writeFile(join(repo, 'feature_store.yaml'),
-      `project: redis_repo\nonline_store:\n  type: redis\n  connection_string: "127.0.0.1:${redis.port},db=5"\n  key_ttl_seconds: 86400\n`);
-    await writeFile(join(repo, 'defs.ts'), `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
+    await writeFile(
+      join(repo, 'feature_store.yaml'),
+      `project: redis_repo\nonline_store:\n  type: redis\n  connection_string: "127.0.0.1:${redis.port},db=5"\n  key_ttl_seconds: 86400\n`,
+    );
+    await writeFile(
+      join(repo, 'defs.ts'),
+      `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const stats = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 's', path: 'data/stats.parquet' }), schema: [field('conv_rate', Float64)] });
-`);
+`,
+    );
     const first = await openFeatureStore({ repoPath: repo });
     expect(first.store.onlineStore.name).toBe('redis');
     await first.store.apply(first.definitions);
     await first.store.materialize({ start: '2021-04-12T00:00:00Z', end: '2021-04-12T10:00:00Z' });
     await first.store.close();
     const second = await openFeatureStore({ repoPath: repo });
-    const response = await second.store.getOnlineFeatures({ features: ['stats:conv_rate'], entityRows: [{ driver_id: 1 }, { driver_id: 2 }, { driver_id: 3 }] });
+    const response = await second.store.getOnlineFeatures({
+      features: ['stats:conv_rate'],
+      entityRows: [{ driver_id: 1 }, { driver_id: 2 }, { driver_id: 3 }],
+    });
     // Driver 1's latest row (09:30) wins; driver 3 was never written.
     expect(response.toDict().conv_rate).toEqual([0.5, 0.75, null]);
     await second.store.close();
@@ -157,7 +177,9 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
     const sockets: Socket[] = [];
     beforeAll(async () => {
       // Accepts connections and never answers: a TCP connect alone does not mean Redis.
-      silent = createServer((socket) => { sockets.push(socket); });
+      silent = createServer((socket) => {
+        sockets.push(socket);
+      });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     });
     afterAll(async () => {
@@ -195,14 +217,18 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
       const repo = join(dir, 'closed');
       await mkdir(repo, { recursive: true });
       await writeFile(join(repo, 'feature_store.yaml'), `project: closed\nonline_store: { type: redis, connection_string: "redis://127.0.0.1:${port}" }\n`);
-      await writeFile(join(repo, 'defs.ts'), `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
+      await writeFile(
+        join(repo, 'defs.ts'),
+        `import { entity, featureView, field, fileSource, Float64, Int64 } from 'feast-edge';
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const stats = featureView({ name: 'stats', entities: [driver], source: fileSource({ name: 's', path: 'data/s.parquet' }), schema: [field('x', Float64)] });
-`);
+`,
+      );
       const { store, definitions } = await openFeatureStore({ repoPath: repo });
       await store.apply(definitions);
-      await expect(store.writeToOnlineStore('stats', [{ driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', x: 1 }]))
-        .rejects.toThrow(`cannot connect to Redis at redis://127.0.0.1:${port}`);
+      await expect(store.writeToOnlineStore('stats', [{ driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', x: 1 }])).rejects.toThrow(
+        `cannot connect to Redis at redis://127.0.0.1:${port}`,
+      );
       await store.close();
     });
   });
@@ -212,11 +238,15 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
 
     it("reads Feast's connection_string forms and key_ttl_seconds", () => {
       expect(redisOptionsOf(online({ connection_string: 'localhost:6379' }))).toEqual({ target: { url: 'redis://localhost:6379' } });
-      expect(redisOptionsOf(online({ connection_string: 'cache:6380,password=p w,ssl=true,db=2', key_ttl_seconds: 60, key_prefix: 'fe:' })))
-        .toEqual({ target: { url: 'rediss://:p%20w@cache:6380/2' }, keyTtlSeconds: 60, keyPrefix: 'fe:' });
+      expect(redisOptionsOf(online({ connection_string: 'cache:6380,password=p w,ssl=true,db=2', key_ttl_seconds: 60, key_prefix: 'fe:' }))).toEqual({
+        target: { url: 'rediss://:p%20w@cache:6380/2' },
+        keyTtlSeconds: 60,
+        keyPrefix: 'fe:',
+      });
       expect(redisOptionsOf(online({ connection_string: 'redis://u:pw@host:7000/3' }))).toEqual({ target: { url: 'redis://u:pw@host:7000/3' } });
-      expect(redisOptionsOf(online({ redis_type: 'redis_cluster', connection_string: 'redis1:6379,redis2:6379,ssl=true,password=my_password' })))
-        .toEqual({ target: { clusterNodes: ['redis1:6379', 'redis2:6379'], tls: true, password: 'my_password' } });
+      expect(redisOptionsOf(online({ redis_type: 'redis_cluster', connection_string: 'redis1:6379,redis2:6379,ssl=true,password=my_password' }))).toEqual({
+        target: { clusterNodes: ['redis1:6379', 'redis2:6379'], tls: true, password: 'my_password' },
+      });
       // Feast treats a ttl of 0 as none.
       expect(redisOptionsOf(online({ connection_string: 'h', key_ttl_seconds: 0 }))).toEqual({ target: { url: 'redis://h:6379' } });
     });
@@ -246,8 +276,12 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
     });
 
     it('checks the keys of the other types too', () => {
-      expect(() => parseRepoConfig({ project: 'p', online_store: { type: 'memory', path: 'x' } }, '/r')).toThrow("unknown key 'online_store.path'; known keys: type");
-      expect(() => parseRepoConfig({ project: 'p', online_store: { type: 'lmdb', connection_string: 'h:1' } }, '/r')).toThrow("unknown key 'online_store.connection_string'; known keys: type, path");
+      expect(() => parseRepoConfig({ project: 'p', online_store: { type: 'memory', path: 'x' } }, '/r')).toThrow(
+        "unknown key 'online_store.path'; known keys: type",
+      );
+      expect(() => parseRepoConfig({ project: 'p', online_store: { type: 'lmdb', connection_string: 'h:1' } }, '/r')).toThrow(
+        "unknown key 'online_store.connection_string'; known keys: type, path",
+      );
     });
   });
 });

@@ -45,7 +45,13 @@ export const onlineStoreContractCases: readonly ContractCase<OnlineStore>[] = [
     name: 'never lets an older event overwrite a newer one; equal events go to the newer created time',
     async run(store) {
       await store.write('p', { view: 'v2', keys: [key(1)], eventTimestamps: [T(5)], createdTimestamps: [T(5)], features: { x: ['newer'] } });
-      const older = await store.write('p', { view: 'v2', keys: [key(1)], eventTimestamps: [T(4)], createdTimestamps: [T(9)], features: { x: ['older event'] } });
+      const older = await store.write('p', {
+        view: 'v2',
+        keys: [key(1)],
+        eventTimestamps: [T(4)],
+        createdTimestamps: [T(9)],
+        features: { x: ['older event'] },
+      });
       assertEqual(older, { written: 0, skipped: 1 }, 'older write result');
       await store.write('p', { view: 'v2', keys: [key(1)], eventTimestamps: [T(5)], createdTimestamps: [T(4)], features: { x: ['older created'] } });
       assertEqual((await store.read('p', 'v2', [key(1)], ['x'])).values.x, ['newer'], 'after older created');
@@ -76,10 +82,16 @@ export const onlineStoreContractCases: readonly ContractCase<OnlineStore>[] = [
     name: 'refuses a malformed batch whole, naming the column, and leaves stored rows as they were',
     async run(store) {
       await store.write('p', { view: 'v6', keys: [key(1)], eventTimestamps: [T(0)], features: { x: ['kept'] } });
-      await assertRejects(store.write('p', { view: 'v6', keys: [key(1), key(2)], eventTimestamps: [T(1), T(1)], features: { x: ['lost'] } }),
-        /feature 'x' has 1 values for 2 keys/, 'short column');
-      await assertRejects(store.write('p', { view: 'v6', keys: [key(1)], eventTimestamps: [5 as unknown as bigint], features: { x: ['lost'] } }),
-        /eventTimestamps\[0\]: expected bigint microseconds/, 'number timestamp');
+      await assertRejects(
+        store.write('p', { view: 'v6', keys: [key(1), key(2)], eventTimestamps: [T(1), T(1)], features: { x: ['lost'] } }),
+        /feature 'x' has 1 values for 2 keys/,
+        'short column',
+      );
+      await assertRejects(
+        store.write('p', { view: 'v6', keys: [key(1)], eventTimestamps: [5 as unknown as bigint], features: { x: ['lost'] } }),
+        /eventTimestamps\[0\]: expected bigint microseconds/,
+        'number timestamp',
+      );
       const result = await store.read('p', 'v6', [key(1), key(2)], ['x']);
       assertEqual(result.values.x, ['kept', null], 'values after refused writes');
       assertEqual(result.eventTimestamps, [T(0), null], 'timestamps after refused writes');
@@ -99,8 +111,12 @@ export const onlineStoreContractCases: readonly ContractCase<OnlineStore>[] = [
     name: 'keeps value types: strings, floats, booleans, bigints, arrays and bytes',
     async run(store) {
       const bytes = new Uint8Array([0, 1, 254, 255]);
-      await store.write('p', { view: 'v9', keys: [key(1)], eventTimestamps: [T(0)],
-        features: { s: ['é/ü'], f: [0.1], b: [false], big: [9_007_199_254_740_993n], list: [[1, 2, 3]], raw: [bytes] } });
+      await store.write('p', {
+        view: 'v9',
+        keys: [key(1)],
+        eventTimestamps: [T(0)],
+        features: { s: ['é/ü'], f: [0.1], b: [false], big: [9_007_199_254_740_993n], list: [[1, 2, 3]], raw: [bytes] },
+      });
       const { values } = await store.read('p', 'v9', [key(1)], ['s', 'f', 'b', 'big', 'list', 'raw']);
       assertEqual([values.s[0], values.f[0], values.b[0], values.big[0], values.list[0]], ['é/ü', 0.1, false, 9_007_199_254_740_993n, [1, 2, 3]], 'values');
       const raw = values.raw[0];

@@ -7,13 +7,21 @@ import { onlineStoreContractCases, type ContractOutcome } from './store-contract
 export function runOnlineStoreContract(label: string, create: () => Promise<OnlineStore>): void {
   describe(`online store contract: ${label}`, () => {
     let store: OnlineStore;
-    beforeAll(async () => { store = await create(); });
-    afterAll(async () => { await store.close(); });
+    beforeAll(async () => {
+      store = await create();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
     for (const contractCase of onlineStoreContractCases) it(contractCase.name, () => contractCase.run(store));
   });
 }
 
 /** Reports the contract run elsewhere (Chromium, workerd, Deno) as one test per case. */
 export function reportForeignContract(label: string, outcomes: () => Promise<ContractOutcome[]>): void {
-  reportForeignOutcomes(`online store contract: ${label}`, onlineStoreContractCases.map((c) => c.name), outcomes);
+  reportForeignOutcomes(
+    `online store contract: ${label}`,
+    onlineStoreContractCases.map((c) => c.name),
+    outcomes,
+  );
 }

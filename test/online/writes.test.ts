@@ -14,21 +14,31 @@ const narrow = featureView({ name: 'narrow', entities: [driver], source: push, s
 describe('online writes and pushes', () => {
   let store: FeatureStore;
   beforeAll(async () => {
-    store = createFeatureStore({ project: 'writes', registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }) });
+    store = createFeatureStore({
+      project: 'writes',
+      registry: new MemoryRegistryStore(),
+      offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine() }),
+    });
     await store.apply([driver, stats, narrow]);
   });
-  afterAll(async () => { await store.close(); });
+  afterAll(async () => {
+    await store.close();
+  });
 
   const read = async (view: string, ids: number[], feature = 'conv_rate') =>
     (await store.getOnlineFeatures({ features: [`${view}:${feature}`], entityRows: { driver_id: ids }, now: '2021-04-12T12:00:00Z' })).toDict()[feature];
 
   it('writes rows to one view and keeps the newest event per key', async () => {
-    expect(await store.writeToOnlineStore('stats', [
-      { driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.5, label: 'a' },
-      { driver_id: 2, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.6, label: 'b' },
-    ])).toEqual({ written: 2, skipped: 0 });
-    expect(await store.writeToOnlineStore('stats', { driver_id: [1], event_timestamp: ['2021-04-12T09:00:00Z'], conv_rate: [0.1], label: ['older'] }))
-      .toEqual({ written: 0, skipped: 1 });
+    expect(
+      await store.writeToOnlineStore('stats', [
+        { driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.5, label: 'a' },
+        { driver_id: 2, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.6, label: 'b' },
+      ]),
+    ).toEqual({ written: 2, skipped: 0 });
+    expect(await store.writeToOnlineStore('stats', { driver_id: [1], event_timestamp: ['2021-04-12T09:00:00Z'], conv_rate: [0.1], label: ['older'] })).toEqual({
+      written: 0,
+      skipped: 1,
+    });
     expect(await read('stats', [1, 2])).toEqual([0.5, 0.6]);
   });
 
@@ -38,11 +48,13 @@ describe('online writes and pushes', () => {
       { driver_id: 4, event_timestamp: '2021-04-12T11:00:00Z', conv_rate: 'high', label: 'x' },
     ];
     await expect(store.writeToOnlineStore('stats', bad)).rejects.toThrow(/write to 'stats': conv_rate\[1\]: expected a number, got "high"/);
-    await expect(store.writeToOnlineStore('stats', [{ driver_id: 3, event_timestamp: '2021-04-12T11:00:00Z', conv_rate: 1, label: 'x', extra: 1 }]))
-      .rejects.toThrow(/unknown columns 'extra'/);
+    await expect(
+      store.writeToOnlineStore('stats', [{ driver_id: 3, event_timestamp: '2021-04-12T11:00:00Z', conv_rate: 1, label: 'x', extra: 1 }]),
+    ).rejects.toThrow(/unknown columns 'extra'/);
     await expect(store.writeToOnlineStore('stats', [{ driver_id: 3, conv_rate: 1, label: 'x' }])).rejects.toThrow(/missing columns 'event_timestamp'/);
-    await expect(store.writeToOnlineStore('stats', [{ driver_id: 'three', event_timestamp: '2021-04-12T11:00:00Z', conv_rate: 1, label: 'x' }]))
-      .rejects.toThrow(/entity key 'driver_id': expected an integer/);
+    await expect(
+      store.writeToOnlineStore('stats', [{ driver_id: 'three', event_timestamp: '2021-04-12T11:00:00Z', conv_rate: 1, label: 'x' }]),
+    ).rejects.toThrow(/entity key 'driver_id': expected an integer/);
     expect(await read('stats', [3, 4])).toEqual([null, null]);
   });
 

@@ -138,7 +138,7 @@ export function pointInTimeOracle(request: OracleRequest): OracleResult {
     request.projections.forEach((p, index) => {
       const created = p.source.createdTimestampColumn;
       const timestampName = p.source.fieldMapping?.[p.source.timestampField] ?? p.source.timestampField;
-      const createdName = created === undefined ? undefined : p.source.fieldMapping?.[created] ?? created;
+      const createdName = created === undefined ? undefined : (p.source.fieldMapping?.[created] ?? created);
       let winners: PlainRow[] = [];
       let bestTs: Micros | undefined;
       let bestCreated: Micros | null = null;
@@ -146,7 +146,10 @@ export function pointInTimeOracle(request: OracleRequest): OracleResult {
         if (entityTs === null) break;
         let match = true;
         for (const key of p.joinKeys) {
-          if (!keysEqual(row[key], entity[p.joinKeyMap?.[key] ?? key])) { match = false; break; }
+          if (!keysEqual(row[key], entity[p.joinKeyMap?.[key] ?? key])) {
+            match = false;
+            break;
+          }
         }
         if (!match) continue;
         const ts = asMicros(row[timestampName], `source column '${timestampName}'`);

@@ -22,7 +22,8 @@ describe('concurrent writers', () => {
     try {
       const script = join(import.meta.dirname, 'fixtures', 'apply-many.ts');
       const children = ['left', 'right'].map((prefix) =>
-        run(process.execPath, ['--import', 'jiti/register', script, dir, prefix, '20', barrier], { cwd: root }));
+        run(process.execPath, ['--import', 'jiti/register', script, dir, prefix, '20', barrier], { cwd: root }),
+      );
       // Both children load (jiti takes a while) before either starts, so their applies overlap.
       while ((await readdir(barrier)).length < 2) await new Promise((r) => setTimeout(r, 5));
       await writeFile(join(barrier, 'go'), '');
@@ -55,7 +56,10 @@ describe('concurrent writers', () => {
     let writes = 0;
     const alwaysBeaten: RegistryStore = {
       read: (p) => inner.read(p),
-      write: async (doc: RegistryDocument, expected: number) => { writes++; throw new RegistryVersionConflictError(doc.project.name, expected, expected + 1); },
+      write: async (doc: RegistryDocument, expected: number) => {
+        writes++;
+        throw new RegistryVersionConflictError(doc.project.name, expected, expected + 1);
+      },
       delete: (p, v) => inner.delete(p, v),
       listProjects: () => inner.listProjects(),
     };

@@ -6,7 +6,9 @@ const found = findChromium() !== undefined;
 let harness: Promise<ChromiumHarness> | undefined;
 // One bundle and one browser for the whole file, started by whichever test needs it first.
 const chromium = () => (harness ??= startChromium({ entries: { registry: 'test/registry/browser/indexeddb-registry.entry.ts' } }).then((h) => h!));
-afterAll(async () => { if (harness) await (await harness).close(); });
+afterAll(async () => {
+  if (harness) await (await harness).close();
+});
 
 describe.skipIf(!found)('IndexedDB registry store in Chromium', () => {
   reportForeignRegistryContract('IndexedDB (Chromium)', async () => {

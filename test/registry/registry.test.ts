@@ -6,22 +6,34 @@ import { sha256Hex } from '../../src/registry/hash.js';
 import { planDiff } from '../../src/registry/diff.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { Registry } from '../../src/registry/registry.js';
-import { driver, extra, live, liveBatch, livePush, plusX, service, stats, statsSource } from './fixtures/definitions.js';
+import { driver, extra, live, livePush, plusX, service, stats, statsSource } from './fixtures/definitions.js';
 
 const fresh = () => new Registry(new MemoryRegistryStore(), 'proj');
 const refs = (list: { kind: string; name: string }[]) => list.map((o) => `${o.kind}:${o.name}`);
 const tick = () => new Promise((r) => setTimeout(r, 5));
-const statsTtl = (ttl: string, tags?: Record<string, string>) => featureView({
-  name: 'stats', entities: [driver], source: statsSource, ttl, schema: [field('conv_rate', Float32), field('trips', Int64)], ...(tags ? { tags } : {}),
-});
+const statsTtl = (ttl: string, tags?: Record<string, string>) =>
+  featureView({
+    name: 'stats',
+    entities: [driver],
+    source: statsSource,
+    ttl,
+    schema: [field('conv_rate', Float32), field('trips', Int64)],
+    ...(tags ? { tags } : {}),
+  });
 
 describe('apply', () => {
   it("registers a view's batch and push sources, and an on-demand view's request source, as data sources", async () => {
     const registry = fresh();
     const diff = await registry.apply([driver, stats, live, plusX]);
     expect(refs(diff.added)).toEqual([
-      'entity:driver', 'fileSource:stats_src', 'featureView:stats', 'fileSource:live_batch', 'pushSource:live_push',
-      'featureView:live', 'requestSource:extra', 'onDemandFeatureView:plus_x',
+      'entity:driver',
+      'fileSource:stats_src',
+      'featureView:stats',
+      'fileSource:live_batch',
+      'pushSource:live_push',
+      'featureView:live',
+      'requestSource:extra',
+      'onDemandFeatureView:plus_x',
     ]);
     expect((await registry.listDataSources()).map((s) => s.name).sort()).toEqual(['extra', 'live_batch', 'live_push', 'stats_src']);
     expect(await registry.getDataSource('live_push')).toEqual(JSON.parse(JSON.stringify(livePush)));
@@ -54,8 +66,10 @@ describe('apply', () => {
   it('refuses to delete an object that does not exist, naming what does', async () => {
     const registry = fresh();
     await registry.apply([driver, stats]);
-    await expect(registry.apply([], { delete: [{ kind: 'featureView', name: 'statz' }] }))
-      .rejects.toMatchObject({ name: 'FeatureViewNotFoundException', message: "feature view 'statz' is not in project 'proj'; valid: 'stats'" });
+    await expect(registry.apply([], { delete: [{ kind: 'featureView', name: 'statz' }] })).rejects.toMatchObject({
+      name: 'FeatureViewNotFoundException',
+      message: "feature view 'statz' is not in project 'proj'; valid: 'stats'",
+    });
     await expect(registry.apply([], { delete: [{ kind: 'table', name: 'x' }] })).rejects.toThrow(/kind one of entity, fileSource/);
     await expect(registry.apply([driver], { delete: [driver] })).rejects.toThrow("apply: 'driver' is both applied (entity 'driver') and deleted");
   });
@@ -66,8 +80,16 @@ describe('apply', () => {
     const before = await registry.document();
     await tick();
     const diff = await registry.apply([driver, stats]);
-    expect(diff).toEqual({ added: [], changed: [], removed: [], unchanged: [
-      { kind: 'entity', name: 'driver' }, { kind: 'fileSource', name: 'stats_src' }, { kind: 'featureView', name: 'stats' }] });
+    expect(diff).toEqual({
+      added: [],
+      changed: [],
+      removed: [],
+      unchanged: [
+        { kind: 'entity', name: 'driver' },
+        { kind: 'fileSource', name: 'stats_src' },
+        { kind: 'featureView', name: 'stats' },
+      ],
+    });
     const after = await registry.document();
     expect(after.version).toBe(1);
     expect(after.lastUpdatedAt).toBe(before.lastUpdatedAt);
@@ -109,13 +131,26 @@ describe('plan', () => {
   it('reports what apply would change, with the changed top-level fields, and writes nothing', async () => {
     const registry = fresh();
     await registry.apply([driver, stats]);
-    const moved = featureView({ name: 'stats', entities: [driver], source: { ...statsSource, path: 'data/moved.parquet' }, ttl: '1d', schema: [field('conv_rate', Float32), field('trips', Int64)] });
+    const moved = featureView({
+      name: 'stats',
+      entities: [driver],
+      source: { ...statsSource, path: 'data/moved.parquet' },
+      ttl: '1d',
+      schema: [field('conv_rate', Float32), field('trips', Int64)],
+    });
     const diff = await registry.plan([moved, live], { delete: [driver] }).catch((e: Error) => e);
     expect(diff).toMatchObject({ message: expect.stringContaining("entity 'driver' cannot be deleted") });
     const plan = await registry.plan([moved, live]);
     expect(plan).toEqual({
-      added: [{ kind: 'fileSource', name: 'live_batch' }, { kind: 'pushSource', name: 'live_push' }, { kind: 'featureView', name: 'live' }],
-      changed: [{ kind: 'fileSource', name: 'stats_src', fields: ['path'] }, { kind: 'featureView', name: 'stats', fields: ['batchSource'] }],
+      added: [
+        { kind: 'fileSource', name: 'live_batch' },
+        { kind: 'pushSource', name: 'live_push' },
+        { kind: 'featureView', name: 'live' },
+      ],
+      changed: [
+        { kind: 'fileSource', name: 'stats_src', fields: ['path'] },
+        { kind: 'featureView', name: 'stats', fields: ['batchSource'] },
+      ],
       removed: [],
       unchanged: [],
     });
@@ -146,7 +181,11 @@ describe('on-demand views in the registry', () => {
     const registry = fresh();
     await registry.apply([driver, stats, plusX]);
     const stored = await registry.getOnDemandFeatureView('plus_x');
-    expect(Object.keys(stored).filter((k) => k.startsWith('transform')).sort()).toEqual(['transformHash', 'transformSource']);
+    expect(
+      Object.keys(stored)
+        .filter((k) => k.startsWith('transform'))
+        .sort(),
+    ).toEqual(['transformHash', 'transformSource']);
     expect(stored.transformSource).toBe(plusX.transformSource);
     // Node's own hash, independent of the Web Crypto path the registry uses.
     expect(stored.transformHash).toBe(createHash('sha256').update(plusX.transformSource, 'utf8').digest('hex'));
@@ -163,19 +202,40 @@ describe('reads', () => {
   it('names what exists when an object is missing', async () => {
     const registry = fresh();
     await registry.apply([driver, stats, plusX, service]);
-    await expect(registry.getFeatureView('nope')).rejects.toMatchObject({ name: 'FeatureViewNotFoundException', message: "feature view 'nope' is not in project 'proj'; valid: 'stats'" });
-    await expect(registry.getEntity('nope')).rejects.toMatchObject({ name: 'EntityNotFoundException', message: "entity 'nope' is not in project 'proj'; valid: 'driver'" });
-    await expect(registry.getDataSource('nope')).rejects.toMatchObject({ name: 'DataSourceObjectNotFoundException', message: expect.stringContaining("valid: 'stats_src', 'extra'") });
-    await expect(registry.getOnDemandFeatureView('stats')).rejects.toMatchObject({ name: 'OnDemandFeatureViewNotFoundException', message: expect.stringContaining("valid: 'plus_x'") });
-    await expect(registry.getFeatureService('nope')).rejects.toMatchObject({ name: 'FeatureServiceNotFoundException', message: expect.stringContaining("valid: 'svc'") });
-    await expect(registry.getSavedDataset('nope')).rejects.toMatchObject({ name: 'SavedDatasetNotFound', message: "saved dataset 'nope' is not in project 'proj'; none exist" });
+    await expect(registry.getFeatureView('nope')).rejects.toMatchObject({
+      name: 'FeatureViewNotFoundException',
+      message: "feature view 'nope' is not in project 'proj'; valid: 'stats'",
+    });
+    await expect(registry.getEntity('nope')).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+      message: "entity 'nope' is not in project 'proj'; valid: 'driver'",
+    });
+    await expect(registry.getDataSource('nope')).rejects.toMatchObject({
+      name: 'DataSourceObjectNotFoundException',
+      message: expect.stringContaining("valid: 'stats_src', 'extra'"),
+    });
+    await expect(registry.getOnDemandFeatureView('stats')).rejects.toMatchObject({
+      name: 'OnDemandFeatureViewNotFoundException',
+      message: expect.stringContaining("valid: 'plus_x'"),
+    });
+    await expect(registry.getFeatureService('nope')).rejects.toMatchObject({
+      name: 'FeatureServiceNotFoundException',
+      message: expect.stringContaining("valid: 'svc'"),
+    });
+    await expect(registry.getSavedDataset('nope')).rejects.toMatchObject({
+      name: 'SavedDatasetNotFound',
+      message: "saved dataset 'nope' is not in project 'proj'; none exist",
+    });
     await expect(registry.getFeatureView('toString')).rejects.toMatchObject({ name: 'FeatureViewNotFoundException' });
   });
 
   it("stores objects named like Object.prototype members ('constructor', '__proto__') as ordinary names", async () => {
     const registry = fresh();
     const odd = [entity({ name: 'constructor', joinKeys: ['c'] }), entity({ name: '__proto__', joinKeys: ['p'] })];
-    expect((await registry.apply(odd)).added).toEqual([{ kind: 'entity', name: 'constructor' }, { kind: 'entity', name: '__proto__' }]);
+    expect((await registry.apply(odd)).added).toEqual([
+      { kind: 'entity', name: 'constructor' },
+      { kind: 'entity', name: '__proto__' },
+    ]);
     expect((await registry.getEntity('__proto__')).joinKeys).toEqual(['p']);
     expect((await registry.listEntities()).map((e) => e.name).sort()).toEqual(['__proto__', 'constructor']);
     expect((await registry.apply(odd)).unchanged).toHaveLength(2);
@@ -187,7 +247,9 @@ describe('reads', () => {
     const store = new MemoryRegistryStore();
     await new Registry(store, 'alpha').apply([driver]);
     await expect(new Registry(store, 'beta').document()).rejects.toMatchObject({
-      name: 'ProjectNotFoundException', message: "project 'beta' has no registry yet; run apply first (valid: 'alpha')" });
+      name: 'ProjectNotFoundException',
+      message: "project 'beta' has no registry yet; run apply first (valid: 'alpha')",
+    });
     await expect(new Registry(store, 'beta').listEntities()).rejects.toMatchObject({ name: 'ProjectNotFoundException' });
     expect(await new Registry(store, 'beta').version()).toBe(0);
   });
@@ -201,12 +263,12 @@ describe('reads', () => {
     expect(Object.isFrozen(first.entities.driver.spec)).toBe(true);
     await writer.apply([stats]);
     expect(await reader.document({ maxAgeMs: 60_000 })).toBe(first);
-    expect((await reader.listFeatureViews({ maxAgeMs: 60_000 }))).toEqual([]);
+    expect(await reader.listFeatureViews({ maxAgeMs: 60_000 })).toEqual([]);
     expect((await reader.document({ maxAgeMs: 0 })).version).toBe(2);
     expect((await reader.listFeatureViews()).map((v) => v.name)).toEqual(['stats']);
   });
 
-  it("sees its own writes through the cache", async () => {
+  it('sees its own writes through the cache', async () => {
     const registry = fresh();
     await registry.apply([driver]);
     await registry.document({ maxAgeMs: 60_000 });
@@ -217,8 +279,13 @@ describe('reads', () => {
 
 describe('saved datasets, materialization intervals, teardown', () => {
   const dataset = {
-    kind: 'savedDataset' as const, name: 'ds', features: ['stats:trips'], joinKeys: ['driver_id'], fullFeatureNames: false,
-    storage: { format: 'parquet' as const, path: 'datasets/ds.parquet' }, rowCount: 3,
+    kind: 'savedDataset' as const,
+    name: 'ds',
+    features: ['stats:trips'],
+    joinKeys: ['driver_id'],
+    fullFeatureNames: false,
+    storage: { format: 'parquet' as const, path: 'datasets/ds.parquet' },
+    rowCount: 3,
   };
 
   it('saves a dataset once, overwrites it only when allowed, and deletes it', async () => {
@@ -252,7 +319,10 @@ describe('saved datasets, materialization intervals, teardown', () => {
     expect((await registry.document()).featureViews.stats.materializationIntervals).toEqual([day1, day2]);
     await registry.apply([statsTtl('2d', { team: 'ml' })]);
     expect((await registry.document()).featureViews.stats.materializationIntervals).toEqual([]);
-    await expect(registry.addMaterializationInterval('nope', day1)).rejects.toMatchObject({ name: 'FeatureViewNotFoundException', message: expect.stringContaining("valid: 'stats'") });
+    await expect(registry.addMaterializationInterval('nope', day1)).rejects.toMatchObject({
+      name: 'FeatureViewNotFoundException',
+      message: expect.stringContaining("valid: 'stats'"),
+    });
     await expect(registry.addMaterializationInterval('stats', { start: day1.end, end: day1.start })).rejects.toThrow(/start <= end/);
   });
 

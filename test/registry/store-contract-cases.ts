@@ -76,7 +76,9 @@ export const registryStoreContractCases: readonly ContractCase<StoreFactory>[] =
       const store = await create();
       const written: RegistryDocument = {
         ...doc('p1', 1, 'first'),
-        entities: { driver: { spec: { kind: 'entity', name: 'driver', joinKeys: ['driver_id'], valueType: { kind: 'Int64' } }, createdAt: 'c', lastUpdatedAt: 'u' } },
+        entities: {
+          driver: { spec: { kind: 'entity', name: 'driver', joinKeys: ['driver_id'], valueType: { kind: 'Int64' } }, createdAt: 'c', lastUpdatedAt: 'u' },
+        },
       };
       await store.write(written, 0);
       assertEqual(await store.read('p1'), written, 'document read back');

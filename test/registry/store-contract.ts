@@ -16,5 +16,9 @@ export function runRegistryStoreContract(label: string, create: () => Promise<Re
 
 /** Reports the contract run elsewhere (Chromium) as one test per case. */
 export function reportForeignRegistryContract(label: string, outcomes: () => Promise<ContractOutcome[]>): void {
-  reportForeignOutcomes(`registry store contract: ${label}`, registryStoreContractCases.map((c) => c.name), outcomes);
+  reportForeignOutcomes(
+    `registry store contract: ${label}`,
+    registryStoreContractCases.map((c) => c.name),
+    outcomes,
+  );
 }

@@ -9,11 +9,19 @@ import { FileRegistryStore } from '../../src/runtime/node/file-registry-store.js
 import { runRegistryStoreContract } from './store-contract.js';
 
 const dirs: string[] = [];
-const tempDir = async () => { const d = await mkdtemp(join(tmpdir(), 'feast-edge-registry-')); dirs.push(d); return d; };
-afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+const tempDir = async () => {
+  const d = await mkdtemp(join(tmpdir(), 'feast-edge-registry-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
-const doc = (project: string, version: number, description = ''): RegistryDocument =>
-  ({ ...emptyRegistryDocument({ kind: 'project', name: project, description }, 'now'), version });
+const doc = (project: string, version: number, description = ''): RegistryDocument => ({
+  ...emptyRegistryDocument({ kind: 'project', name: project, description }, 'now'),
+  version,
+});
 
 runRegistryStoreContract('memory', () => new MemoryRegistryStore());
 runRegistryStoreContract('file (a directory of project files)', async () => new FileRegistryStore(await tempDir()));
@@ -25,13 +33,19 @@ describe('file registry store', () => {
     const big = (v: number) => doc('torn', v, 'x'.repeat(300_000 + v));
     await store.write(big(1), 0);
     const last = 60;
-    const child = spawn(process.execPath, ['--import', 'jiti/register', join(import.meta.dirname, 'fixtures', 'write-versions.ts'), dir, String(last)],
-      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'jiti/register', join(import.meta.dirname, 'fixtures', 'write-versions.ts'), dir, String(last)], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let running = true;
-    void exited.then(() => { running = false; });
+    void exited.then(() => {
+      running = false;
+    });
     const seen = new Set<number>();
     let reads = 0;
     while (running) {
@@ -56,7 +70,10 @@ describe('file registry store', () => {
     await store.write(doc('only', 1), 0);
     expect(await store.listProjects()).toEqual(['only']);
     expect(await store.read('other')).toBeUndefined();
-    await expect(store.write(doc('other', 1), 0)).rejects.toMatchObject({ name: 'RegistryStoreError', message: expect.stringContaining("holds project 'only'") });
+    await expect(store.write(doc('other', 1), 0)).rejects.toMatchObject({
+      name: 'RegistryStoreError',
+      message: expect.stringContaining("holds project 'only'"),
+    });
     expect(await readdir(join(dir, 'nested'))).toEqual(['registry.json']);
   });
 
@@ -78,7 +95,9 @@ describe('file registry store', () => {
     const lock = join(dir, 'p.json.lock');
     await writeFile(lock, 'live-writer');
     let done = false;
-    const writing = store.write(doc('p', 1), 0).then(() => { done = true; });
+    const writing = store.write(doc('p', 1), 0).then(() => {
+      done = true;
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(done).toBe(false);
     expect(await readFile(lock, 'utf8')).toBe('live-writer');
@@ -98,7 +117,10 @@ describe('file registry store', () => {
   it('names the file when it is not a registry document', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'p.json'), '{"half": ');
-    await expect(new FileRegistryStore(dir).read('p')).rejects.toMatchObject({ name: 'RegistryStoreError', message: expect.stringContaining(join(dir, 'p.json')) });
+    await expect(new FileRegistryStore(dir).read('p')).rejects.toMatchObject({
+      name: 'RegistryStoreError',
+      message: expect.stringContaining(join(dir, 'p.json')),
+    });
   });
 
   it('refuses project names that could leave the directory', async () => {

@@ -11,7 +11,7 @@ const plus = (name: string, transform: (row: Record<string, unknown>) => Record<
   onDemandFeatureView({ name, sources: [stats], schema: [field('y', Float64)], transform });
 
 describe('the transform check of a stored registry', () => {
-  it('matches the applied code, tolerates another transpiler\'s formatting, and names each view whose code differs', async () => {
+  it("matches the applied code, tolerates another transpiler's formatting, and names each view whose code differs", async () => {
     const registry = new Registry(new MemoryRegistryStore(), 'p');
     const applied = [driver, source, stats, plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), plus('plus_two', (r) => ({ y: Number(r.x) + 2 }))];
     await registry.apply(applied);
@@ -19,11 +19,13 @@ describe('the transform check of a stored registry', () => {
     expect(await checkTransforms(document, applied)).toEqual({ matching: ['plus_one', 'plus_two'], differing: [] });
 
     // The same function as a bundler prints it: other whitespace, no trailing comma, double quotes.
-    const reprinted = { ...plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), transformSource: "(r) => ({\n    y: Number(r.x) + 1,\n  })" };
+    const reprinted = { ...plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), transformSource: '(r) => ({\n    y: Number(r.x) + 1,\n  })' };
     const changed = plus('plus_two', (r) => ({ y: Number(r.x) * 2 }));
     expect(await checkTransforms(document, [reprinted, changed])).toEqual({ matching: ['plus_one'], differing: ['plus_two'] });
     await expect(assertTransformsMatch(document, [reprinted, changed])).rejects.toMatchObject({
-      name: 'TransformMismatchError', views: ['plus_two'], message: expect.stringContaining("'plus_two'"),
+      name: 'TransformMismatchError',
+      views: ['plus_two'],
+      message: expect.stringContaining("'plus_two'"),
     });
     // As a minifier prints it (the demo's worker bundle): no parentheses around the lone parameter.
     const minified = { ...plus('plus_one', (r) => ({ y: Number(r.x) + 1 })), transformSource: 'r=>({y:Number(r.x)+1})' };

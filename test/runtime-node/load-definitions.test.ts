@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feastEdgeModules, feastEdgeNodeAlias, loadDefinitions } from '../../src/runtime/node/load-definitions.js';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'feast-edge-load-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'feast-edge-load-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** A repo in a temp folder (no node_modules of its own) with the given files. */
 async function writeRepo(name: string, files: Record<string, string>): Promise<string> {
@@ -52,12 +56,19 @@ describe('loadDefinitions', () => {
       'views/stats.ts': VIEW.replace('./driver.ts', '../driver.ts'),
       'more/customer.mjs': `import { entity } from 'feast-edge';\nexport const customer = entity({ name: 'customer', joinKeys: ['customer_id'] });\n`,
       'more/request.js': `import { requestSource, field, Int64 } from 'feast-edge';\nexport const req = requestSource({ name: 'req', schema: [field('val', Int64)] });\n`,
-      'service.mts': `import { featureService, project } from 'feast-edge';\nimport { stats } from './views/stats.ts';\n` +
+      'service.mts':
+        `import { featureService, project } from 'feast-edge';\nimport { stats } from './views/stats.ts';\n` +
         `export const svc = featureService({ name: 'svc', features: [stats] });\nexport const proj = project({ name: 'demo' });\n` +
         `export const notADefinition = { kind: 'other', name: 'x' };\nexport default 42;\n`,
     });
     expect(names(await loadDefinitions(repo))).toEqual([
-      'entity:customer', 'entity:driver', 'featureService:svc', 'featureView:stats', 'fileSource:stats_src', 'project:demo', 'requestSource:req',
+      'entity:customer',
+      'entity:driver',
+      'featureService:svc',
+      'featureView:stats',
+      'fileSource:stats_src',
+      'project:demo',
+      'requestSource:req',
     ]);
   });
 
@@ -92,7 +103,8 @@ describe('loadDefinitions', () => {
 
   it('allows one name across different kinds, as Feast does', async () => {
     const repo = await writeRepo('kinds', {
-      'defs.ts': `import { entity, field, fileSource, featureView, Float64 } from 'feast-edge';\n` +
+      'defs.ts':
+        `import { entity, field, fileSource, featureView, Float64 } from 'feast-edge';\n` +
         `export const e = entity({ name: 'driver', joinKeys: ['driver_id'] });\n` +
         `export const s = fileSource({ name: 'driver', path: 'd.parquet' });\n` +
         `export const v = featureView({ name: 'driver', entities: [e], source: s, schema: [field('x', Float64)] });\n`,
@@ -101,7 +113,8 @@ describe('loadDefinitions', () => {
   });
 
   it('tells apart two on-demand views that differ only in their code', async () => {
-    const odfv = (body: string) => `import { field, onDemandFeatureView, requestSource, Float64 } from 'feast-edge';\n` +
+    const odfv = (body: string) =>
+      `import { field, onDemandFeatureView, requestSource, Float64 } from 'feast-edge';\n` +
       `const req = requestSource({ name: 'req', schema: [field('v', Float64)] });\n` +
       `export const t = onDemandFeatureView({ name: 't', sources: [req], schema: [field('out', Float64)], transform: (row) => ({ out: ${body} }) });\n`;
     const repo = await writeRepo('odfv', { 'a.ts': odfv('Number(row.v) + 1'), 'b.ts': odfv('Number(row.v) * 2') });
@@ -117,7 +130,10 @@ describe('loadDefinitions', () => {
   });
 
   it('reports an error in a module with the module it came from', async () => {
-    const bad = await writeRepo('invalid', { 'driver.ts': DRIVER, 'views/stats.ts': VIEW.replace('./driver.ts', '../driver.ts').replace("ttl: '1h'", "ttl: 'soon'") });
+    const bad = await writeRepo('invalid', {
+      'driver.ts': DRIVER,
+      'views/stats.ts': VIEW.replace('./driver.ts', '../driver.ts').replace("ttl: '1h'", "ttl: 'soon'"),
+    });
     await expect(loadDefinitions(bad)).rejects.toThrow(/^views\/stats.ts: featureView 'stats'.ttl: cannot parse duration "soon"/);
     const syntax = await writeRepo('syntax', { 'broken.ts': 'export const = ;\n' });
     await expect(loadDefinitions(syntax)).rejects.toThrow(/^broken.ts: .*Unexpected token.* \(line 1, column \d+\)$/);

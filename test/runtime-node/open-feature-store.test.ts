@@ -16,10 +16,19 @@ let parquet: Uint8Array;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feast-edge-node-'));
   const engine = await createNodeEngine();
-  parquet = await engine.export(`SELECT * FROM (VALUES (1::BIGINT, TIMESTAMP '2021-04-12 09:00:00', 0.25::DOUBLE), (2::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.75::DOUBLE)) t(driver_id, event_timestamp, conv_rate)`, 'parquet');
+  parquet = await engine.export(
+    `SELECT * FROM (VALUES (1::BIGINT, TIMESTAMP '2021-04-12 09:00:00', 0.25::DOUBLE), (2::BIGINT, TIMESTAMP '2021-04-12 09:30:00', 0.75::DOUBLE)) t(driver_id, event_timestamp, conv_rate)`,
+    'parquet',
+  );
   await engine.close();
   server = createServer((req, res) => {
-    if (req.url === '/stats.parquet') { res.writeHead(200); res.end(parquet); } else { res.writeHead(404); res.end(); }
+    if (req.url === '/stats.parquet') {
+      res.writeHead(200);
+      res.end(parquet);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -35,15 +44,21 @@ async function writeRepo(name: string, path: string, yaml = 'project: web\n'): P
   await mkdir(join(repo, 'data'), { recursive: true });
   await writeFile(join(repo, 'data', 'stats.parquet'), parquet);
   await writeFile(join(repo, 'feature_store.yaml'), yaml);
-  await writeFile(join(repo, 'defs.ts'), `import { entity, field, fileSource, featureView, Float64, Int64 } from 'feast-edge';
+  await writeFile(
+    join(repo, 'defs.ts'),
+    `import { entity, field, fileSource, featureView, Float64, Int64 } from 'feast-edge';
 export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
 export const src = fileSource({ name: 'stats_src', path: '${path}' });
 export const stats = featureView({ name: 'stats', entities: [driver], ttl: '1h', source: src, schema: [field('conv_rate', Float64)] });
-`);
+`,
+  );
   return repo;
 }
 
-const ENTITIES = [{ driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z' }, { driver_id: 2, event_timestamp: '2021-04-12T10:00:00Z' }];
+const ENTITIES = [
+  { driver_id: 1, event_timestamp: '2021-04-12T10:00:00Z' },
+  { driver_id: 2, event_timestamp: '2021-04-12T10:00:00Z' },
+];
 
 describe('openFeatureStore', () => {
   it('opens a repo: its yaml, its definitions, a file registry where the yaml says, and repo-relative sources', async () => {
@@ -61,11 +76,18 @@ describe('openFeatureStore', () => {
   it('reads a file source from an http URL, an absolute path or a file:// URL', async () => {
     const absolute = join(dir, 'shared.parquet');
     await writeFile(absolute, parquet);
-    for (const [name, path] of [['url', `${baseUrl}/stats.parquet`], ['absolute', absolute], ['file-url', pathToFileURL(absolute).href]]) {
+    for (const [name, path] of [
+      ['url', `${baseUrl}/stats.parquet`],
+      ['absolute', absolute],
+      ['file-url', pathToFileURL(absolute).href],
+    ]) {
       const { store, definitions } = await openFeatureStore({ repoPath: await writeRepo(name, path) });
       await store.apply(definitions);
       const rows = await store.getHistoricalFeatures({ entityDf: ENTITIES, features: ['stats:conv_rate'] }).toRows();
-      expect(rows.map((r) => r.conv_rate), name).toEqual([0.25, 0.75]);
+      expect(
+        rows.map((r) => r.conv_rate),
+        name,
+      ).toEqual([0.25, 0.75]);
       await store.close();
     }
   });
@@ -101,6 +123,7 @@ describe('FileDatasetStorage', () => {
     await storage.write('ds', new Uint8Array([4, 5]));
     expect(Array.from(await storage.read(path))).toEqual([4, 5]);
     expect(await readdir(join(dir, 'storage', 'data', 'saved_datasets'))).toEqual(['ds.parquet']);
-    for (const name of ['../escape', 'a/b', '.hidden', '']) await expect(storage.write(name, new Uint8Array())).rejects.toThrow(/saved dataset: expected a name/);
+    for (const name of ['../escape', 'a/b', '.hidden', ''])
+      await expect(storage.write(name, new Uint8Array())).rejects.toThrow(/saved dataset: expected a name/);
   });
 });

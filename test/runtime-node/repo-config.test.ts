@@ -6,13 +6,20 @@ import { loadRepoConfig, parseRepoConfig, RepoConfigError } from '../../src/runt
 
 describe('feature_store.yaml', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'feast-edge-config-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'feast-edge-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('fills Feast-like defaults around a bare project', () => {
     expect(parseRepoConfig({ project: 'p' }, '/r')).toEqual({
-      repoPath: '/r', project: 'p', provider: 'local',
-      registryPath: '/r/data/registry.json', registryCacheTtlSeconds: 0,
+      repoPath: '/r',
+      project: 'p',
+      provider: 'local',
+      registryPath: '/r/data/registry.json',
+      registryCacheTtlSeconds: 0,
       offlineStore: { type: 'auto' },
       onlineStore: { type: 'lmdb', path: '/r/data/online_store.lmdb' },
       entityKeySerializationVersion: 3,
@@ -20,29 +27,41 @@ describe('feature_store.yaml', () => {
   });
 
   it("reads Feast's keys in both their short and mapping forms", () => {
-    const config = parseRepoConfig({
-      project: 'driver_ranking', provider: 'local',
-      registry: { registry_type: 'file', path: 'data/registry.db', cache_ttl_seconds: 60, cache_mode: 'sync' },
-      offline_store: { type: 'duckdb-wasm' },
-      online_store: { type: 'redis', connection_string: 'localhost:6379' },
-      entity_key_serialization_version: 3,
-      coerce_tz_aware: true,
-    }, '/r');
+    const config = parseRepoConfig(
+      {
+        project: 'driver_ranking',
+        provider: 'local',
+        registry: { registry_type: 'file', path: 'data/registry.db', cache_ttl_seconds: 60, cache_mode: 'sync' },
+        offline_store: { type: 'duckdb-wasm' },
+        online_store: { type: 'redis', connection_string: 'localhost:6379' },
+        entity_key_serialization_version: 3,
+        coerce_tz_aware: true,
+      },
+      '/r',
+    );
     // Feast's registry.db is protobuf; the JSON registry goes beside it, never over it.
     expect(config.registryPath).toBe('/r/data/registry.json');
     expect(config.registryCacheTtlSeconds).toBe(60);
     expect(config.offlineStore.type).toBe('duckdb-wasm');
     expect(config.onlineStore).toEqual({ type: 'redis', connection_string: 'localhost:6379' });
-    expect(parseRepoConfig({ project: 'p', registry: 'reg/all.json', offline_store: 'duckdb-native', online_store: 'memory' }, '/r'))
-      .toMatchObject({ registryPath: '/r/reg/all.json', offlineStore: { type: 'duckdb-native' }, onlineStore: { type: 'memory' } });
-    expect(parseRepoConfig({ project: 'p', offline_store: { type: 'file' }, online_store: { type: 'lmdb', path: '/abs/online' } }, '/r'))
-      .toMatchObject({ offlineStore: { type: 'auto' }, onlineStore: { type: 'lmdb', path: '/abs/online' } });
+    expect(parseRepoConfig({ project: 'p', registry: 'reg/all.json', offline_store: 'duckdb-native', online_store: 'memory' }, '/r')).toMatchObject({
+      registryPath: '/r/reg/all.json',
+      offlineStore: { type: 'duckdb-native' },
+      onlineStore: { type: 'memory' },
+    });
+    expect(parseRepoConfig({ project: 'p', offline_store: { type: 'file' }, online_store: { type: 'lmdb', path: '/abs/online' } }, '/r')).toMatchObject({
+      offlineStore: { type: 'auto' },
+      onlineStore: { type: 'lmdb', path: '/abs/online' },
+    });
   });
 
   it('names the unknown key and the known ones', () => {
-    expect(() => parseRepoConfig({ project: 'p', online_stor: {} }, '/r'))
-      .toThrow("feature_store.yaml: unknown key 'online_stor'; known keys: project, provider, registry, offline_store, online_store");
-    expect(() => parseRepoConfig({ project: 'p', registry: { path: 'r.json', ttl: 5 } }, '/r')).toThrow(/unknown key 'registry.ttl'; known keys: path, registry_type/);
+    expect(() => parseRepoConfig({ project: 'p', online_stor: {} }, '/r')).toThrow(
+      "feature_store.yaml: unknown key 'online_stor'; known keys: project, provider, registry, offline_store, online_store",
+    );
+    expect(() => parseRepoConfig({ project: 'p', registry: { path: 'r.json', ttl: 5 } }, '/r')).toThrow(
+      /unknown key 'registry.ttl'; known keys: path, registry_type/,
+    );
     expect(() => parseRepoConfig({ project: 'p', offline_store: { type: 'duckdb', threads: 4 } }, '/r')).toThrow(/unknown key 'offline_store.threads'/);
   });
 

@@ -15,17 +15,29 @@ const WRITE_BODY = JSON.stringify({
   feature_view_name: 'driver_hourly_stats',
   df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] },
 });
-const read = (authorization?: string) => new Request('http://server/get-online-features', {
-  method: 'POST', body: READ_BODY, headers: authorization === undefined ? {} : { Authorization: authorization },
-});
-const write = (authorization?: string) => new Request('http://server/write-to-online-store', {
-  method: 'POST', body: WRITE_BODY, headers: authorization === undefined ? {} : { Authorization: authorization },
-});
-const answer = async (response: Response) => ({ status: response.status, body: await response.json() as unknown });
+const read = (authorization?: string) =>
+  new Request('http://server/get-online-features', {
+    method: 'POST',
+    body: READ_BODY,
+    headers: authorization === undefined ? {} : { Authorization: authorization },
+  });
+const write = (authorization?: string) =>
+  new Request('http://server/write-to-online-store', {
+    method: 'POST',
+    body: WRITE_BODY,
+    headers: authorization === undefined ? {} : { Authorization: authorization },
+  });
+const answer = async (response: Response) => ({ status: response.status, body: (await response.json()) as unknown });
 
 const UNAUTHENTICATED = { status: 401, body: { type: 'AuthenticationError', message: 'Authorization: expected a Bearer token', status_code: 401 } };
-const deniedReads = { status: 403, body: { type: 'PermissionDeniedError', message: 'POST /get-online-features: the token does not allow reads', status_code: 403 } };
-const deniedWrites = { status: 403, body: { type: 'PermissionDeniedError', message: 'POST /write-to-online-store: the token does not allow writes', status_code: 403 } };
+const deniedReads = {
+  status: 403,
+  body: { type: 'PermissionDeniedError', message: 'POST /get-online-features: the token does not allow reads', status_code: 403 },
+};
+const deniedWrites = {
+  status: 403,
+  body: { type: 'PermissionDeniedError', message: 'POST /write-to-online-store: the token does not allow writes', status_code: 403 },
+};
 
 describe('bearer tokens (Hono bearerAuth): the read token reads, the write token writes and reads', () => {
   it('answers 401 without a Bearer token and 403 with a token that does not allow the route', async () => {
@@ -53,9 +65,12 @@ describe('bearer tokens (Hono bearerAuth): the read token reads, the write token
   it('asks no token for /health or a CORS preflight', async () => {
     const app = await server({ auth: { readToken: 'r-secret' }, corsOrigins: ['https://app.example'] });
     expect((await app.fetch(new Request('http://server/health'))).status).toBe(200);
-    const preflight = await app.fetch(new Request('http://server/get-online-features', {
-      method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
-    }));
+    const preflight = await app.fetch(
+      new Request('http://server/get-online-features', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+      }),
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
   });
@@ -74,7 +89,8 @@ describe('bearer tokens (Hono bearerAuth): the read token reads, the write token
   it('refuses at start a token a Bearer header cannot carry, without showing it', async () => {
     await expect(server({ auth: { readToken: 'two words' } })).rejects.toMatchObject({
       name: 'ConfigurationError',
-      message: "auth.readToken: expected a token of letters, digits and '-._~+/' (then any '='), as a Bearer header carries it (RFC 6750); the token given has other characters",
+      message:
+        "auth.readToken: expected a token of letters, digits and '-._~+/' (then any '='), as a Bearer header carries it (RFC 6750); the token given has other characters",
     });
     expect((await server({ auth: { writeToken: 'abc-DEF_1.2~3+4/5==' } })).fetch).toBeTypeOf('function');
   });
@@ -92,7 +108,7 @@ describe('the body limit (Hono bodyLimit)', () => {
       body: new ReadableStream<Uint8Array>({
         pull(controller) {
           if (offset >= bytes.length) controller.close();
-          else controller.enqueue(bytes.subarray(offset, offset += 16));
+          else controller.enqueue(bytes.subarray(offset, (offset += 16)));
         },
       }),
       duplex: 'half',

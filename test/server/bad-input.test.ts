@@ -22,12 +22,30 @@ import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offlin
 const LIMIT = 1_048_576; // the server's default body limit
 const POST_ROUTES = ['/get-online-features', '/push', '/write-to-online-store', '/materialize', '/materialize-incremental'];
 const GET_ROUTES = ['/health', '/registry', '/metrics'];
-const KNOWN_NAMES = new Set(['driver', 'driver_id', 'driver_stats_source', 'driver_stats_push_source', 'driver_hourly_stats', 'vals_to_add',
-  'transformed_conv_rate', 'driver_activity', 'conv_rate', 'acc_rate', 'avg_daily_trips', 'label', 'conv_rate_plus_val', 'val_to_add']);
+const KNOWN_NAMES = new Set([
+  'driver',
+  'driver_id',
+  'driver_stats_source',
+  'driver_stats_push_source',
+  'driver_hourly_stats',
+  'vals_to_add',
+  'transformed_conv_rate',
+  'driver_activity',
+  'conv_rate',
+  'acc_rate',
+  'avg_daily_trips',
+  'label',
+  'conv_rate_plus_val',
+  'val_to_add',
+]);
 const FEATURES = ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:acc_rate', 'driver_hourly_stats:avg_daily_trips', 'driver_hourly_stats:label'];
 const STORED = {
-  driver_id: [1, 2, 3], event_timestamp: ['2021-04-12T10:00:00Z', '2021-04-12T11:00:00Z', '2021-04-12T12:00:00Z'],
-  conv_rate: [0.5, 0.25, null], acc_rate: [0.9, 0.8, 0.7], avg_daily_trips: [10, 20, 30], label: ['a', 'b', 'c'],
+  driver_id: [1, 2, 3],
+  event_timestamp: ['2021-04-12T10:00:00Z', '2021-04-12T11:00:00Z', '2021-04-12T12:00:00Z'],
+  conv_rate: [0.5, 0.25, null],
+  acc_rate: [0.9, 0.8, 0.7],
+  avg_daily_trips: [10, 20, 30],
+  label: ['a', 'b', 'c'],
 };
 
 interface Attempt {
@@ -46,12 +64,18 @@ let sent = 0;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feast-edge-bad-input-'));
   store = createFeatureStore({
-    project: FIXTURE_PROJECT, registry: new FileRegistryStore(join(dir, 'registry.json')), onlineStore: new LmdbOnlineStore(join(dir, 'online.lmdb')),
-    offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine(), sources: nodeSourceLoader(dir) }), definitions: fixtureObjects,
+    project: FIXTURE_PROJECT,
+    registry: new FileRegistryStore(join(dir, 'registry.json')),
+    onlineStore: new LmdbOnlineStore(join(dir, 'online.lmdb')),
+    offlineStore: createDuckDbOfflineStore({ engine: () => createNodeEngine(), sources: nodeSourceLoader(dir) }),
+    definitions: fixtureObjects,
   });
   await store.apply(fixtureObjects);
   server = await startFeatureServer(store, { port: 0, onServerError: () => {} });
-  const written = await fetch(`${server.url}/write-to-online-store`, { method: 'POST', body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: STORED }) });
+  const written = await fetch(`${server.url}/write-to-online-store`, {
+    method: 'POST',
+    body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: STORED }),
+  });
   expect(written.status).toBe(200);
 });
 afterAll(async () => {
@@ -61,7 +85,10 @@ afterAll(async () => {
 });
 
 async function readStored(): Promise<unknown> {
-  const response = await fetch(`${server.url}/get-online-features`, { method: 'POST', body: JSON.stringify({ features: FEATURES, entities: { driver_id: [1, 2, 3, 4] } }) });
+  const response = await fetch(`${server.url}/get-online-features`, {
+    method: 'POST',
+    body: JSON.stringify({ features: FEATURES, entities: { driver_id: [1, 2, 3, 4] } }),
+  });
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -72,7 +99,7 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
   return new ReadableStream({
     pull(controller) {
       if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.subarray(offset, offset += chunk));
+      controller.enqueue(bytes.subarray(offset, (offset += chunk)));
     },
   });
 }
@@ -80,7 +107,12 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
 /** Sends one request and checks the answer is a 4xx JSON error; resolves with its status. */
 async function expectRefused(attempt: Attempt): Promise<number> {
   sent++;
-  const body = attempt.body === undefined ? undefined : attempt.stream ? streamOf(typeof attempt.body === 'string' ? new TextEncoder().encode(attempt.body) : attempt.body) : attempt.body;
+  const body =
+    attempt.body === undefined
+      ? undefined
+      : attempt.stream
+        ? streamOf(typeof attempt.body === 'string' ? new TextEncoder().encode(attempt.body) : attempt.body)
+        : attempt.body;
   const response = await fetch(`${server.url}${attempt.path}`, { method: attempt.method, body, ...(attempt.stream ? { duplex: 'half' } : {}) } as RequestInit);
   const text = await response.text();
   const shown = `${attempt.method} ${attempt.path} ${String(attempt.body ?? '').slice(0, 120)} -> ${response.status} ${text.slice(0, 200)}`;
@@ -107,7 +139,12 @@ const isColumns = (value: unknown) => isRecord(value) && Object.keys(value).leng
 const isName = (value: unknown) => typeof value === 'string' && value.length > 0;
 const isTimestamp = (value: unknown) => typeof value === 'string' || typeof value === 'number';
 /** Not an int64 in any spelling the server might accept (numbers, numeric strings). */
-const notInteger = fc.jsonValue().filter((value) => !(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^\s*[-+]?\d/.test(value)) && typeof value !== 'boolean');
+const notInteger = fc
+  .jsonValue()
+  .filter(
+    (value) =>
+      !(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^\s*[-+]?\d/.test(value)) && typeof value !== 'boolean',
+  );
 const unknownName = fc.string({ minLength: 1, maxLength: 40 }).filter((name) => !KNOWN_NAMES.has(name) && !name.includes(':'));
 
 const validGet = { features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } };
@@ -117,7 +154,9 @@ const validMaterialize = { start_ts: '2021-04-12T00:00:00Z', end_ts: '2021-04-13
 
 /** One field of a valid body replaced by a value of the wrong type. */
 const wrongTypes: fc.Arbitrary<Attempt> = fc.oneof(
-  anyBut((v) => Array.isArray(v) && v.every((f) => typeof f === 'string' && /^[^:]+:[^:]+$/.test(f))).map((features) => post('/get-online-features', { ...validGet, features })),
+  anyBut((v) => Array.isArray(v) && v.every((f) => typeof f === 'string' && /^[^:]+:[^:]+$/.test(f))).map((features) =>
+    post('/get-online-features', { ...validGet, features }),
+  ),
   anyBut(isColumns).map((entities) => post('/get-online-features', { ...validGet, entities })),
   anyBut((v) => typeof v === 'boolean').map((full) => post('/get-online-features', { ...validGet, full_feature_names: full })),
   anyBut(isName).map((name) => post('/get-online-features', { feature_service: name, entities: validGet.entities })),
@@ -128,28 +167,44 @@ const wrongTypes: fc.Arbitrary<Attempt> = fc.oneof(
   }),
   anyBut(isName).map((name) => post('/write-to-online-store', { ...validWrite, feature_view_name: name })),
   anyBut(isColumns).map((df) => post('/write-to-online-store', { ...validWrite, df })),
-  fc.tuple(fc.constantFrom('conv_rate', 'acc_rate', 'avg_daily_trips'), fc.oneof(fc.string().filter((s) => !/^\s*[-+.\d]/.test(s) && s.trim() !== ''), fc.dictionary(fc.string(), fc.integer()), fc.array(fc.integer())))
+  fc
+    .tuple(
+      fc.constantFrom('conv_rate', 'acc_rate', 'avg_daily_trips'),
+      fc.oneof(
+        fc.string().filter((s) => !/^\s*[-+.\d]/.test(s) && s.trim() !== ''),
+        fc.dictionary(fc.string(), fc.integer()),
+        fc.array(fc.integer()),
+      ),
+    )
     .map(([column, bad]) => post('/write-to-online-store', { ...validWrite, df: { ...STORED, [column]: [bad, ...STORED[column].slice(1)] } })),
   anyBut(isName).map((name) => post('/push', { ...validPush, push_source_name: name })),
   anyBut((v) => v === 'online' || v === 'offline' || v === 'online_and_offline').map((to) => post('/push', { ...validPush, to })),
   anyBut(isTimestamp).map((start) => post('/materialize', { ...validMaterialize, start_ts: start })),
   anyBut((v) => v === null || (Array.isArray(v) && v.every(isName))).map((views) => post('/materialize', { ...validMaterialize, feature_views: views })),
-  fc.string().filter((s) => Number.isNaN(Date.parse(s)) && !/^\s*[-+]?\d/.test(s)).map((end) => post('/materialize-incremental', { end_ts: end, feature_views: ['driver_hourly_stats'] })),
+  fc
+    .string()
+    .filter((s) => Number.isNaN(Date.parse(s)) && !/^\s*[-+]?\d/.test(s))
+    .map((end) => post('/materialize-incremental', { end_ts: end, feature_views: ['driver_hourly_stats'] })),
 );
 
 /** A required field left out (and unknown fields added, which cannot stand in for it). */
-const missingFields: fc.Arbitrary<Attempt> = fc.tuple(
-  fc.constantFrom<[string, Record<string, unknown>]>(
-    ['/get-online-features', validGet], ['/write-to-online-store', validWrite], ['/push', validPush],
-    ['/materialize', validMaterialize], ['/materialize-incremental', { end_ts: validMaterialize.end_ts }],
-  ),
-  fc.nat(),
-  fc.dictionary(unknownName, fc.jsonValue(), { maxKeys: 3 }),
-).map(([[path, valid], pick, extra]) => {
-  const required = Object.keys(valid).filter((key) => !['to', 'feature_views', 'full_feature_names'].includes(key));
-  const { [required[pick % required.length]]: _dropped, ...rest } = valid;
-  return post(path, { ...extra, ...rest });
-});
+const missingFields: fc.Arbitrary<Attempt> = fc
+  .tuple(
+    fc.constantFrom<[string, Record<string, unknown>]>(
+      ['/get-online-features', validGet],
+      ['/write-to-online-store', validWrite],
+      ['/push', validPush],
+      ['/materialize', validMaterialize],
+      ['/materialize-incremental', { end_ts: validMaterialize.end_ts }],
+    ),
+    fc.nat(),
+    fc.dictionary(unknownName, fc.jsonValue(), { maxKeys: 3 }),
+  )
+  .map(([[path, valid], pick, extra]) => {
+    const required = Object.keys(valid).filter((key) => !['to', 'feature_views', 'full_feature_names'].includes(key));
+    const { [required[pick % required.length]]: _dropped, ...rest } = valid;
+    return post(path, { ...extra, ...rest });
+  });
 
 /** Names of things that do not exist: feature views, features, services, push sources, columns, join keys. */
 const unknownNames: fc.Arbitrary<Attempt> = fc.oneof(
@@ -164,42 +219,81 @@ const unknownNames: fc.Arbitrary<Attempt> = fc.oneof(
 );
 
 /** Text that is not JSON, or JSON cut short, to any POST route. */
-const malformedJson: fc.Arbitrary<Attempt> = fc.tuple(
-  fc.constantFrom(...POST_ROUTES),
-  fc.oneof(
-    fc.string({ unit: 'binary' }),
-    fc.tuple(fc.constantFrom(json(validGet), json(validWrite), json(validPush), json(validMaterialize)), fc.nat()).map(([text, cut]) => text.slice(0, cut % text.length)),
-  ).filter((text) => { try { JSON.parse(text); return false; } catch { return true; } }),
-).map(([path, body]) => ({ method: 'POST', path, body }));
+const malformedJson: fc.Arbitrary<Attempt> = fc
+  .tuple(
+    fc.constantFrom(...POST_ROUTES),
+    fc
+      .oneof(
+        fc.string({ unit: 'binary' }),
+        fc
+          .tuple(fc.constantFrom(json(validGet), json(validWrite), json(validPush), json(validMaterialize)), fc.nat())
+          .map(([text, cut]) => text.slice(0, cut % text.length)),
+      )
+      .filter((text) => {
+        try {
+          JSON.parse(text);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+  )
+  .map(([path, body]) => ({ method: 'POST', path, body }));
 
 /**
  * Valid-looking bodies whose arrays take them over the body limit, with and without a
  * Content-Length. Built when sent, so a failure report shows the recipe, not megabytes.
  */
-const overLimit: fc.Arbitrary<Attempt> = fc.record({
-  path: fc.constantFrom('/get-online-features', '/write-to-online-store', '/push'),
-  times: fc.integer({ min: 1, max: 4 }), id: fc.integer({ min: 1_000_000, max: 9_999_999 }), stream: fc.boolean(),
-}).map(({ path, times, id, stream }) => ({
-  method: 'POST', path, stream,
-  get body() {
-    // Each id is 8 bytes with its comma: enough of them to pass the limit `times` over.
-    const ids = new Array<number>(Math.ceil((LIMIT * times) / 8) + 1).fill(id);
-    return json(path === '/get-online-features' ? { ...validGet, entities: { driver_id: ids } } : path === '/push' ? { ...validPush, df: { driver_id: ids } } : { ...validWrite, df: { driver_id: ids } });
-  },
-  [fc.toStringMethod]: () => `POST ${path} with ${times} MiB of driver ids ${id}${stream ? ', chunked' : ''}`,
-}));
+const overLimit: fc.Arbitrary<Attempt> = fc
+  .record({
+    path: fc.constantFrom('/get-online-features', '/write-to-online-store', '/push'),
+    times: fc.integer({ min: 1, max: 4 }),
+    id: fc.integer({ min: 1_000_000, max: 9_999_999 }),
+    stream: fc.boolean(),
+  })
+  .map(({ path, times, id, stream }) => ({
+    method: 'POST',
+    path,
+    stream,
+    get body() {
+      // Each id is 8 bytes with its comma: enough of them to pass the limit `times` over.
+      const ids = new Array<number>(Math.ceil((LIMIT * times) / 8) + 1).fill(id);
+      return json(
+        path === '/get-online-features'
+          ? { ...validGet, entities: { driver_id: ids } }
+          : path === '/push'
+            ? { ...validPush, df: { driver_id: ids } }
+            : { ...validWrite, df: { driver_id: ids } },
+      );
+    },
+    [fc.toStringMethod]: () => `POST ${path} with ${times} MiB of driver ids ${id}${stream ? ', chunked' : ''}`,
+  }));
 
 /** Routes asked with a method they do not take, and paths that are no route. */
 const wrongMethods: fc.Arbitrary<Attempt> = fc.oneof(
-  fc.tuple(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom(...POST_ROUTES)).map(([method, path]) => ({ method, path, ...(method === 'GET' ? {} : { body: json(validGet) }) })),
-  fc.tuple(fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom(...GET_ROUTES)).map(([method, path]) => ({ method, path, body: '{}' })),
-  fc.tuple(fc.constantFrom('GET', 'POST'), fc.webPath()).filter(([, path]) => ![...POST_ROUTES, ...GET_ROUTES].includes(path.replace(/\/+$/, '') || '/x'))
+  fc
+    .tuple(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom(...POST_ROUTES))
+    .map(([method, path]) => ({ method, path, ...(method === 'GET' ? {} : { body: json(validGet) }) })),
+  fc
+    .tuple(fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom(...GET_ROUTES))
+    .map(([method, path]) => ({ method, path, body: '{}' })),
+  fc
+    .tuple(fc.constantFrom('GET', 'POST'), fc.webPath())
+    .filter(([, path]) => ![...POST_ROUTES, ...GET_ROUTES].includes(path.replace(/\/+$/, '') || '/x'))
     .map(([method, path]) => ({ method, path: path.startsWith('/') ? path : `/${path}`, ...(method === 'POST' ? { body: json(validGet) } : {}) })),
 );
 
 /** Random bytes as the body of any POST route. */
-const randomBodies: fc.Arbitrary<Attempt> = fc.tuple(fc.constantFrom(...POST_ROUTES), fc.uint8Array({ minLength: 1, maxLength: 2048 }))
-  .filter(([, bytes]) => { try { JSON.parse(new TextDecoder().decode(bytes)); return false; } catch { return true; } })
+const randomBodies: fc.Arbitrary<Attempt> = fc
+  .tuple(fc.constantFrom(...POST_ROUTES), fc.uint8Array({ minLength: 1, maxLength: 2048 }))
+  .filter(([, bytes]) => {
+    try {
+      JSON.parse(new TextDecoder().decode(bytes));
+      return false;
+    } catch {
+      return true;
+    }
+  })
   .map(([path, body]) => ({ method: 'POST', path, body }));
 
 /** Writes raw bytes on a new connection and resolves with everything the server answers. */
@@ -208,7 +302,13 @@ function rawExchange(bytes: Uint8Array): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     let answer = '';
-    socket.setEncoding('latin1').on('data', (chunk: string) => { answer += chunk; }).on('end', () => resolve(answer)).on('error', reject);
+    socket
+      .setEncoding('latin1')
+      .on('data', (chunk: string) => {
+        answer += chunk;
+      })
+      .on('end', () => resolve(answer))
+      .on('error', reject);
     // Half-close after the bytes: an incomplete request then fails instead of waiting.
     socket.end(bytes);
   });
@@ -223,7 +323,12 @@ describe('the Node server under malformed requests (LMDB store)', () => {
       metadata: { feature_names: ['driver_id', 'conv_rate', 'acc_rate', 'avg_daily_trips', 'label'] },
       results: [
         { values: [1, 2, 3, 4], statuses: ['PRESENT', 'PRESENT', 'PRESENT', 'PRESENT'], event_timestamps: [EPOCH, EPOCH, EPOCH, EPOCH] },
-        ...[[0.5, 0.25, null], [0.9, 0.8, 0.7], [10, 20, 30], ['a', 'b', 'c']].map((values) => ({
+        ...[
+          [0.5, 0.25, null],
+          [0.9, 0.8, 0.7],
+          [10, 20, 30],
+          ['a', 'b', 'c'],
+        ].map((values) => ({
           values: [...values, null],
           statuses: [...values.map((v) => (v === null ? 'NULL_VALUE' : 'PRESENT')), 'NOT_FOUND'],
           event_timestamps: [...STORED.event_timestamp, EPOCH],
@@ -243,7 +348,12 @@ describe('the Node server under malformed requests (LMDB store)', () => {
   ];
   for (const [name, arbitrary, numRuns] of categories) {
     it(`answers ${name} with a 4xx JSON error`, async () => {
-      await fc.assert(fc.asyncProperty(arbitrary, async (attempt) => { await expectRefused(attempt); }), { numRuns });
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async (attempt) => {
+          await expectRefused(attempt);
+        }),
+        { numRuns },
+      );
     });
   }
 
@@ -265,15 +375,21 @@ describe('the Node server under malformed requests (LMDB store)', () => {
   });
 
   it('answers bytes that are not HTTP at all with a 400 JSON error', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 512 }).filter((b) => b[0] !== 13 && b[0] !== 10), async (bytes) => {
-      sent++;
-      const answer = await rawExchange(bytes);
-      const [head, body] = answer.split('\r\n\r\n');
-      expect(head, answer).toMatch(/^HTTP\/1\.1 4\d\d /);
-      expect(head, answer).toMatch(/\r\nContent-Type: application\/json/i);
-      const status = Number(head.split(' ')[1]);
-      expect(JSON.parse(body)).toEqual({ type: 'BadRequest', message: expect.stringMatching(/^request: not valid HTTP/), status_code: status });
-    }), { numRuns: 30 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 512 }).filter((b) => b[0] !== 13 && b[0] !== 10),
+        async (bytes) => {
+          sent++;
+          const answer = await rawExchange(bytes);
+          const [head, body] = answer.split('\r\n\r\n');
+          expect(head, answer).toMatch(/^HTTP\/1\.1 4\d\d /);
+          expect(head, answer).toMatch(/\r\nContent-Type: application\/json/i);
+          const status = Number(head.split(' ')[1]);
+          expect(JSON.parse(body)).toEqual({ type: 'BadRequest', message: expect.stringMatching(/^request: not valid HTTP/), status_code: status });
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('still serves afterwards: health is 200 and the stored rows are unchanged', async () => {

@@ -14,8 +14,15 @@ const DENO = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.u
 const CONFIG = fileURLToPath(new URL('./deno/deno.json', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../../targets/deno.ts', import.meta.url));
 const ENV_NAMES = [
-  'FEAST_PROJECT', 'FEAST_READ_TOKEN', 'FEAST_WRITE_TOKEN', 'FEAST_CORS_ORIGINS', 'FEAST_MAX_BODY_BYTES',
-  'FEAST_KV_PATH', 'FEAST_PORT', 'FEAST_HOSTNAME', 'MSGPACKR_NATIVE_ACCELERATION_DISABLED',
+  'FEAST_PROJECT',
+  'FEAST_READ_TOKEN',
+  'FEAST_WRITE_TOKEN',
+  'FEAST_CORS_ORIGINS',
+  'FEAST_MAX_BODY_BYTES',
+  'FEAST_KV_PATH',
+  'FEAST_PORT',
+  'FEAST_HOSTNAME',
+  'MSGPACKR_NATIVE_ACCELERATION_DISABLED',
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'feast-edge-deno-server-'));
@@ -25,19 +32,46 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface DenoServer { origin: string; stop(): Promise<number | null> }
+interface DenoServer {
+  origin: string;
+  stop(): Promise<number | null>;
+}
 
 /** Starts the server on a free port and resolves once it listens. */
 function startServer(kvFile: string): Promise<DenoServer> {
-  const child = spawn(DENO, [
-    'run', '--config', CONFIG, '--allow-net=127.0.0.1', `--allow-read=${dir}`, `--allow-write=${dir}`, `--allow-env=${ENV_NAMES.join(',')}`,
-    ENTRY, '--kv', kvFile, '--port', '0', '--hostname', '127.0.0.1',
-  ], { env: { ...process.env, FEAST_PROJECT: FIXTURE_PROJECT, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    DENO,
+    [
+      'run',
+      '--config',
+      CONFIG,
+      '--allow-net=127.0.0.1',
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      `--allow-env=${ENV_NAMES.join(',')}`,
+      ENTRY,
+      '--kv',
+      kvFile,
+      '--port',
+      '0',
+      '--hostname',
+      '127.0.0.1',
+    ],
+    { env: { ...process.env, FEAST_PROJECT: FIXTURE_PROJECT, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   running.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { running.delete(child); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`deno did not listen within 90 s:\n${output}`)); }, 90_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`deno did not listen within 90 s:\n${output}`));
+    }, 90_000);
     const onData = (data: Buffer) => {
       output += data.toString();
       const listening = output.match(/feast-edge listening on (http:\/\/[^\s/]+)\//);
@@ -45,12 +79,18 @@ function startServer(kvFile: string): Promise<DenoServer> {
       clearTimeout(timer);
       resolve({
         origin: listening[1],
-        stop: async () => { child.kill('SIGTERM'); return exited; },
+        stop: async () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
       });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`deno exited (${code}) before listening:\n${output}`)); });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`deno exited (${code}) before listening:\n${output}`));
+    });
   });
 }
 
@@ -68,17 +108,28 @@ it('answers every wire-format case as Feast does, served by Deno over Deno KV', 
 
 it('serves what an earlier server process wrote to the same KV file', async () => {
   const file = join(dir, 'persist.kv');
-  const read = (origin: string) => fetch(`${origin}/get-online-features`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ features: ['driver_hourly_stats:label'], entities: { driver_id: [7] } }),
-  }).then((r) => r.json() as Promise<{ results: { values: unknown[] }[] }>);
+  const read = (origin: string) =>
+    fetch(`${origin}/get-online-features`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ features: ['driver_hourly_stats:label'], entities: { driver_id: [7] } }),
+    }).then((r) => r.json() as Promise<{ results: { values: unknown[] }[] }>);
   const first = await startServer(file);
   try {
     const written = await fetch(`${first.origin}/write-to-online-store`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: {
-        driver_id: [7], event_timestamp: ['2021-04-12T10:00:00Z'], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [3], label: ['kept'],
-      } }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        feature_view_name: 'driver_hourly_stats',
+        df: {
+          driver_id: [7],
+          event_timestamp: ['2021-04-12T10:00:00Z'],
+          conv_rate: [0.5],
+          acc_rate: [0.5],
+          avg_daily_trips: [3],
+          label: ['kept'],
+        },
+      }),
     });
     expect(written.status).toBe(200);
     await written.arrayBuffer();

@@ -15,7 +15,14 @@ const CONFIG = fileURLToPath(new URL('../../vite.edge.config.ts', import.meta.ur
 const FIXTURE = fileURLToPath(new URL('./fixture-definitions.ts', import.meta.url));
 const SIZE_BUDGET = 150 * 1024;
 
-interface Chunk { type: 'chunk'; fileName: string; code: string; imports: string[]; dynamicImports: string[]; modules: Record<string, { renderedLength: number }> }
+interface Chunk {
+  type: 'chunk';
+  fileName: string;
+  code: string;
+  imports: string[];
+  dynamicImports: string[];
+  modules: Record<string, { renderedLength: number }>;
+}
 
 let bundle: Promise<Chunk> | undefined;
 function edgeBundle(): Promise<Chunk> {
@@ -31,23 +38,36 @@ function edgeBundle(): Promise<Chunk> {
 
 async function startWorker(bindings: Record<string, string> = {}, kv = true): Promise<Miniflare> {
   const mf = new Miniflare({
-    modules: true, script: (await edgeBundle()).code, compatibilityDate: '2026-04-01',
-    kvNamespaces: kv ? ['FEAST_ONLINE'] : [], bindings: { FEAST_PROJECT: FIXTURE_PROJECT, ...bindings },
+    modules: true,
+    script: (await edgeBundle()).code,
+    compatibilityDate: '2026-04-01',
+    kvNamespaces: kv ? ['FEAST_ONLINE'] : [],
+    bindings: { FEAST_PROJECT: FIXTURE_PROJECT, ...bindings },
   });
   await mf.ready;
   return mf;
 }
 
-const dispatch = (mf: Miniflare) => async (request: Request): Promise<Response> => {
-  // miniflare's fetch takes its own Request type; pass the parts across.
-  const response = await mf.dispatchFetch(request.url, { method: request.method, headers: [...request.headers], body: request.body ? await request.text() : undefined });
-  return response as unknown as Response;
-};
+const dispatch =
+  (mf: Miniflare) =>
+  async (request: Request): Promise<Response> => {
+    // miniflare's fetch takes its own Request type; pass the parts across.
+    const response = await mf.dispatchFetch(request.url, {
+      method: request.method,
+      headers: [...request.headers],
+      body: request.body ? await request.text() : undefined,
+    });
+    return response as unknown as Response;
+  };
 
 describe('the edge Worker (dist-edge/edge.js in workerd, Workers KV)', () => {
   let mf: Miniflare;
-  beforeAll(async () => { mf = await startWorker(); });
-  afterAll(async () => { await mf?.dispose(); });
+  beforeAll(async () => {
+    mf = await startWorker();
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+  });
 
   it('answers every wire-format case as Feast does', async () => {
     const outcomes = await runWireCases(dispatch(mf));
@@ -57,36 +77,65 @@ describe('the edge Worker (dist-edge/edge.js in workerd, Workers KV)', () => {
 
   it('answers materialization and offline pushes with a 501 JSON error naming the limitation', async () => {
     const post = async (path: string, body: unknown) => {
-      const response = await mf.dispatchFetch(`http://worker${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await mf.dispatchFetch(`http://worker${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, json: await response.json() };
     };
     const expected = {
       status: 501,
-      json: { type: 'OfflineStoreUnavailableError', message: expect.stringContaining('historical retrieval and materialization are not available at the edge'), status_code: 501 },
+      json: {
+        type: 'OfflineStoreUnavailableError',
+        message: expect.stringContaining('historical retrieval and materialization are not available at the edge'),
+        status_code: 501,
+      },
     };
     expect(await post('/materialize', { start_ts: '2021-04-12T00:00:00Z', end_ts: '2021-04-13T00:00:00Z' })).toMatchObject(expected);
     expect(await post('/materialize-incremental', { end_ts: '2021-04-13T00:00:00Z' })).toMatchObject(expected);
-    expect(await post('/push', { push_source_name: 'driver_stats_push_source', to: 'offline', df: {
-      driver_id: [1001], event_timestamp: ['2021-04-12T10:00:00Z'], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [1], label: ['x'],
-    } })).toMatchObject(expected);
+    expect(
+      await post('/push', {
+        push_source_name: 'driver_stats_push_source',
+        to: 'offline',
+        df: {
+          driver_id: [1001],
+          event_timestamp: ['2021-04-12T10:00:00Z'],
+          conv_rate: [0.5],
+          acc_rate: [0.5],
+          avg_daily_trips: [1],
+          label: ['x'],
+        },
+      }),
+    ).toMatchObject(expected);
   });
 });
 
-it('takes its tokens and CORS origins from the Worker\'s variables', async () => {
-  const mf = await startWorker({ FEAST_READ_TOKEN: 'r-secret', FEAST_WRITE_TOKEN: 'w-secret', FEAST_CORS_ORIGINS: 'https://app.example, https://other.example' });
+it("takes its tokens and CORS origins from the Worker's variables", async () => {
+  const mf = await startWorker({
+    FEAST_READ_TOKEN: 'r-secret',
+    FEAST_WRITE_TOKEN: 'w-secret',
+    FEAST_CORS_ORIGINS: 'https://app.example, https://other.example',
+  });
   try {
-    const read = (token?: string) => mf.dispatchFetch('http://worker/get-online-features', {
-      method: 'POST', headers: { Origin: 'https://app.example', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } }),
-    });
+    const read = (token?: string) =>
+      mf.dispatchFetch('http://worker/get-online-features', {
+        method: 'POST',
+        headers: { Origin: 'https://app.example', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } }),
+      });
     const anonymous = await read();
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('access-control-allow-origin')).toBe('https://app.example');
     await anonymous.arrayBuffer();
     expect((await read('r-secret')).status).toBe(200);
     const write = await mf.dispatchFetch('http://worker/write-to-online-store', {
-      method: 'POST', headers: { Authorization: 'Bearer r-secret' },
-      body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] } }),
+      method: 'POST',
+      headers: { Authorization: 'Bearer r-secret' },
+      body: JSON.stringify({
+        feature_view_name: 'driver_hourly_stats',
+        df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] },
+      }),
     });
     expect(write.status).toBe(403);
     expect(await write.json()).toMatchObject({ type: 'PermissionDeniedError' });
@@ -109,8 +158,12 @@ it('answers 503 naming the binding when no KV namespace is bound as FEAST_ONLINE
 it('stays under 150 KB gzipped, with no DuckDB, Arrow, Parquet or Node built-ins inside', async () => {
   const chunk = await edgeBundle();
   const gzipped = gzipSync(chunk.code).length;
-  const definitions = Object.entries(chunk.modules).filter(([id]) => id === FIXTURE).reduce((n, [, m]) => n + m.renderedLength, 0);
-  console.log(`edge bundle: ${chunk.code.length} bytes, ${gzipped} bytes gzipped (budget ${SIZE_BUDGET}); bundled definitions module ${definitions} bytes before minifying`);
+  const definitions = Object.entries(chunk.modules)
+    .filter(([id]) => id === FIXTURE)
+    .reduce((n, [, m]) => n + m.renderedLength, 0);
+  console.log(
+    `edge bundle: ${chunk.code.length} bytes, ${gzipped} bytes gzipped (budget ${SIZE_BUDGET}); bundled definitions module ${definitions} bytes before minifying`,
+  );
   expect(gzipped).toBeLessThan(SIZE_BUDGET);
   expect(definitions).toBeLessThan(5_000);
   expect(chunk.imports).toEqual([]);
@@ -129,7 +182,9 @@ it('refuses to build when the definitions module reaches for Arrow, naming the i
   await edgeBundle(); // the shared bundle is built with the fixture first
   process.env.FEAST_EDGE_DEFINITIONS = definitions;
   try {
-    await expect(build({ configFile: CONFIG, logLevel: 'silent', build: { write: false } })).rejects.toThrow(/imports 'apache-arrow', which the edge bundle must not contain/);
+    await expect(build({ configFile: CONFIG, logLevel: 'silent', build: { write: false } })).rejects.toThrow(
+      /imports 'apache-arrow', which the edge bundle must not contain/,
+    );
   } finally {
     process.env.FEAST_EDGE_DEFINITIONS = FIXTURE;
     rmSync(dir, { recursive: true, force: true });

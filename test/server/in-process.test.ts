@@ -21,7 +21,10 @@ describe('the feature server in process (Hono app.fetch)', () => {
 
   it('refuses bodies over the limit with a 413 JSON error', async () => {
     const { app } = await server({ maxBodyBytes: 200 });
-    const response = await app.request('/get-online-features', { method: 'POST', body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: Array.from({ length: 100 }, (_, i) => i) } }) });
+    const response = await app.request('/get-online-features', {
+      method: 'POST',
+      body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: Array.from({ length: 100 }, (_, i) => i) } }),
+    });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ type: 'RequestEntityTooLarge', status_code: 413 });
   });
@@ -35,8 +38,21 @@ describe('the feature server in process (Hono app.fetch)', () => {
 
   it('checks bearer tokens: reads need the read or write token, writes the write token', async () => {
     const { app } = await server({ auth: { readToken: 'r-secret', writeToken: 'w-secret' } });
-    const read = (token?: string) => app.request('/get-online-features', { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {}, body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } }) });
-    const write = (token: string) => app.request('/write-to-online-store', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] } }) });
+    const read = (token?: string) =>
+      app.request('/get-online-features', {
+        method: 'POST',
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } }),
+      });
+    const write = (token: string) =>
+      app.request('/write-to-online-store', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          feature_view_name: 'driver_hourly_stats',
+          df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] },
+        }),
+      });
     expect((await read()).status).toBe(401);
     expect((await read('wrong')).status).toBe(403);
     expect((await read('r-secret')).status).toBe(200);
@@ -57,7 +73,7 @@ describe('the feature server in process (Hono app.fetch)', () => {
 
   it('serves the registry document and Prometheus metrics', async () => {
     const { app } = await server();
-    const registry = await (await app.request('/registry')).json() as { project: { name: string }; featureViews: Record<string, unknown> };
+    const registry = (await (await app.request('/registry')).json()) as { project: { name: string }; featureViews: Record<string, unknown> };
     expect(registry.project.name).toBe(FIXTURE_PROJECT);
     expect(Object.keys(registry.featureViews)).toEqual(['driver_hourly_stats']);
     await app.request('/health');
@@ -70,15 +86,22 @@ describe('the feature server in process (Hono app.fetch)', () => {
 
   it('sees an apply made after it started, once the registry ttl has passed', async () => {
     const { store, app } = await server({ registryTtlSeconds: 0 });
-    const ask = () => app.request('/get-online-features', { method: 'POST', body: JSON.stringify({ features: ['driver_hourly_stats:speed'], entities: { driver_id: [1] } }) });
+    const ask = () =>
+      app.request('/get-online-features', { method: 'POST', body: JSON.stringify({ features: ['driver_hourly_stats:speed'], entities: { driver_id: [1] } }) });
     expect((await ask()).status).toBe(404);
     const { featureView, field, Float64, Int64, String: Str } = await import('../../src/index.js');
     const { driver, driverStatsPush } = await import('./fixture-definitions.js');
-    await store.apply([featureView({ name: 'driver_hourly_stats', entities: [driver], ttl: '0s', source: driverStatsPush, schema: [
-      field('conv_rate', Float64), field('acc_rate', Float64), field('avg_daily_trips', Int64), field('label', Str), field('speed', Float64),
-    ] })]);
+    await store.apply([
+      featureView({
+        name: 'driver_hourly_stats',
+        entities: [driver],
+        ttl: '0s',
+        source: driverStatsPush,
+        schema: [field('conv_rate', Float64), field('acc_rate', Float64), field('avg_daily_trips', Int64), field('label', Str), field('speed', Float64)],
+      }),
+    ]);
     const after = await ask();
     expect(after.status).toBe(200);
-    expect((await after.json() as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['driver_id', 'speed']);
+    expect(((await after.json()) as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['driver_id', 'speed']);
   });
 });

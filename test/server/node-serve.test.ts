@@ -21,8 +21,12 @@ interface Served {
 async function serve(repo: string, args: readonly string[]): Promise<Served> {
   const child = spawn(process.execPath, [CLI, '--repo', repo, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const look = () => {
@@ -43,7 +47,13 @@ async function printed(served: Served, pattern: RegExp): Promise<void> {
 function body(response: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    response.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => resolve(text)).on('error', reject);
+    response
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => {
+        text += chunk;
+      })
+      .on('end', () => resolve(text))
+      .on('error', reject);
   });
 }
 
@@ -56,7 +66,8 @@ let fixtureSource: string;
 
 /** The fixture repo's definitions as a repo module: the same objects, imported from 'feast-edge'. */
 async function writeDefinitions(source: string): Promise<void> {
-  const module = source.replace("from '../../src/index.js'", "from 'feast-edge'")
+  const module = source
+    .replace("from '../../src/index.js'", "from 'feast-edge'")
     // Exported too: a second CLI apply deletes registered sources the modules do not export,
     // even one a view still reads (src/cli/removed-objects.ts), and then refuses the apply.
     .replace('const driverStatsSource =', 'export const driverStatsSource =');
@@ -127,9 +138,18 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/driver_hourly_stats/);
 
-    const written = await post('/write-to-online-store', { feature_view_name: 'driver_hourly_stats', df: {
-      driver_id: [1005], event_timestamp: ['2021-04-12T09:00:00Z'], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [5], label: ['new'], speed: [42.5],
-    } });
+    const written = await post('/write-to-online-store', {
+      feature_view_name: 'driver_hourly_stats',
+      df: {
+        driver_id: [1005],
+        event_timestamp: ['2021-04-12T09:00:00Z'],
+        conv_rate: [0.5],
+        acc_rate: [0.5],
+        avg_daily_trips: [5],
+        label: ['new'],
+        speed: [42.5],
+      },
+    });
     expect(written.status).toBe(200);
     const after = await ask();
     expect(after.status).toBe(200);
@@ -145,16 +165,34 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
     const { hostname, port } = new URL(served.url);
     // The view has 'speed' too when the apply test ran first; a write must give every feature.
-    const registry = await (await fetch(`${served.url}/registry`)).json() as { featureViews: Record<string, { spec: { features: { name: string }[] } }> };
+    const registry = (await (await fetch(`${served.url}/registry`)).json()) as { featureViews: Record<string, { spec: { features: { name: string }[] } }> };
     const hasSpeed = registry.featureViews.driver_hourly_stats.spec.features.some((f) => f.name === 'speed');
-    const written = await fetch(`${served.url}/write-to-online-store`, { method: 'POST', body: JSON.stringify({ feature_view_name: 'driver_hourly_stats', df: {
-      driver_id: [1006], event_timestamp: ['2021-04-12T10:30:00Z'], conv_rate: [0.1], acc_rate: [0.2], avg_daily_trips: [3], label: ['held'], ...(hasSpeed ? { speed: [1.5] } : {}),
-    } }) });
+    const written = await fetch(`${served.url}/write-to-online-store`, {
+      method: 'POST',
+      body: JSON.stringify({
+        feature_view_name: 'driver_hourly_stats',
+        df: {
+          driver_id: [1006],
+          event_timestamp: ['2021-04-12T10:30:00Z'],
+          conv_rate: [0.1],
+          acc_rate: [0.2],
+          avg_daily_trips: [3],
+          label: ['held'],
+          ...(hasSpeed ? { speed: [1.5] } : {}),
+        },
+      }),
+    });
     expect(written.status).toBe(200);
     // Expect: 100-continue holds the request open without timing: the server sends
     // "100 Continue" only once it has parsed the headers and started the handler, which
     // then waits for the body this test sends after the signal.
-    const held = request({ hostname, port, path: '/get-online-features', method: 'POST', headers: { 'Content-Type': 'application/json', Expect: '100-continue' } });
+    const held = request({
+      hostname,
+      port,
+      path: '/get-online-features',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Expect: '100-continue' },
+    });
     const answered = once(held, 'response') as Promise<[IncomingMessage]>;
     held.flushHeaders();
     await once(held, 'continue');
@@ -162,7 +200,10 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
     served.child.kill('SIGTERM');
     await printed(served, /SIGTERM: shutting down/);
     const refused = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-      request({ hostname, port, path: '/health', agent: false }).on('response', () => resolve(undefined)).on('error', resolve).end();
+      request({ hostname, port, path: '/health', agent: false })
+        .on('response', () => resolve(undefined))
+        .on('error', resolve)
+        .end();
     });
     // Refused, or reset when it raced the listening socket's close: either way not served.
     expect(refused?.code).toMatch(/^(ECONNREFUSED|ECONNRESET)$/);

@@ -6,12 +6,18 @@ import { createFeatureServer } from '../../src/server/feature-server.js';
 import { createFeatureStore } from '../../src/store/feature-store.js';
 import { driver, driverStatsPush, FIXTURE_PROJECT, fixtureObjects } from './fixture-definitions.js';
 
-const ask = (app: Hono, feature: string) => app.request('/get-online-features', {
-  method: 'POST', body: JSON.stringify({ features: [`driver_hourly_stats:${feature}`], entities: { driver_id: [1] } }),
+const ask = (app: Hono, feature: string) =>
+  app.request('/get-online-features', {
+    method: 'POST',
+    body: JSON.stringify({ features: [`driver_hourly_stats:${feature}`], entities: { driver_id: [1] } }),
+  });
+const withSpeed = featureView({
+  name: 'driver_hourly_stats',
+  entities: [driver],
+  ttl: '0s',
+  source: driverStatsPush,
+  schema: [field('conv_rate', Float64), field('acc_rate', Float64), field('avg_daily_trips', Int64), field('label', Str), field('speed', Float64)],
 });
-const withSpeed = featureView({ name: 'driver_hourly_stats', entities: [driver], ttl: '0s', source: driverStatsPush, schema: [
-  field('conv_rate', Float64), field('acc_rate', Float64), field('avg_daily_trips', Int64), field('label', Str), field('speed', Float64),
-] });
 
 describe("the server's registry ttl", () => {
   it('is per server: two servers over one store keep their own, and the store keeps its own', async () => {

@@ -9,11 +9,14 @@ const SCRIPT = '/service-worker.js';
 const PROJECT = `?project=${FIXTURE_PROJECT}`;
 let harness: Promise<ChromiumHarness> | undefined;
 // One bundle and one browser for the file; each test has its own context (its own IndexedDB and registrations).
-const chromium = () => (harness ??= startChromium({
-  entries: { 'sw-page': 'test/server/browser/service-worker-page.entry.ts' },
-  serviceWorkers: { [SCRIPT]: { entry: 'targets/service-worker.ts', alias: { 'feast-edge-definitions': 'test/server/fixture-definitions.ts' } } },
-}).then((h) => h!));
-afterAll(async () => { if (harness) await (await harness).close(); });
+const chromium = () =>
+  (harness ??= startChromium({
+    entries: { 'sw-page': 'test/server/browser/service-worker-page.entry.ts' },
+    serviceWorkers: { [SCRIPT]: { entry: 'targets/service-worker.ts', alias: { 'feast-edge-definitions': 'test/server/fixture-definitions.ts' } } },
+  }).then((h) => h!));
+afterAll(async () => {
+  if (harness) await (await harness).close();
+});
 
 type Posted = { status: number; json: unknown } | { error: string };
 
@@ -47,7 +50,10 @@ describe.skipIf(!found)('the feature server in a Service Worker (Chromium)', () 
       expect(outcomes.filter((o) => o.error)).toEqual([]);
       expect(outcomes).toHaveLength(wireCases.length);
       // No engine in a Service Worker: materialization answers the facade's error (a 5xx), as JSON.
-      const materialized = await callInPage<Posted>(page, 'post', '/feast/materialize', { start_ts: 0, end_ts: 1 }) as { status: number; json: { status_code: number } };
+      const materialized = (await callInPage<Posted>(page, 'post', '/feast/materialize', { start_ts: 0, end_ts: 1 })) as {
+        status: number;
+        json: { status_code: number };
+      };
       expect([500, 501]).toContain(materialized.status);
       expect(materialized.json.status_code).toBe(materialized.status);
 

@@ -21,15 +21,20 @@ export const iso = (micros: bigint): Date => new Date(Number(micros / 1000n));
 export function emptyTrips(): Table {
   const ts = makeVector(makeData({ type: new TimestampMicrosecond(), length: 0, nullCount: 0, data: new Int32Array(0) }));
   return new Table({
-    driver_id: vectorFromArray([], new ArrowI64()), event_timestamp: ts,
-    fare: vectorFromArray([], new ArrowF64()), trips: vectorFromArray([], new ArrowI64()), city: vectorFromArray([], new Utf8()),
+    driver_id: vectorFromArray([], new ArrowI64()),
+    event_timestamp: ts,
+    fare: vectorFromArray([], new ArrowF64()),
+    trips: vectorFromArray([], new ArrowI64()),
+    city: vectorFromArray([], new Utf8()),
   });
 }
 
 let projects = 0;
 export async function streamStore(engine: SqlEngine, objects: readonly FeastObject[], onlineStore?: OnlineStore): Promise<FeatureStore> {
   const store = createFeatureStore({
-    project: `stream${projects++}`, registry: new MemoryRegistryStore(), offlineStore: createDuckDbOfflineStore({ engine: async () => engine }),
+    project: `stream${projects++}`,
+    registry: new MemoryRegistryStore(),
+    offlineStore: createDuckDbOfflineStore({ engine: async () => engine }),
     ...(onlineStore ? { onlineStore } : {}),
   });
   store.registerSourceData('trips_source', emptyTrips());

@@ -5,8 +5,18 @@
  * an empty window is count 0 and null otherwise; last is the value of the greatest
  * (time, value) pair.
  */
-export interface OracleEvent { readonly key: number; readonly t: bigint; readonly values: Readonly<Record<string, number | null>> }
-export interface OracleAggregation { readonly name: string; readonly column: string; readonly fn: string; readonly windowSeconds: number; readonly slideSeconds: number }
+export interface OracleEvent {
+  readonly key: number;
+  readonly t: bigint;
+  readonly values: Readonly<Record<string, number | null>>;
+}
+export interface OracleAggregation {
+  readonly name: string;
+  readonly column: string;
+  readonly fn: string;
+  readonly windowSeconds: number;
+  readonly slideSeconds: number;
+}
 
 export function oracleValue(events: readonly OracleEvent[], key: number, at: bigint, a: OracleAggregation): number | null {
   const slide = BigInt(a.slideSeconds) * 1_000_000n;
@@ -17,14 +27,19 @@ export function oracleValue(events: readonly OracleEvent[], key: number, at: big
   if (a.fn === 'count') return values.length;
   if (values.length === 0) return null;
   switch (a.fn) {
-    case 'sum': return values.reduce((x, y) => x + y, 0);
-    case 'mean': return values.reduce((x, y) => x + y, 0) / values.length;
-    case 'min': return Math.min(...values);
-    case 'max': return Math.max(...values);
+    case 'sum':
+      return values.reduce((x, y) => x + y, 0);
+    case 'mean':
+      return values.reduce((x, y) => x + y, 0) / values.length;
+    case 'min':
+      return Math.min(...values);
+    case 'max':
+      return Math.max(...values);
     case 'last': {
       const best = seen.reduce((x, y) => (y.t > x.t || (y.t === x.t && (y.values[a.column] as number) > (x.values[a.column] as number)) ? y : x));
       return best.values[a.column];
     }
-    default: throw new Error(`oracle: unknown fn ${a.fn}`);
+    default:
+      throw new Error(`oracle: unknown fn ${a.fn}`);
   }
 }

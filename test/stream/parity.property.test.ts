@@ -10,7 +10,10 @@ const LATENESS_SECONDS = 45;
 const fns = ['sum', 'count', 'mean', 'min', 'max', 'last'] as const;
 // Two windows with slides, over a float column (integer-valued, so sums do not depend on order) and an int column.
 const view = streamFeatureView({
-  name: 'trips', source: tripsPush, entities: [driver], schema: [field('fare', Float64), field('trips', Int64)],
+  name: 'trips',
+  source: tripsPush,
+  entities: [driver],
+  schema: [field('fare', Float64), field('trips', Int64)],
   allowedLateness: LATENESS_SECONDS,
   aggregations: [
     ...fns.map((fn) => ({ column: 'fare', fn, window: '1m', slide: '20s' })),
@@ -38,38 +41,51 @@ const emptyValue = (name: string) => (name.startsWith('count_') ? 0 : null);
 function runParity(engineName: 'native' | 'wasm', numRuns: number) {
   describe(`stream parity on DuckDB ${engineName}: online at T equals historical at T equals the oracle`, () => {
     let engine: SqlEngine;
-    beforeAll(async () => { engine = engineName === 'wasm' ? await createWasmEngine() : await createNodeEngine({ engine: 'duckdb-native' }); });
-    afterAll(async () => { await engine.close(); });
+    beforeAll(async () => {
+      engine = engineName === 'wasm' ? await createWasmEngine() : await createNodeEngine({ engine: 'duckdb-native' });
+    });
+    afterAll(async () => {
+      await engine.close();
+    });
 
     it('for every entity and aggregation, events ingested in any order within the allowed lateness', async () => {
-      await fc.assert(fc.asyncProperty(scenario, async (s) => {
-        const events: OracleEvent[] = s.events.map((e) => ({ key: e.key, t: at(e.seconds, e.micros), values: { fare: e.fare, trips: e.trips } }));
-        for (const instant of s.instants) {
-          const T = at(instant.seconds, instant.micros);
-          const seen = events.map((e, i) => ({ e, order: e.t + BigInt(s.jitter[i]) })).filter(({ e }) => e.t <= T);
-          // Sorting by time plus a displacement of at most the lateness keeps every event within it of the newest before it.
-          seen.sort((x, y) => (x.order < y.order ? -1 : x.order > y.order ? 1 : 0));
-          // Not closed: closing a store closes the shared engine.
-          const store = await streamStore(engine, [driver, tripsPush, view]);
-          {
-            const ingested = await store.ingest('trips', seen.map(({ e }) => ({ driver_id: e.key, event_timestamp: e.t, fare: e.values.fare, trips: e.values.trips })), { batchSize: s.batchSize });
-            expect(ingested.late).toBe(0);
-            const online = (await store.getOnlineFeatures({ features, entityRows: { driver_id: ENTITIES }, now: T })).toWire();
-            const historical = await store.getHistoricalFeatures({ entityDf: ENTITIES.map((driver_id) => ({ driver_id, event_timestamp: iso(T) })), features }).toRows();
-            for (const a of view.aggregations) {
-              const column = online.results[online.metadata.feature_names.indexOf(a.name)];
-              ENTITIES.forEach((key, i) => {
-                const onlineValue = column.statuses[i] === 'NOT_FOUND' ? emptyValue(a.name) : column.values[i];
-                // The oracle sees every event: those after T must not count on either path.
-                const expected = oracleValue(events, key, T, a);
-                const where = `${a.name} entity ${key} at +${instant.seconds}s ${instant.micros}µs`;
-                expect([where, onlineValue]).toEqual([where, historical[i][a.name]]);
-                expect([where, historical[i][a.name]]).toEqual([where, expected]);
-              });
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          const events: OracleEvent[] = s.events.map((e) => ({ key: e.key, t: at(e.seconds, e.micros), values: { fare: e.fare, trips: e.trips } }));
+          for (const instant of s.instants) {
+            const T = at(instant.seconds, instant.micros);
+            const seen = events.map((e, i) => ({ e, order: e.t + BigInt(s.jitter[i]) })).filter(({ e }) => e.t <= T);
+            // Sorting by time plus a displacement of at most the lateness keeps every event within it of the newest before it.
+            seen.sort((x, y) => (x.order < y.order ? -1 : x.order > y.order ? 1 : 0));
+            // Not closed: closing a store closes the shared engine.
+            const store = await streamStore(engine, [driver, tripsPush, view]);
+            {
+              const ingested = await store.ingest(
+                'trips',
+                seen.map(({ e }) => ({ driver_id: e.key, event_timestamp: e.t, fare: e.values.fare, trips: e.values.trips })),
+                { batchSize: s.batchSize },
+              );
+              expect(ingested.late).toBe(0);
+              const online = (await store.getOnlineFeatures({ features, entityRows: { driver_id: ENTITIES }, now: T })).toWire();
+              const historical = await store
+                .getHistoricalFeatures({ entityDf: ENTITIES.map((driver_id) => ({ driver_id, event_timestamp: iso(T) })), features })
+                .toRows();
+              for (const a of view.aggregations) {
+                const column = online.results[online.metadata.feature_names.indexOf(a.name)];
+                ENTITIES.forEach((key, i) => {
+                  const onlineValue = column.statuses[i] === 'NOT_FOUND' ? emptyValue(a.name) : column.values[i];
+                  // The oracle sees every event: those after T must not count on either path.
+                  const expected = oracleValue(events, key, T, a);
+                  const where = `${a.name} entity ${key} at +${instant.seconds}s ${instant.micros}µs`;
+                  expect([where, onlineValue]).toEqual([where, historical[i][a.name]]);
+                  expect([where, historical[i][a.name]]).toEqual([where, expected]);
+                });
+              }
             }
           }
-        }
-      }), { numRuns });
+        }),
+        { numRuns },
+      );
     });
   });
 }

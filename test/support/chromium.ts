@@ -19,8 +19,14 @@ const REPO = resolve(import.meta.dirname, '..', '..');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.css': 'text/css', '.map': 'application/json', '.arrow': 'application/vnd.apache.arrow.file',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.arrow': 'application/vnd.apache.arrow.file',
 };
 
 export interface ChromiumOptions {
@@ -86,11 +92,14 @@ export function findChromium(): string | undefined {
 
 /** Calls `globalThis[name](...args)` inside the page; the entry module puts what tests call there. */
 export function callInPage<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(async ([fn, params]) => {
-    const target = (globalThis as unknown as Record<string, (...a: unknown[]) => unknown>)[fn as string];
-    if (typeof target !== 'function') throw new Error(`the page defines no function '${String(fn)}'`);
-    return target(...(params as unknown[]));
-  }, [name, args] as const) as Promise<T>;
+  return page.evaluate(
+    async ([fn, params]) => {
+      const target = (globalThis as unknown as Record<string, (...a: unknown[]) => unknown>)[fn as string];
+      if (typeof target !== 'function') throw new Error(`the page defines no function '${String(fn)}'`);
+      return target(...(params as unknown[]));
+    },
+    [name, args] as const,
+  ) as Promise<T>;
 }
 
 /** What every browser bundle shares: no config file, the repo as root, no public folder. */
@@ -181,13 +190,21 @@ import('/${entry}.js').then(() => { globalThis.__entryLoaded = true; }, (e) => {
 }
 
 function serve(
-  dir: string, entries: readonly string[], files: Readonly<Record<string, string | Uint8Array>>, isolated: boolean,
-  workers: Readonly<Record<string, string>>, down: () => boolean, log: ServedRequest[],
+  dir: string,
+  entries: readonly string[],
+  files: Readonly<Record<string, string | Uint8Array>>,
+  isolated: boolean,
+  workers: Readonly<Record<string, string>>,
+  down: () => boolean,
+  log: ServedRequest[],
 ): Promise<Server> {
   const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (req, res) => {
     // A dropped connection is what the browser sees when the network is gone.
-    if (down()) { req.socket.destroy(); return; }
+    if (down()) {
+      req.socket.destroy();
+      return;
+    }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     log.push({ method: req.method ?? 'GET', path, ...(req.headers.range ? { range: req.headers.range } : {}) });
     const entry = entries.find((e) => path === `/${e}.html`);
@@ -195,21 +212,35 @@ function serve(
       let body: string | Uint8Array;
       let extra: Record<string, string> = {};
       if (entry) body = page(entry);
-      else if (path in workers) { body = await readFile(workers[path]); extra = { 'service-worker-allowed': '/' }; }
-      else if (path in files) { const f = files[path]; body = typeof f === 'string' ? await readFile(f) : f; }
-      else {
+      else if (path in workers) {
+        body = await readFile(workers[path]);
+        extra = { 'service-worker-allowed': '/' };
+      } else if (path in files) {
+        const f = files[path];
+        body = typeof f === 'string' ? await readFile(f) : f;
+      } else {
         const file = normalize(join(dir, path));
         if (!file.startsWith(dir)) throw new Error('outside the bundle');
         body = await readFile(file);
       }
-      const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'accept-ranges': 'bytes', ...isolation, ...extra };
+      const headers = {
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'accept-ranges': 'bytes',
+        ...isolation,
+        ...extra,
+      };
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
       // Range requests, as a static file server answers them: Parquet readers fetch the footer and column chunks only.
       const range = req.headers.range ? byteRange(req.headers.range, bytes.byteLength) : undefined;
       if (req.headers.range && !range) {
         res.writeHead(416, { 'content-range': `bytes */${bytes.byteLength}` }).end();
       } else if (range) {
-        res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${bytes.byteLength}`, 'content-length': String(range.end - range.start + 1) });
+        res.writeHead(206, {
+          ...headers,
+          'content-range': `bytes ${range.start}-${range.end}/${bytes.byteLength}`,
+          'content-length': String(range.end - range.start + 1),
+        });
         res.end(req.method === 'HEAD' ? undefined : bytes.subarray(range.start, range.end + 1));
       } else {
         res.writeHead(200, { ...headers, 'content-length': String(bytes.byteLength) });
@@ -219,7 +250,10 @@ function serve(
       res.writeHead(404).end();
     }
   });
-  return new Promise((ok, fail) => { server.once('error', fail); server.listen(0, '127.0.0.1', () => ok(server)); });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok(server));
+  });
 }
 
 /**
@@ -275,7 +309,9 @@ export async function startChromium(options: ChromiumOptions): Promise<ChromiumH
     browser: openBrowser,
     serviceWorkerBytes,
     requests: log,
-    clearRequests() { log.length = 0; },
+    clearRequests() {
+      log.length = 0;
+    },
     setServerDown(value) {
       down = value;
       if (value) openServer.closeAllConnections();

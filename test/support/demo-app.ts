@@ -42,7 +42,9 @@ export function serveDemo(repo: string, ui: string): Promise<ServedDemo> {
         });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     void exited.then(() => reject(new Error(`serve exited before printing its URL: ${output}`)));
   });
 }

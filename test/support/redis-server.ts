@@ -38,7 +38,8 @@ export function redisCommand(port: number, args: readonly string[], options: { d
     let replies = 0;
     const done = (error?: Error, reply?: string) => {
       socket.destroy();
-      if (error) reject(error); else resolve(reply!);
+      if (error) reject(error);
+      else resolve(reply!);
     };
     socket.setTimeout(timeoutMs, () => done(new Error(`redis on port ${port}: no reply to ${args[0]} within ${timeoutMs} ms`)));
     socket.on('error', (error) => done(error));
@@ -82,11 +83,19 @@ async function waitFor(what: string, check: () => Promise<boolean>, child: () =>
   }
 }
 
-interface Node { port: number; busPort?: number; process: ChildProcess; output: string; exit?: string }
+interface Node {
+  port: number;
+  busPort?: number;
+  process: ChildProcess;
+  output: string;
+  exit?: string;
+}
 
 /** Servers still running; if the test process dies before teardown, they die with it. */
 const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const child of running) child.kill('SIGTERM'); });
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
 
 async function startNode(binary: string, dir: string, cluster: boolean): Promise<Node> {
   const port = await freePort();
@@ -99,23 +108,36 @@ async function startNode(binary: string, dir: string, cluster: boolean): Promise
   }
   const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const node: Node = { port, busPort, process: child, output: '' };
-  const keep = (chunk: Buffer) => { node.output = (node.output + chunk.toString()).slice(-2000); };
+  const keep = (chunk: Buffer) => {
+    node.output = (node.output + chunk.toString()).slice(-2000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   running.add(child);
-  child.on('exit', (code, signal) => { running.delete(child); node.exit = `redis-server exited (${signal ?? code}): ${node.output.trim().split('\n').slice(-3).join(' | ')}`; });
-  child.on('error', (error) => { node.exit = `redis-server did not start: ${error.message}`; });
-  await waitFor(`redis-server on port ${port}`, async () => (await redisCommand(port, ['PING'])) === 'PONG', () => node.exit);
+  child.on('exit', (code, signal) => {
+    running.delete(child);
+    node.exit = `redis-server exited (${signal ?? code}): ${node.output.trim().split('\n').slice(-3).join(' | ')}`;
+  });
+  child.on('error', (error) => {
+    node.exit = `redis-server did not start: ${error.message}`;
+  });
+  await waitFor(
+    `redis-server on port ${port}`,
+    async () => (await redisCommand(port, ['PING'])) === 'PONG',
+    () => node.exit,
+  );
   return node;
 }
 
 async function stopNodes(nodes: readonly Node[], dir: string): Promise<void> {
-  await Promise.all(nodes.map(async (node) => {
-    if (node.exit !== undefined || node.process.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
-    node.process.kill('SIGTERM');
-    await exited;
-  }));
+  await Promise.all(
+    nodes.map(async (node) => {
+      if (node.exit !== undefined || node.process.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+      node.process.kill('SIGTERM');
+      await exited;
+    }),
+  );
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -168,8 +190,12 @@ export async function startRedisCluster(binary: string, masters = 2): Promise<Re
       const info = await redisCommand(node.port, ['CLUSTER', 'INFO']);
       return info.includes('cluster_state:ok') && info.includes(`cluster_known_nodes:${masters}`);
     };
-    await waitFor(`redis cluster of ${masters}`, async () => (await Promise.all(nodes.map(ready))).every(Boolean),
-      () => nodes.find((n) => n.exit)?.exit, 30_000);
+    await waitFor(
+      `redis cluster of ${masters}`,
+      async () => (await Promise.all(nodes.map(ready))).every(Boolean),
+      () => nodes.find((n) => n.exit)?.exit,
+      30_000,
+    );
   } catch (error) {
     await stopNodes(nodes, dir);
     throw error;

@@ -8,7 +8,10 @@ import type { ContractOutcome } from './contract-cases.js';
 export function reportForeignOutcomes(title: string, caseNames: readonly string[], outcomes: () => Promise<ContractOutcome[]>): void {
   describe(title, () => {
     let results: Promise<ContractOutcome[]>;
-    beforeAll(() => { results = outcomes(); results.catch(() => {}); });
+    beforeAll(() => {
+      results = outcomes();
+      results.catch(() => {});
+    });
     for (const name of caseNames) {
       it(name, async () => {
         const outcome = (await results).find((o) => o.name === name);

@@ -1,7 +1,25 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  entity, featureService, featureView, field, Float32, Float64, Int32, Int64, projection, requestSource, streamFeatureView, String as Str,
-  type Entity, type FeastObject, type FeatureService, type Field, type FeatureView, type FeatureViewProjection, type ScalarType, type ValueOf,
+  entity,
+  featureService,
+  featureView,
+  field,
+  Float32,
+  Float64,
+  type Int32,
+  Int64,
+  projection,
+  requestSource,
+  streamFeatureView,
+  String as Str,
+  type Entity,
+  type FeastObject,
+  type FeatureService,
+  type Field,
+  type FeatureView,
+  type FeatureViewProjection,
+  type ScalarType,
+  type ValueOf,
 } from '../../src/definitions/index.js';
 import { convPlus, customerProfile, driver, driverActivity, driverStats, driverStatsSource, trips, trips2, tripsPush, valsToAdd } from './repo.js';
 
@@ -15,7 +33,7 @@ describe('definition types', () => {
     expectTypeOf<ValueOf<(typeof driverStats.features)[number]['dtype']>>().toEqualTypeOf<number | bigint | string[]>();
   });
 
-  it('keep an entity\'s name and join key, the key defaulting to the name', () => {
+  it("keep an entity's name and join key, the key defaulting to the name", () => {
     expectTypeOf(driver).toEqualTypeOf<Entity<'driver', 'driver_id', ScalarType<'Int64'>>>();
     expectTypeOf(entity({ name: 'customer' })).toEqualTypeOf<Entity<'customer', 'customer', ScalarType<'Int64'>>>();
     // @ts-expect-error: an entity has exactly one join key
@@ -43,7 +61,7 @@ describe('definition types', () => {
     expectTypeOf(valsToAdd.name).toEqualTypeOf<'vals_to_add'>();
   });
 
-  it('name a stream view\'s aggregates <fn>_<column>_<window>, typed as at run time', () => {
+  it("name a stream view's aggregates <fn>_<column>_<window>, typed as at run time", () => {
     expectTypeOf(trips.name).toEqualTypeOf<'driver_trips'>();
     expectTypeOf<(typeof trips.features)[number]>().toEqualTypeOf<
       | Field<'sum_fare_1h', ScalarType<'Float64'>>
@@ -57,28 +75,42 @@ describe('definition types', () => {
     const window: string = '1h';
     const column: string = 'fare';
     const dynamic = streamFeatureView({
-      name: 'dyn', source: tripsPush, entities: [driver], schema: [field('fare', Float64)],
-      aggregations: [{ column: 'fare', fn: 'sum', window }, { column, fn: 'count', window: '1h' }],
+      name: 'dyn',
+      source: tripsPush,
+      entities: [driver],
+      schema: [field('fare', Float64)],
+      aggregations: [
+        { column: 'fare', fn: 'sum', window },
+        { column, fn: 'count', window: '1h' },
+      ],
     });
     expectTypeOf<NamesOf<typeof dynamic>>().toEqualTypeOf<`sum_fare_${string}` | `count_${string}_1h`>();
   });
 
   it('refuse an aggregation of a column the schema lacks', () => {
     streamFeatureView({
-      name: 'bad', source: tripsPush, entities: [driver], schema: [field('fare', Float64)],
+      name: 'bad',
+      source: tripsPush,
+      entities: [driver],
+      schema: [field('fare', Float64)],
       // @ts-expect-error: 'fair' is not a schema column
       aggregations: [{ column: 'fair', fn: 'sum', window: '1h' }],
     });
     streamFeatureView({
-      name: 'bad', source: tripsPush, entities: [driver], schema: [field('fare', Float64)],
+      name: 'bad',
+      source: tripsPush,
+      entities: [driver],
+      schema: [field('fare', Float64)],
       // @ts-expect-error: a join key is not an event column
       aggregations: [{ column: 'driver_id', fn: 'count', window: '1h' }],
     });
   });
 
-  it('check a projection\'s features and join-key map against the view', () => {
+  it("check a projection's features and join-key map against the view", () => {
     const p = projection(customerProfile, { alias: 'origin', joinKeyMap: { customer_id: 'origin_id' } });
-    expectTypeOf(p).toEqualTypeOf<FeatureViewProjection<'customer_profile', 'current_balance' | 'last_seen', 'origin', { readonly customer_id: 'origin_id' }>>();
+    expectTypeOf(p).toEqualTypeOf<
+      FeatureViewProjection<'customer_profile', 'current_balance' | 'last_seen', 'origin', { readonly customer_id: 'origin_id' }>
+    >();
     expectTypeOf(projection(driverStats, { features: ['conv_rate'] }).features).toEqualTypeOf<readonly 'conv_rate'[]>();
     // @ts-expect-error: 'conv_rat' is not a feature of driver_hourly_stats
     projection(driverStats, { features: ['conv_rat'] });
@@ -87,9 +119,13 @@ describe('definition types', () => {
   });
 
   it('give a feature service its name and projections', () => {
-    expectTypeOf(driverActivity).toEqualTypeOf<FeatureService<'driver_activity',
-      | FeatureViewProjection<'driver_hourly_stats', 'conv_rate', undefined, {}>
-      | FeatureViewProjection<'transformed_conv_rate', 'conv_rate_plus_val', undefined, {}>>>();
+    expectTypeOf(driverActivity).toEqualTypeOf<
+      FeatureService<
+        'driver_activity',
+        | FeatureViewProjection<'driver_hourly_stats', 'conv_rate', undefined, {}>
+        | FeatureViewProjection<'transformed_conv_rate', 'conv_rate_plus_val', undefined, {}>
+      >
+    >();
     expectTypeOf(trips2.name).toEqualTypeOf<'origin_trips'>();
     expectTypeOf(featureService({ name: 's', features: [driverStats] })).toExtend<FeatureService>();
   });

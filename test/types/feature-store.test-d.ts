@@ -14,10 +14,16 @@ const entityRows = [{ driver_id: 1001 }];
 describe('a store typed by its definitions', () => {
   it('knows every view:feature reference', () => {
     expectTypeOf<FeatureRef<(typeof definitions)[number]>>().toEqualTypeOf<
-      | 'driver_hourly_stats:conv_rate' | 'driver_hourly_stats:avg_daily_trips' | 'driver_hourly_stats:tags'
-      | 'customer_profile:current_balance' | 'customer_profile:last_seen'
+      | 'driver_hourly_stats:conv_rate'
+      | 'driver_hourly_stats:avg_daily_trips'
+      | 'driver_hourly_stats:tags'
+      | 'customer_profile:current_balance'
+      | 'customer_profile:last_seen'
       | 'transformed_conv_rate:conv_rate_plus_val'
-      | 'driver_trips:sum_fare_1h' | 'driver_trips:sum_trips_3600s' | 'driver_trips:count_fare_1d' | 'driver_trips:max_fare'
+      | 'driver_trips:sum_fare_1h'
+      | 'driver_trips:sum_trips_3600s'
+      | 'driver_trips:count_fare_1d'
+      | 'driver_trips:max_fare'
     >();
   });
 
@@ -32,22 +38,31 @@ describe('a store typed by its definitions', () => {
     expectTypeOf(response.toDict()).toEqualTypeOf<{ driver_id: (number | bigint)[]; driver_trips__sum_fare_1h: (number | null)[] }>();
   });
 
-  it('gives an on-demand view its sources\' join keys and its request data', async () => {
+  it("gives an on-demand view its sources' join keys and its request data", async () => {
     const response = await store.getOnlineFeatures({ features: ['transformed_conv_rate:conv_rate_plus_val'], entityRows: [{ driver_id: 1, val_to_add: 2 }] });
     expectTypeOf(response.toDict()).toEqualTypeOf<{ driver_id: (number | bigint)[]; val_to_add: (number | bigint | null)[]; conv_rate_plus_val: unknown[] }>();
   });
 
-  it('types a feature service\'s columns, by name or by object, aliases and join-key maps applied', async () => {
+  it("types a feature service's columns, by name or by object, aliases and join-key maps applied", async () => {
     const byName = await store.getOnlineFeatures({ featureService: 'driver_activity', entityRows: [{ driver_id: 1, val_to_add: 2 }] });
-    expectTypeOf(byName.toDict()).toEqualTypeOf<{ driver_id: (number | bigint)[]; val_to_add: (number | bigint | null)[]; conv_rate: (number | null)[]; conv_rate_plus_val: unknown[] }>();
+    expectTypeOf(byName.toDict()).toEqualTypeOf<{
+      driver_id: (number | bigint)[];
+      val_to_add: (number | bigint | null)[];
+      conv_rate: (number | null)[];
+      conv_rate_plus_val: unknown[];
+    }>();
     const byObject = await store.getOnlineFeatures({ featureService: driverActivity, entityRows: [{ driver_id: 1, val_to_add: 2 }] });
     expectTypeOf(byObject.toDict()).toEqualTypeOf(byName.toDict());
     const mapped = await store.getOnlineFeatures({ featureService: 'origin_trips', entityRows: [{ origin_id: 'c1', driver_id: 1 }], fullFeatureNames: true });
     expectTypeOf(mapped.toDict()).toEqualTypeOf<{
-      origin_id: string[]; driver_id: (number | bigint)[];
-      origin__current_balance: (number | null)[]; origin__last_seen: (Date | null)[];
-      driver_trips__sum_fare_1h: (number | null)[]; driver_trips__sum_trips_3600s: (number | bigint | null)[];
-      driver_trips__count_fare_1d: (number | bigint | null)[]; driver_trips__max_fare: (number | null)[];
+      origin_id: string[];
+      driver_id: (number | bigint)[];
+      origin__current_balance: (number | null)[];
+      origin__last_seen: (Date | null)[];
+      driver_trips__sum_fare_1h: (number | null)[];
+      driver_trips__sum_trips_3600s: (number | bigint | null)[];
+      driver_trips__count_fare_1d: (number | bigint | null)[];
+      driver_trips__max_fare: (number | null)[];
     }>();
   });
 

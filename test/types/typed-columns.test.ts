@@ -14,7 +14,7 @@ async function typedStore() {
   return store;
 }
 
-describe('a typed store\'s response columns', () => {
+describe("a typed store's response columns", () => {
   it('are the join keys, request data and features a feature service answers with', async () => {
     const store = await typedStore();
     const dict = (await store.getOnlineFeatures({ featureService: 'driver_activity', entityRows: [{ driver_id: 1001, val_to_add: 2 }] })).toDict();
@@ -27,10 +27,18 @@ describe('a typed store\'s response columns', () => {
 
   it('follow aliases, join-key maps, stream aggregates and full feature names', async () => {
     const store = await typedStore();
-    const dict = (await store.getOnlineFeatures({ featureService: 'origin_trips', entityRows: [{ origin_id: 'c1', driver_id: 1001 }], fullFeatureNames: true })).toDict();
+    const dict = (
+      await store.getOnlineFeatures({ featureService: 'origin_trips', entityRows: [{ origin_id: 'c1', driver_id: 1001 }], fullFeatureNames: true })
+    ).toDict();
     const columns = [
-      'origin_id', 'driver_id', 'origin__current_balance', 'origin__last_seen',
-      'driver_trips__sum_fare_1h', 'driver_trips__sum_trips_3600s', 'driver_trips__count_fare_1d', 'driver_trips__max_fare',
+      'origin_id',
+      'driver_id',
+      'origin__current_balance',
+      'origin__last_seen',
+      'driver_trips__sum_fare_1h',
+      'driver_trips__sum_trips_3600s',
+      'driver_trips__count_fare_1d',
+      'driver_trips__max_fare',
     ] as const;
     expectTypeOf<(typeof columns)[number]>().toEqualTypeOf<keyof typeof dict>();
     expect(Object.keys(dict)).toEqual(columns);
@@ -39,9 +47,11 @@ describe('a typed store\'s response columns', () => {
     expect(dict.driver_trips__count_fare_1d).toEqual([1]);
   });
 
-  it('are the features requested by reference, with their views\' join keys', async () => {
+  it("are the features requested by reference, with their views' join keys", async () => {
     const store = await typedStore();
-    const dict = (await store.getOnlineFeatures({ features: ['driver_hourly_stats:tags', 'driver_trips:max_fare'], entityRows: [{ driver_id: 1001 }] })).toDict();
+    const dict = (
+      await store.getOnlineFeatures({ features: ['driver_hourly_stats:tags', 'driver_trips:max_fare'], entityRows: [{ driver_id: 1001 }] })
+    ).toDict();
     const columns = ['driver_id', 'tags', 'max_fare'] as const;
     expectTypeOf<(typeof columns)[number]>().toEqualTypeOf<keyof typeof dict>();
     expect(Object.keys(dict)).toEqual(columns);

@@ -9,7 +9,9 @@ const MANY_DRIVERS_SQL = `SELECT range::BIGINT AS driver_id, TIMESTAMP '2021-04-
   CAST((range % 100) / 100.0 AS FLOAT) AS conv_rate, CAST(0.5 AS FLOAT) AS acc_rate, (range % 50)::BIGINT AS avg_daily_trips FROM range(1, ${DRIVERS + 1})`;
 /** 2M entity rows over the example drivers and customers: a join of several seconds in DuckDB-WASM. */
 const LONG_JOIN = {
-  entityDf: { sql: `SELECT 1001 + (range % 10) AS driver_id, 2001 + (range % 10) AS customer_id, TIMESTAMP '2021-04-10 00:00:00' + to_seconds(range % 259200) AS event_timestamp FROM range(2000000)` },
+  entityDf: {
+    sql: `SELECT 1001 + (range % 10) AS driver_id, 2001 + (range % 10) AS customer_id, TIMESTAMP '2021-04-10 00:00:00' + to_seconds(range % 259200) AS event_timestamp FROM range(2000000)`,
+  },
   features: ['driver_hourly_stats:conv_rate', 'customer_profile:current_balance'],
 };
 const SMALL = { entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }], features: ['driver_hourly_stats:conv_rate'] };
@@ -17,12 +19,21 @@ const SMALL = { entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59
 let fixture: WorkerFixture;
 
 type Statuses = { response: { metadata: { feature_names: string[] }; results: { statuses: string[] }[] } };
-const presentCount = (answer: Statuses) => answer.response.results[answer.response.metadata.feature_names.indexOf('conv_rate')].statuses.filter((s) => s === 'PRESENT').length;
-const everyDriver = { features: ['driver_hourly_stats:conv_rate'], entityRows: Array.from({ length: DRIVERS }, (_, i) => ({ driver_id: i + 1 })), now: '2021-04-11T12:00:00Z' };
+const presentCount = (answer: Statuses) =>
+  answer.response.results[answer.response.metadata.feature_names.indexOf('conv_rate')].statuses.filter((s) => s === 'PRESENT').length;
+const everyDriver = {
+  features: ['driver_hourly_stats:conv_rate'],
+  entityRows: Array.from({ length: DRIVERS }, (_, i) => ({ driver_id: i + 1 })),
+  now: '2021-04-11T12:00:00Z',
+};
 
 describe.skipIf(!found)('cancelling long work in the Web Worker (Chromium)', () => {
-  beforeAll(async () => { fixture = await startWorkerFixture({ 'many_drivers.parquet': MANY_DRIVERS_SQL }); });
-  afterAll(async () => { await fixture?.close(); });
+  beforeAll(async () => {
+    fixture = await startWorkerFixture({ 'many_drivers.parquet': MANY_DRIVERS_SQL });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
 
   it('stops materialization between batches: whole batches stay, the interval is not recorded, and a rerun completes', async () => {
     const page = await fixture.openStore('cancel-materialize');
@@ -35,10 +46,20 @@ describe.skipIf(!found)('cancelling long work in the Web Worker (Chromium)', () 
     expect(cancelled.error?.message).toContain("'driver_hourly_stats'");
     expect(cancelled.progress).toEqual([{ step: 'materialize driver_hourly_stats', done: 10_000, total: DRIVERS }]);
     expect(presentCount(await ok<Statuses>(page, 'call', 'cancel-materialize', 'getOnlineFeatures', everyDriver))).toBe(10_000);
-    const document = await ok<{ featureViews: Record<string, { materializationIntervals: unknown[] }> }>(page, 'call', 'cancel-materialize', 'registryDocument');
+    const document = await ok<{ featureViews: Record<string, { materializationIntervals: unknown[] }> }>(
+      page,
+      'call',
+      'cancel-materialize',
+      'registryDocument',
+    );
     expect(document.featureViews.driver_hourly_stats.materializationIntervals).toEqual([]);
 
-    const rerun = await callInPage<Outcome<unknown> & { progress: { done: number; total: number }[] }>(page, 'materializeWithProgress', 'cancel-materialize', window);
+    const rerun = await callInPage<Outcome<unknown> & { progress: { done: number; total: number }[] }>(
+      page,
+      'materializeWithProgress',
+      'cancel-materialize',
+      window,
+    );
     expect(rerun.ok).toEqual([{ view: 'driver_hourly_stats', rows: DRIVERS }]);
     expect(rerun.progress.map((p) => p.done)).toEqual([10_000, 20_000, 30_000, 40_000, 50_000]);
     expect(presentCount(await ok<Statuses>(page, 'call', 'cancel-materialize', 'getOnlineFeatures', everyDriver))).toBe(DRIVERS);

@@ -10,7 +10,10 @@ const found = findChromium() !== undefined;
 const WIDE_SQL = `SELECT driver_id, event_timestamp, created,
   (SELECT string_agg(md5(driver_id::VARCHAR || epoch(event_timestamp)::VARCHAR || i::VARCHAR), '') FROM range(62) r(i)) AS notes,
   CAST(0.75 AS FLOAT) AS conv_rate, acc_rate, avg_daily_trips FROM (${DRIVER_STATS_SQL})`;
-const REQUEST = { entityDf: [{ driver_id: 1003, event_timestamp: '2021-04-12T16:40:26Z' }], features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips'] };
+const REQUEST = {
+  entityDf: [{ driver_id: 1003, event_timestamp: '2021-04-12T16:40:26Z' }],
+  features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips'],
+};
 /** Driver 1003's latest row at 16:40 is the 16:00 one: hour 64 of the data, so avg_daily_trips = (1003 + 64) % 50. */
 const TRIPS = (1003 + 64) % 50;
 
@@ -20,9 +23,11 @@ describe.skipIf(!found)('file sources in the Web Worker (Chromium)', () => {
   beforeAll(async () => {
     fixture = await startWorkerFixture({ 'half.parquet': constantConvRateSql(0.5), 'quarter.parquet': constantConvRateSql(0.25), 'wide.parquet': WIDE_SQL });
   });
-  afterAll(async () => { await fixture?.close(); });
+  afterAll(async () => {
+    await fixture?.close();
+  });
 
-  it("reads a relative source path as a URL under sourceBaseUrl, with range requests", async () => {
+  it('reads a relative source path as a URL under sourceBaseUrl, with range requests', async () => {
     const page = await fixture.openStore('path');
     await ok(page, 'call', 'path', 'apply');
     fixture.harness.clearRequests();
@@ -76,13 +81,19 @@ describe.skipIf(!found)('file sources in the Web Worker (Chromium)', () => {
     const page = await fixture.openStore('bad');
     await ok(page, 'call', 'bad', 'apply');
     const noFormat = await callInPage<Outcome<unknown>>(page, 'call', 'bad', 'registerSource', 'driver_hourly_stats_source', { bytes: new Uint8Array([1]) });
-    expect(noFormat.error).toEqual({ name: 'InvalidSourceInputError', message: "registerSource('driver_hourly_stats_source').format: expected 'parquet' or 'csv' (bytes carry no file name), got nothing" });
+    expect(noFormat.error).toEqual({
+      name: 'InvalidSourceInputError',
+      message: "registerSource('driver_hourly_stats_source').format: expected 'parquet' or 'csv' (bytes carry no file name), got nothing",
+    });
     const unknown = await callInPage<Outcome<unknown>>(page, 'call', 'bad', 'registerSource', 'nope', { url: 'x.parquet' });
-    expect(unknown.error?.message).toBe('registerSource: no file source named \'nope\'; file sources: customer_profile_source, driver_hourly_stats_source');
+    expect(unknown.error?.message).toBe("registerSource: no file source named 'nope'; file sources: customer_profile_source, driver_hourly_stats_source");
     const missing = await callInPage<Outcome<unknown>>(page, 'call', 'bad', 'registerSource', 'driver_hourly_stats_source', { opfsPath: 'no/such.parquet' });
     expect(missing.error).toBeUndefined();
     const read = await callInPage<Outcome<unknown>>(page, 'historical', 'bad', REQUEST);
-    expect(read.error).toEqual({ name: 'DataSourceNotFoundException', message: "OPFS file 'no/such.parquet' does not exist in this origin's private file system" });
+    expect(read.error).toEqual({
+      name: 'DataSourceNotFoundException',
+      message: "OPFS file 'no/such.parquet' does not exist in this origin's private file system",
+    });
     await callInPage(page, 'terminate', 'bad');
   });
 });

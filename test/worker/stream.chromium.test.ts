@@ -34,11 +34,18 @@ function scenario(seed: number) {
   const next = random(seed);
   const events: OracleEvent[] = Array.from({ length: 40 }, () => {
     const seconds = next() < 0.3 ? Math.floor(next() * 18) * 600 : Math.floor(next() * 3 * 3600);
-    return { key: 1 + Math.floor(next() * 3), t: BASE_MICROS + BigInt(seconds) * 1_000_000n, values: { fare: next() < 0.2 ? null : Math.floor(next() * 41) - 20 } };
+    return {
+      key: 1 + Math.floor(next() * 3),
+      t: BASE_MICROS + BigInt(seconds) * 1_000_000n,
+      values: { fare: next() < 0.2 ? null : Math.floor(next() * 41) - 20 },
+    };
   });
   const T = BASE_MICROS + BigInt(Math.floor(next() * 3 * 3600)) * 1_000_000n;
-  const arrivals = events.filter((e) => e.t <= T).map((e) => ({ e, arrives: e.t + BigInt(Math.floor(next() * 1799)) * 1_000_000n }))
-    .sort((a, b) => (a.arrives < b.arrives ? -1 : a.arrives > b.arrives ? 1 : 0)).map(({ e }) => e);
+  const arrivals = events
+    .filter((e) => e.t <= T)
+    .map((e) => ({ e, arrives: e.t + BigInt(Math.floor(next() * 1799)) * 1_000_000n }))
+    .sort((a, b) => (a.arrives < b.arrives ? -1 : a.arrives > b.arrives ? 1 : 0))
+    .map(({ e }) => e);
   return { events, T, arrivals };
 }
 const iso = (micros: bigint) => new Date(Number(micros / 1000n)).toISOString();
@@ -52,7 +59,10 @@ describe.skipIf(!found)('stream feature views in the Web Worker (Chromium)', () 
     // The push source's batch source: one old row, so offline parts know the column types.
     const engine = await createNodeEngine({ engine: 'duckdb-native' });
     try {
-      await writeFile(join(dir, 'trips.parquet'), await engine.export("SELECT 99::BIGINT AS driver_id, TIMESTAMP '2020-01-01' AS event_timestamp, 0.0::DOUBLE AS fare", 'parquet'));
+      await writeFile(
+        join(dir, 'trips.parquet'),
+        await engine.export("SELECT 99::BIGINT AS driver_id, TIMESTAMP '2020-01-01' AS event_timestamp, 0.0::DOUBLE AS fare", 'parquet'),
+      );
     } finally {
       await engine.close();
     }
@@ -70,7 +80,12 @@ describe.skipIf(!found)('stream feature views in the Web Worker (Chromium)', () 
   it('ingests events into IndexedDB tiles and serves the windowed values the historical retrieval computes, counting late events', async () => {
     const page = await harness.openPage('page');
     await callInPage(page, 'connect', 'stream', WORKER);
-    await ok(page, 'call', 'stream', 'open', { registryDatabase: 'stream-registry', onlineDatabase: 'stream-online', offlineDatabase: 'stream-offline', sourceBaseUrl: `${harness.origin}/stream/` });
+    await ok(page, 'call', 'stream', 'open', {
+      registryDatabase: 'stream-registry',
+      onlineDatabase: 'stream-online',
+      offlineDatabase: 'stream-offline',
+      sourceBaseUrl: `${harness.origin}/stream/`,
+    });
     await ok(page, 'call', 'stream', 'apply');
     const events = [
       { driver_id: 1, event_timestamp: at('10:00'), fare: 5 },
@@ -85,9 +100,17 @@ describe.skipIf(!found)('stream feature views in the Web Worker (Chromium)', () 
     expect(result).toMatchObject({ events: 5, applied: 4, late: 1 });
 
     // At 11:10 the window is [10:20, 11:10] (six 10-minute tiles ending with 11:10's): 7 + 3 + 1 online.
-    const online = await ok<{ response: { metadata: { feature_names: string[] }; results: { values: unknown[]; statuses: string[] }[] } }>(page, 'call', 'stream', 'getOnlineFeatures', {
-      features: FEATURES, entityRows: [{ driver_id: 1 }, { driver_id: 2 }], now: at('11:10'),
-    });
+    const online = await ok<{ response: { metadata: { feature_names: string[] }; results: { values: unknown[]; statuses: string[] }[] } }>(
+      page,
+      'call',
+      'stream',
+      'getOnlineFeatures',
+      {
+        features: FEATURES,
+        entityRows: [{ driver_id: 1 }, { driver_id: 2 }],
+        now: at('11:10'),
+      },
+    );
     const column = (name: string) => online.response.results[online.response.metadata.feature_names.indexOf(name)];
     expect(column('sum_fare_1h').values).toEqual([11, null]);
     expect(column('count_fare_1h').values).toEqual([3, null]);
@@ -118,16 +141,39 @@ describe.skipIf(!found)('stream feature views in the Web Worker (Chromium)', () 
       const { events, T, arrivals } = scenario(seed);
       const name = `parity-${seed}`;
       await callInPage(page, 'connect', name, WORKER);
-      await ok(page, 'call', name, 'open', { registryDatabase: `${name}-registry`, onlineDatabase: `${name}-online`, offlineDatabase: `${name}-offline`, sourceBaseUrl: `${harness.origin}/stream/` });
+      await ok(page, 'call', name, 'open', {
+        registryDatabase: `${name}-registry`,
+        onlineDatabase: `${name}-online`,
+        offlineDatabase: `${name}-offline`,
+        sourceBaseUrl: `${harness.origin}/stream/`,
+      });
       await ok(page, 'call', name, 'apply');
-      const ingested = await ok<{ applied: number; late: number }>(page, 'call', name, 'ingest', 'fares',
-        arrivals.map((e) => ({ driver_id: e.key, event_timestamp: iso(e.t), fare: e.values.fare })), { batchSize: 7 });
+      const ingested = await ok<{ applied: number; late: number }>(
+        page,
+        'call',
+        name,
+        'ingest',
+        'fares',
+        arrivals.map((e) => ({ driver_id: e.key, event_timestamp: iso(e.t), fare: e.values.fare })),
+        { batchSize: 7 },
+      );
       expect(ingested, `seed ${seed}`).toMatchObject({ applied: arrivals.length, late: 0 });
       const keys = [1, 2, 3];
-      const online = await ok<{ response: { metadata: { feature_names: string[] }; results: { values: unknown[] }[] } }>(page, 'call', name, 'getOnlineFeatures', {
-        features: FEATURES, entityRows: keys.map((driver_id) => ({ driver_id })), now: iso(T),
+      const online = await ok<{ response: { metadata: { feature_names: string[] }; results: { values: unknown[] }[] } }>(
+        page,
+        'call',
+        name,
+        'getOnlineFeatures',
+        {
+          features: FEATURES,
+          entityRows: keys.map((driver_id) => ({ driver_id })),
+          now: iso(T),
+        },
+      );
+      const historical = await ok<DecodedResult>(page, 'historical', name, {
+        entityDf: keys.map((driver_id) => ({ driver_id, event_timestamp: iso(T) })),
+        features: FEATURES,
       });
-      const historical = await ok<DecodedResult>(page, 'historical', name, { entityDf: keys.map((driver_id) => ({ driver_id, event_timestamp: iso(T) })), features: FEATURES });
       for (const a of fares.aggregations) {
         const column = online.response.results[online.response.metadata.feature_names.indexOf(a.name)];
         keys.forEach((key, row) => {

@@ -40,7 +40,8 @@ export async function startWorkerFixture(extra: ExtraFiles = {}): Promise<Worker
     await engine.close();
   }
   const files: Record<string, string> = {};
-  for (const name of ['driver_stats.parquet', 'customer_profile.parquet', 'entity_df.csv', ...Object.keys(extra)]) files[`/repo/data/${name}`] = join(repo, 'data', name);
+  for (const name of ['driver_stats.parquet', 'customer_profile.parquet', 'entity_df.csv', ...Object.keys(extra)])
+    files[`/repo/data/${name}`] = join(repo, 'data', name);
   const alias = { 'feast-edge-definitions': join(repo, 'definitions.ts'), 'feast-edge': 'src/index.ts' };
   const harness = (await startChromium({
     entries: { page: 'test/worker/browser/worker-page.entry.ts' },
@@ -54,7 +55,7 @@ export async function startWorkerFixture(extra: ExtraFiles = {}): Promise<Worker
     repo,
     harness,
     async openStore(name, script = DEFAULT_WORKER, existing) {
-      const page = existing ?? await harness.openPage('page');
+      const page = existing ?? (await harness.openPage('page'));
       await callInPage(page, 'connect', name, script);
       const opened = await callInPage<{ error?: unknown }>(page, 'call', name, 'open', databases(name, harness.origin));
       if (opened.error) throw new Error(`open failed: ${JSON.stringify(opened.error)}`);
@@ -69,10 +70,17 @@ export async function startWorkerFixture(extra: ExtraFiles = {}): Promise<Worker
 
 /** Open options with databases of their own per name, sources under /repo/. */
 export const databases = (name: string, origin: string) => ({
-  registryDatabase: `${name}-registry`, onlineDatabase: `${name}-online`, offlineDatabase: `${name}-offline`, sourceBaseUrl: `${origin}/repo/`,
+  registryDatabase: `${name}-registry`,
+  onlineDatabase: `${name}-online`,
+  offlineDatabase: `${name}-offline`,
+  sourceBaseUrl: `${origin}/repo/`,
 });
 
-export interface Outcome<T> { ok?: T; error?: { name: string; message: string }; ms: number }
+export interface Outcome<T> {
+  ok?: T;
+  error?: { name: string; message: string };
+  ms: number;
+}
 
 /** Calls a page function that answers an Outcome and returns its value, failing with the worker's error. */
 export async function ok<T>(page: Page, fn: string, ...args: unknown[]): Promise<T> {
@@ -89,5 +97,7 @@ export interface DecodedResult {
 
 /** Rows as the page reports them: timestamps as ISO strings, int64 as numbers. */
 export function plainRows(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v])));
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v])),
+  );
 }

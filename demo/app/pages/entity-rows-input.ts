@@ -6,18 +6,44 @@ import type { RequiredColumn } from '../registry-model.js';
 import { h } from '../ui/dom.js';
 
 /** Where the entity rows of a training set come from: an uploaded file, the example repo's file, or rows generated in the worker. */
-export function entityRowsInput(onChange: () => void): { element: HTMLElement; entityDf(required: readonly RequiredColumn[]): Promise<{ entityDf: WorkerEntityDf; label: string }> } {
+export function entityRowsInput(onChange: () => void): {
+  element: HTMLElement;
+  entityDf(required: readonly RequiredColumn[]): Promise<{ entityDf: WorkerEntityDf; label: string }>;
+} {
   const name = 'entity-source';
-  const radio = (value: string, checked = false) => h('input', { type: 'radio', name, value, checked, 'data-testid': `entity-source-${value}`, onchange: onChange });
+  const radio = (value: string, checked = false) =>
+    h('input', { type: 'radio', name, value, checked, 'data-testid': `entity-source-${value}`, onchange: onChange });
   const fromExample = radio('example', true);
   const fromFile = radio('file');
   const fromGenerator = radio('generate');
-  const fileInput = h('input', { type: 'file', accept: '.csv,.parquet,.pq', 'data-testid': 'entity-file', onchange: () => { fromFile.checked = true; onChange(); } });
-  const countInput = h('input', { type: 'number', min: 1, step: 1, value: 1_000_000, 'data-testid': 'entity-count', oninput: () => { fromGenerator.checked = true; onChange(); } });
-  const element = h('fieldset', { class: 'picker' }, h('legend', {}, 'Entity rows'),
-    h('label', {}, fromExample, ' the example repo\'s ', h('a', { href: EXAMPLE_ENTITY_FILE, download: 'entity_df.csv' }, 'entity_df.csv')),
+  const fileInput = h('input', {
+    type: 'file',
+    accept: '.csv,.parquet,.pq',
+    'data-testid': 'entity-file',
+    onchange: () => {
+      fromFile.checked = true;
+      onChange();
+    },
+  });
+  const countInput = h('input', {
+    type: 'number',
+    min: 1,
+    step: 1,
+    value: 1_000_000,
+    'data-testid': 'entity-count',
+    oninput: () => {
+      fromGenerator.checked = true;
+      onChange();
+    },
+  });
+  const element = h(
+    'fieldset',
+    { class: 'picker' },
+    h('legend', {}, 'Entity rows'),
+    h('label', {}, fromExample, " the example repo's ", h('a', { href: EXAMPLE_ENTITY_FILE, download: 'entity_df.csv' }, 'entity_df.csv')),
     h('label', {}, fromFile, ' a file (CSV or Parquet with event_timestamp and the join keys) ', fileInput),
-    h('label', {}, fromGenerator, ' generate ', countInput, ' rows in the worker (SQL over range(); the example repo\'s keys)'));
+    h('label', {}, fromGenerator, ' generate ', countInput, " rows in the worker (SQL over range(); the example repo's keys)"),
+  );
 
   return {
     element,

@@ -26,11 +26,21 @@ export function createMaterializePage(): Page {
 
   async function showIntervals() {
     const doc = await featureStore.registryDocument();
-    const rows = Object.values(doc.featureViews).map((v) => [v.spec.name, v.spec.online ? 'yes' : 'no', v.materializationIntervals.map((i) => `${i.start} → ${i.end}`).join('; ') || 'never']);
+    const rows = Object.values(doc.featureViews).map((v) => [
+      v.spec.name,
+      v.spec.online ? 'yes' : 'no',
+      v.materializationIntervals.map((i) => `${i.start} → ${i.end}`).join('; ') || 'never',
+    ]);
     replace(intervals, h('h2', {}, 'Materialized intervals'), dataTable(['feature view', 'online', 'intervals'], rows, { testId: 'materialized-intervals' }));
     const checked = new Set([...views.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value));
-    replace(views, ...Object.values(doc.featureViews).filter((v) => v.spec.online).map((v) =>
-      h('label', {}, h('input', { type: 'checkbox', value: v.spec.name, checked: checked.size === 0 || checked.has(v.spec.name) }), ` ${v.spec.name}`)));
+    replace(
+      views,
+      ...Object.values(doc.featureViews)
+        .filter((v) => v.spec.online)
+        .map((v) =>
+          h('label', {}, h('input', { type: 'checkbox', value: v.spec.name, checked: checked.size === 0 || checked.has(v.spec.name) }), ` ${v.spec.name}`),
+        ),
+    );
   }
 
   async function materialize(incremental: boolean) {
@@ -41,26 +51,52 @@ export function createMaterializePage(): Page {
       if (featureViews.length === 0) throw new Error('Feature views: pick at least one');
       const endAt = fromInput(end.value, 'End');
       const started = performance.now();
-      const written = await work.run((options) => incremental
-        ? featureStore.materializeIncremental({ end: endAt, featureViews }, options)
-        : featureStore.materialize({ start: fromInput(start.value, 'Start'), end: endAt, featureViews }, options));
-      replace(result,
-        h('p', { 'data-testid': 'materialize-summary' }, `Materialized ${written.reduce((n, w) => n + w.rows, 0)} rows in ${formatMs(performance.now() - started)}.`),
-        dataTable(['feature view', 'rows written'], written.map((w) => [w.view, w.rows])));
+      const written = await work.run((options) =>
+        incremental
+          ? featureStore.materializeIncremental({ end: endAt, featureViews }, options)
+          : featureStore.materialize({ start: fromInput(start.value, 'Start'), end: endAt, featureViews }, options),
+      );
+      replace(
+        result,
+        h(
+          'p',
+          { 'data-testid': 'materialize-summary' },
+          `Materialized ${written.reduce((n, w) => n + w.rows, 0)} rows in ${formatMs(performance.now() - started)}.`,
+        ),
+        dataTable(
+          ['feature view', 'rows written'],
+          written.map((w) => [w.view, w.rows]),
+        ),
+      );
       await showIntervals();
     } catch (error) {
       messages.error(error);
     }
   }
 
-  const element = h('div', {}, h('h1', {}, 'Materialize'),
-    h('p', { class: 'muted' }, 'Per entity, the latest row with start ≤ event time ≤ end goes to the online store in IndexedDB, where the Online page and the Service Worker read it. Times are UTC.'),
+  const element = h(
+    'div',
+    {},
+    h('h1', {}, 'Materialize'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Per entity, the latest row with start ≤ event time ≤ end goes to the online store in IndexedDB, where the Online page and the Service Worker read it. Times are UTC.',
+    ),
     h('p', {}, h('label', {}, 'start ', start), ' ', h('label', {}, 'end ', end)),
     h('fieldset', { class: 'picker' }, h('legend', {}, 'Feature views'), views),
-    h('p', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', 'data-testid': 'materialize-run', onclick: () => materialize(false) }, 'Materialize'), ' ',
-      h('button', { type: 'button', 'data-testid': 'materialize-incremental', onclick: () => materialize(true) }, 'Materialize incremental (to end)')),
-    work.element, messages.element, result, intervals);
+    h(
+      'p',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'materialize-run', onclick: () => materialize(false) }, 'Materialize'),
+      ' ',
+      h('button', { type: 'button', 'data-testid': 'materialize-incremental', onclick: () => materialize(true) }, 'Materialize incremental (to end)'),
+    ),
+    work.element,
+    messages.element,
+    result,
+    intervals,
+  );
   return {
     title: 'Materialize',
     element,

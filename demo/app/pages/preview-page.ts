@@ -11,11 +11,19 @@ import { timePlot } from '../ui/time-plot.js';
 
 function featureCard(stats: FeatureStatistics): HTMLElement {
   const row = (term: string, value: unknown) => [h('dt', {}, term), h('dd', {}, value === undefined ? '—' : formatValue(value))];
-  return h('article', { class: 'card feature', 'data-testid': `feature-${stats.name}` },
+  return h(
+    'article',
+    { class: 'card feature', 'data-testid': `feature-${stats.name}` },
     h('h3', {}, stats.name, h('span', { class: 'muted' }, ` ${stats.type}`)),
-    h('dl', {},
+    h(
+      'dl',
+      {},
       ...row('null share', `${(stats.nullShare * 100).toFixed(1)} %`),
-      ...row('distinct', stats.distinct), ...row('min', stats.min), ...row('max', stats.max), ...row('mean', stats.mean)),
+      ...row('distinct', stats.distinct),
+      ...row('min', stats.min),
+      ...row('max', stats.max),
+      ...row('mean', stats.mean),
+    ),
     stats.histogram?.length ? h('figure', {}, histogramPlot(stats.histogram, stats.name), h('figcaption', {}, 'histogram')) : null,
     stats.overTime?.length ? h('figure', {}, timePlot(stats.overTime, stats.name), h('figcaption', {}, 'mean over time')) : null,
   );
@@ -33,19 +41,30 @@ export function createPreviewPage(): Page {
     try {
       const preview = await featureStore.previewFeatureView(select.value, { firstRows: 10, bins: 20 });
       const rows = firstRows(preview.firstRows.ipc, 10);
-      replace(result,
+      replace(
+        result,
         h('p', {}, `${preview.view}: ${formatCount(preview.rowCount)} source rows, computed in ${formatMs(performance.now() - started)}.`),
-        h('h2', {}, 'First rows'), dataTable(rows.columns, rows.rows, { testId: 'preview-rows' }),
-        h('h2', {}, 'Features'), h('div', { class: 'cards' }, ...preview.features.map(featureCard)));
+        h('h2', {}, 'First rows'),
+        dataTable(rows.columns, rows.rows, { testId: 'preview-rows' }),
+        h('h2', {}, 'Features'),
+        h('div', { class: 'cards' }, ...preview.features.map(featureCard)),
+      );
       messages.clear();
     } catch (error) {
       messages.error(error);
     }
   };
-  select.addEventListener('change', () => { location.hash = `#/preview?view=${encodeURIComponent(select.value)}`; });
-  const element = h('div', {}, h('h1', {}, 'Feature preview'),
+  select.addEventListener('change', () => {
+    location.hash = `#/preview?view=${encodeURIComponent(select.value)}`;
+  });
+  const element = h(
+    'div',
+    {},
+    h('h1', {}, 'Feature preview'),
     h('p', {}, h('label', {}, 'Feature view ', select), ' ', h('button', { type: 'button', onclick: run }, 'Refresh')),
-    messages.element, result);
+    messages.element,
+    result,
+  );
   return {
     title: 'Feature preview',
     element,

@@ -23,11 +23,17 @@ export function createTrainingPage(): Page {
   const work = longWork('training');
   const result = h('div', { 'data-testid': 'training-result' });
   const datasetName = h('input', { type: 'text', value: 'my_training_set', 'data-testid': 'dataset-name', size: 20 });
-  const outputs = h('div', { class: 'actions', hidden: true },
-    h('button', { type: 'button', 'data-testid': 'download-csv', onclick: () => exportAs('csv') }, 'Download CSV'), ' ',
-    h('button', { type: 'button', 'data-testid': 'download-parquet', onclick: () => exportAs('parquet') }, 'Download Parquet'), ' ',
-    h('label', {}, 'dataset name ', datasetName), ' ',
-    h('button', { type: 'button', 'data-testid': 'save-dataset', onclick: () => save() }, 'Save as dataset'));
+  const outputs = h(
+    'div',
+    { class: 'actions', hidden: true },
+    h('button', { type: 'button', 'data-testid': 'download-csv', onclick: () => exportAs('csv') }, 'Download CSV'),
+    ' ',
+    h('button', { type: 'button', 'data-testid': 'download-parquet', onclick: () => exportAs('parquet') }, 'Download Parquet'),
+    ' ',
+    h('label', {}, 'dataset name ', datasetName),
+    ' ',
+    h('button', { type: 'button', 'data-testid': 'save-dataset', onclick: () => save() }, 'Save as dataset'),
+  );
   const runButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'run-join', onclick: () => run() }, 'Run point-in-time join');
   let lastRequest: WorkerHistoricalRequest | undefined;
 
@@ -50,10 +56,16 @@ export function createTrainingPage(): Page {
       const wall = performance.now() - started;
       lastRequest = built;
       const rows = firstRows(table.ipc, SHOWN_ROWS);
-      replace(result,
-        h('p', { 'data-testid': 'training-summary' }, `${formatCount(table.numRows)} rows × ${table.columns.length} columns from ${label}; joined in ${formatMs(table.elapsedMs)} in the worker (${formatMs(wall)} end to end).`,
-          table.numRows > SHOWN_ROWS ? ` The first ${SHOWN_ROWS} rows:` : ''),
-        dataTable(rows.columns, rows.rows, { testId: 'training-rows' }));
+      replace(
+        result,
+        h(
+          'p',
+          { 'data-testid': 'training-summary' },
+          `${formatCount(table.numRows)} rows × ${table.columns.length} columns from ${label}; joined in ${formatMs(table.elapsedMs)} in the worker (${formatMs(wall)} end to end).`,
+          table.numRows > SHOWN_ROWS ? ` The first ${SHOWN_ROWS} rows:` : '',
+        ),
+        dataTable(rows.columns, rows.rows, { testId: 'training-rows' }),
+      );
       result.dataset.rows = String(table.numRows);
       outputs.hidden = false;
     } catch (error) {
@@ -78,19 +90,41 @@ export function createTrainingPage(): Page {
     if (!lastRequest) return;
     try {
       const name = datasetName.value.trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`Dataset name: '${name}' is not a name (letters, digits, _ and -, not starting with a digit)`);
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+        throw new Error(`Dataset name: '${name}' is not a name (letters, digits, _ and -, not starting with a digit)`);
       const saved = await featureStore.saveDataset(lastRequest, name, { allowOverwrite: true });
-      replace(messages.element, h('p', { class: 'notice', 'data-testid': 'dataset-saved' }, `Saved ${formatCount(saved.rowCount ?? 0)} rows as dataset '${saved.name}'. `, pageLink('See it in the registry', 'registry', { focus: `savedDataset-${saved.name}` })));
+      replace(
+        messages.element,
+        h(
+          'p',
+          { class: 'notice', 'data-testid': 'dataset-saved' },
+          `Saved ${formatCount(saved.rowCount ?? 0)} rows as dataset '${saved.name}'. `,
+          pageLink('See it in the registry', 'registry', { focus: `savedDataset-${saved.name}` }),
+        ),
+      );
     } catch (error) {
       messages.error(error);
     }
   }
 
-  const element = h('div', {}, h('h1', {}, 'Training set'),
-    h('p', { class: 'muted' }, 'Each entity row gets, per feature view, the latest feature row at or before its event_timestamp and within the view\'s ttl (Feast\'s point-in-time join), computed by DuckDB in a Web Worker.'),
-    entityRows.element, picker.element,
+  const element = h(
+    'div',
+    {},
+    h('h1', {}, 'Training set'),
+    h(
+      'p',
+      { class: 'muted' },
+      "Each entity row gets, per feature view, the latest feature row at or before its event_timestamp and within the view's ttl (Feast's point-in-time join), computed by DuckDB in a Web Worker.",
+    ),
+    entityRows.element,
+    picker.element,
     h('p', {}, h('label', {}, fullNames, ' full feature names (view__feature)')),
-    h('p', {}, runButton), work.element, messages.element, outputs, result);
+    h('p', {}, runButton),
+    work.element,
+    messages.element,
+    outputs,
+    result,
+  );
   return {
     title: 'Training set',
     element,

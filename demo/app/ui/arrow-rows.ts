@@ -20,12 +20,14 @@ export function firstRows(ipc: Uint8Array, limit: number): DecodedRows {
     columns = fields.map((f) => f.name);
     const vectors = fields.map((f) => batch.getChild(f.name)!);
     for (let i = 0; i < batch.numRows && rows.length < limit; i++) {
-      rows.push(fields.map((f, c) => {
-        const value: unknown = vectors[c].get(i);
-        if (value === null || value === undefined) return null;
-        if (DataType.isTimestamp(f.type) || DataType.isDate(f.type)) return new Date(Number(value));
-        return value;
-      }));
+      rows.push(
+        fields.map((f, c) => {
+          const value: unknown = vectors[c].get(i);
+          if (value === null || value === undefined) return null;
+          if (DataType.isTimestamp(f.type) || DataType.isDate(f.type)) return new Date(Number(value));
+          return value;
+        }),
+      );
     }
     if (rows.length >= limit) break;
   }

@@ -13,10 +13,17 @@ export function featurePicker(name: string): { element: HTMLElement; update(doc:
   const byService = h('input', { type: 'radio', name: `${name}-mode`, value: 'service', checked: true, 'data-testid': `${name}-by-service` });
   const byFeatures = h('input', { type: 'radio', name: `${name}-mode`, value: 'features', 'data-testid': `${name}-by-features` });
   const checkboxes = h('div', { class: 'feature-list' });
-  const element = h('fieldset', { class: 'picker' }, h('legend', {}, 'Features'),
+  const element = h(
+    'fieldset',
+    { class: 'picker' },
+    h('legend', {}, 'Features'),
     h('label', {}, byService, ' feature service ', serviceSelect),
-    h('label', {}, byFeatures, ' features:'), checkboxes);
-  const sync = () => { checkboxes.classList.toggle('disabled', byService.checked); };
+    h('label', {}, byFeatures, ' features:'),
+    checkboxes,
+  );
+  const sync = () => {
+    checkboxes.classList.toggle('disabled', byService.checked);
+  };
   byService.addEventListener('change', sync);
   byFeatures.addEventListener('change', sync);
   sync();
@@ -28,11 +35,34 @@ export function featurePicker(name: string): { element: HTMLElement; update(doc:
       replace(serviceSelect, ...services.map((s) => h('option', { value: s, selected: s === current }, s)));
       if (services.length === 0) byFeatures.checked = true;
       const checked = new Set([...checkboxes.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value));
-      replace(checkboxes, ...featureGroups(doc).map((group) => h('div', { class: 'group' }, h('strong', {}, group.view),
-        ...group.features.map((f) => {
-          const ref = `${group.view}:${f}`;
-          return h('label', {}, h('input', { type: 'checkbox', value: ref, checked: checked.has(ref), 'data-ref': ref, onchange: () => { byFeatures.checked = true; sync(); } }), ` ${f}`);
-        }))));
+      replace(
+        checkboxes,
+        ...featureGroups(doc).map((group) =>
+          h(
+            'div',
+            { class: 'group' },
+            h('strong', {}, group.view),
+            ...group.features.map((f) => {
+              const ref = `${group.view}:${f}`;
+              return h(
+                'label',
+                {},
+                h('input', {
+                  type: 'checkbox',
+                  value: ref,
+                  checked: checked.has(ref),
+                  'data-ref': ref,
+                  onchange: () => {
+                    byFeatures.checked = true;
+                    sync();
+                  },
+                }),
+                ` ${f}`,
+              );
+            }),
+          ),
+        ),
+      );
       sync();
     },
     selection() {

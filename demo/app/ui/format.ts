@@ -5,7 +5,7 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
-  if (typeof value === 'object') return JSON.stringify(value, (_, v) => typeof v === 'bigint' ? v.toString() : v);
+  if (typeof value === 'object') return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
 }
 

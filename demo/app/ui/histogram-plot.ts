@@ -14,10 +14,19 @@ export function histogramPlot(bins: readonly { from: number; to: number; count: 
   const barWidth = innerWidth / bins.length;
   bins.forEach((bin, i) => {
     const height = (bin.count / top) * innerHeight;
-    plot.append(svg('rect', {
-      x: PAD.left + i * barWidth + 0.5, y: PAD.top + innerHeight - height,
-      width: Math.max(1, barWidth - 1), height, class: 'bar',
-    }, svg('title', {}, `${tick(bin.from)} to ${tick(bin.to)}: ${bin.count}`)));
+    plot.append(
+      svg(
+        'rect',
+        {
+          x: PAD.left + i * barWidth + 0.5,
+          y: PAD.top + innerHeight - height,
+          width: Math.max(1, barWidth - 1),
+          height,
+          class: 'bar',
+        },
+        svg('title', {}, `${tick(bin.from)} to ${tick(bin.to)}: ${bin.count}`),
+      ),
+    );
   });
   const baseline = PAD.top + innerHeight;
   plot.append(

@@ -23,7 +23,9 @@ export function longWork(testId: string): { element: HTMLElement; run<T>(work: (
   };
   return {
     element,
-    get running() { return controller !== undefined; },
+    get running() {
+      return controller !== undefined;
+    },
     async run(work) {
       controller = new AbortController();
       element.hidden = false;

@@ -11,8 +11,14 @@ export function messageBox(): { element: HTMLElement; error(error: unknown): voi
   const element = h('div', { class: 'messages', 'aria-live': 'polite' });
   return {
     element,
-    error(error) { replace(element, h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, errorText(error))); },
-    notice(text) { replace(element, h('p', { class: 'notice' }, text)); },
-    clear() { replace(element); },
+    error(error) {
+      replace(element, h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, errorText(error)));
+    },
+    notice(text) {
+      replace(element, h('p', { class: 'notice' }, text));
+    },
+    clear() {
+      replace(element);
+    },
   };
 }

@@ -25,7 +25,9 @@ export function pythonFunctionName(viewName: string): string {
 
 export function pythonStubFor(viewName: string, transform: TypeScriptTransform): string {
   // One line of JSON; U+2028/U+2029 are escaped so no reader splits the comment.
-  const json = JSON.stringify({ mode: transform.mode, source: transform.source }).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify({ mode: transform.mode, source: transform.source })
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   const message = `on-demand feature view ${JSON.stringify(viewName)} is computed by feast-edge in TypeScript; Feast cannot run it`;
   return `${MARKER}${json}\ndef ${pythonFunctionName(viewName)}(inputs):\n    raise NotImplementedError(${JSON.stringify(message)})\n`;
 }

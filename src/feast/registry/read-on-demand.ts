@@ -1,6 +1,4 @@
-import {
-  type FeatureViewProjection, type Metadata, type RequestSource,
-} from '../../definitions/index.js';
+import type { FeatureViewProjection, Metadata, RequestSource } from '../../definitions/index.js';
 import type { StoredOnDemandFeatureView } from '../../registry/document.js';
 import { sha256Hex } from '../../registry/hash.js';
 import type { OnDemandFeatureView as OnDemandProto } from '../proto/feast/core/OnDemandFeatureView_pb.js';
@@ -45,12 +43,14 @@ export async function onDemandViewFromFeast(view: OnDemandProto, ctx: OnDemandRe
       requestSources.push(registered?.kind === 'requestSource' ? registered : mapped);
       continue;
     }
-    const name = source.case === 'featureViewProjection' ? source.value.featureViewName : source.value?.spec?.name ?? key;
+    const name = source.case === 'featureViewProjection' ? source.value.featureViewName : (source.value?.spec?.name ?? key);
     const features = ctx.featureViews.get(name);
     if (!features) throw new UnmodeledFeastObject(`${where}: its source '${name}' is not a feature view feast-edge models`);
     const p = source.case === 'featureViewProjection' ? source.value : undefined;
     sources.push({
-      kind: 'projection', viewName: name, viewKind: 'featureView',
+      kind: 'projection',
+      viewName: name,
+      viewKind: 'featureView',
       ...(p && p.featureViewNameAlias !== '' ? { alias: p.featureViewNameAlias } : {}),
       features: p ? p.featureColumns.map((c) => c.name) : [...features],
       joinKeyMap: { ...(p?.joinKeyMap ?? {}) },
@@ -61,17 +61,22 @@ export async function onDemandViewFromFeast(view: OnDemandProto, ctx: OnDemandRe
   const transformSource = typescript?.source ?? udf.bodyText;
   const meta: Metadata = metadataFromFeast(spec);
   const stored: StoredOnDemandFeatureView = {
-    kind: 'onDemandFeatureView', name: spec.name, sources, requestSources,
+    kind: 'onDemandFeatureView',
+    name: spec.name,
+    sources,
+    requestSources,
     features: spec.features.map((f) => fieldFromFeast(f, where)),
     // Feast's python and pandas modes both take columns; a singleton view takes one row.
     mode: typescript?.mode ?? (spec.singleton ? 'rows' : 'columns'),
     transformSource,
     ...meta,
     transformHash: await sha256Hex(transformSource),
-    ...(typescript ? {} : {
-      transformLanguage: 'python' as const,
-      feastUdf: { name: udf.name, mode: udf.mode !== '' ? udf.mode : spec.mode, bodyBase64: toBase64(udf.body) },
-    }),
+    ...(typescript
+      ? {}
+      : {
+          transformLanguage: 'python' as const,
+          feastUdf: { name: udf.name, mode: udf.mode !== '' ? udf.mode : spec.mode, bodyBase64: toBase64(udf.body) },
+        }),
   };
   return JSON.parse(JSON.stringify(stored)) as StoredOnDemandFeatureView;
 }

@@ -1,7 +1,15 @@
 import { create, fromBinary, toBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
 import {
-  DUMMY_ENTITY_NAME, entity, featureService, InvalidDefinitionError, Int64, project as projectSpec,
-  type DataSource, type Entity, type FeatureViewProjection, type ScalarType,
+  DUMMY_ENTITY_NAME,
+  entity,
+  featureService,
+  InvalidDefinitionError,
+  Int64,
+  project as projectSpec,
+  type DataSource,
+  type Entity,
+  type FeatureViewProjection,
+  type ScalarType,
 } from '../../definitions/index.js';
 import type { FeastCarriedObject, RegistryDocument, SavedDataset, Stored } from '../../registry/document.js';
 import { parseRegistryDocument } from '../../registry/document-shape.js';
@@ -30,8 +38,13 @@ export interface ReadFeastRegistryOptions {
 
 type Collection = 'entities' | 'dataSources' | 'featureViews' | 'streamFeatureViews' | 'onDemandFeatureViews' | 'featureServices' | 'savedDatasets';
 const KIND_LABEL: Record<Collection, string> = {
-  entities: 'entity', dataSources: 'data source', featureViews: 'feature view', streamFeatureViews: 'stream feature view',
-  onDemandFeatureViews: 'on-demand feature view', featureServices: 'feature service', savedDatasets: 'saved dataset',
+  entities: 'entity',
+  dataSources: 'data source',
+  featureViews: 'feature view',
+  streamFeatureViews: 'stream feature view',
+  onDemandFeatureViews: 'on-demand feature view',
+  featureServices: 'feature service',
+  savedDatasets: 'saved dataset',
 };
 
 const projectOf = (o: { spec?: { project: string } } | { project: string }): string =>
@@ -44,7 +57,8 @@ export function feastRegistryProjects(bytes: Uint8Array): string[] {
 
 function projectNames(r: Registry): string[] {
   const names = new Set(r.projects.map((p) => p.spec?.name ?? ''));
-  for (const o of [...r.entities, ...r.featureViews, ...r.onDemandFeatureViews, ...r.streamFeatureViews, ...r.featureServices, ...r.savedDatasets]) names.add(projectOf(o));
+  for (const o of [...r.entities, ...r.featureViews, ...r.onDemandFeatureViews, ...r.streamFeatureViews, ...r.featureServices, ...r.savedDatasets])
+    names.add(projectOf(o));
   for (const s of r.dataSources) names.add(s.project);
   names.delete('');
   return [...names].sort();
@@ -59,7 +73,10 @@ function decode(bytes: Uint8Array): Registry {
 }
 
 /** Stored times from a Feast meta; a missing time takes the registry's last update. */
-function times(meta: { createdTimestamp?: Parameters<typeof isoFromTimestamp>[0]; lastUpdatedTimestamp?: Parameters<typeof isoFromTimestamp>[0] } | undefined, fallback: string) {
+function times(
+  meta: { createdTimestamp?: Parameters<typeof isoFromTimestamp>[0]; lastUpdatedTimestamp?: Parameters<typeof isoFromTimestamp>[0] } | undefined,
+  fallback: string,
+) {
   const createdAt = meta?.createdTimestamp ? isoFromTimestamp(meta.createdTimestamp) : fallback;
   return { createdAt, lastUpdatedAt: meta?.lastUpdatedTimestamp ? isoFromTimestamp(meta.lastUpdatedTimestamp) : createdAt };
 }
@@ -69,10 +86,10 @@ function entityType(e: Registry['entities'][number], r: Registry): ScalarType {
   const spec = e.spec!;
   let n = spec.valueType;
   if (n === 0) {
-    const columns = [...r.featureViews, ...r.streamFeatureViews].flatMap((v) => v.spec?.project === spec.project ? v.spec.entityColumns : []);
+    const columns = [...r.featureViews, ...r.streamFeatureViews].flatMap((v) => (v.spec?.project === spec.project ? v.spec.entityColumns : []));
     n = columns.find((c) => c.name === spec.joinKey)?.valueType ?? 0;
   }
-  return n === 0 ? Int64 : valueTypeFromFeast(n, {}, `entity '${spec.name}'`) as ScalarType;
+  return n === 0 ? Int64 : (valueTypeFromFeast(n, {}, `entity '${spec.name}'`) as ScalarType);
 }
 
 /**
@@ -86,23 +103,42 @@ export async function readFeastRegistry(bytes: Uint8Array, options: ReadFeastReg
   const names = projectNames(r);
   const name = options.project ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined || !names.includes(name)) {
-    throw new FeastRegistryError(`registry.db: ${options.project === undefined ? 'holds several projects; choose one with { project }' : `has no project '${name}'`}; projects: ${names.join(', ') || 'none'}`);
+    throw new FeastRegistryError(
+      `registry.db: ${options.project === undefined ? 'holds several projects; choose one with { project }' : `has no project '${name}'`}; projects: ${names.join(', ') || 'none'}`,
+    );
   }
   const lastUpdatedAt = r.lastUpdated ? isoFromTimestamp(r.lastUpdated) : new Date(0).toISOString();
   const mine = <T extends { spec?: { project: string } }>(list: T[]) => list.filter((o) => o.spec?.project === name);
   const other = create(RegistrySchema, {
-    entities: r.entities.filter((o) => o.spec?.project !== name), dataSources: r.dataSources.filter((s) => s.project !== name),
-    featureViews: r.featureViews.filter((o) => o.spec?.project !== name), onDemandFeatureViews: r.onDemandFeatureViews.filter((o) => o.spec?.project !== name),
-    streamFeatureViews: r.streamFeatureViews.filter((o) => o.spec?.project !== name), featureServices: r.featureServices.filter((o) => o.spec?.project !== name),
-    savedDatasets: r.savedDatasets.filter((o) => o.spec?.project !== name), projects: r.projects.filter((p) => p.spec?.name !== name),
+    entities: r.entities.filter((o) => o.spec?.project !== name),
+    dataSources: r.dataSources.filter((s) => s.project !== name),
+    featureViews: r.featureViews.filter((o) => o.spec?.project !== name),
+    onDemandFeatureViews: r.onDemandFeatureViews.filter((o) => o.spec?.project !== name),
+    streamFeatureViews: r.streamFeatureViews.filter((o) => o.spec?.project !== name),
+    featureServices: r.featureServices.filter((o) => o.spec?.project !== name),
+    savedDatasets: r.savedDatasets.filter((o) => o.spec?.project !== name),
+    projects: r.projects.filter((p) => p.spec?.name !== name),
   });
 
   const carried: FeastCarriedObject[] = [];
   const out: Record<Collection, Record<string, Stored<unknown>>> = {
-    entities: {}, dataSources: {}, featureViews: {}, streamFeatureViews: {}, onDemandFeatureViews: {}, featureServices: {}, savedDatasets: {},
+    entities: {},
+    dataSources: {},
+    featureViews: {},
+    streamFeatureViews: {},
+    onDemandFeatureViews: {},
+    featureServices: {},
+    savedDatasets: {},
   };
   /** Maps one object; one that feast-edge cannot represent is kept whole with the reason. */
-  async function take<M extends Message>(collection: Collection, desc: DescMessage, object: M, objectName: string, map: () => unknown, extra: (m: M) => object = () => ({})) {
+  async function take<M extends Message>(
+    collection: Collection,
+    desc: DescMessage,
+    object: M,
+    objectName: string,
+    map: () => unknown,
+    extra: (m: M) => object = () => ({}),
+  ) {
     try {
       const spec = await map();
       const meta = (object as { meta?: Parameters<typeof times>[0] }).meta;
@@ -146,11 +182,26 @@ export async function readFeastRegistry(bytes: Uint8Array, options: ReadFeastReg
   const ctx: ReadContext = { entities, sources, carriedSources };
   const featureViews = new Map<string, readonly string[]>();
   for (const v of mine(r.featureViews)) {
-    await take('featureViews', FeatureViewSchema, v, v.spec!.name, () => {
-      const mapped = featureViewFromFeast(v, ctx);
-      featureViews.set(mapped.name, mapped.features.map((f) => f.name));
-      return toStorable(mapped);
-    }, (m) => ({ materializationIntervals: (m.meta?.materializationIntervals ?? []).map((i) => ({ start: isoFromTimestamp(i.startTime!), end: isoFromTimestamp(i.endTime!) })) }));
+    await take(
+      'featureViews',
+      FeatureViewSchema,
+      v,
+      v.spec!.name,
+      () => {
+        const mapped = featureViewFromFeast(v, ctx);
+        featureViews.set(
+          mapped.name,
+          mapped.features.map((f) => f.name),
+        );
+        return toStorable(mapped);
+      },
+      (m) => ({
+        materializationIntervals: (m.meta?.materializationIntervals ?? []).map((i) => ({
+          start: isoFromTimestamp(i.startTime!),
+          end: isoFromTimestamp(i.endTime!),
+        })),
+      }),
+    );
   }
   for (const v of mine(r.streamFeatureViews)) {
     await take('streamFeatureViews', StreamFeatureViewSchema, v, v.spec!.name, () => toStorable(streamFeatureViewFromFeast(v, ctx)));
@@ -165,26 +216,36 @@ export async function readFeastRegistry(bytes: Uint8Array, options: ReadFeastReg
   ]);
   for (const s of mine(r.featureServices)) {
     const spec = s.spec!;
-    await take('featureServices', FeatureServiceSchema, s, spec.name, () => toStorable(featureService({
-      name: spec.name,
-      features: spec.features.map((p): FeatureViewProjection => {
-        const viewKind = viewKinds.get(p.featureViewName);
-        if (!viewKind) throw new UnmodeledFeastObject(`feature service '${spec.name}': view '${p.featureViewName}' is not modeled by feast-edge`);
-        return {
-          kind: 'projection', viewName: p.featureViewName, viewKind,
-          ...(p.featureViewNameAlias !== '' ? { alias: p.featureViewNameAlias } : {}),
-          features: p.featureColumns.map((c) => c.name), joinKeyMap: { ...p.joinKeyMap },
-        };
-      }),
-      ...metadataFromFeast(spec),
-    })));
+    await take('featureServices', FeatureServiceSchema, s, spec.name, () =>
+      toStorable(
+        featureService({
+          name: spec.name,
+          features: spec.features.map((p): FeatureViewProjection => {
+            const viewKind = viewKinds.get(p.featureViewName);
+            if (!viewKind) throw new UnmodeledFeastObject(`feature service '${spec.name}': view '${p.featureViewName}' is not modeled by feast-edge`);
+            return {
+              kind: 'projection',
+              viewName: p.featureViewName,
+              viewKind,
+              ...(p.featureViewNameAlias !== '' ? { alias: p.featureViewNameAlias } : {}),
+              features: p.featureColumns.map((c) => c.name),
+              joinKeyMap: { ...p.joinKeyMap },
+            };
+          }),
+          ...metadataFromFeast(spec),
+        }),
+      ),
+    );
   }
   for (const d of mine(r.savedDatasets)) {
     const spec = d.spec!;
     await take('savedDatasets', SavedDatasetSchema, d, spec.name, (): SavedDataset => {
       if (spec.storage?.kind.case !== 'fileStorage') throw new UnmodeledFeastObject(`saved dataset '${spec.name}': its storage is not a file`);
       return {
-        kind: 'savedDataset', name: spec.name, features: [...spec.features], joinKeys: [...spec.joinKeys],
+        kind: 'savedDataset',
+        name: spec.name,
+        features: [...spec.features],
+        joinKeys: [...spec.joinKeys],
         fullFeatureNames: spec.fullFeatureNames,
         ...(spec.featureServiceName !== '' ? { featureServiceName: spec.featureServiceName } : {}),
         storage: { format: 'parquet', path: spec.storage.kind.value.uri },
@@ -201,7 +262,8 @@ export async function readFeastRegistry(bytes: Uint8Array, options: ReadFeastReg
   const doc: RegistryDocument = {
     formatVersion: 1,
     project: projectSpec({ name, ...(p?.spec ? metadataFromFeast(p.spec) : {}) }),
-    version: 0, lastUpdatedAt,
+    version: 0,
+    lastUpdatedAt,
     ...(out as unknown as Pick<RegistryDocument, Collection>),
     feast: {
       ...(r.$unknown?.length ? { registryFields: toBase64(encodeUnknown(r.$unknown)) } : {}),

@@ -1,6 +1,4 @@
-import {
-  fileSource, formatFromPath, pushSource, requestSource, type DataSource, type FileSource, type Metadata,
-} from '../../definitions/index.js';
+import { fileSource, formatFromPath, pushSource, requestSource, type DataSource, type FileSource, type Metadata } from '../../definitions/index.js';
 import { DataSource_SourceType, type DataSource as DataSourceProto } from '../proto/feast/core/DataSource_pb.js';
 import { UnmodeledFeastObject } from './errors.js';
 import { fieldFromFeast } from './value-types.js';
@@ -25,7 +23,9 @@ export function fileSourceFromFeast(source: DataSourceProto, where: string): Fil
   }
   const path = source.options.value.uri;
   return fileSource({
-    name: source.name, path, format: formatFromPath(path) ?? 'parquet',
+    name: source.name,
+    path,
+    format: formatFromPath(path) ?? 'parquet',
     ...(source.timestampField !== '' ? { timestampField: source.timestampField } : {}),
     ...(source.createdTimestampColumn !== '' ? { createdTimestampColumn: source.createdTimestampColumn } : {}),
     fieldMapping: { ...source.fieldMapping },

@@ -1,6 +1,15 @@
 import {
-  AGGREGATION_FUNCTIONS, DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, featureView, streamFeatureView,
-  type AggregationFunction, type DataSource, type Entity, type FeatureView, type FileSource, type PushSource,
+  AGGREGATION_FUNCTIONS,
+  DUMMY_ENTITY_NAME,
+  DUMMY_JOIN_KEY,
+  featureView,
+  streamFeatureView,
+  type AggregationFunction,
+  type DataSource,
+  type Entity,
+  type FeatureView,
+  type FileSource,
+  type PushSource,
   type StreamFeatureView,
 } from '../../definitions/index.js';
 import type { DataSource as DataSourceProto } from '../proto/feast/core/DataSource_pb.js';
@@ -62,7 +71,8 @@ export function featureViewFromFeast(view: FeatureViewProto, ctx: ReadContext): 
     schema: [...columns, ...spec.features].map((f) => fieldFromFeast(f, where)),
     source: (stream as PushSource | undefined) ?? (batch as FileSource),
     ttl: spec.ttl ? secondsFromDuration(spec.ttl) : 0,
-    online: spec.online, offline: spec.offline,
+    online: spec.online,
+    offline: spec.offline,
     ...metadataFromFeast(spec),
   });
 }
@@ -86,7 +96,9 @@ export function streamFeatureViewFromFeast(view: StreamFeatureViewProto, ctx: Re
   // Feast lists the join keys among the features too; feast-edge's event columns exclude them.
   const inputs = spec.features.filter((f) => !keys.has(f.name));
   return streamFeatureView({
-    name: spec.name, source: source as PushSource, entities,
+    name: spec.name,
+    source: source as PushSource,
+    entities,
     schema: [...spec.entityColumns.filter((c) => c.name !== DUMMY_JOIN_KEY), ...inputs].map((f) => fieldFromFeast(f, where)),
     ...(spec.timestampField !== '' ? { timestampField: spec.timestampField } : {}),
     aggregations: spec.aggregations.map((a, i) => {
@@ -96,7 +108,9 @@ export function streamFeatureViewFromFeast(view: StreamFeatureViewProto, ctx: Re
       const window = a.timeWindow ? secondsFromDuration(a.timeWindow) : 0;
       const slide = a.slideInterval ? secondsFromDuration(a.slideInterval) : 0;
       return {
-        column: a.column, fn: a.function as AggregationFunction, window,
+        column: a.column,
+        fn: a.function as AggregationFunction,
+        window,
         slide: slide > 0 ? slide : window,
         name: a.name !== '' ? a.name : feastAggregationName(a.function, a.column, window),
       };

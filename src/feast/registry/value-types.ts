@@ -1,7 +1,22 @@
 import { create } from '@bufbuild/protobuf';
 import {
-  ArrayOf, Bool, Bytes, Float32, Float64, Int32, Int64, Json, Map, String, StructOf, UnixTimestamp,
-  field, type Field, type ScalarTypeName, type StructType, type ValueType,
+  ArrayOf,
+  Bool,
+  Bytes,
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  Json,
+  Map,
+  String,
+  StructOf,
+  UnixTimestamp,
+  field,
+  type Field,
+  type ScalarTypeName,
+  type StructType,
+  type ValueType,
 } from '../../definitions/index.js';
 import { FeatureSpecV2Schema, type FeatureSpecV2 } from '../proto/feast/core/Feature_pb.js';
 import { ValueType_Enum } from '../proto/feast/types/Value_pb.js';
@@ -11,22 +26,41 @@ import { UnmodeledFeastObject } from './errors.js';
 export const STRUCT_SCHEMA_TAG = 'feast:struct_schema';
 
 const SCALARS: Readonly<Record<number, ValueType>> = {
-  [ValueType_Enum.BYTES]: Bytes, [ValueType_Enum.STRING]: String, [ValueType_Enum.INT32]: Int32,
-  [ValueType_Enum.INT64]: Int64, [ValueType_Enum.DOUBLE]: Float64, [ValueType_Enum.FLOAT]: Float32,
-  [ValueType_Enum.BOOL]: Bool, [ValueType_Enum.UNIX_TIMESTAMP]: UnixTimestamp,
-  [ValueType_Enum.MAP]: Map, [ValueType_Enum.JSON]: Json,
+  [ValueType_Enum.BYTES]: Bytes,
+  [ValueType_Enum.STRING]: String,
+  [ValueType_Enum.INT32]: Int32,
+  [ValueType_Enum.INT64]: Int64,
+  [ValueType_Enum.DOUBLE]: Float64,
+  [ValueType_Enum.FLOAT]: Float32,
+  [ValueType_Enum.BOOL]: Bool,
+  [ValueType_Enum.UNIX_TIMESTAMP]: UnixTimestamp,
+  [ValueType_Enum.MAP]: Map,
+  [ValueType_Enum.JSON]: Json,
 };
 const LISTS: Readonly<Record<number, number>> = {
-  [ValueType_Enum.BYTES_LIST]: ValueType_Enum.BYTES, [ValueType_Enum.STRING_LIST]: ValueType_Enum.STRING,
-  [ValueType_Enum.INT32_LIST]: ValueType_Enum.INT32, [ValueType_Enum.INT64_LIST]: ValueType_Enum.INT64,
-  [ValueType_Enum.DOUBLE_LIST]: ValueType_Enum.DOUBLE, [ValueType_Enum.FLOAT_LIST]: ValueType_Enum.FLOAT,
-  [ValueType_Enum.BOOL_LIST]: ValueType_Enum.BOOL, [ValueType_Enum.UNIX_TIMESTAMP_LIST]: ValueType_Enum.UNIX_TIMESTAMP,
-  [ValueType_Enum.MAP_LIST]: ValueType_Enum.MAP, [ValueType_Enum.JSON_LIST]: ValueType_Enum.JSON,
+  [ValueType_Enum.BYTES_LIST]: ValueType_Enum.BYTES,
+  [ValueType_Enum.STRING_LIST]: ValueType_Enum.STRING,
+  [ValueType_Enum.INT32_LIST]: ValueType_Enum.INT32,
+  [ValueType_Enum.INT64_LIST]: ValueType_Enum.INT64,
+  [ValueType_Enum.DOUBLE_LIST]: ValueType_Enum.DOUBLE,
+  [ValueType_Enum.FLOAT_LIST]: ValueType_Enum.FLOAT,
+  [ValueType_Enum.BOOL_LIST]: ValueType_Enum.BOOL,
+  [ValueType_Enum.UNIX_TIMESTAMP_LIST]: ValueType_Enum.UNIX_TIMESTAMP,
+  [ValueType_Enum.MAP_LIST]: ValueType_Enum.MAP,
+  [ValueType_Enum.JSON_LIST]: ValueType_Enum.JSON,
 };
 /** Feast's PrimitiveFeastType names, which its struct schema JSON uses. */
 const PRIMITIVE_NAMES: Readonly<Record<ScalarTypeName, string>> = {
-  Int32: 'INT32', Int64: 'INT64', Float32: 'FLOAT32', Float64: 'FLOAT64', String: 'STRING', Bool: 'BOOL',
-  Bytes: 'BYTES', UnixTimestamp: 'UNIX_TIMESTAMP', Map: 'MAP', Json: 'JSON',
+  Int32: 'INT32',
+  Int64: 'INT64',
+  Float32: 'FLOAT32',
+  Float64: 'FLOAT64',
+  String: 'STRING',
+  Bool: 'BOOL',
+  Bytes: 'BYTES',
+  UnixTimestamp: 'UNIX_TIMESTAMP',
+  Map: 'MAP',
+  Json: 'JSON',
 };
 const BY_PRIMITIVE_NAME = new globalThis.Map(Object.entries(PRIMITIVE_NAMES).map(([kind, name]) => [name, kind as ScalarTypeName]));
 
@@ -60,7 +94,9 @@ type JsonTree = string | { readonly [key: string]: JsonTree };
 function pythonJson(value: JsonTree): string {
   const str = (s: string) => JSON.stringify(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (typeof value === 'string') return str(value);
-  return `{${Object.entries(value).map(([k, v]) => `${str(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${str(k)}: ${pythonJson(v)}`)
+    .join(', ')}}`;
 }
 
 function schemaTextOf(type: ValueType): string {

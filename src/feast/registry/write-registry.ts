@@ -45,13 +45,27 @@ const times = (t: { createdAt: string; lastUpdatedAt: string }, where: string) =
 
 /** Registry lists where carried objects go, by the collection labels the reader gave them. */
 const CARRIED_COLLECTION: Record<string, keyof RegistryDocument> = {
-  entity: 'entities', 'data source': 'dataSources', 'feature view': 'featureViews', 'stream feature view': 'streamFeatureViews',
-  'on-demand feature view': 'onDemandFeatureViews', 'feature service': 'featureServices', 'saved dataset': 'savedDatasets',
+  entity: 'entities',
+  'data source': 'dataSources',
+  'feature view': 'featureViews',
+  'stream feature view': 'streamFeatureViews',
+  'on-demand feature view': 'onDemandFeatureViews',
+  'feature service': 'featureServices',
+  'saved dataset': 'savedDatasets',
 };
 
 /** Appends every list of a `feast.core.Registry` fragment to `into`. */
 function appendFragment(into: Registry, fragment: Registry): void {
-  for (const key of ['entities', 'dataSources', 'featureViews', 'onDemandFeatureViews', 'streamFeatureViews', 'featureServices', 'savedDatasets', 'projects'] as const) {
+  for (const key of [
+    'entities',
+    'dataSources',
+    'featureViews',
+    'onDemandFeatureViews',
+    'streamFeatureViews',
+    'featureServices',
+    'savedDatasets',
+    'projects',
+  ] as const) {
     (into[key] as unknown[]).push(...(fragment[key] as unknown[]));
   }
 }
@@ -74,19 +88,37 @@ export function writeFeastRegistry(doc: RegistryDocument, options: WriteFeastReg
 
   for (const e of Object.values(doc.entities)) {
     const spec = e.spec;
-    registry.entities.push(withUnmodeled(EntitySchema, create(EntitySchema, {
-      spec: {
-        name: spec.name, project, valueType: valueTypeToFeast(spec.valueType).valueType, joinKey: spec.joinKeys[0],
-        description: spec.description ?? '', tags: { ...(spec.tags ?? {}) }, owner: spec.owner ?? '',
-      },
-      meta: times(e, `entity '${spec.name}'`),
-    }), e.feastUnmodeled));
+    registry.entities.push(
+      withUnmodeled(
+        EntitySchema,
+        create(EntitySchema, {
+          spec: {
+            name: spec.name,
+            project,
+            valueType: valueTypeToFeast(spec.valueType).valueType,
+            joinKey: spec.joinKeys[0],
+            description: spec.description ?? '',
+            tags: { ...(spec.tags ?? {}) },
+            owner: spec.owner ?? '',
+          },
+          meta: times(e, `entity '${spec.name}'`),
+        }),
+        e.feastUnmodeled,
+      ),
+    );
   }
   // Feast writes its dummy entity into every project; views without entities point at it.
   const dummy = carry.dummyEntity ?? { createdAt: doc.lastUpdatedAt, lastUpdatedAt: doc.lastUpdatedAt };
-  registry.entities.push(withUnmodeled(EntitySchema, create(EntitySchema, {
-    spec: { name: DUMMY_ENTITY_NAME, joinKey: DUMMY_JOIN_KEY, project }, meta: times(dummy, 'dummy entity'),
-  }), carry.dummyEntity?.feastUnmodeled));
+  registry.entities.push(
+    withUnmodeled(
+      EntitySchema,
+      create(EntitySchema, {
+        spec: { name: DUMMY_ENTITY_NAME, joinKey: DUMMY_JOIN_KEY, project },
+        meta: times(dummy, 'dummy entity'),
+      }),
+      carry.dummyEntity?.feastUnmodeled,
+    ),
+  );
 
   for (const s of Object.values(doc.dataSources)) {
     registry.dataSources.push(withUnmodeled(DataSourceSchema, sourceToFeast(doc, s.spec, { project, withClass: true, times: s }), s.feastUnmodeled));
@@ -103,38 +135,66 @@ export function writeFeastRegistry(doc: RegistryDocument, options: WriteFeastReg
   for (const s of Object.values(doc.featureServices)) {
     const spec = s.spec;
     const where = `feature service '${spec.name}'`;
-    registry.featureServices.push(withUnmodeled(FeatureServiceSchema, create(FeatureServiceSchema, {
-      spec: {
-        name: spec.name, project, features: spec.projections.map((p) => projectionToFeast(doc, p, where)),
-        tags: { ...(spec.tags ?? {}) }, description: spec.description ?? '', owner: spec.owner ?? '',
-      },
-      meta: times(s, where),
-    }), s.feastUnmodeled));
+    registry.featureServices.push(
+      withUnmodeled(
+        FeatureServiceSchema,
+        create(FeatureServiceSchema, {
+          spec: {
+            name: spec.name,
+            project,
+            features: spec.projections.map((p) => projectionToFeast(doc, p, where)),
+            tags: { ...(spec.tags ?? {}) },
+            description: spec.description ?? '',
+            owner: spec.owner ?? '',
+          },
+          meta: times(s, where),
+        }),
+        s.feastUnmodeled,
+      ),
+    );
   }
   for (const d of Object.values(doc.savedDatasets)) {
     const spec = d.spec;
     const where = `saved dataset '${spec.name}'`;
-    registry.savedDatasets.push(withUnmodeled(SavedDatasetSchema, create(SavedDatasetSchema, {
-      spec: {
-        name: spec.name, project, features: [...spec.features], joinKeys: [...spec.joinKeys], fullFeatureNames: spec.fullFeatureNames,
-        storage: { kind: { case: 'fileStorage', value: { uri: spec.storage.path } } },
-        tags: { ...(spec.tags ?? {}) }, featureServiceName: spec.featureServiceName ?? '',
-      },
-      meta: {
-        createdTimestamp: timestampFromIso(d.createdAt, `${where}.createdAt`),
-        // Feast records no update time for a dataset; one is written only when feast-edge changed it.
-        ...(d.lastUpdatedAt !== d.createdAt ? { lastUpdatedTimestamp: timestampFromIso(d.lastUpdatedAt, `${where}.lastUpdatedAt`) } : {}),
-        ...(spec.minEventTimestamp ? { minEventTimestamp: timestampFromIso(spec.minEventTimestamp, `${where}.minEventTimestamp`) } : {}),
-        ...(spec.maxEventTimestamp ? { maxEventTimestamp: timestampFromIso(spec.maxEventTimestamp, `${where}.maxEventTimestamp`) } : {}),
-      },
-    }), d.feastUnmodeled));
+    registry.savedDatasets.push(
+      withUnmodeled(
+        SavedDatasetSchema,
+        create(SavedDatasetSchema, {
+          spec: {
+            name: spec.name,
+            project,
+            features: [...spec.features],
+            joinKeys: [...spec.joinKeys],
+            fullFeatureNames: spec.fullFeatureNames,
+            storage: { kind: { case: 'fileStorage', value: { uri: spec.storage.path } } },
+            tags: { ...(spec.tags ?? {}) },
+            featureServiceName: spec.featureServiceName ?? '',
+          },
+          meta: {
+            createdTimestamp: timestampFromIso(d.createdAt, `${where}.createdAt`),
+            // Feast records no update time for a dataset; one is written only when feast-edge changed it.
+            ...(d.lastUpdatedAt !== d.createdAt ? { lastUpdatedTimestamp: timestampFromIso(d.lastUpdatedAt, `${where}.lastUpdatedAt`) } : {}),
+            ...(spec.minEventTimestamp ? { minEventTimestamp: timestampFromIso(spec.minEventTimestamp, `${where}.minEventTimestamp`) } : {}),
+            ...(spec.maxEventTimestamp ? { maxEventTimestamp: timestampFromIso(spec.maxEventTimestamp, `${where}.maxEventTimestamp`) } : {}),
+          },
+        }),
+        d.feastUnmodeled,
+      ),
+    );
   }
-  const projectTimes = carry.project?.createdAt ? { createdAt: carry.project.createdAt, lastUpdatedAt: carry.project.lastUpdatedAt ?? carry.project.createdAt }
+  const projectTimes = carry.project?.createdAt
+    ? { createdAt: carry.project.createdAt, lastUpdatedAt: carry.project.lastUpdatedAt ?? carry.project.createdAt }
     : { createdAt: doc.lastUpdatedAt, lastUpdatedAt: doc.lastUpdatedAt };
-  registry.projects.push(withUnmodeled(ProjectSchema, create(ProjectSchema, {
-    spec: { name: project, description: doc.project.description ?? '', tags: { ...(doc.project.tags ?? {}) }, owner: doc.project.owner ?? '' },
-    meta: times(projectTimes, `project '${project}'`),
-  }), carry.project?.feastUnmodeled));
+  registry.projects.push(
+    withUnmodeled(
+      ProjectSchema,
+      create(ProjectSchema, {
+        spec: { name: project, description: doc.project.description ?? '', tags: { ...(doc.project.tags ?? {}) }, owner: doc.project.owner ?? '' },
+        meta: times(projectTimes, `project '${project}'`),
+      }),
+      carry.project?.feastUnmodeled,
+    ),
+  );
 
   for (const object of carry.carriedObjects ?? []) {
     // An object feast-edge has since defined itself replaces the one kept from Feast.

@@ -26,7 +26,11 @@ export interface SourceStyle {
 
 function common(source: { name: string; description?: string; tags?: Readonly<Record<string, string>>; owner?: string }, style: SourceStyle, where: string) {
   return {
-    name: source.name, project: style.project ?? '', description: source.description ?? '', tags: { ...(source.tags ?? {}) }, owner: source.owner ?? '',
+    name: source.name,
+    project: style.project ?? '',
+    description: source.description ?? '',
+    tags: { ...(source.tags ?? {}) },
+    owner: source.owner ?? '',
     meta: {
       createdTimestamp: timestampFromIso(style.times.createdAt, `${where}.createdAt`),
       lastUpdatedTimestamp: timestampFromIso(style.times.lastUpdatedAt, `${where}.lastUpdatedAt`),
@@ -76,8 +80,11 @@ export function requestSourceToFeast(source: RequestSource, style: SourceStyle):
 
 export function sourceToFeast(doc: RegistryDocument, source: DataSource, style: SourceStyle): DataSourceProto {
   switch (source.kind) {
-    case 'fileSource': return fileSourceToFeast(source, style);
-    case 'pushSource': return pushSourceToFeast(doc, source, style);
-    case 'requestSource': return requestSourceToFeast(source, style);
+    case 'fileSource':
+      return fileSourceToFeast(source, style);
+    case 'pushSource':
+      return pushSourceToFeast(doc, source, style);
+    case 'requestSource':
+      return requestSourceToFeast(source, style);
   }
 }

@@ -1,8 +1,14 @@
 import { create } from '@bufbuild/protobuf';
+import { DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, field, String as StringType, type FeatureViewProjection, type Field } from '../../definitions/index.js';
 import {
-  DUMMY_ENTITY_NAME, DUMMY_JOIN_KEY, field, String as StringType, type FeatureViewProjection, type Field,
-} from '../../definitions/index.js';
-import { entryOf, streamViewsOf, type RegistryDocument, type StoredFeatureView, type StoredOnDemandFeatureView, type StoredStreamFeatureView, type Stored } from '../../registry/document.js';
+  entryOf,
+  streamViewsOf,
+  type RegistryDocument,
+  type StoredFeatureView,
+  type StoredOnDemandFeatureView,
+  type StoredStreamFeatureView,
+  type Stored,
+} from '../../registry/document.js';
 import { FeatureViewSchema, type FeatureView as FeatureViewProto } from '../proto/feast/core/FeatureView_pb.js';
 import { FeatureViewProjectionSchema, type FeatureViewProjection as ProjectionProto } from '../proto/feast/core/FeatureViewProjection_pb.js';
 import { OnDemandFeatureViewSchema, type OnDemandFeatureView as OnDemandProto, type OnDemandSource } from '../proto/feast/core/OnDemandFeatureView_pb.js';
@@ -19,8 +25,11 @@ const metaTimes = (t: Times, where: string) => ({
   createdTimestamp: timestampFromIso(t.createdAt, `${where}.createdAt`),
   lastUpdatedTimestamp: timestampFromIso(t.lastUpdatedAt, `${where}.lastUpdatedAt`),
 });
-const text = (m: { description?: string; tags?: Readonly<Record<string, string>>; owner?: string }) =>
-  ({ description: m.description ?? '', tags: { ...(m.tags ?? {}) }, owner: m.owner ?? '' });
+const text = (m: { description?: string; tags?: Readonly<Record<string, string>>; owner?: string }) => ({
+  description: m.description ?? '',
+  tags: { ...(m.tags ?? {}) },
+  owner: m.owner ?? '',
+});
 
 /** Feast gives a view without entities its own `__dummy` entity, joined on a string `__dummy_id`. */
 const DUMMY_COLUMN = field(DUMMY_JOIN_KEY, StringType);
@@ -31,13 +40,16 @@ export function featureViewToFeast(doc: RegistryDocument, stored: StoredFeatureV
   const entityless = view.entities.length === 0;
   return create(FeatureViewSchema, {
     spec: {
-      name: view.name, project: doc.project.name,
+      name: view.name,
+      project: doc.project.name,
       entities: entityless ? [DUMMY_ENTITY_NAME] : [...view.entities],
       features: view.features.map(fieldToFeast),
       ttl: durationFromSeconds(view.ttlSeconds),
       batchSource: fileSourceToFeast(view.batchSource, { withClass: true, times: sourceTimes(doc, view.batchSource.name, stored) }),
       online: view.online,
-      streamSource: view.streamSource ? pushSourceToFeast(doc, view.streamSource, { withClass: true, times: sourceTimes(doc, view.streamSource.name, stored) }) : undefined,
+      streamSource: view.streamSource
+        ? pushSourceToFeast(doc, view.streamSource, { withClass: true, times: sourceTimes(doc, view.streamSource.name, stored) })
+        : undefined,
       entityColumns: (entityless ? [DUMMY_COLUMN] : view.entityColumns).map(fieldToFeast),
       offline: view.offline,
       ...text(view),
@@ -56,7 +68,9 @@ export function streamViewToFeast(doc: RegistryDocument, stored: Stored<StoredSt
   const view = stored.spec;
   return create(StreamFeatureViewSchema, {
     spec: {
-      name: view.name, project: doc.project.name, entities: [...view.entities],
+      name: view.name,
+      project: doc.project.name,
+      entities: [...view.entities],
       // Feast lists the join keys among the features as well.
       features: [...view.entityColumns, ...view.inputs].map(fieldToFeast),
       entityColumns: view.entityColumns.map(fieldToFeast),
@@ -64,8 +78,10 @@ export function streamViewToFeast(doc: RegistryDocument, stored: Stored<StoredSt
       streamSource: pushSourceToFeast(doc, view.source, { withClass: true, times: sourceTimes(doc, view.source.name, stored) }),
       online: true,
       aggregations: view.aggregations.map((a) => ({
-        column: a.column, function: a.fn,
-        timeWindow: durationFromSeconds(a.windowSeconds), slideInterval: durationFromSeconds(a.slideSeconds),
+        column: a.column,
+        function: a.fn,
+        timeWindow: durationFromSeconds(a.windowSeconds),
+        slideInterval: durationFromSeconds(a.slideSeconds),
         // Feast derives the same name when none is stored; storing none keeps Feast's own registries unchanged.
         name: a.name === feastAggregationName(a.fn, a.column, a.windowSeconds) ? '' : a.name,
       })),
@@ -78,8 +94,12 @@ export function streamViewToFeast(doc: RegistryDocument, stored: Stored<StoredSt
 
 /** A projection as Feast writes it: the view's full field specs, its batch source, and the created column as `timestamp_field` (Feast's own quirk). */
 export function projectionToFeast(doc: RegistryDocument, p: FeatureViewProjection, where: string): ProjectionProto {
-  const entry = p.viewKind === 'featureView' ? entryOf(doc.featureViews, p.viewName)
-    : p.viewKind === 'streamFeatureView' ? entryOf(streamViewsOf(doc), p.viewName) : entryOf(doc.onDemandFeatureViews, p.viewName);
+  const entry =
+    p.viewKind === 'featureView'
+      ? entryOf(doc.featureViews, p.viewName)
+      : p.viewKind === 'streamFeatureView'
+        ? entryOf(streamViewsOf(doc), p.viewName)
+        : entryOf(doc.onDemandFeatureViews, p.viewName);
   if (!entry) throw new FeastRegistryError(`${where}: ${p.viewKind} '${p.viewName}' is not in the document`);
   const fields: readonly Field[] = entry.spec.features;
   const columns = p.features.map((name) => {
@@ -89,8 +109,12 @@ export function projectionToFeast(doc: RegistryDocument, p: FeatureViewProjectio
   });
   const batch = 'batchSource' in entry.spec ? entry.spec.batchSource : undefined;
   return create(FeatureViewProjectionSchema, {
-    featureViewName: p.viewName, featureViewNameAlias: p.alias ?? '', featureColumns: columns, joinKeyMap: { ...p.joinKeyMap },
-    timestampField: batch?.createdTimestampColumn ?? '', createdTimestampColumn: batch?.createdTimestampColumn ?? '',
+    featureViewName: p.viewName,
+    featureViewNameAlias: p.alias ?? '',
+    featureColumns: columns,
+    joinKeyMap: { ...p.joinKeyMap },
+    timestampField: batch?.createdTimestampColumn ?? '',
+    createdTimestampColumn: batch?.createdTimestampColumn ?? '',
     batchSource: batch ? fileSourceToFeast(batch, { withClass: false, times: sourceTimes(doc, batch.name, entry) }) : undefined,
     viewType: 'featureView',
   });
@@ -105,7 +129,10 @@ export function onDemandViewToFeast(doc: RegistryDocument, stored: Stored<Stored
   const where = `on-demand feature view '${view.name}'`;
   const sources: Record<string, OnDemandSource> = {};
   for (const p of view.sources) {
-    sources[p.alias ?? p.viewName] = { $typeName: 'feast.core.OnDemandSource', source: { case: 'featureViewProjection', value: projectionToFeast(doc, p, `${where}.sources`) } };
+    sources[p.alias ?? p.viewName] = {
+      $typeName: 'feast.core.OnDemandSource',
+      source: { case: 'featureViewProjection', value: projectionToFeast(doc, p, `${where}.sources`) },
+    };
   }
   for (const r of view.requestSources) {
     sources[r.name] = {
@@ -117,7 +144,10 @@ export function onDemandViewToFeast(doc: RegistryDocument, stored: Stored<Stored
   const mode = python ? view.feastUdf!.mode : STUB_FEAST_MODE;
   return create(OnDemandFeatureViewSchema, {
     spec: {
-      name: view.name, project: doc.project.name, features: view.features.map(fieldToFeast), sources,
+      name: view.name,
+      project: doc.project.name,
+      features: view.features.map(fieldToFeast),
+      sources,
       featureTransformation: {
         transformation: {
           case: 'userDefinedFunction',

@@ -10,7 +10,13 @@ import { quoteIdent as q, type SqlEngine } from '../../sql/sql-engine.js';
 import { MemoryDatasetStorage, type DatasetStorage } from '../dataset-storage.js';
 import { MemoryOfflineAppends, type OfflineAppendStorage } from '../offline-appends.js';
 import type {
-  FeatureViewPreview, HistoricalContext, HistoricalResult, LatestRows, OfflineRetrievalJob, OfflineRowsWrite, OfflineStore,
+  FeatureViewPreview,
+  HistoricalContext,
+  HistoricalResult,
+  LatestRows,
+  OfflineRetrievalJob,
+  OfflineRowsWrite,
+  OfflineStore,
   StoredDatasetRows,
 } from '../offline-store.js';
 import { featureStatistics } from './feature-statistics.js';
@@ -68,10 +74,22 @@ export class DuckDbOfflineStore implements OfflineStore {
   }
 
   getHistoricalFeatures(request: HistoricalFeaturesRequest, context: HistoricalContext): OfflineRetrievalJob {
-    return new HistoricalRetrievalJob(async () => retrieveHistorical({
-      engine: await this.engine(), document: context.document, sources: this.#reading.sources, sourceData: this.#sourceData,
-      onDemandCode: context.onDemandCode, streamCode: context.streamCode, strategy: this.#options.joinStrategy,
-    }, request), () => this.engine());
+    return new HistoricalRetrievalJob(
+      async () =>
+        retrieveHistorical(
+          {
+            engine: await this.engine(),
+            document: context.document,
+            sources: this.#reading.sources,
+            sourceData: this.#sourceData,
+            onDemandCode: context.onDemandCode,
+            streamCode: context.streamCode,
+            strategy: this.#options.joinStrategy,
+          },
+          request,
+        ),
+      () => this.engine(),
+    );
   }
 
   pullLatest(view: FeatureView, start: bigint, end: bigint, options: { batchRows?: number } = {}): Promise<LatestRows> {
@@ -117,8 +135,14 @@ export class DuckDbOfflineStore implements OfflineStore {
   async previewFeatureView(view: FeatureView, options: { bins?: number; firstRows?: number } = {}): Promise<FeatureViewPreview> {
     const engine = await this.engine();
     const sourceView = `__preview_${++previews}`;
-    const extra = await loadSource(engine, this.#reading.sources, this.#sourceData, view.batchSource, sourceView,
-      neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]));
+    const extra = await loadSource(
+      engine,
+      this.#reading.sources,
+      this.#sourceData,
+      view.batchSource,
+      sourceView,
+      neededColumns([{ view, columns: view.features.map((f) => ({ feature: f.name })) }]),
+    );
     try {
       const types = await describeColumns(engine, { view: sourceView });
       const { rowCount, features } = await featureStatistics(engine, view, sourceView, types, Math.max(1, Math.floor(options.bins ?? 20)));

@@ -4,7 +4,6 @@ import type { EntityDf } from '../../retrieval/types.js';
 import { arrowFromRows } from '../../arrow/arrow-from-rows.js';
 import { describeColumns, isTimestampType } from '../../sql/describe.js';
 import { EntityTimestampInferenceException, InvalidEntityDfError } from '../../errors.js';
-import { FeastEdgeError } from '../../errors.js';
 import type { SqlEngine } from '../../sql/sql-engine.js';
 
 /** The entity dataframe once it is an engine view. */
@@ -23,16 +22,18 @@ export interface EntityDfContext {
 }
 
 /** Registers any accepted entity dataframe shape as `view` and finds its timestamp column. */
-export async function registerEntityDf(
-  engine: SqlEngine, entityDf: EntityDf, view: string, context: EntityDfContext,
-): Promise<RegisteredEntityDf> {
+export async function registerEntityDf(engine: SqlEngine, entityDf: EntityDf, view: string, context: EntityDfContext): Promise<RegisteredEntityDf> {
   if (Array.isArray(entityDf)) {
     const rows = entityDf as readonly Record<string, unknown>[];
     if (rows.length === 0) throw new InvalidEntityDfError('entityDf: expected at least one row');
     const hasDefault = rows.some((r) => r && typeof r === 'object' && DEFAULT_TIMESTAMP_COLUMN in r);
-    await engine.registerArrow(view, arrowFromRows(rows, {
-      timestampColumns: hasDefault ? [DEFAULT_TIMESTAMP_COLUMN] : [], where: 'entityDf',
-    }));
+    await engine.registerArrow(
+      view,
+      arrowFromRows(rows, {
+        timestampColumns: hasDefault ? [DEFAULT_TIMESTAMP_COLUMN] : [],
+        where: 'entityDf',
+      }),
+    );
   } else if (entityDf instanceof Table) {
     await engine.registerArrow(view, entityDf);
   } else if ('sql' in entityDf) {
@@ -41,7 +42,7 @@ export async function registerEntityDf(
     }
     // Sources named in the query are made available under their own names.
     for (const source of context.fileSources) {
-      if (new RegExp(`\\b${source.name.replace(/[.\-]/g, '\\$&')}\\b`).test(entityDf.sql)) await context.loadSource(source, source.name);
+      if (new RegExp(`\\b${source.name.replace(/[.-]/g, '\\$&')}\\b`).test(entityDf.sql)) await context.loadSource(source, source.name);
     }
     await engine.registerQuery(view, entityDf.sql);
   } else if ('bytes' in entityDf) {

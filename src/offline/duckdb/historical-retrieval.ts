@@ -1,5 +1,4 @@
-import type { Table } from 'apache-arrow';
-import type { FeatureView, FileSource, OnDemandFeatureView } from '../../definitions/index.js';
+import type { FileSource, OnDemandFeatureView } from '../../definitions/index.js';
 import type { RegistryDocument } from '../../registry/document.js';
 import type { HistoricalFeaturesRequest } from '../../retrieval/types.js';
 import type { HistoricalResult } from '../offline-store.js';
@@ -9,7 +8,7 @@ import { buildPointInTimeSql, type JoinInput } from './point-in-time-sql.js';
 import { loadSource, neededColumns, type SourceData } from '../../sql/load-source.js';
 import { planRetrieval } from '../../retrieval/retrieval-plan.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
-import { quoteIdent, type SqlEngine } from '../../sql/sql-engine.js';
+import type { SqlEngine } from '../../sql/sql-engine.js';
 import { runOnDemand } from '../../transform/run-on-demand.js';
 import type { StreamViewCode } from '../../stream/stream-events.js';
 import { registerStreamEvents } from '../../stream/historical/stream-events-view.js';
@@ -38,7 +37,8 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
   const job = ++jobCounter;
   const registered: string[] = [];
   const fileSources = Object.values(document.dataSources)
-    .map((s) => s.spec).filter((s): s is FileSource => s.kind === 'fileSource');
+    .map((s) => s.spec)
+    .filter((s): s is FileSource => s.kind === 'fileSource');
   try {
     const entityView = `__entity_${job}`;
     registered.push(entityView);
@@ -46,7 +46,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       fileSources,
       loadSource: async (source, view) => {
         registered.push(view);
-        registered.push(...await loadSource(engine, context.sources, context.sourceData, source, view));
+        registered.push(...(await loadSource(engine, context.sources, context.sourceData, source, view)));
       },
     });
     const bySource = new Map<string, JoinInput['join'][]>();
@@ -59,7 +59,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
     for (const [sourceName, sourceJoins] of bySource) {
       const view = `__src_${job}_${sourceName}`;
       registered.push(view);
-      registered.push(...await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins)));
+      registered.push(...(await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins))));
       const sourceTypes = await describeColumns(engine, { view });
       for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
     }
@@ -71,8 +71,13 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       streams.push(events.input);
     }
     const sql = buildPointInTimeSql({
-      entityView, entityTypes: entity.types, timestampColumn: entity.timestampColumn, joins: ordered, streams,
-      filterByCreatedTimestamp: request.filterByCreatedTimestamp, strategy: context.strategy,
+      entityView,
+      entityTypes: entity.types,
+      timestampColumn: entity.timestampColumn,
+      joins: ordered,
+      streams,
+      filterByCreatedTimestamp: request.filterByCreatedTimestamp,
+      strategy: context.strategy,
     });
     const joined = runOnDemand(await engine.query(sql), plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));

@@ -15,13 +15,17 @@ let counter = 0;
 export function latestPerKeySql(view: FeatureView, sourceView: string, types: ReadonlyMap<string, string>, start: bigint, end: bigint): string {
   const source = view.batchSource;
   const ts = timestampExpr(source.timestampField, types.get(source.timestampField));
-  const created = source.createdTimestampColumn ? timestampExpr(source.createdTimestampColumn, types.get(source.createdTimestampColumn)) : 'CAST(NULL AS TIMESTAMP)';
+  const created = source.createdTimestampColumn
+    ? timestampExpr(source.createdTimestampColumn, types.get(source.createdTimestampColumn))
+    : 'CAST(NULL AS TIMESTAMP)';
   const keys = view.entityColumns.map((c) => `${q(sourceColumn(view, c.name))} AS ${q(c.name)}`);
   const features = view.features.map((f) => `${q(sourceColumn(view, f.name))} AS ${q(f.name)}`);
   const partition = view.entityColumns.length ? `PARTITION BY ${view.entityColumns.map((c) => q(c.name)).join(', ')} ` : '';
-  return `SELECT ${[...keys, `${ts} AS "__ts"`, `${created} AS "__created"`, ...features].join(', ')} FROM ${q(sourceView)} ` +
+  return (
+    `SELECT ${[...keys, `${ts} AS "__ts"`, `${created} AS "__created"`, ...features].join(', ')} FROM ${q(sourceView)} ` +
     `WHERE ${ts} >= make_timestamp(${start}::BIGINT) AND ${ts} <= make_timestamp(${end}::BIGINT) ` +
-    `QUALIFY row_number() OVER (${partition}ORDER BY "__ts" DESC, "__created" DESC NULLS LAST) = 1`;
+    `QUALIFY row_number() OVER (${partition}ORDER BY "__ts" DESC, "__created" DESC NULLS LAST) = 1`
+  );
 }
 
 /**
@@ -30,7 +34,13 @@ export function latestPerKeySql(view: FeatureView, sourceView: string, types: Re
  * the source's size. The temporary table and source views are dropped when the batches
  * are done with, read to the end or not.
  */
-export async function pullLatestRows(reading: SourceReading, view: FeatureView, start: bigint, end: bigint, batchRows = DEFAULT_BATCH_ROWS): Promise<LatestRows> {
+export async function pullLatestRows(
+  reading: SourceReading,
+  view: FeatureView,
+  start: bigint,
+  end: bigint,
+  batchRows = DEFAULT_BATCH_ROWS,
+): Promise<LatestRows> {
   const engine = await reading.engine();
   const id = ++counter;
   const sourceView = `__mat_${id}`;
@@ -94,9 +104,9 @@ async function* resultBatches(engine: SqlEngine, sql: string, batchRows: number)
  */
 function onlineValues(values: unknown[], type: ValueType): unknown[] {
   if (type.kind !== 'Array' || type.of.kind !== 'UnixTimestamp') return values;
-  return values.map((list) => (Array.isArray(list)
-    ? list.map((item) => (typeof item === 'number' || typeof item === 'bigint' ? new Date(Number(item)) : item))
-    : list));
+  return values.map((list) =>
+    Array.isArray(list) ? list.map((item) => (typeof item === 'number' || typeof item === 'bigint' ? new Date(Number(item)) : item)) : list,
+  );
 }
 
 function toLatestRowsBatch(view: FeatureView, tables: readonly Table[]): LatestRowsBatch {

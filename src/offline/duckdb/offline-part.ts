@@ -32,10 +32,19 @@ function sourceColumns(view: FeatureView, rows: OnlineEntityRows, allowExtraColu
   if (source.createdTimestampColumn) {
     const created = batch.createdTimestamps ?? batch.keys.map(() => null);
     const validity = new Uint8Array(Math.ceil(created.length / 8));
-    created.forEach((c, i) => { if (c !== null) validity[i >> 3] |= 1 << (i & 7); });
-    out.set(source.createdTimestampColumn, timestampVector(BigInt64Array.from(created, (c) => c ?? 0n), validity));
+    created.forEach((c, i) => {
+      if (c !== null) validity[i >> 3] |= 1 << (i & 7);
+    });
+    out.set(
+      source.createdTimestampColumn,
+      timestampVector(
+        BigInt64Array.from(created, (c) => c ?? 0n),
+        validity,
+      ),
+    );
   }
-  for (const feature of view.features) out.set(sourceColumn(view, feature.name), vectorOfType(batch.features[feature.name] as unknown[], feature.dtype, feature.name));
+  for (const feature of view.features)
+    out.set(sourceColumn(view, feature.name), vectorOfType(batch.features[feature.name] as unknown[], feature.dtype, feature.name));
   return out;
 }
 
@@ -46,7 +55,9 @@ function sourceColumns(view: FeatureView, rows: OnlineEntityRows, allowExtraColu
  * push share one part. Everything is checked before a byte is produced.
  */
 export async function offlinePart(
-  context: OfflineWriteContext, source: FileSource, writes: readonly { view: FeatureView; rows: OnlineEntityRows; allowExtraColumns?: boolean }[],
+  context: OfflineWriteContext,
+  source: FileSource,
+  writes: readonly { view: FeatureView; rows: OnlineEntityRows; allowExtraColumns?: boolean }[],
 ): Promise<Uint8Array> {
   const provided = new Map<string, Vector>();
   for (const { view, rows, allowExtraColumns } of writes) {
@@ -61,7 +72,9 @@ export async function offlinePart(
     const baseTypes = await describeColumns(engine, { view: baseView });
     const unknown = [...provided.keys()].filter((name) => !baseTypes.has(name));
     if (unknown.length > 0) {
-      throw new InvalidOnlineWriteError(`write to source '${source.name}': it has no columns ${unknown.map((c) => `'${c}'`).join(', ')}; it has ${[...baseTypes.keys()].join(', ')}`);
+      throw new InvalidOnlineWriteError(
+        `write to source '${source.name}': it has no columns ${unknown.map((c) => `'${c}'`).join(', ')}; it has ${[...baseTypes.keys()].join(', ')}`,
+      );
     }
     await engine.registerArrow(rowsView, new ArrowTable(Object.fromEntries(provided)) as Table);
     const select = [...baseTypes].map(([name, type]) => `CAST(${provided.has(name) ? q(name) : 'NULL'} AS ${type}) AS ${q(name)}`);

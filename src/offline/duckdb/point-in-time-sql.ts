@@ -45,8 +45,10 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
   checkColumns(input, entityColumns);
 
   const ctes: string[] = [];
-  ctes.push(`"__entity" AS (SELECT * REPLACE (${timestampExpr(ts, input.entityTypes.get(ts))} AS ${q(ts)}), ` +
-    `row_number() OVER () AS "__row_id" FROM ${q(input.entityView)})`);
+  ctes.push(
+    `"__entity" AS (SELECT * REPLACE (${timestampExpr(ts, input.entityTypes.get(ts))} AS ${q(ts)}), ` +
+      `row_number() OVER () AS "__row_id" FROM ${q(input.entityView)})`,
+  );
   ctes.push(`"__bounds" AS (SELECT min(${q(ts)}) AS lo, max(${q(ts)}) AS hi FROM "__entity")`);
 
   const selects = ['"__entity".* EXCLUDE ("__row_id")'];
@@ -89,9 +91,11 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
       if (lower) conditions.push(cand(lower));
       // Feast: the filter does nothing for a source without a created column.
       if (input.filterByCreatedTimestamp && created) conditions.push(`"__cand"."__created" <= "__entity".${q(ts)}`);
-      ctes.push(`"${alias}" AS (SELECT "__entity"."__row_id", "__cand".* FROM "__entity" JOIN "${alias}_src" AS "__cand" ` +
-        `ON ${conditions.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY "__entity"."__row_id" ` +
-        `ORDER BY "__cand"."__ts" DESC, "__cand"."__created" DESC NULLS LAST) = 1)`);
+      ctes.push(
+        `"${alias}" AS (SELECT "__entity"."__row_id", "__cand".* FROM "__entity" JOIN "${alias}_src" AS "__cand" ` +
+          `ON ${conditions.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY "__entity"."__row_id" ` +
+          `ORDER BY "__cand"."__ts" DESC, "__cand"."__created" DESC NULLS LAST) = 1)`,
+      );
       joinsSql.push(`LEFT JOIN "${alias}" ON "${alias}"."__row_id" = "__entity"."__row_id"`);
       j.join.columns.forEach((c) => selects.push(`"${alias}"."__f${features.indexOf(c.feature)}" AS ${q(c.output)}`));
     }
@@ -116,7 +120,9 @@ function checkColumns(input: PointInTimeSqlInput, entityColumns: readonly string
     }
     for (const c of j.join.columns) {
       if (entityColumns.includes(c.output)) {
-        throw new FeatureNameCollisionError(`feature column '${c.output}' has the name of an entity dataframe column; set fullFeatureNames: true or rename the column`);
+        throw new FeatureNameCollisionError(
+          `feature column '${c.output}' has the name of an entity dataframe column; set fullFeatureNames: true or rename the column`,
+        );
       }
     }
   }

@@ -84,7 +84,9 @@ export class AsyncDuckDbBackend implements WasmBackend {
   }
 
   dropFile(name: string): Promise<void> {
-    return this.#serial(async () => { await this.#db.dropFile(name); });
+    return this.#serial(async () => {
+      await this.#db.dropFile(name);
+    });
   }
 
   close(): Promise<void> {
@@ -95,7 +97,9 @@ export class AsyncDuckDbBackend implements WasmBackend {
   }
 
   async #cancellableQuery(sql: string, signal: AbortSignal): Promise<Table> {
-    const cancel = () => { void this.#connection.cancelSent().catch(() => false); };
+    const cancel = () => {
+      void this.#connection.cancelSent().catch(() => false);
+    };
     signal.addEventListener('abort', cancel, { once: true });
     try {
       const reader = await this.#connection.send(sql);

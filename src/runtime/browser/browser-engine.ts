@@ -30,7 +30,9 @@ export interface BrowserEngine {
  */
 export async function openBrowserEngine(assets: BrowserEngineAssets): Promise<BrowserEngine> {
   if (!assets.duckdbWorker) {
-    throw new TypeError("assets.duckdbWorker: expected the URL of DuckDB-WASM's worker script (import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url')");
+    throw new TypeError(
+      "assets.duckdbWorker: expected the URL of DuckDB-WASM's worker script (import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url')",
+    );
   }
   const [backend, parquet] = await Promise.all([openAsyncDuckDb(assets.duckdbWasm, assets.duckdbWorker), loadParquetWasm(assets.parquetWasm)]);
   return { backend, engine: await WasmDuckDBEngine.open({ backend, parquet: parquetWasmCodec(parquet) }) };

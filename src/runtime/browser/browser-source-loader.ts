@@ -61,15 +61,19 @@ export class BrowserSourceLoader implements SourceLoader {
       return engine.registerBytes(viewName, new Uint8Array(await response.arrayBuffer()), 'csv', columns);
     }
     const file = 'file' in input ? input.file : await readOpfsFile(input.opfsPath);
-    const name = 'opfsPath' in input ? input.opfsPath : (input.file as File).name ?? '';
+    const name = 'opfsPath' in input ? input.opfsPath : ((input.file as File).name ?? '');
     const format = formatOf(input.format, name, source.format);
     if (format === 'parquet') return this.#loadParquet(engine, viewName, columns, where, (p) => p.ParquetFile.fromFile(file), name || 'the file');
     return engine.registerBytes(viewName, new Uint8Array(await file.arrayBuffer()), 'csv', columns);
   }
 
   async #loadParquet(
-    engine: SqlEngine, viewName: string, columns: readonly string[] | undefined, where: string,
-    open: (parquet: ParquetWasm) => Promise<ParquetFile>, what: string,
+    engine: SqlEngine,
+    viewName: string,
+    columns: readonly string[] | undefined,
+    where: string,
+    open: (parquet: ParquetWasm) => Promise<ParquetFile>,
+    what: string,
   ): Promise<void> {
     const parquet = await this.#options.parquet();
     let file: ParquetFile;

@@ -13,7 +13,9 @@ let loading: Promise<ParquetWasm> | undefined;
  */
 export function loadParquetWasm(wasmUrl: string): Promise<ParquetWasm> {
   loading ??= initParquetWasm({ module_or_path: wasmUrl }).then(() => parquet);
-  loading.catch(() => { loading = undefined; });
+  loading.catch(() => {
+    loading = undefined;
+  });
   return loading;
 }
 

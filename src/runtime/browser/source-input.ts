@@ -15,7 +15,9 @@ const FORMATS = ['parquet', 'csv'];
 export function assertSourceInput(input: unknown, where: string): asserts input is BrowserSourceInput {
   const value = input as Record<string, unknown> | null;
   const bad = (field: string, expected: string, got: unknown) =>
-    new InvalidSourceInputError(`${where}.${field}: expected ${expected}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? Object.prototype.toString.call(got) : JSON.stringify(got)}`);
+    new InvalidSourceInputError(
+      `${where}.${field}: expected ${expected}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? Object.prototype.toString.call(got) : JSON.stringify(got)}`,
+    );
   if (typeof value !== 'object' || value === null) throw bad('(input)', '{ file } | { bytes, format } | { url } | { opfsPath }', value);
   if (value.format !== undefined && !FORMATS.includes(value.format as string)) throw bad('format', "'parquet' or 'csv'", value.format);
   if ('file' in value) {
@@ -26,7 +28,8 @@ export function assertSourceInput(input: unknown, where: string): asserts input 
   } else if ('url' in value) {
     if (typeof value.url !== 'string' || value.url === '') throw bad('url', 'a URL string', value.url);
   } else if ('opfsPath' in value) {
-    if (typeof value.opfsPath !== 'string' || value.opfsPath === '') throw bad('opfsPath', "a path in the origin private file system ('data/x.parquet')", value.opfsPath);
+    if (typeof value.opfsPath !== 'string' || value.opfsPath === '')
+      throw bad('opfsPath', "a path in the origin private file system ('data/x.parquet')", value.opfsPath);
   } else {
     throw bad('(input)', 'one of file, bytes, url or opfsPath', Object.keys(value).join(', ') || '{}');
   }

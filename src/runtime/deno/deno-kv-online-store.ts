@@ -37,7 +37,14 @@ const ROOT = 'feast-edge';
 const utf8 = new TextEncoder();
 
 /** The newest row of one key in a batch, encoded, with the indices of all the batch's rows of that key. */
-interface Pending { key: DenoKvKey; event: bigint; created: bigint | null; value: Uint8Array; size: number; rows: number[] }
+interface Pending {
+  key: DenoKvKey;
+  event: bigint;
+  created: bigint | null;
+  value: Uint8Array;
+  size: number;
+  rows: number[];
+}
 
 /**
  * The online store in Deno KV (a SQLite file locally, FoundationDB on Deno Deploy). Keys

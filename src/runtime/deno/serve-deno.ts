@@ -39,10 +39,14 @@ export async function serveDeno(repo: Record<string, unknown>): Promise<void> {
   );
   const store = new DenoKvOnlineStore(await Deno.openKv(setting('kv', 'FEAST_KV_PATH')));
   const app = await createEdgeApp(repo, store, vars);
-  const server = Deno.serve({
-    port, hostname,
-    onListen: (address) => console.log(`feast-edge listening on http://${address.hostname}:${address.port}/`),
-  }, (request) => app.fetch(request));
+  const server = Deno.serve(
+    {
+      port,
+      hostname,
+      onListen: (address) => console.log(`feast-edge listening on http://${address.hostname}:${address.port}/`),
+    },
+    (request) => app.fetch(request),
+  );
 
   // Finish the requests in flight and close the KV file before exiting.
   let stopping = false;

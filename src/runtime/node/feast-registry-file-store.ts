@@ -24,7 +24,7 @@ export class FeastRegistryFileStore implements RegistryStore {
   async read(project: string): Promise<RegistryDocument | undefined> {
     const bytes = await this.#bytes();
     if (!bytes || !feastRegistryProjects(bytes).includes(project)) return undefined;
-    return { ...await readFeastRegistry(bytes, { project }), version: versionOf(bytes) };
+    return { ...(await readFeastRegistry(bytes, { project })), version: versionOf(bytes) };
   }
 
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
@@ -72,5 +72,5 @@ export class FeastRegistryFileStore implements RegistryStore {
 function versionOf(bytes: Uint8Array): number {
   let hash = 0x811c9dc5;
   for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-  return (hash >>> 0) || 1;
+  return hash >>> 0 || 1;
 }

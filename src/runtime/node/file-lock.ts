@@ -22,7 +22,11 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(lock, 'wx');
-      try { await handle.writeFile(token); } finally { await handle.close(); }
+      try {
+        await handle.writeFile(token);
+      } finally {
+        await handle.close();
+      }
       break;
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
@@ -46,7 +50,10 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
  * a fresh lock that replaced the stale one in between is put back rather than broken.
  */
 async function breakIfStale(lock: string): Promise<boolean> {
-  const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, (error: unknown) => (errorCode(error) === 'ENOENT' ? -1 : 0));
+  const age = await stat(lock).then(
+    (s) => Date.now() - s.mtimeMs,
+    (error: unknown) => (errorCode(error) === 'ENOENT' ? -1 : 0),
+  );
   if (age < 0) return true;
   if (age <= STALE_LOCK_MS) return false;
   const aside = `${lock}.${randomUUID()}.stale`;
@@ -56,7 +63,10 @@ async function breakIfStale(lock: string): Promise<boolean> {
     if (errorCode(error) === 'ENOENT') return true;
     throw error;
   }
-  const movedAge = await stat(aside).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+  const movedAge = await stat(aside).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => Infinity,
+  );
   if (movedAge <= STALE_LOCK_MS) await link(aside, lock).catch(() => undefined);
   await rm(aside, { force: true });
   return true;

@@ -46,6 +46,9 @@ export class FileOfflineAppends implements OfflineAppendStorage {
     if (/^https?:\/\//i.test(source.path)) return [];
     const folder = this.#folder(source);
     const names = await readdir(folder).catch(() => [] as string[]);
-    return names.filter((n) => n.startsWith('part-') && n.endsWith('.parquet')).sort().map((n) => ({ path: join(folder, n) }));
+    return names
+      .filter((n) => n.startsWith('part-') && n.endsWith('.parquet'))
+      .sort()
+      .map((n) => ({ path: join(folder, n) }));
   }
 }

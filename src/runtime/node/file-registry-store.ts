@@ -7,7 +7,6 @@ import type { RegistryStore } from '../../registry/registry-store.js';
 
 import { errorCode as code, withFileLock, writeFileAtomically } from './file-lock.js';
 
-
 /**
  * Registry documents as JSON files, one per project: `<dir>/<project>.json`, or exactly
  * `path` when it ends in `.json` (one project, like Feast's `registry: data/registry.db`).
@@ -63,13 +62,18 @@ export class FileRegistryStore implements RegistryStore {
       if (code(error) === 'ENOENT') return [] as string[];
       throw error;
     });
-    return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).sort();
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => n.slice(0, -'.json'.length))
+      .sort();
   }
 
   async #check(file: string, project: string, expectedVersion: number): Promise<void> {
     const current = await readDocument(file);
     if (current && current.project.name !== project) {
-      throw new RegistryStoreError(`registry file ${file} holds project '${current.project.name}', not '${project}'; give a directory to keep several projects`);
+      throw new RegistryStoreError(
+        `registry file ${file} holds project '${current.project.name}', not '${project}'; give a directory to keep several projects`,
+      );
     }
     const actual = current?.version ?? 0;
     if (actual !== expectedVersion) throw new RegistryVersionConflictError(project, expectedVersion, actual);

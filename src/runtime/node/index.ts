@@ -1,6 +1,7 @@
 /** feast-edge/node: Node wiring (repos on disk, file registry, native or WASM DuckDB). */
 export { openFeatureStore, type OpenedRepo } from './open-feature-store.js';
 export { FileRegistryStore } from './file-registry-store.js';
+export { FeastRegistryFileStore } from './feast-registry-file-store.js';
 export { FileDatasetStorage } from './file-dataset-storage.js';
 export { FileOfflineAppends } from './file-offline-appends.js';
 export { LmdbOnlineStore } from './lmdb/lmdb-online-store.js';

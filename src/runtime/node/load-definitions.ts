@@ -48,7 +48,10 @@ function isFeastEdgeRoot(dir: string): boolean {
 
 /** A module's error in one line; a syntax error's position (jiti puts it on line two) is kept. */
 function firstLine(error: unknown): string {
-  const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const at = lines[1]?.match(/:(\d+):(\d+)$/);
   return at ? `${lines[0]} (line ${at[1]}, column ${at[2]})` : (lines[0] ?? 'failed to load');
 }
@@ -59,7 +62,7 @@ async function moduleFiles(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) out.push(...await moduleFiles(path));
+      if (!SKIP_DIRS.has(entry.name)) out.push(...(await moduleFiles(path)));
     } else if (MODULE.test(entry.name) && !TEST.test(entry.name)) {
       out.push(path);
     }
@@ -83,7 +86,7 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
   for (const file of await moduleFiles(root)) {
     let exports: Record<string, unknown>;
     try {
-      exports = await jiti.import(file) as Record<string, unknown>;
+      exports = (await jiti.import(file)) as Record<string, unknown>;
     } catch (error) {
       throw new FeastRepoLoadError(`${relative(root, file)}: ${firstLine(error)}`);
     }
@@ -95,7 +98,9 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       const earlier = found.get(key);
       // On-demand views compare by their transform's source text, which the object carries.
       if (earlier && earlier.object !== object && JSON.stringify(earlier.object) !== JSON.stringify(object)) {
-        throw new FeastRepoLoadError(`two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`);
+        throw new FeastRepoLoadError(
+          `two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`,
+        );
       }
       if (!earlier) found.set(key, { object, file });
     }

@@ -20,7 +20,11 @@ function keys<const E extends v.ObjectEntries>(entries: E) {
 
 /** Feast writes both `offline_store: file` and `offline_store: { type: file }` (and `registry: path`). */
 function shortFor(key: string, message: Message) {
-  return v.pipe(v.unknown(), v.transform((input) => (typeof input === 'string' ? { [key]: input } : input)), mapping(message));
+  return v.pipe(
+    v.unknown(),
+    v.transform((input) => (typeof input === 'string' ? { [key]: input } : input)),
+    mapping(message),
+  );
 }
 
 const DEFAULT_REGISTRY = 'data/registry.json';
@@ -32,8 +36,13 @@ const CACHE_TTL = expect('a number of seconds >= 0');
 const registry = v.pipe(
   shortFor('path', expect('a path, or { path, cache_ttl_seconds }')),
   keys({
-    path: v.optional(v.pipe(FILE_PATH, v.check((path) => !REMOTE.test(path), expect('a local file path (remote registries are not supported on Node yet)'))),
-      DEFAULT_REGISTRY),
+    path: v.optional(
+      v.pipe(
+        FILE_PATH,
+        v.check((path) => !REMOTE.test(path), expect('a local file path (remote registries are not supported on Node yet)')),
+      ),
+      DEFAULT_REGISTRY,
+    ),
     registry_type: v.optional(v.literal('file', expect("'file' (the only registry type on Node)"))),
     cache_ttl_seconds: v.optional(v.pipe(v.number(CACHE_TTL), v.minValue(0, CACHE_TTL)), 0),
     cache_mode: v.optional(v.picklist(['sync', 'thread'], expect("'sync' or 'thread'"))),
@@ -41,7 +50,12 @@ const registry = v.pipe(
 );
 
 /** Feast's default offline store is 'file' (dask); here it means the same as duckdb: our engine on local files. */
-export const OFFLINE_TYPES: Readonly<Record<string, NodeEngineChoice>> = { duckdb: 'auto', file: 'auto', 'duckdb-native': 'duckdb-native', 'duckdb-wasm': 'duckdb-wasm' };
+export const OFFLINE_TYPES: Readonly<Record<string, NodeEngineChoice>> = {
+  duckdb: 'auto',
+  file: 'auto',
+  'duckdb-native': 'duckdb-native',
+  'duckdb-wasm': 'duckdb-wasm',
+};
 const STORE = expect('a type name or { type, ... }');
 const TYPE = v.string(expect('a string'));
 
@@ -58,7 +72,10 @@ const KEY_TTL = expect('a whole number of seconds >= 0 (0 or absent: keys never 
 /** Feast's RedisOnlineStoreConfig keys, plus key_prefix; full_scan_for_deletion is accepted (deletion always scans). */
 const redisKeys = keys({
   type: v.literal('redis', expect("'redis'")),
-  connection_string: v.pipe(v.string(CONNECTION), v.check((text) => text.trim() !== '', CONNECTION)),
+  connection_string: v.pipe(
+    v.string(CONNECTION),
+    v.check((text) => text.trim() !== '', CONNECTION),
+  ),
   redis_type: v.optional(v.picklist(['redis', 'redis_cluster'], expect("'redis' or 'redis_cluster' (redis_sentinel is not supported)"))),
   key_ttl_seconds: v.nullish(v.pipe(v.number(KEY_TTL), v.integer(KEY_TTL), v.minValue(0, KEY_TTL))),
   key_prefix: v.optional(v.string(expect('a string put before every key'))),
@@ -70,21 +87,28 @@ type RedisKeys = v.InferOutput<typeof redisKeys>;
 /** `online_store` of type redis, as written: its connection string names a server (or a cluster's root nodes) as Feast reads it. */
 export const redisOnlineStore = v.pipe(
   redisKeys,
-  v.forward(v.rawCheck<RedisKeys>(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const target = redisTarget(dataset.value.connection_string, dataset.value.redis_type === 'redis_cluster');
-    if ('problem' in target) addIssue({ input: target.shown, message: expect(target.problem) });
-  }), ['connection_string']),
+  v.forward(
+    v.rawCheck<RedisKeys>(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const target = redisTarget(dataset.value.connection_string, dataset.value.redis_type === 'redis_cluster');
+      if ('problem' in target) addIssue({ input: target.shown, message: expect(target.problem) });
+    }),
+    ['connection_string'],
+  ),
 );
 
 const onlineStore = v.pipe(
   shortFor('type', STORE),
   v.looseObject({ type: v.optional(TYPE, 'lmdb') }),
-  v.variant('type', [
-    keys({ type: v.literal('lmdb', expect("'lmdb'")), path: v.optional(FILE_PATH, DEFAULT_LMDB_PATH) }),
-    keys({ type: v.literal('memory', expect("'memory'")) }),
-    redisOnlineStore,
-  ], expect('one of lmdb, memory, redis')),
+  v.variant(
+    'type',
+    [
+      keys({ type: v.literal('lmdb', expect("'lmdb'")), path: v.optional(FILE_PATH, DEFAULT_LMDB_PATH) }),
+      keys({ type: v.literal('memory', expect("'memory'")) }),
+      redisOnlineStore,
+    ],
+    expect('one of lmdb, memory, redis'),
+  ),
 );
 
 const PROJECT = expect("a name of letters, digits and '_'");
@@ -125,10 +149,13 @@ export function redisTarget(connection: string, cluster: boolean): RedisTarget |
   }
   const nodes: string[] = [];
   const params: Record<string, string> = {};
-  for (const part of connection.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of connection
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq < 0) {
-      if (!/^(\[[0-9A-Fa-f:.]+\]|[^\s:/@\[\]]+)(:\d{1,5})?$/.test(part)) return refuse(`${REDIS_CONNECTION}; '${part}' is not host:port`);
+      if (!/^(\[[0-9A-Fa-f:.]+\]|[^\s:/@[\]]+)(:\d{1,5})?$/.test(part)) return refuse(`${REDIS_CONNECTION}; '${part}' is not host:port`);
       nodes.push(part.includes(':') && !part.endsWith(']') ? part : `${part}:6379`);
       continue;
     }
@@ -145,8 +172,11 @@ export function redisTarget(connection: string, cluster: boolean): RedisTarget |
     return { clusterNodes: nodes, tls, ...(params.username ? { username: params.username } : {}), ...(params.password ? { password: params.password } : {}) };
   }
   if (nodes.length > 1) return refuse('one host:port for redis_type redis (several are root nodes of a cluster: set redis_type: redis_cluster)');
-  const auth = params.password !== undefined
-    ? `${encodeURIComponent(params.username ?? '')}:${encodeURIComponent(params.password)}@`
-    : params.username !== undefined ? `${encodeURIComponent(params.username)}@` : '';
+  const auth =
+    params.password !== undefined
+      ? `${encodeURIComponent(params.username ?? '')}:${encodeURIComponent(params.password)}@`
+      : params.username !== undefined
+        ? `${encodeURIComponent(params.username)}@`
+        : '';
   return { url: `${tls ? 'rediss' : 'redis'}://${auth}${nodes[0]}${params.db !== undefined ? `/${params.db}` : ''}` };
 }

@@ -48,7 +48,8 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
       const where = `${host}:${port}`;
       if (error.code === 'EADDRINUSE') reject(new ServerStartError(`port ${port} on ${host} is already in use; stop the other server or pass another port`));
       else if (error.code === 'EACCES') reject(new ServerStartError(`no permission to listen on ${where}; ports below 1024 need privileges`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ServerStartError(`cannot listen on ${where}: host '${host}' is not an address of this machine`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new ServerStartError(`cannot listen on ${where}: host '${host}' is not an address of this machine`));
       else reject(new ServerStartError(`cannot listen on ${where}: ${error.message}`));
     };
     const listening = () => {
@@ -70,10 +71,16 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
   const body = JSON.stringify({ type: 'BadRequest', message: `request: not valid HTTP/1.1 (${error.code ?? error.message})`, status_code: status });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The app's fetch, with the files of `dir` answering the GET and HEAD paths that are not a route of the app. */
@@ -127,16 +134,17 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
   const address = await listen(server, host, port);
 
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= new Promise<void>((resolve) => {
-    closing = true;
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-    const cutOff = setTimeout(() => server.closeAllConnections(), gracePeriodSeconds * 1000);
-    cutOff.unref();
-    server.close(() => {
-      clearTimeout(cutOff);
-      resolve();
-    });
-    server.closeIdleConnections();
-  }));
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const cutOff = setTimeout(() => server.closeAllConnections(), gracePeriodSeconds * 1000);
+      cutOff.unref();
+      server.close(() => {
+        clearTimeout(cutOff);
+        resolve();
+      });
+      server.closeIdleConnections();
+    }));
   return { url: urlOf(address), server, close };
 }

@@ -12,7 +12,14 @@ import { createFeatureStore, type FeatureStore } from '../../store/feature-store
 
 /** The feature server's routes (createFeatureServer); materialization answers the facade's no-engine error. */
 export const FEATURE_SERVER_ROUTES: readonly string[] = [
-  '/get-online-features', '/push', '/write-to-online-store', '/materialize', '/materialize-incremental', '/health', '/registry', '/metrics',
+  '/get-online-features',
+  '/push',
+  '/write-to-online-store',
+  '/materialize',
+  '/materialize-incremental',
+  '/health',
+  '/registry',
+  '/metrics',
 ];
 
 export interface ServiceWorkerHandlerOptions {
@@ -71,7 +78,9 @@ export function createServiceWorkerHandler(options: ServiceWorkerHandlerOptions)
       return { store, fetch: async (request: Request) => app.fetch(request) };
     })();
     // A failed start (IndexedDB refused, a bad definition) is tried again by the next request.
-    started.catch(() => { started = undefined; });
+    started.catch(() => {
+      started = undefined;
+    });
     return started;
   }
 
@@ -88,7 +97,14 @@ export function createServiceWorkerHandler(options: ServiceWorkerHandlerOptions)
     try {
       server = await start();
     } catch (error) {
-      return Response.json({ type: 'FeatureServerUnavailable', message: `the Service Worker's feature store did not start: ${error instanceof Error ? error.message : String(error)}`, status_code: 503 }, { status: 503 });
+      return Response.json(
+        {
+          type: 'FeatureServerUnavailable',
+          message: `the Service Worker's feature store did not start: ${error instanceof Error ? error.message : String(error)}`,
+          status_code: 503,
+        },
+        { status: 503 },
+      );
     }
     if (prefix === '') return server.fetch(request);
     // Bodies are small (the server refuses over 1 MiB) and a streamed body needs duplex support.

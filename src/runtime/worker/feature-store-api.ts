@@ -102,10 +102,20 @@ export interface FeatureStoreWorkerApi {
   getHistoricalFeatures(request: WorkerHistoricalRequest, work?: LongWork): Promise<ArrowIpcResult>;
   /** The same retrieval written as a file (bytes transferred). */
   exportHistoricalFeatures(request: WorkerHistoricalRequest, format: 'csv' | 'parquet', work?: LongWork): Promise<Uint8Array>;
-  saveDataset(request: WorkerHistoricalRequest, name: string, options?: { readonly tags?: Record<string, string>; readonly allowOverwrite?: boolean }): Promise<SavedDataset>;
+  saveDataset(
+    request: WorkerHistoricalRequest,
+    name: string,
+    options?: { readonly tags?: Record<string, string>; readonly allowOverwrite?: boolean },
+  ): Promise<SavedDataset>;
   readSavedDataset(name: string): Promise<ArrowIpcResult>;
-  materialize(options: { readonly start: string; readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
-  materializeIncremental(options: { readonly end: string; readonly featureViews?: readonly string[] }, work?: LongWork): Promise<{ view: string; rows: number }[]>;
+  materialize(
+    options: { readonly start: string; readonly end: string; readonly featureViews?: readonly string[] },
+    work?: LongWork,
+  ): Promise<{ view: string; rows: number }[]>;
+  materializeIncremental(
+    options: { readonly end: string; readonly featureViews?: readonly string[] },
+    work?: LongWork,
+  ): Promise<{ view: string; rows: number }[]>;
   /** Feast's wire response, plus the time the lookup took inside the worker. */
   getOnlineFeatures(request: {
     readonly features?: readonly string[];
@@ -116,7 +126,11 @@ export interface FeatureStoreWorkerApi {
     readonly now?: string;
   }): Promise<{ readonly response: OnlineWireResponse; readonly lookupMs: number }>;
   /** Feast's push; stream feature views reading the push source count their late events in the result. */
-  push(pushSourceName: string, rows: readonly Record<string, unknown>[], options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' }): Promise<PushResult>;
+  push(
+    pushSourceName: string,
+    rows: readonly Record<string, unknown>[],
+    options?: { readonly to?: 'online' | 'offline' | 'online_and_offline' },
+  ): Promise<PushResult>;
   writeToOnlineStore(viewName: string, rows: readonly Record<string, unknown>[]): Promise<{ written: number; skipped: number }>;
   /**
    * Feeds events to a stream feature view: each batch is appended offline, then applied to

@@ -1,6 +1,15 @@
 /** feast-edge/worker: the page's API to the feature store running in a Web Worker. */
 export { connectFeatureStore } from './connect-feature-store.js';
 export type {
-  ArrowIpcResult, FeatureStatistics, FeatureStoreWorkerApi, FeatureViewPreview, LongWork, OpenOptions, OpenResult, Progress,
-  SourceInput, WorkerEntityDf, WorkerHistoricalRequest,
+  ArrowIpcResult,
+  FeatureStatistics,
+  FeatureStoreWorkerApi,
+  FeatureViewPreview,
+  LongWork,
+  OpenOptions,
+  OpenResult,
+  Progress,
+  SourceInput,
+  WorkerEntityDf,
+  WorkerHistoricalRequest,
 } from './feature-store-api.js';

@@ -20,7 +20,10 @@ const isLongWork = (value: unknown): value is LongWorkOptions => {
   const keys = Object.keys(value);
   if (keys.length === 0 || keys.some((k) => k !== 'onProgress' && k !== 'signal')) return false;
   const { onProgress, signal } = value as LongWorkOptions;
-  return (typeof onProgress === 'function' || onProgress === undefined) && (signal === undefined || (typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal));
+  return (
+    (typeof onProgress === 'function' || onProgress === undefined) &&
+    (signal === undefined || (typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal))
+  );
 };
 
 /**
@@ -44,7 +47,14 @@ const longWorkHandler: TransferHandler<LongWorkOptions, WireLongWork> = {
     if (signal?.aborted) wire.aborted = true;
     else if (signal) {
       const { port1, port2 } = new MessageChannel();
-      signal.addEventListener('abort', () => { port1.postMessage('abort'); port1.close(); }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          port1.postMessage('abort');
+          port1.close();
+        },
+        { once: true },
+      );
       wire.signal = port2;
       transferables.push(port2);
     }
@@ -56,7 +66,9 @@ const longWorkHandler: TransferHandler<LongWorkOptions, WireLongWork> = {
     if (wire.progress) {
       const remote = wrap<(progress: unknown) => void>(wire.progress);
       // Progress is fire and forget: a page that went away must not fail the work.
-      work.onProgress = (progress: unknown) => { void Promise.resolve(remote(progress)).catch(() => undefined); };
+      work.onProgress = (progress: unknown) => {
+        void Promise.resolve(remote(progress)).catch(() => undefined);
+      };
       cleanups.push(() => remote[releaseProxy]());
     }
     if (wire.aborted || wire.signal) {
@@ -64,12 +76,17 @@ const longWorkHandler: TransferHandler<LongWorkOptions, WireLongWork> = {
       if (wire.aborted) controller.abort();
       else if (wire.signal) {
         const port = wire.signal;
-        port.onmessage = () => { controller.abort(); port.close(); };
+        port.onmessage = () => {
+          controller.abort();
+          port.close();
+        };
         cleanups.push(() => port.close());
       }
       work.signal = controller.signal;
     }
-    releasers.set(work, () => { for (const cleanup of cleanups) cleanup(); });
+    releasers.set(work, () => {
+      for (const cleanup of cleanups) cleanup();
+    });
     return work;
   },
 };

@@ -51,17 +51,29 @@ export class ObservedEngine implements SqlEngine {
   query(sql: string): Promise<Table> {
     return this.#step(/^\s*DESCRIBE\b/i.test(sql) ? 'describing columns' : 'querying', this.#inner.query(sql));
   }
-  exec(sql: string): Promise<void> { return this.#step('querying', this.#inner.exec(sql)); }
-  registerArrow(name: string, table: Table): Promise<void> { return this.#step(`loading ${label(name)}`, this.#inner.registerArrow(name, table)); }
+  exec(sql: string): Promise<void> {
+    return this.#step('querying', this.#inner.exec(sql));
+  }
+  registerArrow(name: string, table: Table): Promise<void> {
+    return this.#step(`loading ${label(name)}`, this.#inner.registerArrow(name, table));
+  }
   registerFile(name: string, path: string, format: FileFormat, columns?: readonly string[]): Promise<void> {
     return this.#step(`loading ${label(name)}`, this.#inner.registerFile(name, path, format, columns));
   }
-  registerQuery(name: string, sql: string): Promise<void> { return this.#step(`loading ${label(name)}`, this.#inner.registerQuery(name, sql)); }
+  registerQuery(name: string, sql: string): Promise<void> {
+    return this.#step(`loading ${label(name)}`, this.#inner.registerQuery(name, sql));
+  }
   registerBytes(name: string, bytes: Uint8Array, format: FileFormat, columns?: readonly string[]): Promise<void> {
     return this.#step(`loading ${label(name)}`, this.#inner.registerBytes(name, bytes, format, columns));
   }
   // Cleanup is not progress.
-  unregister(name: string): Promise<void> { return this.#inner.unregister(name); }
-  export(sql: string, format: FileFormat): Promise<Uint8Array> { return this.#step(`writing ${format}`, this.#inner.export(sql, format)); }
-  async close(): Promise<void> { /* the host closes the inner engine */ }
+  unregister(name: string): Promise<void> {
+    return this.#inner.unregister(name);
+  }
+  export(sql: string, format: FileFormat): Promise<Uint8Array> {
+    return this.#step(`writing ${format}`, this.#inner.export(sql, format));
+  }
+  async close(): Promise<void> {
+    /* the host closes the inner engine */
+  }
 }

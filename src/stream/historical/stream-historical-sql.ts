@@ -27,14 +27,20 @@ function aggregateSql(a: Aggregation, column: string, inWindow: string): string 
   const c = `s.${q(column)}`;
   const isInteger = a.dtype.kind === 'Int64' && a.fn === 'sum';
   switch (a.fn) {
-    case 'count': return `count(${c}) FILTER (WHERE ${inWindow})`;
-    case 'sum': return isInteger ? `CAST(sum(${c}) FILTER (WHERE ${inWindow}) AS BIGINT)` : `sum(CAST(${c} AS DOUBLE)) FILTER (WHERE ${inWindow})`;
+    case 'count':
+      return `count(${c}) FILTER (WHERE ${inWindow})`;
+    case 'sum':
+      return isInteger ? `CAST(sum(${c}) FILTER (WHERE ${inWindow}) AS BIGINT)` : `sum(CAST(${c} AS DOUBLE)) FILTER (WHERE ${inWindow})`;
     // sum / count as the tiles compute it (not avg, whose summation may differ).
-    case 'mean': return `CAST(sum(${c}) FILTER (WHERE ${inWindow}) AS DOUBLE) / count(${c}) FILTER (WHERE ${inWindow})`;
-    case 'min': return `min(${c}) FILTER (WHERE ${inWindow})`;
-    case 'max': return `max(${c}) FILTER (WHERE ${inWindow})`;
+    case 'mean':
+      return `CAST(sum(${c}) FILTER (WHERE ${inWindow}) AS DOUBLE) / count(${c}) FILTER (WHERE ${inWindow})`;
+    case 'min':
+      return `min(${c}) FILTER (WHERE ${inWindow})`;
+    case 'max':
+      return `max(${c}) FILTER (WHERE ${inWindow})`;
     // The greatest (time, value): the latest event, ties to the greatest value.
-    case 'last': return `struct_extract(max({'t': s."__tu", 'v': ${c}}) FILTER (WHERE ${c} IS NOT NULL AND ${inWindow}), 'v')`;
+    case 'last':
+      return `struct_extract(max({'t': s."__tu", 'v': ${c}}) FILTER (WHERE ${c} IS NOT NULL AND ${inWindow}), 'v')`;
   }
 }
 

@@ -10,7 +10,10 @@ const src = fileSource({ name: 'versions_src', path: 'versions.parquet', created
 const versions = featureView({ name: 'versions', entities: [driver], ttl: '1d', source: src, schema: [field('version', Str)] });
 const data: Columns = {
   driver_id: { kind: 'int64', values: [1n, 1n, 1n, 2n, 3n, 3n, 4n, 5n] },
-  event_timestamp: { kind: 'ts', values: [t('09:00:00'), t('09:00:00'), t('09:30:00'), t('09:00:00'), t('09:00:00'), t('09:30:00'), t('09:00:00'), t('09:00:00')] },
+  event_timestamp: {
+    kind: 'ts',
+    values: [t('09:00:00'), t('09:00:00'), t('09:30:00'), t('09:00:00'), t('09:00:00'), t('09:30:00'), t('09:00:00'), t('09:00:00')],
+  },
   created: { kind: 'ts', values: [t('09:00:00'), t('12:00:00'), t('11:00:00'), null, t('11:00:00'), t('10:30:00'), t('09:00:00'), t('11:00:00')] },
   version: { kind: 'string', values: ['kept', 'future-correction', 'future-row', 'null-created', 'all-future-a', 'all-future-b', 'd4', 'd5-future'] },
 };
@@ -19,7 +22,10 @@ const entity: Columns = {
   event_timestamp: { kind: 'ts', values: [t('10:00:00'), t('10:00:00'), t('10:00:00'), t('10:00:00'), t('10:00:00'), t('11:00:00'), t('12:00:00')] },
 };
 const projection: OracleProjection = {
-  view: 'versions', joinKeys: ['driver_id'], features: ['version'], ttl: D,
+  view: 'versions',
+  joinKeys: ['driver_id'],
+  features: ['version'],
+  ttl: D,
   source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' },
 };
 
@@ -41,7 +47,13 @@ export function createdFilterCases(h: Harness): void {
   it('without filterByCreatedTimestamp serves the newest version whenever it was created', async () => {
     const s = await store();
     for (const filterByCreatedTimestamp of [false, undefined]) {
-      const result = await s.getHistoricalFeatures({ entityDf: table(entity), features: ['versions:version'], ...(filterByCreatedTimestamp === undefined ? {} : { filterByCreatedTimestamp }) }).toArrow();
+      const result = await s
+        .getHistoricalFeatures({
+          entityDf: table(entity),
+          features: ['versions:version'],
+          ...(filterByCreatedTimestamp === undefined ? {} : { filterByCreatedTimestamp }),
+        })
+        .toArrow();
       expectColumns(result, { version: ['future-row', 'null-created', 'all-future-b', 'd4', 'd5-future', 'future-row', 'future-row'] });
       expectAsOracle(result, { entityRows: rows(entity), projections: [projection], fullFeatureNames: false });
     }
@@ -54,8 +66,12 @@ export function createdFilterCases(h: Harness): void {
     const s = await h.store([driver, view], { plain_src: table(plainData) });
     const result = await s.getHistoricalFeatures({ entityDf: table(entity), features: ['plain:version'], filterByCreatedTimestamp: true }).toArrow();
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: false, filterByCreatedTimestamp: true,
-      projections: [{ view: 'plain', joinKeys: ['driver_id'], features: ['version'], ttl: D, source: { rows: rows(plainData), timestampField: 'event_timestamp' } }],
+      entityRows: rows(entity),
+      fullFeatureNames: false,
+      filterByCreatedTimestamp: true,
+      projections: [
+        { view: 'plain', joinKeys: ['driver_id'], features: ['version'], ttl: D, source: { rows: rows(plainData), timestampField: 'event_timestamp' } },
+      ],
     });
     // The same answers as without the filter: there is no created timestamp to filter on.
     expectColumns(result, { version: ['future-row', 'null-created', 'all-future-b', 'd4', 'd5-future', 'future-row', 'future-row'] });

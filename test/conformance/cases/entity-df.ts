@@ -21,14 +21,29 @@ const data: Columns = {
   tag: { kind: 'string', values: ['early', 'exact', 'future', 'd2-early', 'd2-late'] },
   rate: { kind: 'float64', values: [0.1, 0.2, 0.3, 0.4, 0.5] },
 };
-const oracleView: OracleProjection = { view: 'precise', joinKeys: ['driver_id'], features: ['tag', 'rate'], ttl: H, source: { rows: rows(data), timestampField: 'event_timestamp' } };
+const oracleView: OracleProjection = {
+  view: 'precise',
+  joinKeys: ['driver_id'],
+  features: ['tag', 'rate'],
+  ttl: H,
+  source: { rows: rows(data), timestampField: 'event_timestamp' },
+};
 
 /** The entity rows every input format carries: microseconds, duplicates, and a row outside the ttl. */
 const entityColumns: Columns = {
   driver_id: { kind: 'int64', values: [1n, 2n, 1n, 1n, 2n, 1n, 2n] },
-  event_timestamp: { kind: 'ts', values: [
-    t('10:00:00.123456'), t('09:00:00.000001'), t('10:00:00.123456'), t('10:00:00.000001'), t('10:00:00.000002'), t('10:00:00.123456'), t('10:00:00.000003'),
-  ] },
+  event_timestamp: {
+    kind: 'ts',
+    values: [
+      t('10:00:00.123456'),
+      t('09:00:00.000001'),
+      t('10:00:00.123456'),
+      t('10:00:00.000001'),
+      t('10:00:00.000002'),
+      t('10:00:00.123456'),
+      t('10:00:00.000003'),
+    ],
+  },
 };
 const BASE_TS = t('10:00:00');
 const expectedTags = ['exact', 'd2-early', 'exact', 'early', 'd2-late', 'exact', null];
@@ -58,7 +73,9 @@ export function entityDfCases(h: Harness): void {
     expectColumns(result, { event_timestamp: [exact, exact, exact, exact, exact - 1n], tag: ['exact', 'exact', 'exact', 'exact', null] });
     expect(String(result.schema.fields.find((f) => f.name === 'event_timestamp')!.type)).toMatch(/^Timestamp<MICROSECOND/);
     // Date objects carry milliseconds: 10:00:00.123 is before 'exact' and over an hour after 'early'.
-    const dates = await s.getHistoricalFeatures({ entityDf: [{ driver_id: 1, event_timestamp: new Date('2021-04-12T10:00:00.123Z') }], features: ['precise:tag'] }).toRows();
+    const dates = await s
+      .getHistoricalFeatures({ entityDf: [{ driver_id: 1, event_timestamp: new Date('2021-04-12T10:00:00.123Z') }], features: ['precise:tag'] })
+      .toRows();
     expect(dates).toEqual([{ driver_id: 1, event_timestamp: new Date('2021-04-12T10:00:00.123Z'), tag: null }]);
   });
 
@@ -67,22 +84,40 @@ export function entityDfCases(h: Harness): void {
     const entity: Columns = { driver_id: { kind: 'int64', values: [1n] }, ts: { kind: 'ts', values: [t('10:00:00.123456')] } };
     const result = await s.getHistoricalFeatures({ entityDf: table(entity), features: ['precise:tag'] }).toArrow();
     expectColumns(result, { ts: [t('10:00:00.123456')], tag: ['exact'] });
-    expectAsOracle(result, { entityRows: rows(entity), entityTimestampColumn: 'ts', projections: [{ ...oracleView, features: ['tag'] }], fullFeatureNames: false });
+    expectAsOracle(result, {
+      entityRows: rows(entity),
+      entityTimestampColumn: 'ts',
+      projections: [{ ...oracleView, features: ['tag'] }],
+      fullFeatureNames: false,
+    });
   });
 
   it('refuses an entity dataframe with several timestamp columns and none named event_timestamp', async () => {
     const s = await store();
     const entity: Columns = {
-      driver_id: { kind: 'int64', values: [1n] }, ts_a: { kind: 'ts', values: [BASE_TS] }, ts_b: { kind: 'ts', values: [BASE_TS] },
+      driver_id: { kind: 'int64', values: [1n] },
+      ts_a: { kind: 'ts', values: [BASE_TS] },
+      ts_b: { kind: 'ts', values: [BASE_TS] },
     };
-    await expect(s.getHistoricalFeatures({ entityDf: table(entity), features: ['precise:tag'] }).toArrow())
-      .rejects.toMatchObject({ name: 'EntityTimestampInferenceException', message: expect.stringMatching(/ts_a|event_timestamp/) });
+    await expect(s.getHistoricalFeatures({ entityDf: table(entity), features: ['precise:tag'] }).toArrow()).rejects.toMatchObject({
+      name: 'EntityTimestampInferenceException',
+      message: expect.stringMatching(/ts_a|event_timestamp/),
+    });
   });
 
   it('accepts the entity dataframe as rows, Arrow, CSV and Parquet files and bytes, and SQL, with one answer', async () => {
     const s = await store();
     const entityRows = rows(entityColumns);
-    const csvNaive = ['driver_id,event_timestamp', ...entityRows.map((r) => `${r.driver_id},${isoUtc(r.event_timestamp as bigint).replace('T', ' ').replace('Z', '')}`)].join('\n') + '\n';
+    const csvNaive =
+      [
+        'driver_id,event_timestamp',
+        ...entityRows.map(
+          (r) =>
+            `${r.driver_id},${isoUtc(r.event_timestamp as bigint)
+              .replace('T', ' ')
+              .replace('Z', '')}`,
+        ),
+      ].join('\n') + '\n';
     // Offsets in a file: the instant is what counts.
     const csvZoned = ['driver_id,event_timestamp', ...entityRows.map((r) => `${r.driver_id},${zoned(r.event_timestamp as bigint, 2)}`)].join('\n') + '\n';
     const values = entityRows.map((r) => `(${r.driver_id}::BIGINT, make_timestamp(${r.event_timestamp}::BIGINT))`).join(', ');
@@ -118,10 +153,14 @@ export function entityDfCases(h: Harness): void {
 
   it('accepts the entity dataframe as an http(s) URL of a CSV or Parquet file', async () => {
     const s = await store();
-    const values = rows(entityColumns).map((r) => `(${r.driver_id}::BIGINT, make_timestamp(${r.event_timestamp}::BIGINT))`).join(', ');
+    const values = rows(entityColumns)
+      .map((r) => `(${r.driver_id}::BIGINT, make_timestamp(${r.event_timestamp}::BIGINT))`)
+      .join(', ');
     const files: Record<string, Uint8Array> = {
       '/entity.parquet': await h.engine().export(`SELECT * FROM (VALUES ${values}) AS t(driver_id, event_timestamp)`, 'parquet'),
-      '/entity.csv': new TextEncoder().encode(['driver_id,event_timestamp', ...rows(entityColumns).map((r) => `${r.driver_id},${isoUtc(r.event_timestamp as bigint)}`)].join('\n') + '\n'),
+      '/entity.csv': new TextEncoder().encode(
+        ['driver_id,event_timestamp', ...rows(entityColumns).map((r) => `${r.driver_id},${isoUtc(r.event_timestamp as bigint)}`)].join('\n') + '\n',
+      ),
     };
     const server = createServer((req, res) => {
       const body = files[req.url ?? ''];
@@ -141,9 +180,12 @@ export function entityDfCases(h: Harness): void {
 
   it('lets a SQL entity dataframe keep its own column order and extra columns', async () => {
     const s = await store();
-    const result = await s.getHistoricalFeatures({
-      entityDf: { sql: "SELECT event_timestamp, 'x' || driver_id AS note, driver_id FROM entity_src" }, features: ['precise:tag'],
-    }).toArrow();
+    const result = await s
+      .getHistoricalFeatures({
+        entityDf: { sql: "SELECT event_timestamp, 'x' || driver_id AS note, driver_id FROM entity_src" },
+        features: ['precise:tag'],
+      })
+      .toArrow();
     const got = readTable(result);
     expect(got.columns).toEqual(['event_timestamp', 'note', 'driver_id', 'tag']);
     expectColumns(result, { tag: expectedTags, note: ['x1', 'x2', 'x1', 'x1', 'x2', 'x1', 'x2'] });

@@ -8,8 +8,13 @@ const t = (clock: string) => micros(`2021-04-12T${clock}Z`);
 
 // driver_stats (ttl 2h) and driver_lifetime (ttl 0) read one source.
 const driverSrc = fileSource({ name: 'driver_src', path: 'driver.parquet', createdTimestampColumn: 'created' });
-const driverStats = featureView({ name: 'driver_stats', entities: [driver], ttl: '2h', source: driverSrc,
-  schema: [field('conv_rate', Float64), field('trips', Int64)] });
+const driverStats = featureView({
+  name: 'driver_stats',
+  entities: [driver],
+  ttl: '2h',
+  source: driverSrc,
+  schema: [field('conv_rate', Float64), field('trips', Int64)],
+});
 const driverLifetime = featureView({ name: 'driver_lifetime', entities: [driver], ttl: 0, source: driverSrc, schema: [field('trips', Int64)] });
 const driverColumns: Columns = {
   driver_id: { kind: 'int64', values: [1n, 1n, 1n, 1n, 2n, 3n] },
@@ -21,10 +26,19 @@ const driverColumns: Columns = {
 const driverEntities: Columns = {
   driver_id: { kind: 'int64', values: [1n, 1n, 1n, 2n, 2n, 3n, 4n, 1n] },
   label: { kind: 'string', values: ['now', 'earlier', 'later', 'expired', 'fresh', 'stored-null', 'unknown', 'too-early'] },
-  event_timestamp: { kind: 'ts', values: [t('10:00:00'), t('09:00:00'), t('11:00:00'), t('10:00:00'), t('06:00:00'), t('10:00:00'), t('10:00:00'), t('06:00:00')] },
+  event_timestamp: {
+    kind: 'ts',
+    values: [t('10:00:00'), t('09:00:00'), t('11:00:00'), t('10:00:00'), t('06:00:00'), t('10:00:00'), t('10:00:00'), t('06:00:00')],
+  },
 };
 const driverOracleSource = { rows: rows(driverColumns), timestampField: 'event_timestamp', createdTimestampColumn: 'created' };
-const statsProjection: OracleProjection = { view: 'driver_stats', joinKeys: ['driver_id'], features: ['conv_rate', 'trips'], ttl: 2n * H, source: driverOracleSource };
+const statsProjection: OracleProjection = {
+  view: 'driver_stats',
+  joinKeys: ['driver_id'],
+  features: ['conv_rate', 'trips'],
+  ttl: 2n * H,
+  source: driverOracleSource,
+};
 const lifetimeProjection: OracleProjection = { view: 'driver_lifetime', joinKeys: ['driver_id'], features: ['trips'], ttl: 0n, source: driverOracleSource };
 
 export function joinSemanticsCases(h: Harness): void {
@@ -33,7 +47,9 @@ export function joinSemanticsCases(h: Harness): void {
   for (const fullFeatureNames of [false, true]) {
     it(`picks the latest row at or before the entity time within the ttl (fullFeatureNames ${fullFeatureNames})`, async () => {
       const store = await driverStore();
-      const result = await store.getHistoricalFeatures({ entityDf: table(driverEntities), features: ['driver_stats:conv_rate', 'driver_stats:trips'], fullFeatureNames }).toArrow();
+      const result = await store
+        .getHistoricalFeatures({ entityDf: table(driverEntities), features: ['driver_stats:conv_rate', 'driver_stats:trips'], fullFeatureNames })
+        .toArrow();
       expectAsOracle(result, { entityRows: rows(driverEntities), projections: [statsProjection], fullFeatureNames });
       const [conv, trips] = fullFeatureNames ? ['driver_stats__conv_rate', 'driver_stats__trips'] : ['conv_rate', 'trips'];
       expect(result.schema.fields.map((f) => f.name)).toEqual(['driver_id', 'label', 'event_timestamp', conv, trips]);
@@ -58,8 +74,14 @@ export function joinSemanticsCases(h: Harness): void {
       driver_id: { kind: 'int64', values: [2n, 1n, 3n] },
       event_timestamp: { kind: 'ts', values: [t('10:00:00') + 400n * D, t('10:00:00') + 3650n * D, t('10:00:00')] },
     };
-    const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['driver_stats:trips', 'driver_lifetime:trips'], fullFeatureNames: true }).toArrow();
-    expectAsOracle(result, { entityRows: rows(entity), projections: [{ ...statsProjection, features: ['trips'] }, lifetimeProjection], fullFeatureNames: true });
+    const result = await store
+      .getHistoricalFeatures({ entityDf: table(entity), features: ['driver_stats:trips', 'driver_lifetime:trips'], fullFeatureNames: true })
+      .toArrow();
+    expectAsOracle(result, {
+      entityRows: rows(entity),
+      projections: [{ ...statsProjection, features: ['trips'] }, lifetimeProjection],
+      fullFeatureNames: true,
+    });
     expectColumns(result, { driver_stats__trips: [null, null, 6n], driver_lifetime__trips: [5n, 4n, 6n] });
   });
 
@@ -83,7 +105,9 @@ export function joinSemanticsCases(h: Harness): void {
     expectColumns(result, { value: [1.5, null, 1.5, null, null] });
     expectAsOracle(result, {
       entityRows: entityDf.map((r) => ({ driver_id: BigInt(r.driver_id), event_timestamp: micros(r.event_timestamp) })),
-      projections: [{ view: 'bounds', joinKeys: ['driver_id'], features: ['value'], ttl: 2n * H, source: { rows: rows(data), timestampField: 'event_timestamp' } }],
+      projections: [
+        { view: 'bounds', joinKeys: ['driver_id'], features: ['value'], ttl: 2n * H, source: { rows: rows(data), timestampField: 'event_timestamp' } },
+      ],
       fullFeatureNames: false,
     });
   });
@@ -98,12 +122,24 @@ export function joinSemanticsCases(h: Harness): void {
       version: { kind: 'string', values: ['first', 'correction', 'second', 'old-event-late-created', 'new-event', 'null-created', 'has-created'] },
     };
     const store = await h.store([driver, view], { tie_src: table(data) });
-    const entity: Columns = { driver_id: { kind: 'int64', values: [1n, 2n, 3n, 2n] }, event_timestamp: { kind: 'ts', values: [BASE, BASE, BASE, t('08:30:00')] } };
+    const entity: Columns = {
+      driver_id: { kind: 'int64', values: [1n, 2n, 3n, 2n] },
+      event_timestamp: { kind: 'ts', values: [BASE, BASE, BASE, t('08:30:00')] },
+    };
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['ties:version'] }).toArrow();
     expectColumns(result, { version: ['correction', 'new-event', 'has-created', 'old-event-late-created'] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: false,
-      projections: [{ view: 'ties', joinKeys: ['driver_id'], features: ['version'], ttl: D, source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' } }],
+      entityRows: rows(entity),
+      fullFeatureNames: false,
+      projections: [
+        {
+          view: 'ties',
+          joinKeys: ['driver_id'],
+          features: ['version'],
+          ttl: D,
+          source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' },
+        },
+      ],
     });
   });
 
@@ -125,8 +161,17 @@ export function joinSemanticsCases(h: Harness): void {
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['order:order_is_success'] }).toArrow();
     expectColumns(result, { order_is_success: [1n, 0n, null, 1n, null] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: false,
-      projections: [{ view: 'order', joinKeys: ['driver_id', 'customer_id'], features: ['order_is_success'], ttl: 2n * D, source: { rows: rows(data), timestampField: 'event_timestamp' } }],
+      entityRows: rows(entity),
+      fullFeatureNames: false,
+      projections: [
+        {
+          view: 'order',
+          joinKeys: ['driver_id', 'customer_id'],
+          features: ['order_is_success'],
+          ttl: 2n * D,
+          source: { rows: rows(data), timestampField: 'event_timestamp' },
+        },
+      ],
     });
   });
 
@@ -140,20 +185,38 @@ export function joinSemanticsCases(h: Harness): void {
     };
     const store = await h.store([global], { global_src: table(data) });
     const entity: Columns = { event_timestamp: { kind: 'ts', values: [BASE, BASE + 2n * H, BASE - 2n * D, BASE - 3n * D - 1n, BASE - D + H] } };
-    const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['global_stats:num_rides', 'global_stats:avg_ride_length'] }).toArrow();
+    const result = await store
+      .getHistoricalFeatures({ entityDf: table(entity), features: ['global_stats:num_rides', 'global_stats:avg_ride_length'] })
+      .toArrow();
     expectColumns(result, { num_rides: [7n, 9n, 1n, null, null], avg_ride_length: [0.7, 0.9, 0.5, null, null] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: false,
-      projections: [{ view: 'global_stats', joinKeys: [], features: ['num_rides', 'avg_ride_length'], ttl: 2n * D, source: { rows: rows(data), timestampField: 'event_timestamp' } }],
+      entityRows: rows(entity),
+      fullFeatureNames: false,
+      projections: [
+        {
+          view: 'global_stats',
+          joinKeys: [],
+          features: ['num_rides', 'avg_ride_length'],
+          ttl: 2n * D,
+          source: { rows: rows(data), timestampField: 'event_timestamp' },
+        },
+      ],
     });
     // Beside a keyed view, with entity columns the entity-less view ignores.
-    const keyed = await store.getHistoricalFeatures({ entityDf: [{ driver_id: 5, event_timestamp: '2021-04-12T10:00:00Z' }], features: ['global_stats:num_rides'] }).toArrow();
+    const keyed = await store
+      .getHistoricalFeatures({ entityDf: [{ driver_id: 5, event_timestamp: '2021-04-12T10:00:00Z' }], features: ['global_stats:num_rides'] })
+      .toArrow();
     expectColumns(keyed, { driver_id: [5n], num_rides: [7n] });
   });
 
   it('renames source columns by the field mapping, for a feature and for a join key', async () => {
-    const src = fileSource({ name: 'mapped_src', path: 'mapped.parquet', timestampField: 'ts', createdTimestampColumn: 'created_at',
-      fieldMapping: { id: 'driver_id', raw_rate: 'rate' } });
+    const src = fileSource({
+      name: 'mapped_src',
+      path: 'mapped.parquet',
+      timestampField: 'ts',
+      createdTimestampColumn: 'created_at',
+      fieldMapping: { id: 'driver_id', raw_rate: 'rate' },
+    });
     const view = featureView({ name: 'field_mapping', entities: [driver], ttl: '1d', source: src, schema: [field('rate', Float64)] });
     const data: Columns = {
       id: { kind: 'int64', values: [1n, 1n, 2n] },
@@ -166,9 +229,17 @@ export function joinSemanticsCases(h: Harness): void {
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['field_mapping:rate'], fullFeatureNames: true }).toArrow();
     expectColumns(result, { field_mapping__rate: [0.12, 0.22, null] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: true,
-      projections: [{ view: 'field_mapping', joinKeys: ['driver_id'], features: ['rate'], ttl: D,
-        source: { rows: rows(data), timestampField: 'ts', createdTimestampColumn: 'created_at', fieldMapping: { id: 'driver_id', raw_rate: 'rate' } } }],
+      entityRows: rows(entity),
+      fullFeatureNames: true,
+      projections: [
+        {
+          view: 'field_mapping',
+          joinKeys: ['driver_id'],
+          features: ['rate'],
+          ttl: D,
+          source: { rows: rows(data), timestampField: 'ts', createdTimestampColumn: 'created_at', fieldMapping: { id: 'driver_id', raw_rate: 'rate' } },
+        },
+      ],
     });
   });
 
@@ -185,8 +256,11 @@ export function joinSemanticsCases(h: Harness): void {
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['nullkey:value'] }).toArrow();
     expectColumns(result, { driver_id: [null, 1n, null], value: [null, 1n, null] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: false,
-      projections: [{ view: 'nullkey', joinKeys: ['driver_id'], features: ['value'], ttl: 0n, source: { rows: rows(data), timestampField: 'event_timestamp' } }],
+      entityRows: rows(entity),
+      fullFeatureNames: false,
+      projections: [
+        { view: 'nullkey', joinKeys: ['driver_id'], features: ['value'], ttl: 0n, source: { rows: rows(data), timestampField: 'event_timestamp' } },
+      ],
     });
   });
 
@@ -207,9 +281,16 @@ export function joinSemanticsCases(h: Harness): void {
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['nullts:value', 'empty:value'], fullFeatureNames: true }).toArrow();
     expectColumns(result, { nullts__value: [1n, null], empty__value: [null, null] });
     expectAsOracle(result, {
-      entityRows: rows(entity), fullFeatureNames: true,
+      entityRows: rows(entity),
+      fullFeatureNames: true,
       projections: [
-        { view: 'nullts', joinKeys: ['driver_id'], features: ['value'], ttl: 0n, source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' } },
+        {
+          view: 'nullts',
+          joinKeys: ['driver_id'],
+          features: ['value'],
+          ttl: 0n,
+          source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' },
+        },
         { view: 'empty', joinKeys: ['driver_id'], features: ['value'], ttl: H, source: { rows: [], timestampField: 'event_timestamp' } },
       ],
     });
@@ -218,8 +299,14 @@ export function joinSemanticsCases(h: Harness): void {
   it('keeps an entity row whose timestamp is null, with null features (no candidate is at or before it)', async () => {
     const store = await driverStore();
     const entity: Columns = { driver_id: { kind: 'int64', values: [1n, 1n] }, event_timestamp: { kind: 'ts', values: [null, t('10:00:00')] } };
-    const result = await store.getHistoricalFeatures({ entityDf: table(entity), features: ['driver_stats:trips', 'driver_lifetime:trips'], fullFeatureNames: true }).toArrow();
+    const result = await store
+      .getHistoricalFeatures({ entityDf: table(entity), features: ['driver_stats:trips', 'driver_lifetime:trips'], fullFeatureNames: true })
+      .toArrow();
     expectColumns(result, { driver_stats__trips: [null, 3n], driver_lifetime__trips: [null, 3n] });
-    expectAsOracle(result, { entityRows: rows(entity), projections: [{ ...statsProjection, features: ['trips'] }, lifetimeProjection], fullFeatureNames: true });
+    expectAsOracle(result, {
+      entityRows: rows(entity),
+      projections: [{ ...statsProjection, features: ['trips'] }, lifetimeProjection],
+      fullFeatureNames: true,
+    });
   });
 }

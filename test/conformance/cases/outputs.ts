@@ -12,8 +12,13 @@ import { driver, expectAsOracle, type Harness } from '../harness.js';
 const t = (clock: string) => micros(`2021-04-12T${clock}Z`);
 
 const src = fileSource({ name: 'out_src', path: 'out.parquet', createdTimestampColumn: 'created' });
-const stats = featureView({ name: 'out_stats', entities: [driver], ttl: '3h', source: src,
-  schema: [field('label', Str), field('trips', Int64), field('rate', Float64)] });
+const stats = featureView({
+  name: 'out_stats',
+  entities: [driver],
+  ttl: '3h',
+  source: src,
+  schema: [field('label', Str), field('trips', Int64), field('rate', Float64)],
+});
 const data: Columns = {
   driver_id: { kind: 'int64', values: [1n, 1n, 2n, 3n] },
   event_timestamp: { kind: 'ts', values: [t('08:00:00.000001'), t('09:00:00'), t('09:30:00.5'), t('07:59:59')] },
@@ -27,9 +32,17 @@ const entity: Columns = {
   event_timestamp: { kind: 'ts', values: [t('10:00:00.000001'), t('10:00:00'), t('11:00:00'), t('08:30:00'), t('10:00:00')] },
 };
 const oracle = (fullFeatureNames: boolean): OracleRequest => ({
-  entityRows: rows(entity), fullFeatureNames,
-  projections: [{ view: 'out_stats', joinKeys: ['driver_id'], features: ['label', 'trips', 'rate'], ttl: 3n * H,
-    source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' } }],
+  entityRows: rows(entity),
+  fullFeatureNames,
+  projections: [
+    {
+      view: 'out_stats',
+      joinKeys: ['driver_id'],
+      features: ['label', 'trips', 'rate'],
+      ttl: 3n * H,
+      source: { rows: rows(data), timestampField: 'event_timestamp', createdTimestampColumn: 'created' },
+    },
+  ],
 });
 const features = ['out_stats:label', 'out_stats:trips', 'out_stats:rate'];
 
@@ -73,8 +86,16 @@ export function outputCases(h: Harness): void {
     body.forEach((cells, i) => {
       expected.columns.forEach((c, j) => {
         const want = expected.rows[i][c];
-        const got = cells[j] === '' ? null : typeof want === 'bigint' && c !== 'event_timestamp' ? BigInt(cells[j])
-          : typeof want === 'number' ? Number(cells[j]) : c === 'event_timestamp' ? csvTimestamp(cells[j]) : cells[j];
+        const got =
+          cells[j] === ''
+            ? null
+            : typeof want === 'bigint' && c !== 'event_timestamp'
+              ? BigInt(cells[j])
+              : typeof want === 'number'
+                ? Number(cells[j])
+                : c === 'event_timestamp'
+                  ? csvTimestamp(cells[j])
+                  : cells[j];
         expect(sameValue(got, want), `CSV row ${i} ${c}: got ${show(cells[j])}, expected ${show(want)}`).toBe(true);
       });
     });
@@ -114,15 +135,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { record.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(cell); records.push(record); record = []; cell = '';
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
     } else cell += c;
   }
-  if (cell !== '' || record.length > 0) { record.push(cell); records.push(record); }
+  if (cell !== '' || record.length > 0) {
+    record.push(cell);
+    records.push(record);
+  }
   return records;
 }
 

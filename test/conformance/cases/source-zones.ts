@@ -51,14 +51,21 @@ const entity: Columns = {
 
 function orderOracleRows() {
   const toIso = (s: string) => (s.includes('T') ? s : s.replace(' ', 'T'));
-  return orderCsvRows.map(([d, c, ts, ok]) => ({ driver_id: BigInt(d), customer_id: BigInt(c), event_timestamp: micros(toIso(ts)), order_is_success: BigInt(ok) }));
+  return orderCsvRows.map(([d, c, ts, ok]) => ({
+    driver_id: BigInt(d),
+    customer_id: BigInt(c),
+    event_timestamp: micros(toIso(ts)),
+    order_is_success: BigInt(ok),
+  }));
 }
 
 export function sourceZoneCases(h: Harness): void {
   it('reads source timestamps in mixed zones and units (naive, Z, +01:00, US-Pacific, ms, ns) as instants', async () => {
     const store = await h.store([driver, customer, orders, customers, berlin, global], {
-      order_csv_src: new TextEncoder().encode(orderCsv), customer_la_src: table(customerData),
-      driver_berlin_src: table(berlinData), global_ns_src: table(globalData),
+      order_csv_src: new TextEncoder().encode(orderCsv),
+      customer_la_src: table(customerData),
+      driver_berlin_src: table(berlinData),
+      global_ns_src: table(globalData),
     });
     const features = ['order:order_is_success', 'customer_profile:current_balance', 'driver_berlin:city', 'global_stats:num_rides'];
     const result = await store.getHistoricalFeatures({ entityDf: table(entity), features }).toArrow();
@@ -69,9 +76,27 @@ export function sourceZoneCases(h: Harness): void {
       num_rides: [5n, 5n, 5n, 5n, 5n],
     });
     const projections: OracleProjection[] = [
-      { view: 'order', joinKeys: ['driver_id', 'customer_id'], features: ['order_is_success'], ttl: 2n * D, source: { rows: orderOracleRows(), timestampField: 'event_timestamp' } },
-      { view: 'customer_profile', joinKeys: ['customer_id'], features: ['current_balance'], ttl: 2n * D, source: { rows: rows(customerData), timestampField: 'event_timestamp' } },
-      { view: 'driver_berlin', joinKeys: ['driver_id'], features: ['city'], ttl: H, source: { rows: rows(berlinData), timestampField: 'event_timestamp', createdTimestampColumn: 'created' } },
+      {
+        view: 'order',
+        joinKeys: ['driver_id', 'customer_id'],
+        features: ['order_is_success'],
+        ttl: 2n * D,
+        source: { rows: orderOracleRows(), timestampField: 'event_timestamp' },
+      },
+      {
+        view: 'customer_profile',
+        joinKeys: ['customer_id'],
+        features: ['current_balance'],
+        ttl: 2n * D,
+        source: { rows: rows(customerData), timestampField: 'event_timestamp' },
+      },
+      {
+        view: 'driver_berlin',
+        joinKeys: ['driver_id'],
+        features: ['city'],
+        ttl: H,
+        source: { rows: rows(berlinData), timestampField: 'event_timestamp', createdTimestampColumn: 'created' },
+      },
       { view: 'global_stats', joinKeys: [], features: ['num_rides'], ttl: D, source: { rows: rows(globalData), timestampField: 'event_timestamp' } },
     ];
     expectAsOracle(result, { entityRows: rows(entity), projections, fullFeatureNames: false });

@@ -23,7 +23,13 @@ const api = {
   async readAndWriteFeastFile(): Promise<{ trips: unknown; eventTimestamp: string | null; savedBytes: number }> {
     const data = new Uint8Array(await (await fetch('/online_store.db')).arrayBuffer());
     let savedBytes = 0;
-    const store = new FeastSqliteOnlineStore({ sqlJs: await sqlJs(), data, persist: (bytes) => { savedBytes = bytes.length; } });
+    const store = new FeastSqliteOnlineStore({
+      sqlJs: await sqlJs(),
+      data,
+      persist: (bytes) => {
+        savedBytes = bytes.length;
+      },
+    });
     const key = encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: 1001 }]);
     const read = await store.read('quickstart', 'driver_hourly_stats', [key], ['avg_daily_trips']);
     await store.write('quickstart', { view: 'browser_view', keys: [key], eventTimestamps: [1_796_220_000_000_000n], features: { x: [1] } });

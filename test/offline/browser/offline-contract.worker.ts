@@ -20,5 +20,5 @@ try {
     await engine.close();
   }
 } catch (error) {
-  post({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+  post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 }

@@ -92,16 +92,29 @@ const api = {
    * called, so they run in call order), and returns each op's outcome.
    */
   async runConcurrently(project: string, ops: ConcurrentOp[]): Promise<unknown[]> {
-    return Promise.all(ops.map((op) => {
-      if ('write' in op) return store(op.handle).write(project, fromWire(op.write)).catch((error: Error) => ({ error: error.message }));
-      if ('deleteView' in op) return store(op.handle).deleteView(project, op.deleteView).then(() => null);
-      return store(op.handle).read(project, op.read.view, op.read.ids.map(key), op.read.features).then(readResultToWire);
-    }));
+    return Promise.all(
+      ops.map((op) => {
+        if ('write' in op)
+          return store(op.handle)
+            .write(project, fromWire(op.write))
+            .catch((error: Error) => ({ error: error.message }));
+        if ('deleteView' in op)
+          return store(op.handle)
+            .deleteView(project, op.deleteView)
+            .then(() => null);
+        return store(op.handle).read(project, op.read.view, op.read.ids.map(key), op.read.features).then(readResultToWire);
+      }),
+    );
   },
   /** A database as the one-record-per-row layout (version 1) left it, with one row in it. */
   async makeVersion1(db: string): Promise<void> {
     await deleteDB(db);
-    const old = await openDB(db, 1, { upgrade(d) { d.createObjectStore('rows'); d.createObjectStore('views'); } });
+    const old = await openDB(db, 1, {
+      upgrade(d) {
+        d.createObjectStore('rows');
+        d.createObjectStore('views');
+      },
+    });
     await old.put('rows', [1n, null, new Float64Array([0.5]), null], `p/v/${'00'.repeat(8)}`);
     await old.put('views', { names: ['x'], newestEvent: 1n, newestCreated: null }, 'p/v');
     old.close();

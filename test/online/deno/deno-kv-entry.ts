@@ -26,7 +26,9 @@ try {
   if (mode === 'contract') {
     console.log(json(await runContractCases(store)));
   } else if (mode === 'write') {
-    console.log(json(await store.write('deno', { view: 'stats', keys: [key(7), key(8)], eventTimestamps: [EVENT, EVENT + 1n], features: { x: [0.25, 'eight'] } })));
+    console.log(
+      json(await store.write('deno', { view: 'stats', keys: [key(7), key(8)], eventTimestamps: [EVENT, EVENT + 1n], features: { x: [0.25, 'eight'] } })),
+    );
   } else if (mode === 'read') {
     console.log(json(await store.read('deno', 'stats', [key(8), key(9), key(7)], ['x'])));
   } else if (mode === 'oversize') {
@@ -55,7 +57,9 @@ async function race(seed: number, start: number): Promise<string[]> {
   for (let round = 0; round < 150; round++) {
     const events = keys.map((_, k) => EVENT + BigInt((round * 37 + k * 11 + seed * 101) % 997));
     await store.write('deno', { view: 'race', keys, eventTimestamps: events, features: { event: events.map(String) } });
-    events.forEach((e, k) => { if (e > newest[k]) newest[k] = e; });
+    events.forEach((e, k) => {
+      if (e > newest[k]) newest[k] = e;
+    });
   }
   return newest.map(String);
 }

@@ -1,6 +1,8 @@
 import { build } from 'vite';
 
-interface BundleOutput { output: { type: string; code?: string }[] }
+interface BundleOutput {
+  output: { type: string; code?: string }[];
+}
 
 /**
  * Bundles one TypeScript entry into a single ES module (dependencies included) for a

@@ -21,7 +21,12 @@ export default {
     const id = url.searchParams.get('id') ?? '0';
     if (url.pathname === '/contract') return Response.json(await runContractCases(store));
     if (url.pathname === '/write' && request.method === 'POST') {
-      const result = await store.write('edge', { view: 'stats', keys: [key(id)], eventTimestamps: [EVENT], features: { x: [Number(url.searchParams.get('x'))] } });
+      const result = await store.write('edge', {
+        view: 'stats',
+        keys: [key(id)],
+        eventTimestamps: [EVENT],
+        features: { x: [Number(url.searchParams.get('x'))] },
+      });
       return Response.json(result);
     }
     if (url.pathname === '/read') {

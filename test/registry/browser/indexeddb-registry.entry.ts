@@ -17,8 +17,10 @@ function store(db: string): IndexedDbRegistryStore {
   return open;
 }
 
-const doc = (project: string, version: number, description: string): RegistryDocument =>
-  ({ ...emptyRegistryDocument({ kind: 'project', name: project, description }, '2026-01-01T00:00:00.000Z'), version });
+const doc = (project: string, version: number, description: string): RegistryDocument => ({
+  ...emptyRegistryDocument({ kind: 'project', name: project, description }, '2026-01-01T00:00:00.000Z'),
+  version,
+});
 
 const api = {
   /** The contract, each case on a fresh database named `<prefix>-<n>`; every one is closed and deleted afterwards. */
@@ -33,7 +35,10 @@ const api = {
         return fresh;
       });
     } finally {
-      for (const { name, store: s } of opened) { s.close(); await deleteDB(name); }
+      for (const { name, store: s } of opened) {
+        s.close();
+        await deleteDB(name);
+      }
     }
   },
   async resetStore(db: string): Promise<void> {

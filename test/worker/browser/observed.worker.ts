@@ -29,7 +29,9 @@ if (new URL(self.location.href).searchParams.get('transform') === 'changed') {
     if (o.kind !== 'onDemandFeatureView') return o;
     const view = o as OnDemandFeatureView;
     return onDemandFeatureView({
-      name: view.name, sources: [...view.sources, ...view.requestSources] as never, schema: [field('conv_rate_plus_val', Float64)],
+      name: view.name,
+      sources: [...view.sources, ...view.requestSources] as never,
+      schema: [field('conv_rate_plus_val', Float64)],
       transform: (row) => ({ conv_rate_plus_val: row.conv_rate === null ? null : Number(row.conv_rate) * 2 + Number(row.val_to_add) }),
     });
   });

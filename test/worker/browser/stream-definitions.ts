@@ -6,7 +6,11 @@ export const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueTyp
 export const tripsSource = fileSource({ name: 'trips_source', path: 'trips.parquet', timestampField: 'event_timestamp' });
 export const tripsPush = pushSource({ name: 'trips_push', batchSource: tripsSource });
 export const fares = streamFeatureView({
-  name: 'fares', source: tripsPush, entities: [driver], schema: [field('fare', Float64)], allowedLateness: '30m',
+  name: 'fares',
+  source: tripsPush,
+  entities: [driver],
+  schema: [field('fare', Float64)],
+  allowedLateness: '30m',
   aggregations: [
     { column: 'fare', fn: 'sum', window: '1h', slide: '10m' },
     { column: 'fare', fn: 'count', window: '1h', slide: '10m' },

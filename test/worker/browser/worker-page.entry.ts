@@ -12,7 +12,9 @@ import type { ArrowIpcResult, FeatureStoreWorkerApi, Progress } from '../../../s
 const stores = new Map<string, { worker: Worker; store: Remote<FeatureStoreWorkerApi> }>();
 /** Buffers the test worker posted with a transfer list: byte lengths before and after posting. */
 const transfers: { before: number[]; after: number[] }[] = [];
-new BroadcastChannel('feast-edge-transfer-log').onmessage = (event) => { transfers.push(event.data); };
+new BroadcastChannel('feast-edge-transfer-log').onmessage = (event) => {
+  transfers.push(event.data);
+};
 
 function store(name: string): Remote<FeatureStoreWorkerApi> {
   const found = stores.get(name);
@@ -29,7 +31,12 @@ const plain = (value: unknown): unknown => {
 
 function decode(result: ArrowIpcResult) {
   const rows = tableToRows(tableFromIPC(result.ipc)).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
-  return { rows, numRows: result.numRows, columns: result.columns, ipcIsView: !(result.ipc instanceof Uint8Array) ? 'not bytes' : result.ipc.buffer.byteLength === result.ipc.byteLength ? 'whole buffer' : 'view' };
+  return {
+    rows,
+    numRows: result.numRows,
+    columns: result.columns,
+    ipcIsView: !(result.ipc instanceof Uint8Array) ? 'not bytes' : result.ipc.buffer.byteLength === result.ipc.byteLength ? 'whole buffer' : 'view',
+  };
 }
 
 const errorOf = (error: unknown) => ({ name: (error as Error).name, message: (error as Error).message });
@@ -70,7 +77,15 @@ const api = {
   /** A historical retrieval whose progress events are recorded. */
   async historicalWithProgress(name: string, request: Parameters<FeatureStoreWorkerApi['getHistoricalFeatures']>[0]) {
     const progress: Progress[] = [];
-    const result = await outcome(async () => decode(await store(name).getHistoricalFeatures(request, { onProgress: (p) => { progress.push(p); } })));
+    const result = await outcome(async () =>
+      decode(
+        await store(name).getHistoricalFeatures(request, {
+          onProgress: (p) => {
+            progress.push(p);
+          },
+        }),
+      ),
+    );
     // Progress calls are fire-and-forget messages: let the last ones land.
     await new Promise((r) => setTimeout(r, 50));
     return { ...result, progress };
@@ -80,22 +95,43 @@ const api = {
     const controller = new AbortController();
     const steps: string[] = [];
     setTimeout(() => controller.abort(), afterMs);
-    const result = await outcome(async () => (await store(name).getHistoricalFeatures(request, { signal: controller.signal, onProgress: (p) => { steps.push(p.step); } })).numRows);
+    const result = await outcome(
+      async () =>
+        (
+          await store(name).getHistoricalFeatures(request, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              steps.push(p.step);
+            },
+          })
+        ).numRows,
+    );
     return { ...result, steps };
   },
   /** A materialization aborted at its first progress report (after one whole batch). */
   async cancelMaterialize(name: string, options: Parameters<FeatureStoreWorkerApi['materialize']>[0]) {
     const controller = new AbortController();
     const progress: Progress[] = [];
-    const result = await outcome(() => store(name).materialize(options, {
-      signal: controller.signal,
-      onProgress: (p) => { progress.push(p); controller.abort(); },
-    }));
+    const result = await outcome(() =>
+      store(name).materialize(options, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress.push(p);
+          controller.abort();
+        },
+      }),
+    );
     return { ...result, progress };
   },
   async materializeWithProgress(name: string, options: Parameters<FeatureStoreWorkerApi['materialize']>[0]) {
     const progress: Progress[] = [];
-    const result = await outcome(() => store(name).materialize(options, { onProgress: (p) => { progress.push(p); } }));
+    const result = await outcome(() =>
+      store(name).materialize(options, {
+        onProgress: (p) => {
+          progress.push(p);
+        },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 50));
     return { ...result, progress };
   },

@@ -17,7 +17,11 @@ export class IndexedDbDatasetStorage implements DatasetStorage {
   }
 
   static async open(name = 'feast-edge-datasets'): Promise<IndexedDbDatasetStorage> {
-    const db = await openDB(name, 1, { upgrade(database) { database.createObjectStore(FILES); } });
+    const db = await openDB(name, 1, {
+      upgrade(database) {
+        database.createObjectStore(FILES);
+      },
+    });
     return new IndexedDbDatasetStorage(db);
   }
 

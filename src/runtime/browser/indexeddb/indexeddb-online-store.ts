@@ -102,11 +102,7 @@ export class IndexedDbOnlineStore implements OnlineStore {
   async deleteView(project: string, view: string): Promise<void> {
     const viewId = IndexedDbOnlineStore.#viewId(project, view);
     const tx = this.#db.transaction(['segments', 'meta'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('segments').delete(IDBKeyRange.bound([viewId], [viewId, []])),
-      tx.objectStore('meta').delete(viewId),
-      tx.done,
-    ]);
+    await Promise.all([tx.objectStore('segments').delete(IDBKeyRange.bound([viewId], [viewId, []])), tx.objectStore('meta').delete(viewId), tx.done]);
     this.#connection.mirror.forget(viewId);
   }
 

@@ -62,10 +62,7 @@ export class IndexedDbRegistryStore implements RegistryStore {
 
   // The get, the check and the change share one transaction: no other readwrite
   // transaction on the store (from this tab or another) can run between them.
-  async #checked(
-    project: string, expectedVersion: number,
-    change: (store: Documents) => Promise<unknown>,
-  ): Promise<void> {
+  async #checked(project: string, expectedVersion: number, change: (store: Documents) => Promise<unknown>): Promise<void> {
     const transaction = this.#db.transaction(DOCUMENTS, 'readwrite');
     const stored = (await transaction.store.get(project)) as StoredDocument | undefined;
     const actual = stored?.version ?? 0;

@@ -47,10 +47,15 @@ export function copyFixedColumn(chunks: readonly DuckDBDataChunk[], column: numb
     }
     offset += count;
   }
-  return makeVector(makeData({
-    type: spec.arrow(), length: rows, nullCount: nulls,
-    data: values as never, ...(nulls > 0 ? { nullBitmap: validity } : {}),
-  } as never));
+  return makeVector(
+    makeData({
+      type: spec.arrow(),
+      length: rows,
+      nullCount: nulls,
+      data: values as never,
+      ...(nulls > 0 ? { nullBitmap: validity } : {}),
+    } as never),
+  );
 }
 
 /** True when this node-api build exposes the internals copyFixedColumn reads. */

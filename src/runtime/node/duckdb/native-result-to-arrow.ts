@@ -1,6 +1,21 @@
 import {
-  Binary, Bool, DateDay, Field as ArrowField, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, Utf8, Null,
-  vectorFromArray, type DataType, type Vector,
+  Binary,
+  Bool,
+  DateDay,
+  Field as ArrowField,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Table,
+  Utf8,
+  Null,
+  vectorFromArray,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { canCopy, copyFixedColumn, isFixedWidth } from './native-fast-columns.js';
@@ -9,31 +24,52 @@ import { timestampVector, utf8Vector } from '../../../arrow/arrow-from-rows.js';
 /** Column values as node-api returns them, turned into one Arrow column. */
 function toVector(values: readonly DuckDBValue[], type: DuckDBType, column: string): Vector {
   switch (type.typeId) {
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ: case DuckDBTypeId.TIMESTAMP_S:
-    case DuckDBTypeId.TIMESTAMP_MS: case DuckDBTypeId.TIMESTAMP_NS: {
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS: {
       const micros = new BigInt64Array(values.length);
       const valid = new Uint8Array(Math.ceil(values.length / 8));
       let nulls = false;
       values.forEach((v, i) => {
-        if (v === null) { nulls = true; return; }
+        if (v === null) {
+          nulls = true;
+          return;
+        }
         micros[i] = timestampMicros(v, type.typeId);
         valid[i >> 3] |= 1 << (i & 7);
       });
       return timestampVector(micros, nulls ? valid : undefined);
     }
-    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UBIGINT: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT:
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
       return vectorFromArray(values as (bigint | null)[], new Int64());
     case DuckDBTypeId.DECIMAL:
-      return vectorFromArray(values.map((v) => (v === null ? null : (v as { toDouble(): number }).toDouble())), new Float64());
+      return vectorFromArray(
+        values.map((v) => (v === null ? null : (v as { toDouble(): number }).toDouble())),
+        new Float64(),
+      );
     case DuckDBTypeId.BLOB:
-      return vectorFromArray(values.map((v) => (v === null ? null : (v as { bytes: Uint8Array }).bytes)), new Binary());
+      return vectorFromArray(
+        values.map((v) => (v === null ? null : (v as { bytes: Uint8Array }).bytes)),
+        new Binary(),
+      );
     case DuckDBTypeId.DATE:
-      return vectorFromArray(values.map((v) => (v === null ? null : new Date((v as { days: number }).days * 86_400_000))), new DateDay());
-    case DuckDBTypeId.LIST: case DuckDBTypeId.ARRAY: {
+      return vectorFromArray(
+        values.map((v) => (v === null ? null : new Date((v as { days: number }).days * 86_400_000))),
+        new DateDay(),
+      );
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY: {
       const child = (type as unknown as { valueType: DuckDBType }).valueType;
       const childType = arrowTypeOf(child, column);
-      return vectorFromArray(values.map((v) => (v === null ? null : (v as { items: readonly DuckDBValue[] }).items.map((x) => plainScalar(x, child.typeId)))),
-        new List(new ArrowField('item', childType, true)));
+      return vectorFromArray(
+        values.map((v) => (v === null ? null : (v as { items: readonly DuckDBValue[] }).items.map((x) => plainScalar(x, child.typeId)))),
+        new List(new ArrowField('item', childType, true)),
+      );
     }
     default:
       return vectorFromArray(values.map((v) => (v === null ? null : v)) as unknown[], arrowTypeOf(type, column));
@@ -52,28 +88,53 @@ function timestampMicros(value: DuckDBValue, typeId: DuckDBTypeId): bigint {
 function plainScalar(value: DuckDBValue, typeId: DuckDBTypeId): unknown {
   if (value === null) return null;
   switch (typeId) {
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ: return Number(timestampMicros(value, typeId) / 1000n);
-    case DuckDBTypeId.DECIMAL: return (value as { toDouble(): number }).toDouble();
-    case DuckDBTypeId.BLOB: return (value as { bytes: Uint8Array }).bytes;
-    default: return value;
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return Number(timestampMicros(value, typeId) / 1000n);
+    case DuckDBTypeId.DECIMAL:
+      return (value as { toDouble(): number }).toDouble();
+    case DuckDBTypeId.BLOB:
+      return (value as { bytes: Uint8Array }).bytes;
+    default:
+      return value;
   }
 }
 
 /** The Arrow type for a DuckDB type; unsupported types are an error naming the column. */
 export function arrowTypeOf(type: DuckDBType, column: string): DataType {
   switch (type.typeId) {
-    case DuckDBTypeId.BOOLEAN: return new Bool();
-    case DuckDBTypeId.TINYINT: return new Int8();
-    case DuckDBTypeId.SMALLINT: case DuckDBTypeId.UTINYINT: return new Int16();
-    case DuckDBTypeId.INTEGER: case DuckDBTypeId.USMALLINT: return new Int32();
-    case DuckDBTypeId.UINTEGER: case DuckDBTypeId.BIGINT: case DuckDBTypeId.UBIGINT:
-    case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: return new Int64();
-    case DuckDBTypeId.FLOAT: return new Float32();
-    case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL: return new Float64();
-    case DuckDBTypeId.VARCHAR: case DuckDBTypeId.UUID: case DuckDBTypeId.ENUM: return new Utf8();
-    case DuckDBTypeId.BLOB: return new Binary();
-    case DuckDBTypeId.SQLNULL: return new Null();
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ: return new Int64();
+    case DuckDBTypeId.BOOLEAN:
+      return new Bool();
+    case DuckDBTypeId.TINYINT:
+      return new Int8();
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.UTINYINT:
+      return new Int16();
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.USMALLINT:
+      return new Int32();
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return new Int64();
+    case DuckDBTypeId.FLOAT:
+      return new Float32();
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+      return new Float64();
+    case DuckDBTypeId.VARCHAR:
+    case DuckDBTypeId.UUID:
+    case DuckDBTypeId.ENUM:
+      return new Utf8();
+    case DuckDBTypeId.BLOB:
+      return new Binary();
+    case DuckDBTypeId.SQLNULL:
+      return new Null();
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return new Int64();
     default:
       throw new Error(`column '${column}': DuckDB type ${type.toString()} has no Arrow mapping in feast-edge; cast it in SQL`);
   }
@@ -85,7 +146,11 @@ export function nativeColumnsToArrow(names: readonly string[], types: readonly D
   names.forEach((name, i) => {
     let vector = toVector(columns[i], types[i], name);
     // Keep unsigned/small ints as the plain JS values the types above expect.
-    if (types[i].typeId === DuckDBTypeId.UINTEGER) vector = vectorFromArray(columns[i].map((v) => (v === null ? null : BigInt(v as number))), new Int64());
+    if (types[i].typeId === DuckDBTypeId.UINTEGER)
+      vector = vectorFromArray(
+        columns[i].map((v) => (v === null ? null : BigInt(v as number))),
+        new Int64(),
+      );
     vectors[name] = vector;
   });
   return new Table(vectors);

@@ -37,7 +37,10 @@ export async function createWasmEngine(): Promise<SqlEngine> {
     insertArrowIPC: async (name, ipc) => connection.insertArrowFromIPCStream(ipc, { name, create: true }),
     registerFileBuffer: async (name, bytes) => db.registerFileBuffer(name, bytes),
     dropFile: async (name) => db.dropFile(name),
-    close: async () => { connection.close(); db.reset(); },
+    close: async () => {
+      connection.close();
+      db.reset();
+    },
   };
   return WasmDuckDBEngine.open({ backend, parquet: nodeParquetCodec, readFile: async (path) => new Uint8Array(await readFile(path)) });
 }

@@ -121,7 +121,9 @@ export class LmdbOnlineStore implements OnlineStore {
       decodeInto(row, schemas[id]?.length ?? 0, at, columns, i);
     }
     const values: Record<string, unknown[]> = {};
-    features.forEach((f, p) => { values[f] = columns[p]; });
+    features.forEach((f, p) => {
+      values[f] = columns[p];
+    });
     return { eventTimestamps, values };
   }
 

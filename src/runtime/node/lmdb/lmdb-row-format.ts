@@ -65,9 +65,10 @@ export function decodeInto(bytes: Uint8Array, count: number, positions: readonly
     const start = numbersStart(count);
     // A Float64Array needs 8-aligned memory; stored bytes usually are (Node's buffer pool
     // aligns them), and otherwise one copy makes them so.
-    const numbers = (bytes.byteOffset + start) % 8 === 0
-      ? new Float64Array(bytes.buffer, bytes.byteOffset + start, count)
-      : new Float64Array(bytes.slice(start, start + count * 8).buffer);
+    const numbers =
+      (bytes.byteOffset + start) % 8 === 0
+        ? new Float64Array(bytes.buffer, bytes.byteOffset + start, count)
+        : new Float64Array(bytes.slice(start, start + count * 8).buffer);
     for (let p = 0; p < positions.length; p++) {
       const i = positions[p];
       columns[p][row] = i < 0 || bytes[HEADER + (i >> 3)] & (1 << (i & 7)) ? null : numbers[i];

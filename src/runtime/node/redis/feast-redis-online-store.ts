@@ -1,6 +1,13 @@
 import { createClient, createCluster, RESP_TYPES, type RedisArgument } from 'redis';
 import { InvalidOnlineStoreConfig } from '../../../errors.js';
-import { feastCreatedField, feastCreatedValue, feastFeatureField, feastRedisKey, feastTimestampField, splitFeastRedisKey } from '../../../feast/redis-layout.js';
+import {
+  feastCreatedField,
+  feastCreatedValue,
+  feastFeatureField,
+  feastRedisKey,
+  feastTimestampField,
+  splitFeastRedisKey,
+} from '../../../feast/redis-layout.js';
 import { decodeTimestamp, encodeTimestamp, timestampParts } from '../../../feast/timestamp-proto.js';
 import { decodeValue, valueEncoder, type DecodeValueOptions } from '../../../feast/value-proto.js';
 import { entityKeyId } from '../../../online/entity-key.js';
@@ -88,8 +95,11 @@ export class FeastRedisOnlineStore implements OnlineStore {
     batch.keys.forEach((key, i) => {
       const id = entityKeyId(key);
       const best = newest.get(id);
-      if (best === undefined || isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null,
-        batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)) newest.set(id, i);
+      if (
+        best === undefined ||
+        isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null, batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)
+      )
+        newest.set(id, i);
     });
     // Everything is encoded before the first command, so a value the encoder refuses writes nothing.
     const names = Object.keys(batch.features);
@@ -106,9 +116,15 @@ export class FeastRedisOnlineStore implements OnlineStore {
       const created = batch.createdTimestamps?.[i] ?? null;
       const createdParts = created === null ? null : timestampParts(created);
       const args: RedisArgument[] = [
-        tsField, createdField, String(event.seconds), String(event.nanos),
-        createdParts ? String(createdParts.seconds) : '', createdParts ? String(createdParts.nanos) : '',
-        asBuffer(eventBytes), created === null ? '' : asBuffer(feastCreatedValue(eventBytes, created)), this.#ttl,
+        tsField,
+        createdField,
+        String(event.seconds),
+        String(event.nanos),
+        createdParts ? String(createdParts.seconds) : '',
+        createdParts ? String(createdParts.nanos) : '',
+        asBuffer(eventBytes),
+        created === null ? '' : asBuffer(feastCreatedValue(eventBytes, created)),
+        this.#ttl,
       ];
       for (const column of columns) args.push(column.field, asBuffer(column.encode(column.values[i], i)));
       return { key: asBuffer(feastRedisKey(batch.keys[i], project)), args };
@@ -120,8 +136,9 @@ export class FeastRedisOnlineStore implements OnlineStore {
     const connection = await this.#connector.connection();
     let written = 0;
     for (let start = 0; start < rows.length; start += CHUNK) {
-      const replies = await this.#connector.run('write', connection, () => Promise.all(rows.slice(start, start + CHUNK)
-        .map((row) => connection.writeRow(row.key, row.args))));
+      const replies = await this.#connector.run('write', connection, () =>
+        Promise.all(rows.slice(start, start + CHUNK).map((row) => connection.writeRow(row.key, row.args))),
+      );
       for (const reply of replies) written += Number(reply);
     }
     return { written, skipped: batch.keys.length - written };
@@ -132,8 +149,11 @@ export class FeastRedisOnlineStore implements OnlineStore {
     const connection = await this.#connector.connection();
     const replies: (Buffer | null)[][] = [];
     for (let start = 0; start < keys.length; start += CHUNK) {
-      replies.push(...await this.#connector.run('read', connection, () => Promise.all(keys.slice(start, start + CHUNK)
-        .map((key) => connection.hmGet(asBuffer(feastRedisKey(key, project)), fields)))));
+      replies.push(
+        ...(await this.#connector.run('read', connection, () =>
+          Promise.all(keys.slice(start, start + CHUNK).map((key) => connection.hmGet(asBuffer(feastRedisKey(key, project)), fields))),
+        )),
+      );
     }
     const eventTimestamps = new Array<bigint | null>(keys.length);
     const columns = features.map(() => new Array<unknown>(keys.length).fill(null));
@@ -141,7 +161,10 @@ export class FeastRedisOnlineStore implements OnlineStore {
       const reply = replies[i];
       const ts = reply[0];
       // No `_ts:<view>`: the view never wrote this key (Feast would answer PRESENT with nulls).
-      if (ts === null) { eventTimestamps[i] = null; continue; }
+      if (ts === null) {
+        eventTimestamps[i] = null;
+        continue;
+      }
       eventTimestamps[i] = decodeTimestamp(ts);
       for (let f = 0; f < features.length; f++) {
         const bytes = reply[f + 1];
@@ -149,7 +172,9 @@ export class FeastRedisOnlineStore implements OnlineStore {
       }
     }
     const values: Record<string, unknown[]> = {};
-    features.forEach((f, index) => { values[f] = columns[index]; });
+    features.forEach((f, index) => {
+      values[f] = columns[index];
+    });
     return { eventTimestamps, values };
   }
 
@@ -160,8 +185,11 @@ export class FeastRedisOnlineStore implements OnlineStore {
    * never wrote stay, unread, since reads need `_ts:<view>`).
    */
   async deleteView(project: string, view: string): Promise<void> {
-    const fields = [asBuffer(feastTimestampField(view)), asBuffer(feastCreatedField(view)),
-      ...[...this.#written.get(`${project}\u0000${view}`) ?? []].map((f) => this.#field(view, f))];
+    const fields = [
+      asBuffer(feastTimestampField(view)),
+      asBuffer(feastCreatedField(view)),
+      ...[...(this.#written.get(`${project}\u0000${view}`) ?? [])].map((f) => this.#field(view, f)),
+    ];
     const connection = await this.#connector.connection();
     // Project names are letters, digits and '_': nothing in them is glob syntax.
     const pages = connection.scan(`*${project}`)[Symbol.asyncIterator]();
@@ -187,8 +215,12 @@ function connectionFor(options: FeastRedisOnlineStoreOptions, socket: SocketDefa
     client.on('error', onError);
     const buffers = client.withTypeMapping(BUFFERS);
     return {
-      get isOpen() { return client.isOpen; },
-      get isReady() { return client.isReady; },
+      get isOpen() {
+        return client.isOpen;
+      },
+      get isReady() {
+        return client.isReady;
+      },
       connect: () => client.connect(),
       hmGet: (key, fields) => buffers.hmGet(key, fields as Buffer[]) as Promise<(Buffer | null)[]>,
       writeRow: (key, args) => client.writeFeastRow(key, args),
@@ -202,8 +234,12 @@ function connectionFor(options: FeastRedisOnlineStoreOptions, socket: SocketDefa
   cluster.on('error', onError);
   const buffers = cluster.withTypeMapping(BUFFERS);
   return {
-    get isOpen() { return cluster.isOpen; },
-    get isReady() { return cluster.isReady; },
+    get isOpen() {
+      return cluster.isOpen;
+    },
+    get isReady() {
+      return cluster.isReady;
+    },
     connect: () => cluster.connect(),
     hmGet: (key, fields) => buffers.hmGet(key, fields as Buffer[]) as Promise<(Buffer | null)[]>,
     writeRow: (key, args) => cluster.writeFeastRow(key, args),

@@ -30,9 +30,16 @@ export type SocketDefaults = { connectTimeout: number; reconnectStrategy: (retri
 const RECONNECT_ATTEMPTS = 20;
 
 /** Everything node-redis' createClient or createCluster needs from the target, besides the store's scripts. */
-export function clientOptionsOf(target: RedisTarget, socket: SocketDefaults):
+export function clientOptionsOf(
+  target: RedisTarget,
+  socket: SocketDefaults,
+):
   | { readonly cluster: false; readonly url: string; readonly socket: SocketDefaults }
-  | { readonly cluster: true; readonly rootNodes: { url: string }[]; readonly defaults: { username?: string; password?: string; socket: SocketDefaults & { tls?: true } } } {
+  | {
+      readonly cluster: true;
+      readonly rootNodes: { url: string }[];
+      readonly defaults: { username?: string; password?: string; socket: SocketDefaults & { tls?: true } };
+    } {
   if ('url' in target) return { cluster: false, url: target.url, socket };
   const tls = target.tls || target.clusterNodes.some((node) => node.startsWith('rediss://'));
   return {
@@ -85,15 +92,19 @@ export class RedisConnector<C extends RedisHandle> {
   async #open(): Promise<C> {
     const timeout = this.#options.connectTimeoutMs ?? 5000;
     let ready = false;
-    const reconnectStrategy = (retries: number, cause: Error) =>
-      (!ready || retries >= RECONNECT_ATTEMPTS ? cause : Math.min(50 * 2 ** retries, 1000));
-    const connection = this.#create({ connectTimeout: timeout, reconnectStrategy }, (error) => { this.#lastError = error; });
+    const reconnectStrategy = (retries: number, cause: Error) => (!ready || retries >= RECONNECT_ATTEMPTS ? cause : Math.min(50 * 2 ** retries, 1000));
+    const connection = this.#create({ connectTimeout: timeout, reconnectStrategy }, (error) => {
+      this.#lastError = error;
+    });
     let timer: NodeJS.Timeout | undefined;
     try {
       // connectTimeout covers the TCP connect; this also bounds a peer that accepts and never answers.
-      await Promise.race([connection.connect(), new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout + 1000);
-      })]);
+      await Promise.race([
+        connection.connect(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeout} ms`)), timeout + 1000);
+        }),
+      ]);
       ready = true;
       return connection;
     } catch (error) {
@@ -110,12 +121,15 @@ export class RedisConnector<C extends RedisHandle> {
     const limit = this.#options.commandTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([round(), new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          connection.destroy();
-          reject(new Error(`no reply within ${limit} ms; the connection was dropped`));
-        }, limit);
-      })]);
+      return await Promise.race([
+        round(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            connection.destroy();
+            reject(new Error(`no reply within ${limit} ms; the connection was dropped`));
+          }, limit);
+        }),
+      ]);
     } catch (error) {
       throw new OnlineStoreConnectionError(`Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
     } finally {

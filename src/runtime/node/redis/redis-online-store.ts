@@ -1,5 +1,5 @@
 import { createClient, createCluster, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis';
-import { InvalidOnlineStoreConfig, OnlineStoreConnectionError } from '../../../errors.js';
+import { InvalidOnlineStoreConfig } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../../../online/row-codec.js';
@@ -151,8 +151,9 @@ export class RedisOnlineStore implements OnlineStore {
     const connection = await this.#connector.connection();
     let written = 0;
     for (let start = 0; start < rows.length; start += CHUNK) {
-      const replies = await this.#connector.run('write', connection, () => Promise.all(rows.slice(start, start + CHUNK)
-        .map((row) => connection.writeIfNotOlder(row.redisKey, row.order, row.payload, this.#ttl))));
+      const replies = await this.#connector.run('write', connection, () =>
+        Promise.all(rows.slice(start, start + CHUNK).map((row) => connection.writeIfNotOlder(row.redisKey, row.order, row.payload, this.#ttl))),
+      );
       for (const reply of replies) written += Number(reply);
     }
     return { written, skipped: batch.keys.length - written };
@@ -162,8 +163,11 @@ export class RedisOnlineStore implements OnlineStore {
     const connection = await this.#connector.connection();
     const payloads: (Buffer | null)[] = [];
     for (let start = 0; start < keys.length; start += CHUNK) {
-      payloads.push(...await this.#connector.run('read', connection, () => Promise.all(keys.slice(start, start + CHUNK)
-        .map((key) => connection.hGetPayload(this.#key(project, view, key))))));
+      payloads.push(
+        ...(await this.#connector.run('read', connection, () =>
+          Promise.all(keys.slice(start, start + CHUNK).map((key) => connection.hGetPayload(this.#key(project, view, key)))),
+        )),
+      );
     }
     const rows = payloads.map((bytes) => (bytes ? decodeOnlineRow(bytes) : null));
     const values: Record<string, unknown[]> = {};
@@ -196,8 +200,12 @@ function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults,
     client.on('error', onError);
     const buffers = client.withTypeMapping(BUFFERS);
     return {
-      get isOpen() { return client.isOpen; },
-      get isReady() { return client.isReady; },
+      get isOpen() {
+        return client.isOpen;
+      },
+      get isReady() {
+        return client.isReady;
+      },
       connect: () => client.connect(),
       hGetPayload: (key) => buffers.hGet(key, 'v'),
       writeIfNotOlder: (key, order, payload, ttl) => client.writeIfNotOlder(key, order, payload, ttl),
@@ -216,8 +224,12 @@ function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults,
   cluster.on('error', onError);
   const buffers = cluster.withTypeMapping(BUFFERS);
   return {
-    get isOpen() { return cluster.isOpen; },
-    get isReady() { return cluster.isReady; },
+    get isOpen() {
+      return cluster.isOpen;
+    },
+    get isReady() {
+      return cluster.isReady;
+    },
     connect: () => cluster.connect(),
     hGetPayload: (key) => buffers.hGet(key, 'v'),
     writeIfNotOlder: (key, order, payload, ttl) => cluster.writeIfNotOlder(key, order, payload, ttl),

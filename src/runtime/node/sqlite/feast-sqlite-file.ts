@@ -11,7 +11,9 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   if (!sqlJs) {
     const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
     sqlJs = initSqlJs({ locateFile: () => wasm });
-    sqlJs.catch(() => { sqlJs = undefined; });
+    sqlJs.catch(() => {
+      sqlJs = undefined;
+    });
   }
   return sqlJs;
 }

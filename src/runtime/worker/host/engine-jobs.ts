@@ -15,7 +15,9 @@ export function createEngineJobs(assets: BrowserEngineAssets, current: () => Ope
   let observed: ObservedEngine | undefined;
   const engine = () => {
     duckdb ??= openBrowserEngine(assets);
-    duckdb.catch(() => { duckdb = undefined; });
+    duckdb.catch(() => {
+      duckdb = undefined;
+    });
     return duckdb;
   };
   let jobs: Promise<unknown> = Promise.resolve();
@@ -26,17 +28,21 @@ export function createEngineJobs(assets: BrowserEngineAssets, current: () => Ope
    */
   function engineJob<T>(what: string, work: LongWork | undefined, engineSteps: boolean, job: (o: Opened) => Promise<T>): Promise<T> {
     const onProgress = work?.onProgress;
-    const run = jobs.then(async () => {
-      throwIfAborted(work?.signal, what);
-      const o = current();
-      const { backend, engine: inner } = await engine();
-      observed ??= new ObservedEngine(inner);
-      const steps = engineSteps && onProgress ? ({ step, done }: { step: string; done: number }) => onProgress({ step: `${what}: ${step}`, done }) : undefined;
-      return backend.withSignal(work?.signal, () => observed!.observe(steps, () => job(o)));
-    }).catch((error: unknown) => {
-      // Whichever statement noticed the abort, the caller hears which work was cancelled.
-      throw work?.signal?.aborted && (error as Error)?.name === 'AbortError' && !(error as Error).message.startsWith(what) ? abortError(what) : error;
-    }).finally(() => releaseLongWork(work));
+    const run = jobs
+      .then(async () => {
+        throwIfAborted(work?.signal, what);
+        const o = current();
+        const { backend, engine: inner } = await engine();
+        observed ??= new ObservedEngine(inner);
+        const steps =
+          engineSteps && onProgress ? ({ step, done }: { step: string; done: number }) => onProgress({ step: `${what}: ${step}`, done }) : undefined;
+        return backend.withSignal(work?.signal, () => observed!.observe(steps, () => job(o)));
+      })
+      .catch((error: unknown) => {
+        // Whichever statement noticed the abort, the caller hears which work was cancelled.
+        throw work?.signal?.aborted && (error as Error)?.name === 'AbortError' && !(error as Error).message.startsWith(what) ? abortError(what) : error;
+      })
+      .finally(() => releaseLongWork(work));
     jobs = run.catch(() => undefined);
     return run;
   }
@@ -44,7 +50,10 @@ export function createEngineJobs(assets: BrowserEngineAssets, current: () => Ope
   return {
     engineJob,
     /** The engine the offline store queries: observed, so a job's loads and queries report progress. */
-    observedEngine: async () => { const { engine: inner } = await engine(); return (observed ??= new ObservedEngine(inner)); },
+    observedEngine: async () => {
+      const { engine: inner } = await engine();
+      return (observed ??= new ObservedEngine(inner));
+    },
     /** Settles once every job queued so far has. */
     idle: () => jobs,
     /** Closes the engine (after `idle`); the next job opens a new one. */

@@ -11,10 +11,10 @@ const materializeProgress = (work: LongWork | undefined) => ({
 /** Materialization, an engine job: offline rows into the IndexedDB online store. */
 export function materializeApi({ engineJob }: HostContext): Pick<FeatureStoreWorkerApi, 'materialize' | 'materializeIncremental'> {
   return {
-    materialize: (materializeOptions, work) => engineJob('materialize', work, false, (o) =>
-      o.store.materialize({ ...materializeOptions, ...materializeProgress(work) })),
+    materialize: (materializeOptions, work) =>
+      engineJob('materialize', work, false, (o) => o.store.materialize({ ...materializeOptions, ...materializeProgress(work) })),
 
-    materializeIncremental: (materializeOptions, work) => engineJob('materialize-incremental', work, false, (o) =>
-      o.store.materializeIncremental({ ...materializeOptions, ...materializeProgress(work) })),
+    materializeIncremental: (materializeOptions, work) =>
+      engineJob('materialize-incremental', work, false, (o) => o.store.materializeIncremental({ ...materializeOptions, ...materializeProgress(work) })),
   };
 }

@@ -13,23 +13,28 @@ export function onlineApi({ current, engineJob }: HostContext): Pick<FeatureStor
 
     // Offline writes encode Parquet with the engine: they wait their turn like every engine job.
     // Only an explicit 'online' skips the engine: with no `to`, a push to a stream view's source also lands offline.
-    push: (pushSourceName, rows, pushOptions = {}) => pushOptions.to === 'online'
-      ? current().store.push(pushSourceName, rows as Record<string, unknown>[], pushOptions)
-      : engineJob('push', undefined, false, (o) => o.store.push(pushSourceName, rows as Record<string, unknown>[], pushOptions)),
+    push: (pushSourceName, rows, pushOptions = {}) =>
+      pushOptions.to === 'online'
+        ? current().store.push(pushSourceName, rows as Record<string, unknown>[], pushOptions)
+        : engineJob('push', undefined, false, (o) => o.store.push(pushSourceName, rows as Record<string, unknown>[], pushOptions)),
 
     writeToOnlineStore: (viewName, rows) => current().store.writeToOnlineStore(viewName, rows as Record<string, unknown>[]),
 
-    ingest: (viewName, events, ingestOptions = {}, work) => engineJob(`ingest ${viewName}`, work, false, (o) => {
-      const batchSize = ingestOptions.batchSize ?? 10_000;
-      // The store reads events lazily: checking the signal as each batch is drawn stops between batches.
-      const signal = work?.signal;
-      function* drawn() {
-        for (let i = 0; i < events.length; i++) {
-          if (i % batchSize === 0) throwIfAborted(signal, `ingest ${viewName}`);
-          yield events[i] as Record<string, unknown>;
+    ingest: (viewName, events, ingestOptions = {}, work) =>
+      engineJob(`ingest ${viewName}`, work, false, (o) => {
+        const batchSize = ingestOptions.batchSize ?? 10_000;
+        // The store reads events lazily: checking the signal as each batch is drawn stops between batches.
+        const signal = work?.signal;
+        function* drawn() {
+          for (let i = 0; i < events.length; i++) {
+            if (i % batchSize === 0) throwIfAborted(signal, `ingest ${viewName}`);
+            yield events[i] as Record<string, unknown>;
+          }
         }
-      }
-      return o.store.ingest(viewName, drawn(), { batchSize, onProgress: (r) => work?.onProgress?.({ step: `ingest ${viewName}`, done: r.events, total: events.length }) });
-    }),
+        return o.store.ingest(viewName, drawn(), {
+          batchSize,
+          onProgress: (r) => work?.onProgress?.({ step: `ingest ${viewName}`, done: r.events, total: events.length }),
+        });
+      }),
   };
 }

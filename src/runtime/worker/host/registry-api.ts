@@ -8,7 +8,10 @@ import type { HostContext } from './context.js';
 import type { Opened } from './stores.js';
 
 /** The registry and the sources' data: apply, import a registry.json, read it, register a source's rows. */
-export function registryApi({ definitions, current }: HostContext): Pick<FeatureStoreWorkerApi, 'apply' | 'importRegistry' | 'registryDocument' | 'registerSource'> {
+export function registryApi({
+  definitions,
+  current,
+}: HostContext): Pick<FeatureStoreWorkerApi, 'apply' | 'importRegistry' | 'registryDocument' | 'registerSource'> {
   const fileSourceNames = async (o: Opened) => {
     const fromRegistry = await o.store.listDataSources().catch(() => []);
     return new Set([...definitions, ...fromRegistry].filter((s): s is FileSource => s.kind === 'fileSource').map((s) => s.name));
@@ -21,7 +24,9 @@ export function registryApi({ definitions, current }: HostContext): Pick<Feature
       const o = current();
       const doc = parseRegistryDocument(document);
       if (doc.project.name !== o.project) {
-        throw new ValueError(`importRegistry: project.name is '${doc.project.name}' but this worker serves project '${o.project}'; open({ project: '${doc.project.name}' }) first`);
+        throw new ValueError(
+          `importRegistry: project.name is '${doc.project.name}' but this worker serves project '${o.project}'; open({ project: '${doc.project.name}' }) first`,
+        );
       }
       await assertTransformsMatch(doc, definitions);
       const stored = await o.registry.read(o.project);
@@ -37,7 +42,12 @@ export function registryApi({ definitions, current }: HostContext): Pick<Feature
       const names = await fileSourceNames(o);
       if (!names.has(sourceName)) {
         const sorted = [...names].sort();
-        throw new DataSourceObjectNotFoundException(sourceName, o.project, sorted, `registerSource: no file source named '${sourceName}'; file sources: ${sorted.join(', ') || 'none'}`);
+        throw new DataSourceObjectNotFoundException(
+          sourceName,
+          o.project,
+          sorted,
+          `registerSource: no file source named '${sourceName}'; file sources: ${sorted.join(', ') || 'none'}`,
+        );
       }
       o.sources.register(sourceName, input);
     },

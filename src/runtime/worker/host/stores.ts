@@ -60,7 +60,10 @@ export function createHostStores(definitions: readonly FeastObject[], assets: Br
       parquet: () => loadParquetWasm(assets.parquetWasm),
     });
     const store = createFeatureStore({
-      project, registry, onlineStore, definitions,
+      project,
+      registry,
+      onlineStore,
+      definitions,
       offlineStore: createDuckDbOfflineStore({ appends, datasets, sources, engine }),
     });
     try {

@@ -25,7 +25,11 @@ export class Bucket {
   rows = 0;
 
   /** `validAt`: a generation at which this is exactly what the bucket's records hold. */
-  constructor(readonly view: MirrorView, readonly id: string, public validAt: number) {}
+  constructor(
+    readonly view: MirrorView,
+    readonly id: string,
+    public validAt: number,
+  ) {}
 
   add(segment: Segment): void {
     this.segments.push(segment);
@@ -33,7 +37,9 @@ export class Bucket {
     let width = 0;
     for (const p of segment.columns) width = Math.max(width, p + 1);
     const columnOf = new Int32Array(width).fill(-1);
-    segment.columns.forEach((p, j) => { columnOf[p] = j; });
+    segment.columns.forEach((p, j) => {
+      columnOf[p] = j;
+    });
     this.columnOf.push(columnOf);
     this.rows += segment.keys.length;
   }

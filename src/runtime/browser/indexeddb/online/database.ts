@@ -38,7 +38,9 @@ export async function openOnlineDatabase(name: string): Promise<IDBPDatabase<Onl
       if (!database.objectStoreNames.contains('meta')) database.createObjectStore('meta');
     },
     // Another tab upgrading or deleting the database would wait on this connection forever.
-    blocking() { db.close(); },
+    blocking() {
+      db.close();
+    },
   });
   return db;
 }
@@ -58,5 +60,10 @@ export function transactionDone(tx: IDBTransaction): { promise: Promise<void>; f
   });
   // Callers may never await it on a path that already threw.
   promise.catch(() => {});
-  return { promise, fail(error) { cause ??= error; } };
+  return {
+    promise,
+    fail(error) {
+      cause ??= error;
+    },
+  };
 }

@@ -80,7 +80,10 @@ export class Mirror {
     const found = this.#buckets.get(id);
     if (!found) return undefined;
     this.#buckets.delete(id);
-    if (found.view !== view) { this.#cachedRows -= found.rows; return undefined; }
+    if (found.view !== view) {
+      this.#cachedRows -= found.rows;
+      return undefined;
+    }
     this.#buckets.set(id, found);
     const exact = meta.changed[bucket] <= found.validAt;
     // Nothing wrote it since: it is exact as of this generation too.
@@ -92,7 +95,10 @@ export class Mirror {
   cache(bucket: Bucket): void {
     if (this.maxCachedRows === 0) return;
     const old = this.#buckets.get(bucket.id);
-    if (old) { this.#cachedRows -= old.rows; this.#buckets.delete(bucket.id); }
+    if (old) {
+      this.#cachedRows -= old.rows;
+      this.#buckets.delete(bucket.id);
+    }
     this.#buckets.set(bucket.id, bucket);
     this.#cachedRows += bucket.rows;
     for (const [id, victim] of this.#buckets) {

@@ -11,7 +11,12 @@ import type { MirrorView, ViewMeta } from './view-meta.js';
  * since their stamp. Everything is assembled inside the transaction, so the answer is the
  * state as of the head record's generation.
  */
-export async function readKeys(connection: OnlineConnection, viewId: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
+export async function readKeys(
+  connection: OnlineConnection,
+  viewId: string,
+  keys: readonly Uint8Array[],
+  features: readonly string[],
+): Promise<OnlineReadResult> {
   const eventTimestamps: (bigint | null)[] = new Array(keys.length).fill(null);
   const values: Record<string, unknown[]> = {};
   for (const f of features) values[f] = new Array(keys.length).fill(null);
@@ -38,7 +43,10 @@ export async function readKeys(connection: OnlineConnection, viewId: string, key
   let mirror: MirrorView | undefined;
   const known = new Map<number, Bucket>();
   let finish: () => void = () => {};
-  const result = new Promise<void>((resolve, reject) => { finish = resolve; done.promise.catch(reject); });
+  const result = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    done.promise.catch(reject);
+  });
   const assemble = () => {
     if (!meta || !mirror) return;
     // Read in the transaction that read the meta record: the state as of its generation.
@@ -48,7 +56,10 @@ export async function readKeys(connection: OnlineConnection, viewId: string, key
         // Another read of this snapshot may have brought it up to date already.
         if (base.validAt < meta.generation) {
           let rows = 0;
-          for (const segment of request.result) { base.add(segment); rows += segment.keys.length; }
+          for (const segment of request.result) {
+            base.add(segment);
+            rows += segment.keys.length;
+          }
           base.validAt = meta.generation;
           if (caching) connection.mirror.grew(base, rows);
         }
@@ -84,7 +95,10 @@ export async function readKeys(connection: OnlineConnection, viewId: string, key
   if (guess) {
     for (let i = 0; i < keys.length; i++) {
       const b = hashes[i] % guess.bucketCount;
-      if (!guessed.has(b)) { guessed.add(b); if (!connection.mirror.has(viewId, b)) load(b); }
+      if (!guessed.has(b)) {
+        guessed.add(b);
+        if (!connection.mirror.has(viewId, b)) load(b);
+      }
     }
   }
   const metaRequest = tx.objectStore('meta').get(viewId) as IDBRequest<ViewMeta | undefined>;

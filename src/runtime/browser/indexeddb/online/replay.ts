@@ -31,7 +31,9 @@ export interface Replay {
  * @example replayBatch(['a', 'a'], [2n, 1n], undefined).winners // Map { 'a' => 0 }: the older second row is skipped
  */
 export function replayBatch(
-  ids: readonly string[], events: readonly bigint[], created: readonly (bigint | null)[] | undefined,
+  ids: readonly string[],
+  events: readonly bigint[],
+  created: readonly (bigint | null)[] | undefined,
   stored?: (id: string, row: number) => RowTimes | undefined,
 ): Replay {
   const createdOf = (i: number) => created?.[i] ?? null;

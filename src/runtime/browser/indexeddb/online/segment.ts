@@ -19,14 +19,28 @@ export interface Segment {
 }
 
 /** The batch rows `rows` (one per key) as one segment per bucket, filled column by column. */
-export function segmentsOf(rows: readonly number[], bucketOf: Int32Array, ids: readonly string[], events: readonly bigint[],
-  created: readonly (bigint | null)[] | undefined, columns: readonly (readonly unknown[])[], position: readonly number[]): Map<number, Segment> {
+export function segmentsOf(
+  rows: readonly number[],
+  bucketOf: Int32Array,
+  ids: readonly string[],
+  events: readonly bigint[],
+  created: readonly (bigint | null)[] | undefined,
+  columns: readonly (readonly unknown[])[],
+  position: readonly number[],
+): Map<number, Segment> {
   const counts = new Map<number, number>();
   for (const i of rows) counts.set(bucketOf[i], (counts.get(bucketOf[i]) ?? 0) + 1);
   const segments = new Map<number, Segment>();
   for (const [b, n] of counts) {
-    segments.set(b, { keys: new Array<string>(n), events: new BigInt64Array(n), created: null, createdSet: null,
-      columns: Int32Array.from(position), numbers: new Float64Array(columns.length * n), others: null });
+    segments.set(b, {
+      keys: new Array<string>(n),
+      events: new BigInt64Array(n),
+      created: null,
+      createdSet: null,
+      columns: Int32Array.from(position),
+      numbers: new Float64Array(columns.length * n),
+      others: null,
+    });
   }
   // Where each row goes: its segment and its row there.
   const target = new Array<Segment>(rows.length);

@@ -33,8 +33,17 @@ export interface MirrorView {
 export function editableViewMeta(stored: ViewMeta | undefined, bucketCount: number): ViewMeta {
   return stored
     ? { ...stored, names: [...stored.names], segments: stored.segments.slice(), changed: stored.changed.slice(), merged: stored.merged.slice() }
-    : { epoch: randomEpoch(), generation: 0, bucketCount, names: [], newestEvent: null, newestCreated: null,
-      segments: new Uint8Array(bucketCount), changed: new Float64Array(bucketCount), merged: new Float64Array(bucketCount) };
+    : {
+        epoch: randomEpoch(),
+        generation: 0,
+        bucketCount,
+        names: [],
+        newestEvent: null,
+        newestCreated: null,
+        segments: new Uint8Array(bucketCount),
+        changed: new Float64Array(bucketCount),
+        merged: new Float64Array(bucketCount),
+      };
 }
 
 /** 52 random bits: a view deleted and written again never repeats a stamp a mirror may hold. */

@@ -35,7 +35,11 @@ export async function writeBatch(connection: OnlineConnection, viewId: string, b
     // A value structured clone cannot copy (a function, say) throws from put: abort so
     // nothing of the batch is kept.
     done.fail(error);
-    try { tx.abort(); } catch { /* already finished */ }
+    try {
+      tx.abort();
+    } catch {
+      /* already finished */
+    }
   };
   const metaRequest = metaStore.get(viewId) as IDBRequest<ViewMeta | undefined>;
   metaRequest.onsuccess = () => {
@@ -50,7 +54,10 @@ export async function writeBatch(connection: OnlineConnection, viewId: string, b
       const isTouched = new Uint8Array(bucketCount);
       for (let i = 0; i < rowCount; i++) {
         const b = (bucketOf[i] = hashes[i] % bucketCount);
-        if (!isTouched[b]) { isTouched[b] = 1; touched.push(b); }
+        if (!isTouched[b]) {
+          isTouched[b] = 1;
+          touched.push(b);
+        }
       }
       // A batch not older than anything ever written cannot lose to a stored row: the
       // usual case (materializing or pushing newer events) reads no bucket.
@@ -60,7 +67,10 @@ export async function writeBatch(connection: OnlineConnection, viewId: string, b
       const loads: [number, IDBRequest<Segment[]>][] = [];
       for (const b of touched) {
         if (!mustCompare && !compacting(b)) continue;
-        if (meta.segments[b] === 0) { known.set(b, new Bucket(view, `${viewId}\u0000${b}`, before)); continue; }
+        if (meta.segments[b] === 0) {
+          known.set(b, new Bucket(view, `${viewId}\u0000${b}`, before));
+          continue;
+        }
         const cached = connection.mirror.cached(view, viewId, b, meta);
         if (cached?.exact) known.set(b, cached.bucket);
         else loads.push([b, segmentStore.getAll(bucketRange(viewId, b)) as IDBRequest<Segment[]>]);
@@ -83,7 +93,10 @@ export async function writeBatch(connection: OnlineConnection, viewId: string, b
           const replay = replayBatch(ids, events, batch.createdTimestamps, mustCompare ? storedRow : undefined);
           written = replay.written;
           if (written === 0) return;
-          const position = names.map((n) => { const p = meta.names.indexOf(n); return p >= 0 ? p : meta.names.push(n) - 1; });
+          const position = names.map((n) => {
+            const p = meta.names.indexOf(n);
+            return p >= 0 ? p : meta.names.push(n) - 1;
+          });
           const generation = meta.generation + 1;
           const deltas = segmentsOf([...replay.winners.values()], bucketOf, ids, events, batch.createdTimestamps, columns, position);
           const emptyBefore = new Set<number>();
@@ -114,7 +127,8 @@ export async function writeBatch(connection: OnlineConnection, viewId: string, b
           meta.generation = generation;
           metaStore.put(meta, viewId);
           const width = meta.names.length;
-          commit = () => connection.mirror.committed(viewId, view, { before, generation, changedBefore: stored?.changed, width, deltas, compacted, emptyBefore });
+          commit = () =>
+            connection.mirror.committed(viewId, view, { before, generation, changedBefore: stored?.changed, width, deltas, compacted, emptyBefore });
         } catch (error) {
           fail(error);
         }
