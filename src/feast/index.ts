@@ -3,7 +3,11 @@
  * `feast.types.Value`, and the SQLite and Redis online-store layouts Feast writes.
  */
 export {
-  readFeastRegistry, writeFeastRegistry, feastRegistryProjects, type ReadFeastRegistryOptions, type WriteFeastRegistryOptions,
+  readFeastRegistry,
+  writeFeastRegistry,
+  feastRegistryProjects,
+  type ReadFeastRegistryOptions,
+  type WriteFeastRegistryOptions,
 } from './registry/index.js';
 export { FeastSqliteOnlineStore, type FeastSqliteOnlineStoreOptions } from './sqlite-online-store.js';
 export { valueEncoder, encodeValue, decodeValue, type ValueEncoder, type DecodeValueOptions } from './value-proto.js';
