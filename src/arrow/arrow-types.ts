@@ -58,13 +58,33 @@ export function vectorOfType(values: readonly unknown[], type: ValueType, where:
       new Utf8(),
     );
   }
-  if (type.kind === 'Int64') {
-    return vectorFromArray(
-      values.map((v) => (v === null || v === undefined ? null : BigInt(v as number))),
-      new Int64(),
-    );
+  return vectorFromArray(
+    values.map((v) => arrowValue(v, type)),
+    arrowType(type),
+  );
+}
+
+/**
+ * One checked JS value as Arrow's builders take it for `type`: int64 as bigint (Arrow
+ * refuses numbers there), Map and Json as JSON text, and the same inside lists and structs.
+ */
+function arrowValue(value: unknown, type: ValueType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type.kind) {
+    case 'Int64':
+      return typeof value === 'bigint' ? value : BigInt(value as number);
+    case 'UnixTimestamp':
+      return value instanceof Date ? value.getTime() : value;
+    case 'Map':
+    case 'Json':
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    case 'Array':
+      return (value as unknown[]).map((item) => arrowValue(item, type.of));
+    case 'Struct':
+      return Object.fromEntries(type.fields.map((m) => [m.name, arrowValue((value as Record<string, unknown>)[m.name], m.dtype)]));
+    default:
+      return value;
   }
-  return vectorFromArray(values.map((v) => v ?? null) as unknown[], arrowType(type));
 }
 
 /** A vector's values as plain JS: safe int64 as number, timestamps as Date, nulls kept. */

@@ -12,6 +12,13 @@ export interface EntityKeyPart {
 const TYPE_NUMBER = { Bytes: 1, String: 2, Int32: 3, Int64: 4, UnixTimestamp: 8 } as const;
 const encoder = new TextEncoder();
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** No lone UTF-16 surrogate (what UTF-8 cannot encode). */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /** Python sorts strings by code point; JS's default sort uses UTF-16 units, which differs above U+FFFF. */
 export function compareCodePoints(a: string, b: string): number {
   const x = [...a];
@@ -29,6 +36,11 @@ function valueBytes(part: EntityKeyPart): Uint8Array {
   switch (part.type.kind) {
     case 'String':
       if (typeof value !== 'string') throw new InvalidEntityKeyError(`${where}: expected a string, got ${JSON.stringify(value)}`);
+      // UTF-8 turns a lone surrogate into U+FFFD: two different keys would then share one entity.
+      if (!isWellFormedText(value))
+        throw new InvalidEntityKeyError(
+          `${where}: ${JSON.stringify(value)} holds a lone UTF-16 surrogate, which UTF-8 (Feast's key encoding) cannot represent`,
+        );
       return encoder.encode(value);
     case 'Bytes':
       if (!(value instanceof Uint8Array)) throw new InvalidEntityKeyError(`${where}: expected bytes`);

@@ -1,9 +1,21 @@
 import { InvalidOnlineWriteError } from '../errors.js';
 import type { FeatureView, ValueType } from '../definitions/index.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
-import { viewKeyEncoder } from './entity-key.js';
+import { isWellFormedText, viewKeyEncoder } from './entity-key.js';
 import { entityColumns, type OnlineEntityRows } from './entity-rows.js';
 import type { OnlineWriteBatch } from './online-store.js';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function isIntegerIn(value: unknown, min: number | bigint, max: number | bigint): value is number | bigint {
+  if (typeof value === 'bigint') return value >= BigInt(min) && value <= BigInt(max);
+  // Integral doubles above 2^53 are taken as they are, within the type's range.
+  return typeof value === 'number' && Number.isInteger(value) && value >= Number(min) && value <= Number(max);
+}
 
 /** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
 export function checkValue(value: unknown, type: ValueType, where: string): unknown {
@@ -12,16 +24,21 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
     new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
   switch (type.kind) {
     case 'Int32':
+      if (isIntegerIn(value, INT32_MIN, INT32_MAX)) return typeof value === 'bigint' ? Number(value) : value;
+      throw fail(`an integer in [${INT32_MIN}, ${INT32_MAX}] (Int32)`);
     case 'Int64':
-      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return value;
-      throw fail('an integer');
+      if (isIntegerIn(value, INT64_MIN, INT64_MAX)) return value;
+      throw fail(`an integer in [${INT64_MIN}, ${INT64_MAX}] (Int64)`);
     case 'Float32':
+      // A finite number a float32 cannot hold would be stored as infinity; NaN and the infinities themselves pass.
+      if (typeof value === 'number' && !(Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX)) return value;
+      throw fail(`a number within Float32 (|x| <= ${FLOAT32_MAX})`);
     case 'Float64':
       if (typeof value === 'number') return value;
       throw fail('a number');
     case 'String':
-      if (typeof value === 'string') return value;
-      throw fail('a string');
+      if (typeof value === 'string' && isWellFormedText(value)) return value;
+      throw fail(typeof value === 'string' ? 'well-formed text (this one holds a lone UTF-16 surrogate, which UTF-8 cannot encode)' : 'a string');
     case 'Bool':
       if (typeof value === 'boolean') return value;
       throw fail('true or false');
@@ -35,8 +52,8 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
       throw fail('an object (Map)');
     case 'Json':
       // JSON text, as Feast's json_val holds it.
-      if (typeof value === 'string') return value;
-      throw fail('JSON text (a string)');
+      if (typeof value === 'string' && isWellFormedText(value)) return value;
+      throw fail('JSON text (a well-formed string)');
     case 'Struct': {
       if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) throw fail('an object (Struct)');
       const record = value as Record<string, unknown>;

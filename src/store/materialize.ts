@@ -6,6 +6,7 @@ import type { OnlineStore, OnlineWriteBatch } from '../online/online-store.js';
 import { featureTypesOf } from '../online/online-write.js';
 import type { LatestRowsBatch, OfflineStore } from '../offline/offline-store.js';
 import type { Registry } from '../registry/registry.js';
+import { entryOf } from '../registry/document.js';
 
 export interface MaterializeOptions {
   start: Date | string;
@@ -137,11 +138,16 @@ export async function materializeIncrementalViews(
     Object.values(document.featureViews)
       .filter((v) => v.spec.online)
       .map((v) => v.spec.name);
+  // Every view is found (own keys only: a view named 'constructor' is not Object's) before any is written.
+  const stored = names.map((name) => {
+    const found = entryOf(document.featureViews, name);
+    if (!found) throw new FeatureViewNotFoundException(name, document.project.name, Object.keys(document.featureViews));
+    return found;
+  });
   const summary: { view: string; rows: number }[] = [];
-  for (const name of names) {
-    const stored = document.featureViews[name];
-    const ends = (stored?.materializationIntervals ?? []).map((i) => toEpochMicros(i.end, 'interval end'));
-    const ttl = BigInt(Math.round((stored?.spec.ttlSeconds ?? 0) * 1e6));
+  for (const [n, name] of names.entries()) {
+    const ends = stored[n].materializationIntervals.map((i) => toEpochMicros(i.end, 'interval end'));
+    const ttl = BigInt(Math.round(stored[n].spec.ttlSeconds * 1e6));
     const start = ends.length > 0 ? ends.reduce((a, b) => (a > b ? a : b)) : end - (ttl > 0n ? ttl : YEAR_MICROS);
     summary.push(
       ...(await materializeViews(context, {

@@ -43,15 +43,19 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
   const ts = input.timestampColumn;
   const entityColumns = [...input.entityTypes.keys()];
   checkColumns(input, entityColumns);
+  // The entity rows' order is kept in a column no entity dataframe column is named after.
+  let rowIdName = '__row_id';
+  for (let n = 1; entityColumns.includes(rowIdName); n++) rowIdName = `__row_id_${n}`;
+  const rowId = q(rowIdName);
 
   const ctes: string[] = [];
   ctes.push(
     `"__entity" AS (SELECT * REPLACE (${timestampExpr(ts, input.entityTypes.get(ts))} AS ${q(ts)}), ` +
-      `row_number() OVER () AS "__row_id" FROM ${q(input.entityView)})`,
+      `row_number() OVER () AS ${rowId} FROM ${q(input.entityView)})`,
   );
   ctes.push(`"__bounds" AS (SELECT min(${q(ts)}) AS lo, max(${q(ts)}) AS hi FROM "__entity")`);
 
-  const selects = ['"__entity".* EXCLUDE ("__row_id")'];
+  const selects = [`"__entity".* EXCLUDE (${rowId})`];
   const joinsSql: string[] = [];
   input.joins.forEach((j, i) => {
     const view = j.join.view;
@@ -92,21 +96,21 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
       // Feast: the filter does nothing for a source without a created column.
       if (input.filterByCreatedTimestamp && created) conditions.push(`"__cand"."__created" <= "__entity".${q(ts)}`);
       ctes.push(
-        `"${alias}" AS (SELECT "__entity"."__row_id", "__cand".* FROM "__entity" JOIN "${alias}_src" AS "__cand" ` +
-          `ON ${conditions.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY "__entity"."__row_id" ` +
+        `"${alias}" AS (SELECT "__entity".${rowId} AS "__row_id", "__cand".* FROM "__entity" JOIN "${alias}_src" AS "__cand" ` +
+          `ON ${conditions.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY "__entity".${rowId} ` +
           `ORDER BY "__cand"."__ts" DESC, "__cand"."__created" DESC NULLS LAST) = 1)`,
       );
-      joinsSql.push(`LEFT JOIN "${alias}" ON "${alias}"."__row_id" = "__entity"."__row_id"`);
+      joinsSql.push(`LEFT JOIN "${alias}" ON "${alias}"."__row_id" = "__entity".${rowId}`);
       j.join.columns.forEach((c) => selects.push(`"${alias}"."__f${features.indexOf(c.feature)}" AS ${q(c.output)}`));
     }
   });
   (input.streams ?? []).forEach((stream, i) => {
-    const part = streamAggregatesSql(stream, i, ts);
+    const part = streamAggregatesSql(stream, i, ts, rowIdName);
     ctes.push(...part.ctes);
     joinsSql.push(part.join);
     selects.push(...part.selects);
   });
-  return `WITH ${ctes.join(',\n')}\nSELECT ${selects.join(', ')}\nFROM "__entity"\n${joinsSql.join('\n')}\nORDER BY "__entity"."__row_id"`;
+  return `WITH ${ctes.join(',\n')}\nSELECT ${selects.join(', ')}\nFROM "__entity"\n${joinsSql.join('\n')}\nORDER BY "__entity".${rowId}`;
 }
 
 function checkColumns(input: PointInTimeSqlInput, entityColumns: readonly string[]): void {

@@ -1,8 +1,9 @@
-import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { FileFormat } from '../../definitions/index.js';
 import { tableToCsv } from '../../arrow/csv-writer.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../sql-engine.js';
 import type { ParquetCodec, WasmBackend } from './wasm-backend.js';
+import { tableToIpcStream } from '../../arrow/ipc.js';
 
 export interface WasmEngineOptions {
   backend: WasmBackend;
@@ -47,7 +48,7 @@ export class WasmDuckDBEngine implements SqlEngine {
 
   async registerArrow(name: string, table: Table): Promise<void> {
     await this.unregister(name);
-    await this.#backend.insertArrowIPC(name, tableToIPC(table, 'stream'));
+    await this.#backend.insertArrowIPC(name, tableToIpcStream(table));
     this.#held.set(name, 'TABLE');
   }
 
@@ -65,7 +66,7 @@ export class WasmDuckDBEngine implements SqlEngine {
       if (columns && columns.length > 0) {
         // The codec may return every column; keep only those asked for before DuckDB copies them.
         const decoded = tableFromIPC(ipc);
-        if (decoded.numCols !== columns.length) ipc = tableToIPC(decoded.select([...columns]), 'stream');
+        if (decoded.numCols !== columns.length) ipc = tableToIpcStream(decoded.select([...columns]));
       }
       await this.#backend.insertArrowIPC(name, ipc);
       this.#held.set(name, 'TABLE');
@@ -94,7 +95,7 @@ export class WasmDuckDBEngine implements SqlEngine {
 
   async export(sql: string, format: FileFormat): Promise<Uint8Array> {
     const table = await this.query(sql);
-    return format === 'parquet' ? this.#parquet.writeParquet(tableToIPC(table, 'stream')) : tableToCsv(table);
+    return format === 'parquet' ? this.#parquet.writeParquet(tableToIpcStream(table)) : tableToCsv(table);
   }
 
   close(): Promise<void> {

@@ -46,12 +46,17 @@ function aggregateSql(a: Aggregation, column: string, inWindow: string): string 
 
 /**
  * The CTEs, join and select items computing one stream view's aggregates at each entity
- * row's timestamp, over the `"__entity"` CTE of the point-in-time SQL (which has
- * `"__row_id"` and the timestamp column as TIMESTAMP). Events join on the keys with
+ * row's timestamp, over the `"__entity"` CTE of the point-in-time SQL (which has its
+ * row number in `rowIdColumn` and the timestamp column as TIMESTAMP). Events join on the keys with
  * `start <= t <= T`, start being the earliest window start among the view's aggregations;
  * each aggregate filters its own window. No event: count 0, everything else NULL.
  */
-export function streamAggregatesSql(input: StreamSqlInput, index: number, timestampColumn: string): { ctes: string[]; join: string; selects: string[] } {
+export function streamAggregatesSql(
+  input: StreamSqlInput,
+  index: number,
+  timestampColumn: string,
+  rowIdColumn = '__row_id',
+): { ctes: string[]; join: string; selects: string[] } {
   const { join } = input;
   const alias = `__sv${index}`;
   const at = 'e."__tu"';
@@ -64,7 +69,7 @@ export function streamAggregatesSql(input: StreamSqlInput, index: number, timest
     `"${alias}_src" AS (SELECT * FROM ${q(input.eventsView)} WHERE "__tu" <= (SELECT epoch_us(hi) FROM "__bounds") ` +
       `AND "__tu" >= (SELECT epoch_us(lo) FROM "__bounds") - ${longest})`,
     `"${alias}" AS (SELECT e."__row_id", ${aggregations.map((a, n) => `${aggregateSql(a, `__c${input.columns.indexOf(a.column)}`, `s."__tu" >= ${starts[n]}`)} AS "__a${n}"`).join(', ')} ` +
-      `FROM (SELECT "__row_id", ${entityKeys.join(', ')}, epoch_us(${q(timestampColumn)}) AS "__tu" FROM "__entity") AS e ` +
+      `FROM (SELECT ${q(rowIdColumn)} AS "__row_id", ${entityKeys.join(', ')}, epoch_us(${q(timestampColumn)}) AS "__tu" FROM "__entity") AS e ` +
       `JOIN "${alias}_src" AS s ON ${[...keyMatch, `s."__tu" <= ${at}`, `s."__tu" >= least(${starts.join(', ')})`].join(' AND ')} ` +
       `GROUP BY e."__row_id")`,
   ];
@@ -73,5 +78,5 @@ export function streamAggregatesSql(input: StreamSqlInput, index: number, timest
     const value = a.fn === 'count' ? `coalesce("${alias}"."__a${n}", 0)` : `"${alias}"."__a${n}"`;
     return `CAST(${value} AS ${duckdbType(a.dtype)}) AS ${q(c.output)}`;
   });
-  return { ctes, join: `LEFT JOIN "${alias}" ON "${alias}"."__row_id" = "__entity"."__row_id"`, selects };
+  return { ctes, join: `LEFT JOIN "${alias}" ON "${alias}"."__row_id" = "__entity".${q(rowIdColumn)}`, selects };
 }

@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { tableToIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import * as parquet from 'parquet-wasm';
 import type { FileFormat } from '../../../definitions/index.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../../../sql/sql-engine.js';
 import { nativeChunksToArrow } from './native-result-to-arrow.js';
+import { tableToIpcStream } from '../../../arrow/ipc.js';
 
 /** How a registered name is held, so `unregister` drops the right kind of object. */
 type Held = { kind: 'VIEW' | 'TABLE'; file?: string };
@@ -71,7 +72,7 @@ export class NativeDuckDBEngine implements SqlEngine {
 
   async registerArrow(name: string, table: Table): Promise<void> {
     // Native DuckDB cannot read Arrow IPC without an extension: cross as Parquet.
-    const bytes = parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')));
+    const bytes = parquet.writeParquet(parquet.Table.fromIPCStream(tableToIpcStream(table)));
     await this.registerBytes(name, bytes, 'parquet');
   }
 

@@ -1,9 +1,12 @@
 import { open, type RootDatabase } from 'lmdb';
+import { InvalidOnlineWriteError } from '../../../errors.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeInto, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
 
 const text = new TextEncoder();
 const fromText = new TextDecoder();
+/** lmdb-js's largest key (LMDB's limit at its default page size): a longer key fails mid-transaction. */
+export const LMDB_MAX_KEY_BYTES = 1978;
 
 /**
  * The online store in LMDB: one memory-mapped file, Node's embedded default. LMDB gives
@@ -56,6 +59,14 @@ export class LmdbOnlineStore implements OnlineStore {
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
     assertValidBatch(batch);
     const prefix = LmdbOnlineStore.#prefix(project, batch.view);
+    // Checked for the whole batch first: a put that fails inside the transaction would abort it midway.
+    batch.keys.forEach((key, i) => {
+      if (prefix.length + key.length > LMDB_MAX_KEY_BYTES) {
+        throw new InvalidOnlineWriteError(
+          `write to '${batch.view}': row ${i}: its entity key is ${key.length} bytes; LMDB keys hold at most ${LMDB_MAX_KEY_BYTES - prefix.length} here (nothing was written)`,
+        );
+      }
+    });
     const names = Object.keys(batch.features);
     const columns = names.map((name) => batch.features[name]);
     const values = new Array<unknown>(names.length);
@@ -104,7 +115,8 @@ export class LmdbOnlineStore implements OnlineStore {
     // the next get reuses, so each row is decoded into the columns before the next.
     for (let i = 0; i < keys.length; i++) {
       const key = LmdbOnlineStore.#rowKey(prefix, keys[i]);
-      let row = this.#db.getBinaryFast(key);
+      // A key too long to store was never written (lmdb-js throws on it rather than missing).
+      let row = key.length > LMDB_MAX_KEY_BYTES ? undefined : this.#db.getBinaryFast(key);
       if (!row) {
         eventTimestamps[i] = null;
         for (const column of columns) column[i] = null;

@@ -1,14 +1,15 @@
 import { transfer } from 'comlink';
-import { tableToIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type { HistoricalFeaturesRequest } from '../../../retrieval/types.js';
 import { throwIfAborted } from '../../browser/abort.js';
 import { toEntityDf } from '../worker-entity-df.js';
 import type { ArrowIpcResult, FeatureStoreWorkerApi, FeatureViewPreview, WorkerHistoricalRequest } from '../feature-store-api.js';
 import type { HostContext } from './context.js';
 import type { Opened } from './stores.js';
+import { tableToIpcStream } from '../../../arrow/ipc.js';
 
 const arrowResult = (table: Table, started: number): ArrowIpcResult => {
-  const ipc = tableToIPC(table, 'stream');
+  const ipc = tableToIpcStream(table);
   return { ipc, numRows: table.numRows, columns: table.schema.fields.map((f) => f.name), elapsedMs: performance.now() - started };
 };
 
