@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -37,12 +37,15 @@ async function fileAt(path: string): Promise<{ path: string; size: number } | un
 
 /**
  * Serves the files of `root` (a built web app): `/` is `index.html`, content types by
- * extension, nothing outside the folder. Hashed build output under `/assets/` may be
+ * extension, nothing outside the folder (not through `..`, nor through a symbolic link). Hashed build output under `/assets/` may be
  * cached for good; everything else is revalidated, so a rebuilt app shows at once.
  * @example const files = staticFiles('demo/dist'); const answer = await files(request);
  */
 export function staticFiles(root: string): StaticFiles {
   const base = resolve(root);
+  // The folder's own real path, once: a symbolic link inside it must not lead out of it.
+  const realBase = realpath(base).catch(() => base);
+  const inside = (path: string, folder: string) => path === folder || path.startsWith(folder + sep);
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     let pathname: string;
@@ -52,9 +55,11 @@ export function staticFiles(root: string): StaticFiles {
       return undefined;
     }
     const target = resolve(base, `.${pathname}`);
-    if (target !== base && !target.startsWith(base + sep)) return undefined;
+    if (!inside(target, base)) return undefined;
     const file = await fileAt(target);
     if (!file) return undefined;
+    const real = await realpath(file.path).catch(() => undefined);
+    if (!real || !inside(real, await realBase)) return undefined;
     const headers = {
       'content-type': CONTENT_TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
       'content-length': String(file.size),
