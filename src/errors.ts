@@ -279,6 +279,13 @@ export class FeatureNotFoundException extends FeastEdgeError {
     return 404;
   }
 }
+/** A source's data lacks a column a view reads, or holds it with a type that does not fit the declared one. */
+export class DataSourceColumnError extends FeastEdgeError {
+  override readonly name = 'DataSourceColumnError';
+  get httpStatus() {
+    return 422;
+  }
+}
 /** A source's data could not be found or read. */
 export class DataSourceNotFoundException extends FeastEdgeError {
   override readonly name = 'DataSourceNotFoundException';

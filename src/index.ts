@@ -65,6 +65,7 @@ export {
   FeastEntityDFMissingColumnsError,
   EntityTimestampInferenceException,
   DataSourceNotFoundException,
+  DataSourceColumnError,
   FeastObjectNotFoundException,
   EntityNotFoundException,
   DataSourceObjectNotFoundException,

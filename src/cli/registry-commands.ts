@@ -20,7 +20,7 @@ export function registerRegistryCommands(program: Command): void {
     .description("make the registry match the repo's definitions: create, update, and delete what the code no longer defines")
     .action(() =>
       withRepo(program, async ({ store, definitions }) => {
-        const diff = await store.apply(definitions, { delete: await removedObjects(store, definitions) });
+        const diff = await store.apply(definitions, { delete: await removedObjects(store, definitions), checkSources: true });
         console.log(formatDiff(diff, { add: 'Created', change: 'Updated', remove: 'Deleted' }));
       }),
     );

@@ -101,6 +101,11 @@ export interface OfflineStore {
   getHistoricalFeatures(request: HistoricalFeaturesRequest, context: HistoricalContext): OfflineRetrievalJob;
   /** Feast's pull_latest_from_table_or_query: per entity key, the latest row with start <= event time <= end. */
   pullLatest(view: FeatureView, start: bigint, end: bigint, options?: { batchRows?: number }): Promise<LatestRows>;
+  /**
+   * Checks each view against its source's data (columns, types, the timestamp field);
+   * a mismatch throws DataSourceColumnError naming the source, the column and what the data holds.
+   */
+  checkSources(views: readonly FeatureView[], options?: { skipMissingData?: boolean }): Promise<void>;
   /** Feast's offline_write_batch: checks every row, then appends them to `source` as one part, or nothing. */
   writeRows(source: FileSource, writes: readonly OfflineRowsWrite[]): Promise<void>;
   /** Keeps a retrieval's rows as a saved dataset's data. */

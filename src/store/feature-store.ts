@@ -92,6 +92,12 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
   /** Registers or updates objects; omitted objects stay unless named in `delete` (Feast's partial apply). */
   async apply(objects: readonly FeastObject[], options: ApplyOptions = {}): Promise<RegistryDiff> {
     this.#rememberCode(objects);
+    if (options.checkSources) {
+      await this.offline('apply with checkSources').checkSources(
+        objects.filter((o): o is FeatureView => o.kind === 'featureView'),
+        { skipMissingData: true },
+      );
+    }
     return this.registry.apply(objects, options);
   }
 

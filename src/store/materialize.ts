@@ -59,6 +59,9 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   } else {
     views = all.filter((v) => v.online);
   }
+  // Every view is checked against its data before any is written: a mismatch in the last
+  // view must not leave the first ones materialized.
+  await context.offlineStore.checkSources(views);
   const summary: { view: string; rows: number }[] = [];
   for (const view of views) {
     throwIfAborted(options.signal, view.name);

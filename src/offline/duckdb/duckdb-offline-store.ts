@@ -22,6 +22,7 @@ import type {
 import { featureStatistics } from './feature-statistics.js';
 import { retrieveHistorical } from './historical-retrieval.js';
 import { pullLatestRows } from './latest-rows.js';
+import { checkViewSources } from './source-check.js';
 import { offlinePart } from './offline-part.js';
 import { exportTable, HistoricalRetrievalJob } from './retrieval-job.js';
 import type { SourceReading } from './source-reading.js';
@@ -94,6 +95,10 @@ export class DuckDbOfflineStore implements OfflineStore {
 
   pullLatest(view: FeatureView, start: bigint, end: bigint, options: { batchRows?: number } = {}): Promise<LatestRows> {
     return pullLatestRows(this.#reading, view, start, end, options.batchRows);
+  }
+
+  checkSources(views: readonly FeatureView[], options: { skipMissingData?: boolean } = {}): Promise<void> {
+    return checkViewSources(this.#reading, views, options);
   }
 
   async writeRows(source: FileSource, writes: readonly OfflineRowsWrite[]): Promise<void> {

@@ -4,7 +4,7 @@ import type { EntityDf } from '../../retrieval/types.js';
 import { arrowFromRows } from '../../arrow/arrow-from-rows.js';
 import { describeColumns, isTimestampType } from '../../sql/describe.js';
 import { EntityTimestampInferenceException, InvalidEntityDfError } from '../../errors.js';
-import type { SqlEngine } from '../../sql/sql-engine.js';
+import { quoteIdent, type SqlEngine } from '../../sql/sql-engine.js';
 
 /** The entity dataframe once it is an engine view. */
 export interface RegisteredEntityDf {
@@ -60,7 +60,24 @@ export async function registerEntityDf(engine: SqlEngine, entityDf: EntityDf, vi
     throw new InvalidEntityDfError('entityDf: expected rows, an Arrow table, { path }, { bytes, format } or { sql }');
   }
   const types = await describeColumns(engine, { view });
-  return { view, types, timestampColumn: findTimestampColumn(types) };
+  const timestampColumn = findTimestampColumn(types);
+  await checkTimestampText(engine, view, timestampColumn, types.get(timestampColumn));
+  return { view, types, timestampColumn };
+}
+
+/**
+ * Text timestamps (a CSV, a SQL query) are parsed inside the join; a value that is no
+ * timestamp would fail there as a DuckDB conversion error. Found first, it is named.
+ */
+async function checkTimestampText(engine: SqlEngine, view: string, column: string, type: string | undefined): Promise<void> {
+  if (type?.toUpperCase() !== 'VARCHAR') return;
+  const c = quoteIdent(column);
+  const bad = await engine.query(`SELECT ${c} AS v FROM ${quoteIdent(view)} WHERE ${c} IS NOT NULL AND TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL LIMIT 1`);
+  if (bad.numRows > 0) {
+    throw new InvalidEntityDfError(
+      `entityDf column '${column}': ${JSON.stringify(bad.getChild('v')?.get(0))} is not a timestamp (expected ISO 8601, such as 2021-04-12T10:59:42Z)`,
+    );
+  }
 }
 
 function findTimestampColumn(types: Map<string, string>): string {
