@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInPage, findChromium, startChromium, type ChromiumHarness } from '../support/chromium.js';
@@ -70,6 +71,7 @@ describe.skipIf(!found)("the worker over Feast's own files (Chromium)", () => {
   beforeAll(async () => {
     const files: Record<string, string> = {};
     for (const repo of REPOS) for (const file of ['registry.db', 'online_store.db']) files[`/feast/${repo}/${file}`] = join(FIXTURES, repo, file);
+    files['/picked/driver_stats.parquet'] = join(FIXTURES, 'rich', 'data', 'driver_stats.parquet');
     harness = (await startChromium({
       entries: { page: 'test/worker/browser/worker-page.entry.ts' },
       files,
@@ -167,6 +169,30 @@ describe.skipIf(!found)("the worker over Feast's own files (Chromium)", () => {
     });
   }
 
+  it('keeps the files picked for sources when it reopens the same project on another online store', async () => {
+    const name = 'reopen-sources';
+    await callInPage(page, 'connect', name, DEFAULT_WORKER);
+    await ok(page, 'call', name, 'open', databases(name));
+    await ok(page, 'callWithFiles', name, 'importFeastRegistry', '$file:/feast/rich/registry.db');
+    await ok(page, 'callWithFiles', name, 'registerSource', 'driver_stats_source', { file: '$file:/picked/driver_stats.parquet' });
+    await ok(page, 'callWithFiles', name, 'open', {
+      ...databases(name),
+      project: 'rich',
+      onlineStore: { type: 'feast-sqlite', file: '$file:/feast/rich/online_store.db', name: `${name}/online_store.db` },
+    });
+    // Nothing is served at the source's own path (under sourceBaseUrl): the preview reads the picked file or fails.
+    const preview = await ok<{ rowCount: number }>(page, 'preview', name, 'driver_stats', { firstRows: 1 });
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const rows = (
+      await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${join(FIXTURES, 'rich', 'data', 'driver_stats.parquet')}')`)
+    ).getRowObjectsJS();
+    connection.closeSync();
+    instance.closeSync();
+    expect(preview.rowCount).toBe(rows[0].n);
+    await callInPage(page, 'terminate', name);
+  });
+
   it('refuses a request that needs a Python on-demand view, naming it, and an online store it does not know, naming the choices', async () => {
     const name = 'python-view';
     await callInPage(page, 'connect', name, DEFAULT_WORKER);
@@ -177,6 +203,12 @@ describe.skipIf(!found)("the worker over Feast's own files (Chromium)", () => {
       entityRows: [{ driver_id: 1001, val_to_add: 1, multiplier: 2 }],
     });
     expect(refused.error?.message).toContain('driver_adjustments');
+    // A source whose file was neither picked nor served is an error naming it, not a wait.
+    const missing = await callInPage<Outcome<unknown>>(page, 'preview', name, 'driver_stats', { firstRows: 1 });
+    expect(missing.error).toEqual({
+      name: 'DataSourceNotFoundException',
+      message: `source 'driver_stats_source': GET ${harness.origin}/feast/data/driver_stats.parquet answered 404`,
+    });
     const unknown = await callInPage<Outcome<unknown>>(page, 'call', name, 'open', { ...databases(name), onlineStore: { type: 'redis' } });
     expect(unknown.error).toEqual({ name: 'ValueError', message: `open: onlineStore.type: expected 'indexeddb' or 'feast-sqlite', got "redis"` });
     await callInPage(page, 'terminate', name);

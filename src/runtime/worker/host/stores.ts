@@ -82,8 +82,10 @@ export function createHostStores(definitions: readonly FeastObject[], assets: Ho
   }
 
   async function open(openOptions: OpenOptions = {}): Promise<OpenResult> {
-    await closeOpened();
     const project = openOptions.project ?? definitions.find((o) => o.kind === 'project')?.name;
+    // Reopening the same project (another online store, say) keeps the files registered for its sources.
+    const registered = opened && opened.project === project ? opened.sources.registered() : new Map();
+    await closeOpened();
     if (!project) throw new ValueError('open: options.project is missing and the definitions module exports no project()');
     const [registry, online, appends, datasets] = await openAll<
       [IndexedDbRegistryStore, Awaited<ReturnType<typeof openOnlineStore>>, IndexedDbOfflineAppends, IndexedDbDatasetStorage]
@@ -100,6 +102,7 @@ export function createHostStores(definitions: readonly FeastObject[], assets: Ho
       baseUrl: openOptions.sourceBaseUrl ?? `${globalThis.location.origin}/`,
       parquet: () => loadParquetWasm(assets.parquetWasm),
     });
+    for (const [name, input] of registered) sources.register(name, input);
     const served = definitionsFor(definitions, project);
     const store = createFeatureStore({
       project,
