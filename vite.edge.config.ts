@@ -25,9 +25,9 @@ const chosenPath = (value: string | undefined) => {
   return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);
 };
 
-/** The definitions module; none when only a registry is given (then the module is empty). */
-export function definitionsModule(env: Record<string, string | undefined> = process.env): string | undefined {
-  return chosenPath(env.FEAST_EDGE_DEFINITIONS) ?? (registryFile(env) ? undefined : at('test/server/fixture-definitions.ts'));
+/** The definitions module; an empty one when only a registry is given. */
+export function definitionsModule(env: Record<string, string | undefined> = process.env): string {
+  return chosenPath(env.FEAST_EDGE_DEFINITIONS) ?? at(registryFile(env) ? 'targets/no-definitions.ts' : 'test/server/fixture-definitions.ts');
 }
 
 /** The registry the Worker serves as it is (FEAST_EDGE_REGISTRY): Feast's registry.db or a feast-edge registry.json. */
@@ -35,20 +35,15 @@ export function registryFile(env: Record<string, string | undefined> = process.e
   return chosenPath(env.FEAST_EDGE_REGISTRY);
 }
 
-const definitions = definitionsModule();
-
 export default defineConfig({
   root,
   logLevel: 'warn',
-  plugins: [
-    onlineOnly('the edge bundle'),
-    bundledRegistry({ path: registryFile(), project: process.env.FEAST_EDGE_PROJECT?.trim() || undefined, noDefinitions: definitions === undefined }),
-  ],
+  plugins: [onlineOnly('the edge bundle'), bundledRegistry({ path: registryFile(), project: process.env.FEAST_EDGE_PROJECT?.trim() || undefined })],
   resolve: {
     // Packages resolve as in a Worker (msgpackr takes its pure-JS build, not Node's extractor).
     conditions: ['workerd', 'worker', 'browser', 'import', 'module', 'default'],
     alias: [
-      ...(definitions ? [{ find: /^feast-edge-definitions$/, replacement: definitions }] : []),
+      { find: /^feast-edge-definitions$/, replacement: definitionsModule() },
       // A repo written for `feast-edge init` imports 'feast-edge'.
       { find: /^feast-edge$/, replacement: at('src/index.ts') },
     ],

@@ -5,17 +5,13 @@ import { parseRegistryDocument } from '../src/registry/document-shape.js';
 import type { RegistryDocument } from '../src/registry/document.js';
 
 export const REGISTRY_MODULE = 'feast-edge-registry';
-export const DEFINITIONS_MODULE = 'feast-edge-definitions';
 const RESOLVED_REGISTRY = `\0${REGISTRY_MODULE}`;
-const NO_DEFINITIONS = '\0feast-edge-no-definitions';
 
 export interface BundledRegistryOptions {
   /** Feast's registry.db, or a feast-edge registry document (.json); absent: the module is `null`. */
   readonly path?: string;
   /** The project to read from a registry.db holding several. */
   readonly project?: string;
-  /** No definitions module was chosen: `feast-edge-definitions` is then an empty module. */
-  readonly noDefinitions?: boolean;
 }
 
 /**
@@ -38,7 +34,7 @@ export async function edgeRegistryDocument(path: string, project?: string): Prom
  * `import registry from 'feast-edge-registry'`: the document (see edgeRegistryDocument),
  * or `null` when the build serves its definitions instead. The document is also written
  * beside the bundle as `registry.json`, for a Deno server (`--registry`) or a look at what
- * the Worker serves. With no definitions module, `feast-edge-definitions` is empty.
+ * the Worker serves.
  */
 export function bundledRegistry(options: BundledRegistryOptions): Plugin {
   let source = 'export default null;\n';
@@ -54,14 +50,10 @@ export function bundledRegistry(options: BundledRegistryOptions): Plugin {
       source = `export default JSON.parse(${JSON.stringify(json)});\n`;
     },
     resolveId(id) {
-      if (id === REGISTRY_MODULE) return RESOLVED_REGISTRY;
-      if (id === DEFINITIONS_MODULE && options.noDefinitions) return NO_DEFINITIONS;
-      return null;
+      return id === REGISTRY_MODULE ? RESOLVED_REGISTRY : null;
     },
     load(id) {
-      if (id === RESOLVED_REGISTRY) return source;
-      if (id === NO_DEFINITIONS) return 'export {};\n';
-      return null;
+      return id === RESOLVED_REGISTRY ? source : null;
     },
     generateBundle() {
       if (json !== undefined) this.emitFile({ type: 'asset', fileName: 'registry.json', source: json });
