@@ -7,6 +7,7 @@ import * as definitions from 'feast-edge-definitions';
 import duckdbWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import sqlJsWasm from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import { hostFeatureStore } from '../../src/runtime/worker/host-feature-store.js';
 
-hostFeatureStore({ definitions: definitions as Record<string, unknown>, assets: { duckdbWasm, duckdbWorker, parquetWasm } });
+hostFeatureStore({ definitions: definitions as Record<string, unknown>, assets: { duckdbWasm, duckdbWorker, parquetWasm, sqlJsWasm } });

@@ -1,4 +1,5 @@
 import './styles.css';
+import type { OpenResult } from '../../src/runtime/worker/feature-store-api.js';
 import { registerOfflineSupport } from './offline-support.js';
 import type { Page } from './page.js';
 import { createMaterializePage } from './pages/materialize-page.js';
@@ -41,9 +42,13 @@ function route(): void {
 window.addEventListener('hashchange', route);
 route();
 
+/** The header names what serves: the project, and Feast's online_store.db when that is the online store. */
+window.addEventListener('feast-store-opened', (event) => {
+  const opened = (event as CustomEvent<OpenResult>).detail;
+  storeStatus.textContent = `project ${opened.project}${opened.onlineStore.type === 'feast-sqlite' ? " · Feast's online_store.db" : ''}`;
+});
 storeReady().then(
-  (opened) => {
-    storeStatus.textContent = `project ${opened.project}`;
+  () => {
     document.body.dataset.store = 'ready';
   },
   (error: unknown) => {

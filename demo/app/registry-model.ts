@@ -6,6 +6,25 @@ export interface FeatureGroup {
   readonly view: string;
   readonly kind: 'featureView' | 'onDemandFeatureView';
   readonly features: readonly string[];
+  /** Why its features cannot be requested here (a Python on-demand view), or undefined. */
+  readonly unavailable?: string;
+}
+
+/** The reason shown for an on-demand view whose transform is Feast's Python function: this page runs TypeScript only. */
+export const NEEDS_TYPESCRIPT = 'needs a TypeScript transform';
+
+/** Why an on-demand view cannot run here (its transform is Python), or undefined. */
+export function unavailableView(doc: RegistryDocument, viewName: string): string | undefined {
+  const spec = doc.onDemandFeatureViews[viewName]?.spec;
+  return spec?.transformLanguage === 'python'
+    ? `${NEEDS_TYPESCRIPT}: '${viewName}' is a Python on-demand view (${spec.feastUdf?.mode ?? 'python'} mode)`
+    : undefined;
+}
+
+/** Why a feature service cannot be requested here (it reads a Python on-demand view), or undefined. */
+export function unavailableService(doc: RegistryDocument, serviceName: string): string | undefined {
+  const views = (doc.featureServices[serviceName]?.spec.projections ?? []).filter((p) => unavailableView(doc, p.viewName)).map((p) => p.viewName);
+  return views.length > 0 ? `${NEEDS_TYPESCRIPT} for ${views.join(', ')}` : undefined;
 }
 
 export function featureGroups(doc: RegistryDocument): FeatureGroup[] {
@@ -15,6 +34,7 @@ export function featureGroups(doc: RegistryDocument): FeatureGroup[] {
       view: spec.name,
       kind: 'onDemandFeatureView' as const,
       features: spec.features.map((f) => f.name),
+      unavailable: unavailableView(doc, spec.name),
     })),
   ];
 }

@@ -7,6 +7,8 @@ import type { Hono } from 'hono';
 import { ConfigurationError } from '../errors.js';
 import { collectDefinitions } from '../definitions/collect-definitions.js';
 import { MemoryRegistryStore } from '../registry/memory-store.js';
+import type { RegistryDocument } from '../registry/document.js';
+import { parseRegistryDocument } from '../registry/document-shape.js';
 import { createFeatureServer, type FeatureServerOptions } from './feature-server.js';
 import { createFeatureStore } from '../store/feature-store.js';
 import type { OnlineStore } from '../online/online-store.js';
@@ -53,24 +55,50 @@ export function serverOptions(vars: EdgeVariables): FeatureServerOptions {
   };
 }
 
+/** What an edge entry serves besides its definitions module. */
+export interface EdgeAppOptions {
+  /**
+   * A registry document to serve as it is (for example Feast's registry.db converted at
+   * build time): it is the registry, and the definitions module only supplies the code of
+   * on-demand and stream transforms. Absent: the definitions are applied.
+   */
+  readonly registry?: RegistryDocument | null;
+}
+
+/** The project a bundled registry serves; FEAST_PROJECT may only repeat it. */
+function registryProject(doc: RegistryDocument, vars: EdgeVariables): string {
+  const asked = vars.FEAST_PROJECT?.trim();
+  if (asked && asked !== doc.project.name) {
+    throw new ConfigurationError(
+      `FEAST_PROJECT: is '${asked}' but the bundled registry is project '${doc.project.name}'; unset it or set it to '${doc.project.name}'`,
+    );
+  }
+  return doc.project.name;
+}
+
 /**
- * Applies the repo's definitions into an in-memory registry and returns the feature
- * server over `onlineStore`. Offline work (materialization, historical retrieval) answers
- * an OfflineStoreUnavailableError: it needs DuckDB, which these runtimes do not run.
+ * The feature server over `onlineStore`, its registry in memory: the repo's definitions
+ * applied, or `options.registry` served as it is. Offline work (materialization,
+ * historical retrieval) answers an OfflineStoreUnavailableError: it needs DuckDB, which
+ * these runtimes do not run.
  */
-export async function createEdgeApp(repo: Record<string, unknown>, onlineStore: OnlineStore, vars: EdgeVariables): Promise<Hono> {
+export async function createEdgeApp(repo: Record<string, unknown>, onlineStore: OnlineStore, vars: EdgeVariables, options: EdgeAppOptions = {}): Promise<Hono> {
   const objects = collectDefinitions(repo);
-  const project = vars.FEAST_PROJECT || objects.find((o) => o.kind === 'project')?.name;
+  // Checked as any registry document: a hand-made one fails here, naming the field.
+  const bundled = options.registry ? parseRegistryDocument(options.registry) : undefined;
+  const project = bundled ? registryProject(bundled, vars) : vars.FEAST_PROJECT || objects.find((o) => o.kind === 'project')?.name;
   if (!project) {
     throw new ConfigurationError('FEAST_PROJECT: not set, and the definitions module exports no project(); set one of them');
   }
+  const registry = new MemoryRegistryStore();
   const store = createFeatureStore({
     // No offline store: offline operations answer OfflineStoreUnavailableError (501).
     project,
-    registry: new MemoryRegistryStore(),
+    registry,
     definitions: objects,
     onlineStore,
   });
-  await store.apply(objects);
+  if (bundled) await registry.write({ ...bundled, version: Math.max(bundled.version, 1) }, 0);
+  else await store.apply(objects);
   return createFeatureServer(store, serverOptions(vars));
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ const ENV_NAMES = [
   'FEAST_KV_PATH',
   'FEAST_PORT',
   'FEAST_HOSTNAME',
+  'FEAST_REGISTRY_PATH',
   'MSGPACKR_NATIVE_ACCELERATION_DISABLED',
 ];
 
@@ -37,8 +38,8 @@ interface DenoServer {
   stop(): Promise<number | null>;
 }
 
-/** Starts the server on a free port and resolves once it listens. */
-function startServer(kvFile: string): Promise<DenoServer> {
+/** Starts the server on a free port and resolves once it listens; `registry` is a file it may read (`--registry`). */
+function startServer(kvFile: string, registry?: string): Promise<DenoServer> {
   const child = spawn(
     DENO,
     [
@@ -46,7 +47,7 @@ function startServer(kvFile: string): Promise<DenoServer> {
       '--config',
       CONFIG,
       '--allow-net=127.0.0.1',
-      `--allow-read=${dir}`,
+      `--allow-read=${registry ? `${dir},${registry}` : dir}`,
       `--allow-write=${dir}`,
       `--allow-env=${ENV_NAMES.join(',')}`,
       ENTRY,
@@ -56,8 +57,9 @@ function startServer(kvFile: string): Promise<DenoServer> {
       '0',
       '--hostname',
       '127.0.0.1',
+      ...(registry ? ['--registry', registry] : []),
     ],
-    { env: { ...process.env, FEAST_PROJECT: FIXTURE_PROJECT, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, FEAST_PROJECT: registry ? '' : FIXTURE_PROJECT, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
   const exited = new Promise<number | null>((resolve) =>
@@ -141,5 +143,31 @@ it('serves what an earlier server process wrote to the same KV file', async () =
     expect((await read(second.origin)).results[1].values).toEqual(['kept']);
   } finally {
     await second.stop();
+  }
+});
+
+it("serves Feast's registry.db given as --registry (converted at startup): Feast's write case and the read after it", async () => {
+  const fixture = fileURLToPath(new URL('../fixtures/feast/rich/', import.meta.url));
+  const wire = readFileSync(join(fixture, 'wire.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { name: string; path: string; request_body: string; status: number; response_body: string });
+  const feastCase = (name: string) => wire.find((c) => c.name === name)!;
+  const server = await startServer(join(dir, 'feast-registry.kv'), join(fixture, 'registry.db'));
+  try {
+    const send = (c: { path: string; request_body: string }) =>
+      fetch(`${server.origin}${c.path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: c.request_body });
+    const write = feastCase('write_to_online_store');
+    const written = await send(write);
+    expect({ status: written.status, json: await written.json() }).toEqual({ status: write.status, json: JSON.parse(write.response_body) });
+    const read = feastCase('get_after_write');
+    const answer = (await (await send(read)).json()) as { metadata: { feature_names: string[] }; results: { values: unknown[] }[] };
+    const feast = JSON.parse(read.response_body) as typeof answer;
+    const values = (body: typeof answer) => Object.fromEntries(body.metadata.feature_names.map((name, i) => [name, body.results[i].values]));
+    expect(values(answer)).toEqual(values(feast));
+    const registry = (await (await fetch(`${server.origin}/registry`)).json()) as { project: { name: string } };
+    expect(registry.project.name).toBe('rich');
+  } finally {
+    expect(await server.stop()).toBe(0);
   }
 });

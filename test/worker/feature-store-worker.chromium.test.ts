@@ -47,7 +47,11 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
   it('connects, opens IndexedDB, applies the definitions module and finds its transforms matching on the next open', async () => {
     const page = await fixture.harness.openPage('page');
     await callInPage(page, 'connect', 'apply', DEFAULT_WORKER);
-    expect(await ok(page, 'call', 'apply', 'open', databases('apply', fixture.harness.origin))).toEqual({ project: 'driver_ranking', transforms: [] });
+    expect(await ok(page, 'call', 'apply', 'open', databases('apply', fixture.harness.origin))).toEqual({
+      project: 'driver_ranking',
+      transforms: [],
+      onlineStore: { type: 'indexeddb' },
+    });
     const diff = await ok<{ added: { kind: string; name: string }[] }>(page, 'call', 'apply', 'apply');
     expect(diff.added.map((a) => `${a.kind}:${a.name}`).sort()).toEqual(node.definitions.map((o) => `${o.kind}:${o.name}`).sort());
     const document = await ok<{ version: number; featureViews: Record<string, unknown> }>(page, 'call', 'apply', 'registryDocument');
@@ -57,6 +61,7 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     expect(await ok(page, 'call', 'apply', 'open', databases('apply', fixture.harness.origin))).toEqual({
       project: 'driver_ranking',
       transforms: ['transformed_conv_rate'],
+      onlineStore: { type: 'indexeddb' },
     });
     await callInPage(page, 'terminate', 'apply');
   });

@@ -1,5 +1,7 @@
 import type { RegistryDocument } from '../../../src/registry/document.js';
-import { featureStore, markImportedRegistry, storeReady } from '../store-client.js';
+import type { OpenResult } from '../../../src/runtime/worker/feature-store-api.js';
+import { unavailableView } from '../registry-model.js';
+import { featureStore, forgetLoadedRepo, registryImported, storeReady, useFeastOnlineStore } from '../store-client.js';
 import { h, replace } from '../ui/dom.js';
 import { messageBox } from '../ui/messages.js';
 
@@ -10,7 +12,8 @@ function formatOf(file: File): 'parquet' | 'csv' | undefined {
   return undefined;
 }
 
-async function readRegistry(file: File): Promise<RegistryDocument> {
+/** feast-edge's registry.json (checked by the worker, which names a bad field). */
+async function readRegistryJson(file: File): Promise<RegistryDocument> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await file.text());
@@ -20,16 +23,38 @@ async function readRegistry(file: File): Promise<RegistryDocument> {
   const doc = parsed as Partial<RegistryDocument> | null;
   if (!doc || typeof doc !== 'object' || doc.formatVersion !== 1 || typeof doc.featureViews !== 'object') {
     throw new Error(
-      `${file.name}: not a feast-edge registry (expected the data/registry.json that \`feast-edge apply\` writes, with formatVersion 1 and featureViews)`,
+      `${file.name}: not a feast-edge registry (expected the data/registry.json that \`feast-edge apply\` writes, with formatVersion 1 and featureViews, or Feast's registry.db)`,
     );
   }
   return doc as RegistryDocument;
 }
 
+/** Imports a registry file: Feast's registry.db (protobuf) or feast-edge's registry.json, told apart by their first byte. */
+async function importRegistryFile(file: File): Promise<OpenResult> {
+  const first = new Uint8Array(await file.slice(0, 1).arrayBuffer())[0];
+  // A JSON document starts with '{' (after any whitespace); a serialized feast.core.Registry never does.
+  const isJson = file.name.toLowerCase().endsWith('.json') || first === 0x7b;
+  return isJson ? featureStore.importRegistry(await readRegistryJson(file)) : featureStore.importFeastRegistry(file);
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** What an imported registry holds, and what of it cannot run here. */
+function summary(fileName: string, doc: RegistryDocument): string {
+  const python = Object.keys(doc.onDemandFeatureViews).filter((name) => unavailableView(doc, name));
+  return [
+    `Imported ${fileName}: project '${doc.project.name}', ${count(Object.keys(doc.featureViews).length, 'feature view')}`,
+    `, ${count(Object.keys(doc.onDemandFeatureViews).length, 'on-demand view')}`,
+    python.length ? ` (Python, each needs a TypeScript transform: ${python.join(', ')})` : '',
+    `, ${count(Object.keys(doc.featureServices).length, 'feature service')}. Now pick its data files.`,
+  ].join('');
+}
+
 /**
- * Loads a user's own repo: its registry.json replaces the registry (no on-demand
- * transforms run: their code is not in the file), and picked data files stand in for
- * the file sources, matched by file name to each source's path.
+ * Loads a user's own repo: its registry (Feast's registry.db or feast-edge's
+ * registry.json) replaces the registry and the app serves its project; Feast's
+ * online_store.db, if given, becomes the online store (kept across reloads); picked data
+ * files stand in for the file sources, matched by file name to each source's path.
  */
 export function loadRepoPanel(onChanged: () => void): HTMLElement {
   const messages = messageBox();
@@ -37,18 +62,34 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
 
   const registryInput = h('input', {
     type: 'file',
-    accept: '.json,application/json',
+    accept: '.db,.json,application/json,application/octet-stream',
     'data-testid': 'registry-file',
     onchange: async () => {
       const file = registryInput.files?.[0];
       if (!file) return;
       try {
-        const doc = await readRegistry(file);
         await storeReady();
-        await featureStore.importRegistry(doc);
-        markImportedRegistry(true);
+        registryImported(await importRegistryFile(file));
+        messages.notice(summary(file.name, await featureStore.registryDocument()));
+        onChanged();
+      } catch (error) {
+        messages.error(error);
+      }
+    },
+  });
+
+  const onlineInput = h('input', {
+    type: 'file',
+    accept: '.db,.sqlite,.sqlite3',
+    'data-testid': 'online-store-file',
+    onchange: async () => {
+      const file = onlineInput.files?.[0];
+      if (!file) return;
+      try {
+        const opened = await useFeastOnlineStore(file);
+        const keptIn = opened.onlineStore.type === 'feast-sqlite' ? opened.onlineStore.keptIn : 'IndexedDB';
         messages.notice(
-          `Imported ${file.name}: project '${doc.project?.name}', ${Object.keys(doc.featureViews).length} feature views. Now pick its data files.`,
+          `Serving ${file.name} as the online store of project '${opened.project}' (Feast's SQLite layout, kept in ${keptIn === 'opfs' ? 'OPFS' : 'IndexedDB'}): the Online page reads it and Materialize writes into it.`,
         );
         onChanged();
       } catch (error) {
@@ -113,7 +154,7 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
     {
       type: 'button',
       onclick: () => {
-        markImportedRegistry(false);
+        forgetLoadedRepo();
         location.reload();
       },
     },
@@ -127,13 +168,20 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
     h(
       'p',
       {},
-      'Pick the ',
+      'Pick the registry of a Feast repo (',
+      h('code', {}, 'data/registry.db'),
+      ', as ',
+      h('code', {}, 'feast apply'),
+      ' writes it) or of a feast-edge repo (',
       h('code', {}, 'data/registry.json'),
-      ' of a repo (written by ',
-      h('code', {}, 'feast-edge apply'),
-      '), then its Parquet or CSV files. Everything stays in this browser.',
+      '); optionally its SQLite online store (',
+      h('code', {}, 'data/online_store.db'),
+      ', after ',
+      h('code', {}, 'feast materialize'),
+      '); then its Parquet or CSV files. The app then serves that project. Everything stays in this browser.',
     ),
-    h('label', {}, 'registry.json ', registryInput),
+    h('label', {}, 'registry.db or registry.json ', registryInput),
+    h('label', {}, 'online_store.db (optional) ', onlineInput),
     h('label', {}, 'data files ', dataInput),
     files,
     useExample,

@@ -3,7 +3,7 @@ import type { Page } from '../page.js';
 import { requiredEntityColumns, type RequiredColumn } from '../registry-model.js';
 import { restampOnlineRows } from '../restamp-online-rows.js';
 import { SERVED_BY_HEADER } from '../served-by.js';
-import { featureStore, storeReady } from '../store-client.js';
+import { featureStore, servedNow, storeReady, usesImportedRegistry } from '../store-client.js';
 import { h, replace } from '../ui/dom.js';
 import { featurePicker, type FeatureSelection } from '../ui/feature-picker.js';
 import { formatMs } from '../ui/format.js';
@@ -98,6 +98,18 @@ export function createOnlinePage(): Page {
         onlineVector(response, 'online-vector'),
       );
 
+      // The Service Worker serves the example repo from IndexedDB: another project or Feast's file it cannot answer for.
+      if (usesImportedRegistry() || servedNow()?.onlineStore.type !== 'indexeddb') {
+        replace(
+          httpResult,
+          h(
+            'p',
+            { class: 'muted', 'data-testid': 'online-http-skipped' },
+            "fetch('/get-online-features') is answered by the Service Worker from the example repo's IndexedDB store; this project is served by the Web Worker only.",
+          ),
+        );
+        return;
+      }
       const body = { ...(selection.featureService ? { feature_service: selection.featureService } : { features: selection.features }), entities };
       const fetchStarted = performance.now();
       const answer = await fetch('/get-online-features', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -159,7 +171,7 @@ export function createOnlinePage(): Page {
     h(
       'p',
       { class: 'muted' },
-      "Reads what Materialize wrote to IndexedDB. Statuses are Feast's: PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE (the view's ttl is enforced at read time).",
+      "Reads what Materialize wrote to the online store (IndexedDB, or a Feast online_store.db you loaded). Statuses are Feast's: PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE (the view's ttl is enforced at read time).",
     ),
     picker.element,
     h('fieldset', { class: 'picker' }, h('legend', {}, 'Entity keys (comma-separated, one value per entity row)'), keys),

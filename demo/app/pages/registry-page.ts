@@ -7,6 +7,7 @@ import { featureStore, storeReady } from '../store-client.js';
 import { append, h, pageLink, replace } from '../ui/dom.js';
 import { messageBox } from '../ui/messages.js';
 import { loadRepoPanel } from './load-repo-panel.js';
+import { NEEDS_TYPESCRIPT } from '../registry-model.js';
 
 type Kind = 'entity' | 'dataSource' | 'featureView' | 'onDemandFeatureView' | 'streamFeatureView' | 'featureService' | 'savedDataset';
 
@@ -157,7 +158,19 @@ function registryView(doc: RegistryDocument): HTMLElement {
             ),
           ],
           ['features', fields(spec.features)],
-          ['transform', h('code', {}, 'transformSource' in spec ? String(spec.transformSource).slice(0, 160) : '')],
+          [
+            'transform',
+            ...(spec.transformLanguage === 'python'
+              ? [
+                  h(
+                    'span',
+                    { class: 'unavailable', 'data-testid': `needs-typescript-${spec.name}` },
+                    `Python (Feast's ${spec.feastUdf?.mode ?? 'python'} mode): ${NEEDS_TYPESCRIPT} before its features can be requested here. `,
+                  ),
+                ]
+              : []),
+            h('code', {}, 'transformSource' in spec ? String(spec.transformSource).slice(0, 160) : ''),
+          ],
           ['used by', ...links('featureService', servicesUsing(spec.name))],
         ),
       ),

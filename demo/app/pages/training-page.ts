@@ -49,6 +49,9 @@ export function createTrainingPage(): Page {
     messages.clear();
     outputs.hidden = true;
     runButton.disabled = true;
+    // The last result goes: a table left on screen would read as this run's.
+    replace(result);
+    delete result.dataset.rows;
     try {
       const { request: built, label } = await request();
       const started = performance.now();

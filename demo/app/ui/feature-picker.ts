@@ -1,5 +1,5 @@
 import type { RegistryDocument } from '../../../src/registry/document.js';
-import { featureGroups } from '../registry-model.js';
+import { featureGroups, unavailableService } from '../registry-model.js';
 import { h, replace } from './dom.js';
 
 export interface FeatureSelection {
@@ -31,26 +31,42 @@ export function featurePicker(name: string): { element: HTMLElement; update(doc:
     element,
     update(doc) {
       const current = serviceSelect.value;
-      const services = Object.keys(doc.featureServices);
-      replace(serviceSelect, ...services.map((s) => h('option', { value: s, selected: s === current }, s)));
-      if (services.length === 0) byFeatures.checked = true;
+      // A service reading a Python on-demand view is listed, disabled, with the reason.
+      const services = Object.keys(doc.featureServices).map((name) => ({ name, unavailable: unavailableService(doc, name) }));
+      const usable = services.filter((s) => !s.unavailable);
+      const chosen = usable.some((s) => s.name === current) ? current : usable[0]?.name;
+      replace(
+        serviceSelect,
+        ...services.map((s) =>
+          h(
+            'option',
+            { value: s.name, selected: s.name === chosen, disabled: s.unavailable !== undefined, title: s.unavailable },
+            s.unavailable ? `${s.name} (${s.unavailable})` : s.name,
+          ),
+        ),
+      );
+      if (usable.length === 0) byFeatures.checked = true;
+      byService.disabled = usable.length === 0;
       const checked = new Set([...checkboxes.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value));
       replace(
         checkboxes,
         ...featureGroups(doc).map((group) =>
           h(
             'div',
-            { class: 'group' },
+            { class: 'group', title: group.unavailable },
             h('strong', {}, group.view),
+            group.unavailable ? h('span', { class: 'unavailable', 'data-testid': `unavailable-${group.view}` }, ` (${group.unavailable})`) : null,
             ...group.features.map((f) => {
               const ref = `${group.view}:${f}`;
               return h(
                 'label',
-                {},
+                { class: group.unavailable ? 'disabled' : undefined },
                 h('input', {
                   type: 'checkbox',
                   value: ref,
-                  checked: checked.has(ref),
+                  checked: !group.unavailable && checked.has(ref),
+                  disabled: group.unavailable !== undefined,
+                  title: group.unavailable,
                   'data-ref': ref,
                   onchange: () => {
                     byFeatures.checked = true;
@@ -66,7 +82,8 @@ export function featurePicker(name: string): { element: HTMLElement; update(doc:
       sync();
     },
     selection() {
-      if (byService.checked && serviceSelect.value) return { featureService: serviceSelect.value };
+      const service = serviceSelect.selectedOptions[0];
+      if (byService.checked && service && !service.disabled) return { featureService: service.value };
       const features = [...checkboxes.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value);
       if (features.length === 0) throw new Error('Features: pick a feature service or at least one feature');
       return { features };

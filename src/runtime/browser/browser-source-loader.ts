@@ -36,6 +36,11 @@ export class BrowserSourceLoader implements SourceLoader {
     this.#inputs.set(sourceName, input);
   }
 
+  /** The inputs registered so far, by source name. */
+  registered(): ReadonlyMap<string, BrowserSourceInput> {
+    return new Map(this.#inputs);
+  }
+
   /** What a source reads now: its registered input, or its path as a URL. */
   inputOf(source: FileSource): BrowserSourceInput {
     return this.#inputs.get(source.name) ?? { url: this.resolve(source.path), format: source.format };
@@ -53,7 +58,10 @@ export class BrowserSourceLoader implements SourceLoader {
       // parquet-wasm needs an absolute URL (a relative one never settles).
       const url = this.resolve(input.url);
       const format = formatOf(input.format, url, source.format);
-      if (format === 'parquet') return this.#loadParquet(engine, viewName, columns, where, (p) => p.ParquetFile.fromUrl(url), url);
+      if (format === 'parquet') {
+        await assertParquetAt(url, where);
+        return this.#loadParquet(engine, viewName, columns, where, (p) => p.ParquetFile.fromUrl(url), url);
+      }
       const response = await fetch(url).catch((error: unknown) => {
         throw new DataSourceNotFoundException(`${where}: GET ${url} failed (${String(error)})`);
       });
@@ -93,6 +101,26 @@ export class BrowserSourceLoader implements SourceLoader {
 
 function formatOf(given: FileFormat | undefined, name: string, fallback: FileFormat): FileFormat {
   return given ?? formatFromPath(name.replace(/[?#].*$/, '')) ?? fallback;
+}
+
+/**
+ * Asks for a URL's first four bytes before parquet-wasm opens it: its reader never settles
+ * on a missing file (a 404), and a server that answers every path with its app page
+ * would hand it HTML. Either is an error naming the source and the URL instead.
+ */
+async function assertParquetAt(url: string, where: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Range: 'bytes=0-3' } });
+  } catch (error) {
+    throw new DataSourceNotFoundException(`${where}: GET ${url} failed (${errorText(error)})`);
+  }
+  const reader = response.body?.getReader();
+  const first = reader ? await reader.read().catch(() => undefined) : undefined;
+  await reader?.cancel().catch(() => undefined);
+  if (!response.ok) throw new DataSourceNotFoundException(`${where}: GET ${url} answered ${response.status}`);
+  const magic = first?.value ? new TextDecoder().decode(first.value.subarray(0, 4)) : '';
+  if (magic !== 'PAR1') throw new DataSourceNotFoundException(`${where}: ${url} is not a Parquet file (it does not start with PAR1)`);
 }
 
 function errorText(error: unknown): string {

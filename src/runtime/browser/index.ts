@@ -1,4 +1,4 @@
-/** feast-edge/browser: browser and Web Worker adapters: IndexedDB stores, DuckDB-WASM (async) with parquet-wasm, browser sources. */
+/** feast-edge/browser: browser and Web Worker adapters: IndexedDB stores, Feast's SQLite file over sql.js, DuckDB-WASM (async) with parquet-wasm, browser sources. */
 export { IndexedDbOnlineStore } from './indexeddb/indexeddb-online-store.js';
 export { IndexedDbRegistryStore } from './indexeddb/indexeddb-registry-store.js';
 export { IndexedDbOfflineAppends } from './indexeddb/indexeddb-offline-appends.js';
@@ -9,3 +9,5 @@ export { loadParquetWasm, parquetWasmCodec, type ParquetWasm } from './parquet-w
 export { BrowserSourceLoader, type BrowserSourceLoaderOptions } from './browser-source-loader.js';
 export { assertSourceInput, type BrowserSourceInput } from './source-input.js';
 export { readOpfsFile } from './opfs.js';
+export { openBrowserFeastSqlite, type BrowserFeastSqlite, type BrowserFeastSqliteOptions } from './browser-feast-sqlite.js';
+export { keptFile, defaultKeepIn, type KeptFile, type KeepIn } from './kept-file.js';

@@ -1,4 +1,4 @@
-import { createEdgeApp, type EdgeVariables } from '../../server/edge-app.js';
+import { createEdgeApp, type EdgeAppOptions, type EdgeVariables } from '../../server/edge-app.js';
 import { DenoKvOnlineStore, type DenoKvLike } from './deno-kv-online-store.js';
 
 // What this file needs of Deno's global, so tsc in Node type-checks it without Deno's types.
@@ -14,7 +14,7 @@ declare const Deno: {
 };
 
 /** `--name value` or `--name=value` from the command line, else the environment variable. */
-function setting(flag: string, variable: string): string | undefined {
+export function denoSetting(flag: string, variable: string): string | undefined {
   const at = Deno.args.findIndex((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
   if (at >= 0) return Deno.args[at].includes('=') ? Deno.args[at].slice(flag.length + 3) : Deno.args[at + 1];
   return Deno.env.get(variable) || undefined;
@@ -26,19 +26,20 @@ function setting(flag: string, variable: string): string | undefined {
  * environment (`--kv PATH` / FEAST_KV_PATH, `--port` / FEAST_PORT (default 6566),
  * `--hostname` / FEAST_HOSTNAME (default 127.0.0.1); FEAST_PROJECT, FEAST_READ_TOKEN, ...
  * as for the Worker). Without a KV path Deno KV opens its default database (on Deno
- * Deploy, the project's KV).
+ * Deploy, the project's KV). `options.registry` is a registry document to serve as it is
+ * (the definitions then only supply transform code); see targets/deno.ts for `--registry`.
  * @example import * as repo from './feature_repo/definitions.ts';
  *          await serveDeno(repo);
  */
-export async function serveDeno(repo: Record<string, unknown>): Promise<void> {
-  const port = Number(setting('port', 'FEAST_PORT') ?? 6566);
+export async function serveDeno(repo: Record<string, unknown>, options: EdgeAppOptions = {}): Promise<void> {
+  const port = Number(denoSetting('port', 'FEAST_PORT') ?? 6566);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number 0-65535, got ${port}`);
-  const hostname = setting('hostname', 'FEAST_HOSTNAME') ?? '127.0.0.1';
+  const hostname = denoSetting('hostname', 'FEAST_HOSTNAME') ?? '127.0.0.1';
   const vars: EdgeVariables = Object.fromEntries(
     ['FEAST_PROJECT', 'FEAST_READ_TOKEN', 'FEAST_WRITE_TOKEN', 'FEAST_CORS_ORIGINS', 'FEAST_MAX_BODY_BYTES'].map((name) => [name, Deno.env.get(name)]),
   );
-  const store = new DenoKvOnlineStore(await Deno.openKv(setting('kv', 'FEAST_KV_PATH')));
-  const app = await createEdgeApp(repo, store, vars);
+  const store = new DenoKvOnlineStore(await Deno.openKv(denoSetting('kv', 'FEAST_KV_PATH')));
+  const app = await createEdgeApp(repo, store, vars, options);
   const server = Deno.serve(
     {
       port,

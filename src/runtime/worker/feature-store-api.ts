@@ -68,9 +68,32 @@ export interface FeatureViewPreview {
   readonly features: readonly FeatureStatistics[];
 }
 
+/**
+ * The worker's online store: IndexedDB (the default), or Feast's SQLite file
+ * (`online_store.db`, Feast's own layout) over sql.js, kept in OPFS or IndexedDB so a
+ * reload serves what the last visit wrote. It needs `assets.sqlJsWasm` in the worker.
+ */
+export type WorkerOnlineStore =
+  | { readonly type: 'indexeddb' }
+  | {
+      readonly type: 'feast-sqlite';
+      /** Feast's online_store.db (a picked File, or bytes): it replaces the kept copy. Absent: the kept copy, else a new database. */
+      readonly file?: Blob | Uint8Array;
+      /** Where the database is kept between visits; default OPFS where the browser can write it, else IndexedDB. */
+      readonly keepIn?: 'opfs' | 'indexeddb';
+      /** The name it is kept under (default 'feast-edge/online_store.db'). */
+      readonly name?: string;
+    };
+
 export interface OpenOptions {
-  /** The project to serve; default the definitions module's `project()` export. */
+  /**
+   * The project to serve; default the definitions module's `project()` export. The
+   * definitions (and their transforms) serve only their own project, or any project when
+   * the module exports no `project()`: another project serves its stored registry alone.
+   */
   readonly project?: string;
+  /** Default `{ type: 'indexeddb' }` (database `onlineDatabase`). */
+  readonly onlineStore?: WorkerOnlineStore;
   /** IndexedDB database names (defaults 'feast-edge-registry', 'feast-edge-online', 'feast-edge-offline'). */
   readonly registryDatabase?: string;
   readonly onlineDatabase?: string;
@@ -83,6 +106,10 @@ export interface OpenResult {
   readonly project: string;
   /** Names of the transforms (on-demand views) whose source hash matches the registry. */
   readonly transforms: readonly string[];
+  /** The online store serving: 'indexeddb', or 'feast-sqlite' with where it is kept and where its rows came from. */
+  readonly onlineStore:
+    | { readonly type: 'indexeddb' }
+    | { readonly type: 'feast-sqlite'; readonly keptIn: 'opfs' | 'indexeddb'; readonly from: 'file' | 'kept' | 'new' };
 }
 
 export interface FeatureStoreWorkerApi {
@@ -93,8 +120,19 @@ export interface FeatureStoreWorkerApi {
   open(options?: OpenOptions): Promise<OpenResult>;
   /** Applies the definitions module the worker was built with (records each transform's source hash). */
   apply(): Promise<RegistryDiff>;
-  /** Replaces the project's registry with a user's registry.json (Feast objects without code: no on-demand transforms run). */
-  importRegistry(document: RegistryDocument): Promise<void>;
+  /**
+   * Replaces the project's registry with a user's registry.json (Feast objects without
+   * code: on-demand views run only with a loaded transform of the same name). When the
+   * document is another project's, the worker first opens that project (the open options
+   * otherwise kept; a Feast SQLite file given before stays as kept).
+   */
+  importRegistry(document: RegistryDocument): Promise<OpenResult>;
+  /**
+   * The same for Feast's own registry (`registry.db`, bytes or a picked File), converted in
+   * the worker; `project` chooses one of several. Python on-demand views are listed and
+   * marked `transformLanguage: 'python'`: requesting their features needs a TypeScript transform.
+   */
+  importFeastRegistry(registry: Uint8Array | Blob, options?: { readonly project?: string }): Promise<OpenResult>;
   registryDocument(): Promise<RegistryDocument>;
   /** Makes a file source read its rows from the given input instead of its path. */
   registerSource(sourceName: string, input: SourceInput): Promise<void>;

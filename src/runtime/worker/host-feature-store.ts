@@ -9,7 +9,6 @@ import { expose } from 'comlink';
 import type { FeastObject } from '../../definitions/index.js';
 import { collectDefinitions } from '../../definitions/collect-definitions.js';
 import { registerLongWorkTransfer } from './long-work-transfer.js';
-import type { BrowserEngineAssets } from '../browser/browser-engine.js';
 import type { FeatureStoreWorkerApi, OpenOptions } from './feature-store-api.js';
 import type { HostContext } from './host/context.js';
 import { createEngineJobs } from './host/engine-jobs.js';
@@ -17,22 +16,34 @@ import { materializeApi } from './host/materialize-api.js';
 import { onlineApi } from './host/online-api.js';
 import { registryApi } from './host/registry-api.js';
 import { retrievalApi } from './host/retrieval-api.js';
-import { createHostStores } from './host/stores.js';
+import { createHostStores, type HostAssets } from './host/stores.js';
 
 export interface HostFeatureStoreOptions {
   /** The definitions module (`import * as repo from '...'`) or its feast objects. */
   readonly definitions: Record<string, unknown> | readonly FeastObject[];
-  /** URLs on the app's origin: DuckDB's .wasm and worker script, parquet-wasm's .wasm. */
-  readonly assets: { readonly duckdbWasm: string; readonly duckdbWorker?: string; readonly parquetWasm: string };
+  /**
+   * URLs on the app's origin: DuckDB's .wasm and worker script, parquet-wasm's .wasm, and
+   * sql.js's browser .wasm (only for Feast's SQLite online store, `open({ onlineStore: { type: 'feast-sqlite' } })`).
+   */
+  readonly assets: HostAssets;
 }
 
 /** The worker side as a plain object (what hostFeatureStore exposes), for callers with their own transport. */
 export function createFeatureStoreHost(options: HostFeatureStoreOptions): FeatureStoreWorkerApi {
   const definitions = collectDefinitions(options.definitions as Record<string, unknown>);
-  const assets: BrowserEngineAssets = options.assets;
+  const assets = options.assets;
   const stores = createHostStores(definitions, assets, () => jobs.observedEngine());
   const jobs = createEngineJobs(assets, stores.current);
-  const host: HostContext = { definitions, current: stores.current, engineJob: jobs.engineJob };
+  const host: HostContext = {
+    definitions,
+    current: stores.current,
+    // A switch of project waits for running engine jobs, as open() does.
+    serveProject: async (project) => {
+      await jobs.idle();
+      return stores.serveProject(project);
+    },
+    engineJob: jobs.engineJob,
+  };
 
   return {
     async open(openOptions: OpenOptions = {}) {
@@ -58,7 +69,8 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
  * import duckdbWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
  * import duckdbWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
  * import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
- * hostFeatureStore({ definitions: repo, assets: { duckdbWasm, duckdbWorker, parquetWasm } });
+ * import sqlJsWasm from 'sql.js/dist/sql-wasm-browser.wasm?url';
+ * hostFeatureStore({ definitions: repo, assets: { duckdbWasm, duckdbWorker, parquetWasm, sqlJsWasm } });
  */
 export function hostFeatureStore(options: HostFeatureStoreOptions): void {
   registerLongWorkTransfer();

@@ -12,4 +12,5 @@ export type {
   SourceInput,
   WorkerEntityDf,
   WorkerHistoricalRequest,
+  WorkerOnlineStore,
 } from './feature-store-api.js';

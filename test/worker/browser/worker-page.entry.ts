@@ -154,6 +154,24 @@ const api = {
     await writable.close();
     return outcome(() => store(name).registerSource(source, { opfsPath }));
   },
+  /**
+   * Any API method, each argument string `'$file:<url>'` (at any depth) replaced by a File of
+   * that URL's bytes, as a page passes a picked file.
+   */
+  async callWithFiles(name: string, method: keyof FeatureStoreWorkerApi, ...args: unknown[]) {
+    const withFiles = async (value: unknown): Promise<unknown> => {
+      if (typeof value === 'string' && value.startsWith('$file:')) {
+        const url = value.slice('$file:'.length);
+        return new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop()!);
+      }
+      if (Array.isArray(value)) return Promise.all(value.map(withFiles));
+      if (value && typeof value === 'object')
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await withFiles(v)])));
+      return value;
+    };
+    const resolved = (await withFiles(args)) as unknown[];
+    return outcome(() => (store(name)[method] as (...a: unknown[]) => Promise<unknown>)(...resolved));
+  },
   /** A retrieval written as a file by the worker; the bytes as numbers (small files only). */
   exportHistorical(name: string, request: Parameters<FeatureStoreWorkerApi['exportHistoricalFeatures']>[0], format: 'csv' | 'parquet') {
     return outcome(async () => Array.from(await store(name).exportHistoricalFeatures(request, format)));
