@@ -19,10 +19,13 @@ describe('feature_store.yaml', () => {
       project: 'p',
       provider: 'local',
       registryPath: '/r/data/registry.json',
+      registryFormat: 'feast-edge',
       registryCacheTtlSeconds: 0,
       offlineStore: { type: 'auto' },
       onlineStore: { type: 'lmdb', path: '/r/data/online_store.lmdb' },
       entityKeySerializationVersion: 3,
+      authType: 'no_auth',
+      notes: [],
     });
   });
 
@@ -39,8 +42,9 @@ describe('feature_store.yaml', () => {
       },
       '/r',
     );
-    // Feast's registry.db is protobuf; the JSON registry goes beside it, never over it.
-    expect(config.registryPath).toBe('/r/data/registry.json');
+    // Feast's registry.db is read and written as Feast's protobuf.
+    expect(config.registryPath).toBe('/r/data/registry.db');
+    expect(config.registryFormat).toBe('feast');
     expect(config.registryCacheTtlSeconds).toBe(60);
     expect(config.offlineStore.type).toBe('duckdb-wasm');
     expect(config.onlineStore).toEqual({ type: 'redis', connection_string: 'localhost:6379' });
@@ -77,10 +81,13 @@ describe('feature_store.yaml', () => {
       [{ project: 'p', registry: { registry_type: 'sql' } }, /registry.registry_type: expected 'file'/],
       [{ project: 'p', registry: 'gs://bucket/registry.db' }, /registry.path: expected a local file path/],
       [{ project: 'p', registry: { path: 'r.json', cache_ttl_seconds: -1 } }, /registry.cache_ttl_seconds: expected a number of seconds >= 0, got -1/],
-      [{ project: 'p', offline_store: { type: 'spark' } }, /offline_store.type: expected one of duckdb, file, duckdb-native, duckdb-wasm, got "spark"/],
+      [
+        { project: 'p', offline_store: { type: 'spark' } },
+        /offline_store.type: expected one of duckdb, file, dask, duckdb-native, duckdb-wasm .*, got "spark"/,
+      ],
       [{ project: 'p', offline_store: { type: 3 } }, /offline_store.type: expected a string, got 3/],
       [{ project: 'p', offline_store: [1] }, /offline_store: expected a type name or \{ type, ... \}/],
-      [{ project: 'p', online_store: { type: 'sqlite' } }, /online_store.type: expected one of lmdb, memory, redis, got "sqlite"/],
+      [{ project: 'p', online_store: { type: 'dynamodb' } }, /online_store.type: expected one of lmdb, memory, redis, sqlite .*, got "dynamodb"/],
       [{ project: 'p', online_store: { type: 'lmdb', path: false } }, /online_store.path: expected a file path, got false/],
       [{ project: 'p', entity_key_serialization_version: 2 }, /entity_key_serialization_version: expected 3/],
       [{ project: 'p', coerce_tz_aware: 'yes' }, /coerce_tz_aware: expected true or false/],
@@ -93,7 +100,12 @@ describe('feature_store.yaml', () => {
 
   it('reads the file from the repo, and says when it is missing or not YAML', async () => {
     await writeFile(join(dir, 'feature_store.yaml'), '# a comment\nproject: demo\nregistry:\n  path: data/registry.db\n');
-    expect(await loadRepoConfig(dir)).toMatchObject({ repoPath: dir, project: 'demo', registryPath: join(dir, 'data', 'registry.json') });
+    expect(await loadRepoConfig(dir)).toMatchObject({
+      repoPath: dir,
+      project: 'demo',
+      registryPath: join(dir, 'data', 'registry.db'),
+      registryFormat: 'feast',
+    });
     await expect(loadRepoConfig(join(dir, 'none'))).rejects.toThrow(/no feature_store.yaml in .*none; run 'feast-edge init' or pass --repo/);
     await writeFile(join(dir, 'feature_store.yaml'), 'project: [unclosed\n');
     await expect(loadRepoConfig(dir)).rejects.toThrow(/^feature_store.yaml is not valid YAML: /);
