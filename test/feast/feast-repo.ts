@@ -59,3 +59,27 @@ export function feastRepoCopy(
 }
 
 export const feastFixturePath = (repo: FeastRepoName, file: string) => join(FIXTURES, repo, file);
+
+/** Equal as Feast's file holds it: numbers numerically (int64 with nulls is float64 there), Map JSON text as its object, times to the millisecond. */
+export function same(actual: unknown, expected: unknown): boolean {
+  if (actual === null || actual === undefined || expected === null || expected === undefined) return (actual ?? null) === (expected ?? null);
+  if (typeof actual === 'string' && typeof expected === 'object') return same(JSON.parse(actual), expected);
+  if (typeof actual === 'string' && typeof expected === 'string' && /^[[{]/.test(actual))
+    return JSON.stringify(JSON.parse(actual)) === JSON.stringify(JSON.parse(expected));
+  if (actual instanceof Date || expected instanceof Date) return new Date(actual as Date).getTime() === new Date(expected as Date).getTime();
+  if (actual instanceof Uint8Array && expected instanceof Uint8Array) return Buffer.from(actual).equals(Buffer.from(expected));
+  if ((typeof actual === 'number' || typeof actual === 'bigint') && (typeof expected === 'number' || typeof expected === 'bigint')) {
+    const a = Number(actual);
+    const e = Number(expected);
+    return a === e || Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e));
+  }
+  if (Array.isArray(actual) && Array.isArray(expected)) return actual.length === expected.length && actual.every((a, i) => same(a, expected[i]));
+  if (typeof actual === 'object' && typeof expected === 'object') {
+    const keys = Object.keys(expected as object);
+    return (
+      keys.length === Object.keys(actual as object).length &&
+      keys.every((k) => same((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k]))
+    );
+  }
+  return actual === expected;
+}

@@ -21,7 +21,7 @@ import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore, type OpenedRepo } from '../../src/runtime/node/open-feature-store.js';
 import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { quoteLiteral } from '../../src/sql/sql-engine.js';
-import { feastFixturePath, feastRepoCopy, type FeastRepoCopy, type FeastRepoName } from './feast-repo.js';
+import { feastFixturePath, feastRepoCopy, same, type FeastRepoCopy, type FeastRepoName } from './feast-repo.js';
 
 interface HistoricalCase {
   name: string;
@@ -67,27 +67,6 @@ const parquet = (path: string) => engine.query(`SELECT * FROM read_parquet(${quo
 function rowsOf(table: Table): Row[] {
   const columns = table.schema.fields.map((f) => [f.name, plainValues(table.getChild(f.name))] as const);
   return Array.from({ length: table.numRows }, (_, i) => Object.fromEntries(columns.map(([name, values]) => [name, values[i]])));
-}
-
-/** Equal as Feast's file holds it: numbers numerically (int64 with nulls is float64 there), Map JSON text as its object, times to the millisecond. */
-function same(actual: unknown, expected: unknown): boolean {
-  if (actual === null || actual === undefined || expected === null || expected === undefined) return (actual ?? null) === (expected ?? null);
-  if (typeof actual === 'string' && typeof expected === 'object') return same(JSON.parse(actual), expected);
-  if (typeof actual === 'string' && typeof expected === 'string' && /^[[{]/.test(actual))
-    return JSON.stringify(JSON.parse(actual)) === JSON.stringify(JSON.parse(expected));
-  if (actual instanceof Date || expected instanceof Date) return new Date(actual as Date).getTime() === new Date(expected as Date).getTime();
-  if (actual instanceof Uint8Array && expected instanceof Uint8Array) return Buffer.from(actual).equals(Buffer.from(expected));
-  if ((typeof actual === 'number' || typeof actual === 'bigint') && (typeof expected === 'number' || typeof expected === 'bigint')) {
-    const a = Number(actual);
-    const e = Number(expected);
-    return a === e || Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e));
-  }
-  if (Array.isArray(actual) && Array.isArray(expected)) return actual.length === expected.length && actual.every((a, i) => same(a, expected[i]));
-  if (typeof actual === 'object' && typeof expected === 'object') {
-    const keys = Object.keys(expected as object);
-    return keys.length === Object.keys(actual as object).length && keys.every((k) => same((actual as Row)[k], (expected as Row)[k]));
-  }
-  return actual === expected;
 }
 
 describe.each(['quickstart', 'rich'] as const)("training sets from Feast's %s repo equal Feast's", (repoName) => {
