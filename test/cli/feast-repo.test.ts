@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeastRegistry } from '../../src/feast/registry/index.js';
 import { feastRepoCopy, type FeastRepoCopy } from '../feast/feast-repo.js';
-import { buildIfStale, cli } from './built-cli.js';
+import { spawn } from 'node:child_process';
+import { buildIfStale, CLI, cli } from './built-cli.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -122,5 +123,39 @@ describe('feast-edge on a Feast repo (built CLI)', () => {
     expect(oneErrorLine(result.stderr)).toMatch(/^error: on-demand feature view 'driver_adjustments' is computed by a Python function/);
     const typo = await edge(rich, 'feature-view', 'list');
     expect(oneErrorLine(typo.stderr)).toMatch(/Did you mean feature-views\?/);
+  });
+
+  it("serves the Feast repo: /get-online-features gives Feast's values for Feast's request, the on-demand outputs from the TypeScript transforms", async () => {
+    const child = spawn(process.execPath, [CLI, '--repo', quickstart.dir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = output.match(/ at (http:\/\/\S+) /);
+          if (found) resolve(found[1]);
+        });
+        child.stderr!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+      });
+      const requests = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'feast', 'quickstart', 'online-expected.json'), 'utf8')).requests;
+      const request = requests.find((r: { name: string }) => r.name === 'feature_service_v1_with_request_data');
+      const entities = Object.fromEntries(Object.keys(request.entity_rows[0]).map((k) => [k, request.entity_rows.map((r: Record<string, unknown>) => r[k])]));
+      const response = await fetch(`${url}/get-online-features`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ feature_service: 'driver_activity_v1', entities }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { metadata: { feature_names: string[] }; results: { values: unknown[] }[] };
+      const values = Object.fromEntries(body.metadata.feature_names.map((name, i) => [name, body.results[i].values]));
+      const feast = request.server_json as typeof body;
+      // Values by name (statuses depend on today's date: feast-edge enforces the ttl at read time).
+      feast.metadata.feature_names.forEach((name, i) => expect(values[name], name).toEqual(feast.results[i].values));
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

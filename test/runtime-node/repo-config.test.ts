@@ -114,4 +114,60 @@ describe('feature_store.yaml', () => {
     await writeFile(join(dir, 'feature_store.yaml'), '');
     await expect(loadRepoConfig(dir)).rejects.toThrow(/expected a mapping/);
   });
+
+  it("opens feature_store.yaml as Feast writes it: registry.db, SQLite, auth, and Feast's defaults", () => {
+    // feast init's file, word for word.
+    const init = {
+      project: 'quickstart',
+      registry: 'data/registry.db',
+      provider: 'local',
+      online_store: { type: 'sqlite', path: 'data/online_store.db' },
+      entity_key_serialization_version: 3,
+      auth: { type: 'no_auth' },
+    };
+    expect(parseRepoConfig(init, '/r')).toMatchObject({
+      registryPath: '/r/data/registry.db',
+      registryFormat: 'feast',
+      onlineStore: { type: 'sqlite', path: '/r/data/online_store.db' },
+      authType: 'no_auth',
+      notes: [],
+    });
+    // No online_store: Feast's default, SQLite at data/online.db (SqliteOnlineStoreConfig), beside a Feast registry only.
+    expect(parseRepoConfig({ project: 'p', registry: 'data/registry.db' }, '/r').onlineStore).toEqual({ type: 'sqlite', path: '/r/data/online.db' });
+    expect(parseRepoConfig({ project: 'p', registry: 'data/registry.json' }, '/r').onlineStore).toEqual({ type: 'lmdb', path: '/r/data/online_store.lmdb' });
+    expect(parseRepoConfig({ project: 'p', registry: { registry_type: 'file', path: 'data/reg.pb' } }, '/r').registryFormat).toBe('feast');
+  });
+
+  it("accepts Feast's other keys with one note each where feast-edge does otherwise", () => {
+    const config = parseRepoConfig(
+      {
+        project: 'p',
+        project_description: 'demo',
+        registry: { path: 'data/registry.db', cache_ttl_seconds: 60, purge_feast_metadata: false, enable_online_feature_view_versioning: false },
+        offline_store: { type: 'dask' },
+        online_store: { type: 'sqlite', vector_enabled: true, vector_len: 384 },
+        auth: { type: 'oidc', client_id: 'x', auth_discovery_url: 'https://idp/.well-known' },
+        batch_engine: { type: 'spark.engine' },
+        feature_server: { type: 'local', enabled: true },
+        coerce_tz_aware: false,
+        materialization: { pull_latest_features: true, online_write_batch_size: 500 },
+        flags: { alpha_features: true },
+        openlineage: { enabled: false },
+      },
+      '/r',
+    );
+    expect(config.authType).toBe('oidc');
+    expect(config.notes).toEqual([
+      "offline_store 'dask' (Feast's dask store) runs on feast-edge's DuckDB engine (native, else WebAssembly) over the same file sources",
+      'online_store: vector and text search settings are ignored; feast-edge serves no search routes',
+      "auth type 'oidc' is not checked by feast-edge: `feast-edge serve` takes bearer tokens from FEAST_EDGE_READ_TOKEN / FEAST_EDGE_WRITE_TOKEN and refuses to start without one",
+      'batch_engine "spark.engine" is not used: feast-edge materializes in-process with DuckDB',
+      'feature_server is not read: `feast-edge serve` takes its options on the command line',
+      'coerce_tz_aware: false is not followed: feast-edge reads zone-less entity timestamps as UTC',
+      'online_write_batch_size 500 is not used: feast-edge writes materialized rows in batches of 10,000',
+      'flags is ignored (deprecated in Feast too)',
+      'openlineage is not used by feast-edge (ignored)',
+    ]);
+    expect(parseRepoConfig({ project: 'p', batch_engine: 'local', auth: 'no_auth' }, '/r').notes).toEqual([]);
+  });
 });
