@@ -18,6 +18,10 @@ const COMMANDS = [
   'version',
   'list',
   ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].map((k) => `list ${k}`),
+  // Feast's spellings.
+  'get-online-features',
+  'configuration',
+  ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].flatMap((k) => [`${k} list`, `${k} describe`]),
 ];
 
 /** The template's data/entity_df.csv, restated so the test notices a template change. */
