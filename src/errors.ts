@@ -180,6 +180,24 @@ export class OnDemandTransformMismatchError extends FeastEdgeError {
     return 422;
   }
 }
+/**
+ * An on-demand view whose transform is Python (read from Feast's registry.db) was asked
+ * for, and no TypeScript transform was supplied for it. 501: the request is valid, this
+ * deployment lacks the code to compute it (as OfflineStoreUnavailableError).
+ */
+export class OnDemandTransformUnavailableError extends FeastEdgeError {
+  override readonly name = 'OnDemandTransformUnavailableError';
+  get httpStatus() {
+    return 501;
+  }
+  readonly view: string;
+  constructor(view: string, feastMode: string) {
+    super(
+      `on-demand feature view '${view}' is computed by a Python function (Feast mode '${feastMode}'), which feast-edge cannot run; supply its TypeScript equivalent: export onDemandTransform({ view: '${view}', transform: (row) => ({ ... }) }) (or transformColumns) from a .ts module in the repo, or pass it to createFeatureStore({ onDemandTransforms })`,
+    );
+    this.view = view;
+  }
+}
 /** The stream view's loaded transform is missing or differs from what was applied. */
 export class StreamTransformMismatchError extends FeastEdgeError {
   override readonly name = 'StreamTransformMismatchError';

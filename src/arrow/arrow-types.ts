@@ -12,6 +12,7 @@ import {
   Utf8,
   DataType,
   Precision,
+  Table,
   vectorFromArray,
   type Data,
   type Vector,
@@ -54,7 +55,7 @@ export function vectorOfType(values: readonly unknown[], type: ValueType, where:
   if (type.kind === 'Map' || type.kind === 'Json') {
     // A Map is a plain object and is stored as JSON text; a Json value already is JSON text.
     return vectorFromArray(
-      values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+      values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v, jsonSafe))),
       new Utf8(),
     );
   }
@@ -85,6 +86,28 @@ function arrowValue(value: unknown, type: ValueType): unknown {
     default:
       return value;
   }
+}
+
+/** JSON has no bigint or bytes: a safe bigint is a number, a larger one its decimal text, bytes a list of numbers. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value instanceof Uint8Array ? [...value] : value;
+}
+
+/**
+ * Map and Json features are JSON text in feast-edge's Arrow results (arrowType). A
+ * source may hold them otherwise: Feast writes a Map feature's dicts to Parquet as a
+ * struct. Such columns of `table` are turned into JSON text; others are left as they are.
+ */
+export function mapColumnsAsJsonText(table: Table, columns: readonly { readonly output: string; readonly dtype: ValueType }[]): Table {
+  const changed: Record<string, Vector> = {};
+  for (const { output, dtype } of columns) {
+    const vector = table.getChild(output);
+    if ((dtype.kind !== 'Map' && dtype.kind !== 'Json') || !vector || DataType.isUtf8(vector.type)) continue;
+    changed[output] = vectorOfType(plainValues(vector), dtype, output);
+  }
+  if (Object.keys(changed).length === 0) return table;
+  return new Table(Object.fromEntries(table.schema.fields.map((f) => [f.name, changed[f.name] ?? table.getChild(f.name)!])));
 }
 
 /** A vector's values as plain JS: safe int64 as number, timestamps as Date, nulls kept. */
@@ -134,6 +157,10 @@ export function plainValue(value: unknown, isTimestamp = false): unknown {
   if (value === null || value === undefined) return null;
   if (isTimestamp) return new Date(Number(value));
   if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  // A struct's (or map's) row: an object of its members; a Vector (a list) has `data`, a row does not.
+  if (typeof value === 'object' && 'toJSON' in value && !('data' in value) && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries((value as { toJSON(): Record<string, unknown> }).toJSON()).map(([k, v]) => [k, plainValue(v)]));
+  }
   if (typeof value === 'object' && value !== null && 'toArray' in value && !(value instanceof Uint8Array)) {
     return [...(value as unknown as Iterable<unknown>)].map((v) => plainValue(v));
   }

@@ -20,10 +20,31 @@ export function globalOptions(program: Command): GlobalOptions {
  * never keep the process alive after a command.
  */
 export async function withRepo<T>(program: Command, work: (repo: OpenedRepo) => Promise<T>): Promise<T> {
-  const repo = await openFeatureStore({ repoPath: globalOptions(program).repo });
+  const repo = await openRepo(program);
   try {
     return await work(repo);
   } finally {
     await repo.store.close();
   }
+}
+
+/**
+ * Opens the repo and prints, on stderr, one `note:` line per feature_store.yaml key that
+ * feast-edge treats its own way (stdout stays the command's output).
+ */
+export async function openRepo(program: Command): Promise<OpenedRepo> {
+  const repo = await openFeatureStore({ repoPath: globalOptions(program).repo });
+  for (const note of repo.config.notes) console.error(`note: ${note}`);
+  return repo;
+}
+
+/** Feast's repeatable options (`-f a -f b`), each also taking a comma-separated list (feast-edge's spelling). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { withRepo } from './context.js';
+import { collect, withRepo } from './context.js';
 import { progressBar } from './progress-bar.js';
 
-const views = (list?: string) =>
-  list
-    ?.split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
+const VIEWS = 'a feature view to materialize; repeat it (Feast: -v a -v b) or give several comma-separated (default: every view with online: true)';
+const views = (list?: string[]) => (list?.length ? list : undefined);
 
 function printSummary(summary: { view: string; rows: number }[], started: number): void {
   const seconds = (performance.now() - started) / 1000;
@@ -24,8 +21,8 @@ export function registerMaterializeCommands(program: Command): void {
     .description('load the latest row per entity with START <= event time <= END into the online store')
     .argument('<start>', 'window start (ISO 8601, e.g. 2021-04-01T00:00:00Z; no zone means UTC)')
     .argument('<end>', 'window end, inclusive')
-    .option('--views <names>', 'comma-separated feature views (default: every view with online: true)')
-    .action((start: string, end: string, options: { views?: string }) =>
+    .option('-v, --views <names>', VIEWS, collect)
+    .action((start: string, end: string, options: { views?: string[] }) =>
       withRepo(program, async ({ store }) => {
         const started = performance.now();
         const bar = progressBar();
@@ -37,8 +34,8 @@ export function registerMaterializeCommands(program: Command): void {
     .command('materialize-incremental')
     .description('materialize each view from the end of its last materialized interval to END (first run: END - ttl)')
     .argument('<end>', 'window end (ISO 8601; no zone means UTC)')
-    .option('--views <names>', 'comma-separated feature views (default: every view with online: true)')
-    .action((end: string, options: { views?: string }) =>
+    .option('-v, --views <names>', VIEWS, collect)
+    .action((end: string, options: { views?: string[] }) =>
       withRepo(program, async ({ store }) => {
         const started = performance.now();
         const bar = progressBar();

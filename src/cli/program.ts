@@ -5,7 +5,9 @@ import { errorLine, isCleanExit } from './errors.js';
 import { registerHistoricalCommand } from './historical-command.js';
 import { registerInitCommand } from './init/init-command.js';
 import { registerListCommands } from './list-commands.js';
+import { registerConfigurationCommand } from './configuration-command.js';
 import { registerMaterializeCommands } from './materialize-commands.js';
+import { registerOnlineCommand } from './online-command.js';
 import { registerRegistryCommands } from './registry-commands.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -26,7 +28,9 @@ function buildProgram(): Command {
   registerListCommands(program);
   registerHistoricalCommand(program);
   registerMaterializeCommands(program);
+  registerOnlineCommand(program);
   registerServeCommand(program);
+  registerConfigurationCommand(program);
 
   program
     .command('version')

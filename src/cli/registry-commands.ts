@@ -1,7 +1,23 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
+import type { OpenedRepo } from '../runtime/node/open-feature-store.js';
 import { withRepo } from './context.js';
 import { formatDiff } from './output.js';
 import { removedObjects } from './removed-objects.js';
+
+/**
+ * A repo whose registry is Feast's registry.db and that defines nothing in TypeScript is
+ * Feast's to change: `feast apply` writes it from the Python, feast-edge reads it. With
+ * TypeScript definitions, feast-edge owns the registry and writes registry.db in Feast's
+ * format (deleting what the TypeScript no longer defines, as `feast apply` does).
+ */
+function refuseFeastOwned({ config, definitions }: OpenedRepo, command: string): void {
+  if (config.registryFormat !== 'feast' || definitions.length > 0) return;
+  const feast = command === 'teardown' ? 'feast teardown' : `feast ${command}`;
+  throw new Error(
+    `this repo's registry (${relative(config.repoPath, config.registryPath)}) is Feast's and the repo defines nothing in TypeScript: run \`${feast}\`; feast-edge reads it`,
+  );
+}
 
 /** plan, apply, teardown and registry-dump: the commands that read or write the whole registry. */
 export function registerRegistryCommands(program: Command): void {
@@ -9,7 +25,9 @@ export function registerRegistryCommands(program: Command): void {
     .command('plan')
     .description('show what apply would create, update or delete in the registry, without writing')
     .action(() =>
-      withRepo(program, async ({ store, definitions }) => {
+      withRepo(program, async (repo) => {
+        refuseFeastOwned(repo, 'plan');
+        const { store, definitions } = repo;
         const diff = await store.plan(definitions, { delete: await removedObjects(store, definitions) });
         console.log(formatDiff(diff, { add: 'Would create', change: 'Would update', remove: 'Would delete' }));
       }),
@@ -19,7 +37,9 @@ export function registerRegistryCommands(program: Command): void {
     .command('apply')
     .description("make the registry match the repo's definitions: create, update, and delete what the code no longer defines")
     .action(() =>
-      withRepo(program, async ({ store, definitions }) => {
+      withRepo(program, async (repo) => {
+        refuseFeastOwned(repo, 'apply');
+        const { store, definitions } = repo;
         const diff = await store.apply(definitions, { delete: await removedObjects(store, definitions), checkSources: true });
         console.log(formatDiff(diff, { add: 'Created', change: 'Updated', remove: 'Deleted' }));
       }),
@@ -29,7 +49,9 @@ export function registerRegistryCommands(program: Command): void {
     .command('teardown')
     .description("delete the project's registry (source data files are left alone)")
     .action(() =>
-      withRepo(program, async ({ store, config }) => {
+      withRepo(program, async (repo) => {
+        refuseFeastOwned(repo, 'teardown');
+        const { store, config } = repo;
         await store.teardown();
         console.log(`Removed the registry of project '${config.project}'.`);
       }),

@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { globalOptions } from './context.js';
-import { openFeatureStore } from '../runtime/node/open-feature-store.js';
+import { openRepo } from './context.js';
 import { startFeatureServer } from '../runtime/node/serve.js';
 
 interface ServeOptions {
@@ -70,9 +69,16 @@ export function registerServeCommand(program: Command): void {
       '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; /health stays open).',
     )
     .action(async (options: ServeOptions) => {
-      const { store, config } = await openFeatureStore({ repoPath: globalOptions(program).repo });
       const readToken = process.env.FEAST_EDGE_READ_TOKEN || undefined;
       const writeToken = process.env.FEAST_EDGE_WRITE_TOKEN || undefined;
+      const { store, config } = await openRepo(program);
+      // Feast's kubernetes/oidc auth is not checked here: serving without a token would serve everyone.
+      if (config.authType !== 'no_auth' && !readToken && !writeToken) {
+        await store.close();
+        throw new Error(
+          `feature_store.yaml sets auth type '${config.authType}', which feast-edge does not check; set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to serve with bearer tokens`,
+        );
+      }
       const origins = options.corsOrigins
         ?.split(',')
         .map((o) => o.trim())

@@ -52,6 +52,14 @@ export {
   type TransformColumns,
 } from './on-demand-feature-view.js';
 export {
+  onDemandTransform,
+  isOnDemandTransform,
+  collectOnDemandTransforms,
+  transformAsViewCode,
+  type OnDemandTransform,
+  type OnDemandTransformSpec,
+} from './on-demand-transform.js';
+export {
   streamFeatureView,
   defaultSlideSeconds,
   AGGREGATION_FUNCTIONS,

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import { ConfigurationError } from '../errors.js';
 import { collectDefinitions } from '../definitions/collect-definitions.js';
+import { collectOnDemandTransforms } from '../definitions/on-demand-transform.js';
 import { MemoryRegistryStore } from '../registry/memory-store.js';
 import type { RegistryDocument } from '../registry/document.js';
 import { parseRegistryDocument } from '../registry/document-shape.js';
@@ -96,6 +97,8 @@ export async function createEdgeApp(repo: Record<string, unknown>, onlineStore: 
     project,
     registry,
     definitions: objects,
+    // TypeScript stand-ins the module exports for a Feast registry's Python on-demand views.
+    onDemandTransforms: collectOnDemandTransforms(repo),
     onlineStore,
   });
   if (bundled) await registry.write({ ...bundled, version: Math.max(bundled.version, 1) }, 0);

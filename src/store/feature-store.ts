@@ -1,5 +1,15 @@
 import type { Table } from 'apache-arrow';
-import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
+import type {
+  DataSource,
+  Entity,
+  FeastObject,
+  FeatureService,
+  FeatureView,
+  OnDemandFeatureView,
+  OnDemandTransform,
+  StreamFeatureView,
+} from '../definitions/index.js';
+import { transformAsViewCode } from '../definitions/on-demand-transform.js';
 import { OfflineStoreUnavailableError } from '../errors.js';
 import { microsToIso } from '../definitions/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
@@ -45,6 +55,12 @@ export interface FeatureStoreOptions<T extends readonly FeastObject[] = readonly
    * feature references and service names at compile time and types `toDict()`.
    */
   definitions?: T;
+  /**
+   * TypeScript code for on-demand views whose transform is not TypeScript (Feast's Python
+   * views read from registry.db), by view name (`onDemandTransform({ view, transform })`).
+   * Without one, a read that needs such a view fails with OnDemandTransformUnavailableError.
+   */
+  onDemandTransforms?: readonly OnDemandTransform[];
   /** Where the latest feature values are served from; default an in-memory store. */
   onlineStore?: OnlineStore;
   /** Online reads reuse a registry document read at most this long ago (ms); 0 (default) re-reads it each time. */
@@ -86,6 +102,7 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
     this.registry = new Registry(options.registry, options.project);
     this.onlineStore = options.onlineStore ?? new MemoryOnlineStore();
     this.#rememberCode(options.definitions ?? []);
+    for (const supplied of options.onDemandTransforms ?? []) this.#onDemandCode.set(supplied.name, transformAsViewCode(supplied));
     this.#registryCacheTtlMs = options.registryCacheTtlMs ?? 0;
   }
 

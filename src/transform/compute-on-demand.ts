@@ -1,9 +1,17 @@
-import { OnDemandTransformError, OnDemandTransformMismatchError } from '../errors.js';
+import { OnDemandTransformError, OnDemandTransformMismatchError, OnDemandTransformUnavailableError } from '../errors.js';
 import type { OnDemandFeatureView, TransformColumns, TransformRow } from '../definitions/index.js';
 import type { StoredOnDemandFeatureView } from '../registry/document.js';
 
-/** The loaded code of a stored on-demand view, refusing code that differs from what was applied. */
+/**
+ * The loaded code of a stored on-demand view, refusing code that differs from what was
+ * applied. A view whose transform is Python (read from Feast's registry) runs the
+ * TypeScript supplied for its name, which cannot be compared with the Python text.
+ */
 export function loadedTransform(stored: StoredOnDemandFeatureView, code: OnDemandFeatureView | undefined): OnDemandFeatureView {
+  if (stored.transformLanguage === 'python') {
+    if (!code) throw new OnDemandTransformUnavailableError(stored.name, stored.feastUdf?.mode || 'python');
+    return code;
+  }
   if (!code) {
     throw new OnDemandTransformMismatchError(`on-demand view '${stored.name}': its transform is not loaded; pass the repo's definitions to the feature store`);
   }

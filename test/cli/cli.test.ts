@@ -18,6 +18,13 @@ const COMMANDS = [
   'version',
   'list',
   ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].map((k) => `list ${k}`),
+  // Feast's spellings.
+  'get-online-features',
+  'configuration',
+  ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].flatMap((k) => [
+    `${k} list`,
+    `${k} describe`,
+  ]),
 ];
 
 /** The template's data/entity_df.csv, restated so the test notices a template change. */
@@ -237,14 +244,21 @@ describe('the feast-edge CLI (built)', () => {
     const cases: [string[], RegExp][] = [
       [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'nope:x', '--output', join(dir, 'x.csv')], /feature view 'nope'/],
       [
-        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate'],
-        /required option '--output <file>' not specified/,
+        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate', '-s', '2021-04-01 00:00:00'],
+        /--start-date\/--end-date \(retrieval without entity rows\) is not supported/,
+      ],
+      [
+        ['--repo', repo, 'get-historical-features', '--features', 'driver_hourly_stats:conv_rate'],
+        /exactly one of -d\/--dataframe \(JSON rows\) or --entity-df/,
       ],
       [
         ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--features', 'driver_hourly_stats:conv_rate', '--output', join(dir, 'x.json')],
         /--output: expected a file name ending in .csv or .parquet/,
       ],
-      [['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--output', join(dir, 'x.csv')], /exactly one of --features or --feature-service/],
+      [
+        ['--repo', repo, 'get-historical-features', '--entity-df', entityDf, '--output', join(dir, 'x.csv')],
+        /exactly one of -f\/--features or --feature-service/,
+      ],
       [
         [
           '--repo',

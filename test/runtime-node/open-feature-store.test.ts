@@ -127,3 +127,38 @@ describe('FileDatasetStorage', () => {
       await expect(storage.write(name, new Uint8Array())).rejects.toThrow(/saved dataset: expected a name/);
   });
 });
+
+describe("openFeatureStore over Feast's files", () => {
+  const repoWith = async (name: string, yaml: string) => {
+    const repo = join(dir, name);
+    await mkdir(repo, { recursive: true });
+    await writeFile(join(repo, 'feature_store.yaml'), yaml);
+    return repo;
+  };
+
+  it("picks the online store in Feast's layouts beside registry.db, and feast-edge's beside registry.json", async () => {
+    const cases: [string, string][] = [
+      ['project: p\nregistry: data/registry.db\n', 'feast-sqlite'],
+      ['project: p\nregistry: data/registry.db\nonline_store:\n  type: redis\n  connection_string: 127.0.0.1:1\n', 'feast-redis'],
+      ['project: p\nregistry: data/registry.json\nonline_store:\n  type: redis\n  connection_string: 127.0.0.1:1\n', 'redis'],
+      ['project: p\nregistry: data/registry.json\nonline_store:\n  type: redis\n  connection_string: 127.0.0.1:1\n  layout: feast\n', 'feast-redis'],
+      ['project: p\nregistry: data/registry.db\nonline_store:\n  type: redis\n  connection_string: 127.0.0.1:1\n  layout: feast-edge\n', 'redis'],
+    ];
+    for (const [i, [yaml, store]] of cases.entries()) {
+      // Redis connects on first use: opening needs no server.
+      const { store: opened } = await openFeatureStore({ repoPath: await repoWith(`layout-${i}`, yaml) });
+      expect(opened.onlineStore.name, yaml).toBe(store);
+      await opened.close();
+    }
+  });
+
+  it("refuses a key prefix in Feast's Redis layout, which has none", async () => {
+    const repo = await repoWith(
+      'prefix',
+      'project: p\nregistry: data/registry.db\nonline_store:\n  type: redis\n  connection_string: 127.0.0.1:1\n  key_prefix: "a:"\n',
+    );
+    await expect(openFeatureStore({ repoPath: repo })).rejects.toThrow(
+      "feature_store.yaml: online_store.key_prefix: Feast's Redis layout has no key prefix (a key is the entity key's bytes and the project); remove it, or set layout: feast-edge",
+    );
+  });
+});

@@ -12,12 +12,12 @@ describe('feature_store.yaml messages name the field, what was expected and what
     [
       'an unknown key',
       { project: 'p', online_stor: {} },
-      "feature_store.yaml: unknown key 'online_stor'; known keys: project, provider, registry, offline_store, online_store, entity_key_serialization_version, batch_engine, feature_server, coerce_tz_aware",
+      "feature_store.yaml: unknown key 'online_stor'; known keys: project, provider, registry, offline_store, online_store, entity_key_serialization_version, batch_engine, feature_server, coerce_tz_aware, auth, project_description, materialization, materialization_config, flags, openlineage, mlflow, data_quality_monitoring, embedding_model, repo_path",
     ],
     [
       'an unknown registry key',
       { project: 'p', registry: { path: 'r.json', ttl: 5 } },
-      "feature_store.yaml: unknown key 'registry.ttl'; known keys: path, registry_type, cache_ttl_seconds, cache_mode",
+      "feature_store.yaml: unknown key 'registry.ttl'; known keys: path, registry_type, cache_ttl_seconds, cache_mode, purge_feast_metadata, enable_online_feature_view_versioning",
     ],
     [
       'an unknown offline store key',
@@ -44,7 +44,7 @@ describe('feature_store.yaml messages name the field, what was expected and what
     [
       'another key serialization',
       { project: 'p', entity_key_serialization_version: 2 },
-      'feature_store.yaml: entity_key_serialization_version: expected 3 (the only version supported), got 2',
+      "feature_store.yaml: entity_key_serialization_version: expected 3 (feast-edge reads and writes entity keys in serialization v3 only, Feast's default since 0.38; to migrate, set it to 3 and run `feast apply` and `feast materialize` again: keys written in v2 are not found), got 2",
     ],
     ['a tz flag that is not a boolean', { project: 'p', coerce_tz_aware: 'yes' }, 'feature_store.yaml: coerce_tz_aware: expected true or false, got "yes"'],
     ['a registry that is a number', { project: 'p', registry: 5 }, 'feature_store.yaml: registry: expected a path, or { path, cache_ttl_seconds }, got 5'],
@@ -52,7 +52,7 @@ describe('feature_store.yaml messages name the field, what was expected and what
     [
       'another registry type',
       { project: 'p', registry: { registry_type: 'sql' } },
-      'feature_store.yaml: registry.registry_type: expected \'file\' (the only registry type on Node), got "sql"',
+      "feature_store.yaml: registry.registry_type: expected 'file' (feast-edge reads a registry file, Feast's registry.db or its own .json; sql, snowflake.registry and remote registries are not read), got \"sql\"",
     ],
     [
       'a remote registry',
@@ -78,12 +78,32 @@ describe('feature_store.yaml messages name the field, what was expected and what
     [
       'an unknown offline store',
       { project: 'p', offline_store: 'spark' },
-      'feature_store.yaml: offline_store.type: expected one of duckdb, file, duckdb-native, duckdb-wasm, got "spark"',
+      'feature_store.yaml: offline_store.type: expected one of duckdb, file, dask, duckdb-native, duckdb-wasm (feast-edge reads Parquet and CSV file sources with DuckDB; other offline stores are not read), got "spark"',
     ],
     [
       'an unknown online store',
-      { project: 'p', online_store: { type: 'sqlite' } },
-      'feature_store.yaml: online_store.type: expected one of lmdb, memory, redis, got "sqlite"',
+      { project: 'p', online_store: { type: 'dynamodb' } },
+      'feature_store.yaml: online_store.type: expected one of lmdb, memory, redis, sqlite (Feast\'s other online stores are not read by feast-edge), got "dynamodb"',
+    ],
+    [
+      "Feast's remote online store",
+      { project: 'p', online_store: { type: 'remote', path: 'http://localhost:6566' } },
+      "feature_store.yaml: online_store.type: 'remote' is Feast's client of a feature server, and feast-edge is the server: give feast-edge the real store (sqlite or redis) and point Feast's remote store at `feast-edge serve`",
+    ],
+    [
+      'an auth type Feast lacks',
+      { project: 'p', auth: { type: 'ldap' } },
+      'feature_store.yaml: auth.type: expected one of no_auth, kubernetes, oidc (Feast\'s auth types), got "ldap"',
+    ],
+    [
+      'versioned online tables',
+      { project: 'p', registry: { path: 'data/registry.db', enable_online_feature_view_versioning: true } },
+      'feature_store.yaml: registry.enable_online_feature_view_versioning: expected false (feast-edge reads and writes the unversioned online tables, <project>_<view>), got true',
+    ],
+    [
+      'a batch size of no rows',
+      { project: 'p', materialization: { online_write_batch_size: 0 } },
+      'feature_store.yaml: materialization.online_write_batch_size: expected a whole number of rows > 0, got 0',
     ],
     ['an online type that is not a string', { project: 'p', online_store: { type: 3 } }, 'feature_store.yaml: online_store.type: expected a string, got 3'],
     ['an online store that is a number', { project: 'p', online_store: 3 }, 'feature_store.yaml: online_store: expected a type name or { type, ... }, got 3'],

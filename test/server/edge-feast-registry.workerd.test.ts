@@ -156,16 +156,16 @@ describe("the edge Worker built from Feast's registry.db (rich fixture, workerd,
     expect(Object.keys(byName(answer.json as WireBody)).sort()).toEqual([...feastNames].sort());
   });
 
-  it('answers a request that needs a Python on-demand view with a 4xx error naming the view, whether asked by reference or through a service', async () => {
+  it('answers a request that needs a Python on-demand view with OnDemandTransformUnavailableError (501) naming the view, by reference or through a service', async () => {
     const asked = [
       { features: ['driver_stats:conv_rate', 'driver_adjustments:conv_rate_plus_val'], entities: { driver_id: [1001], val_to_add: [1], multiplier: [2] } },
       { feature_service: 'driver_activity', entities: { driver_id: [1001], customer_id: ['C001'], val_to_add: [1], multiplier: [2] } },
     ];
     for (const body of asked) {
       const answer = await post('/get-online-features', body);
-      expect(answer.status, JSON.stringify(answer.json)).toBeGreaterThanOrEqual(400);
-      expect(answer.status).toBeLessThan(500);
+      expect(answer.status, JSON.stringify(answer.json)).toBe(501);
       const error = answer.json as { type: string; message: string; status_code: number };
+      expect(error.type).toBe('OnDemandTransformUnavailableError');
       expect(error.status_code).toBe(answer.status);
       expect(error.message).toContain('driver_adjustments');
       expect(error.message).toMatch(/transform/i);

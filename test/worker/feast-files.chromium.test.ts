@@ -203,6 +203,7 @@ describe.skipIf(!found)("the worker over Feast's own files (Chromium)", () => {
       entityRows: [{ driver_id: 1001, val_to_add: 1, multiplier: 2 }],
     });
     expect(refused.error?.message).toContain('driver_adjustments');
+    expect(refused.error?.name).toBe('OnDemandTransformUnavailableError');
     // A source whose file was neither picked nor served is an error naming it, not a wait.
     const missing = await callInPage<Outcome<unknown>>(page, 'preview', name, 'driver_stats', { firstRows: 1 });
     expect(missing.error).toEqual({

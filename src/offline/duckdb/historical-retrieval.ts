@@ -10,6 +10,7 @@ import { planRetrieval } from '../../retrieval/retrieval-plan.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
 import type { SqlEngine } from '../../sql/sql-engine.js';
 import { runOnDemand } from '../../transform/run-on-demand.js';
+import { mapColumnsAsJsonText } from '../../arrow/arrow-types.js';
 import type { StreamViewCode } from '../../stream/stream-events.js';
 import { registerStreamEvents } from '../../stream/historical/stream-events-view.js';
 import type { StreamSqlInput } from '../../stream/historical/stream-historical-sql.js';
@@ -79,7 +80,14 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       filterByCreatedTimestamp: request.filterByCreatedTimestamp,
       strategy: context.strategy,
     });
-    const joined = runOnDemand(await engine.query(sql), plan.onDemand);
+    // Map features read from struct columns (as Feast writes them) become JSON text before transforms see them.
+    const mapped = mapColumnsAsJsonText(
+      await engine.query(sql),
+      plan.joins.flatMap((j) =>
+        j.columns.map((c) => ({ output: c.output, dtype: j.view.features.find((f) => f.name === c.feature)?.dtype ?? { kind: 'String' } })),
+      ),
+    );
+    const joined = runOnDemand(mapped, plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
     const joinKeys = [...new Set([...plan.joins, ...plan.streams].flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
     return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn };

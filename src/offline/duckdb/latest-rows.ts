@@ -103,6 +103,8 @@ async function* resultBatches(engine: SqlEngine, sql: string, batchRows: number)
  * (Feast's layouts) get instants, not numbers.
  */
 function onlineValues(values: unknown[], type: ValueType): unknown[] {
+  // A Map held as JSON text (feast-edge's own offline writes) is written online as the object it spells.
+  if (type.kind === 'Map') return values.map((v) => (typeof v === 'string' ? JSON.parse(v) : v));
   if (type.kind !== 'Array' || type.of.kind !== 'UnixTimestamp') return values;
   return values.map((list) =>
     Array.isArray(list) ? list.map((item) => (typeof item === 'number' || typeof item === 'bigint' ? new Date(Number(item)) : item)) : list,

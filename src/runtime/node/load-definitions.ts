@@ -6,6 +6,7 @@ import { createJiti } from 'jiti';
 import { FeastRepoLoadError } from '../../errors.js';
 import { isFeastObject } from '../../definitions/collect-definitions.js';
 import type { FeastObject } from '../../definitions/index.js';
+import { isOnDemandTransform, type OnDemandTransform } from '../../definitions/on-demand-transform.js';
 
 const SKIP_DIRS = new Set(['node_modules', 'data', 'dist']);
 const MODULE = /\.(ts|mts|js|mjs)$/;
@@ -70,19 +71,35 @@ async function moduleFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** What a repo's modules export: feast objects, and TypeScript transforms for on-demand views defined elsewhere. */
+export interface RepoModules {
+  readonly definitions: FeastObject[];
+  readonly transforms: OnDemandTransform[];
+}
+
 /**
  * Imports every module of a feature repo (TypeScript needs no build step) and collects
  * the feast objects they export. The same object exported twice counts once; two
  * different objects of one kind and name are an error naming both files.
  */
 export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> {
+  return (await loadRepoModules(repoPath)).definitions;
+}
+
+/**
+ * Imports every `.ts`/`.js` module of a feature repo and collects its feast objects and
+ * `onDemandTransform(...)` exports (other files, Feast's Python among them, are not
+ * read). The same object exported twice counts once; two different ones of one kind and
+ * name are an error naming both files.
+ */
+export async function loadRepoModules(repoPath: string): Promise<RepoModules> {
   const root = resolve(repoPath);
   if (!existsSync(root)) throw new FeastRepoLoadError(`the feature repo ${root} does not exist`);
   // No module cache: it is Node's process-wide require cache, so a second load (tests, a
   // server reloading the repo) would see stale modules. A repo module imported by two files
   // is then evaluated twice, which is why equal definitions compare by value below.
   const jiti = createJiti(import.meta.url, { virtualModules: await feastEdgeModules(), alias: feastEdgeNodeAlias(), moduleCache: false });
-  const found = new Map<string, { object: FeastObject; file: string }>();
+  const found = new Map<string, { object: FeastObject | OnDemandTransform; file: string }>();
   for (const file of await moduleFiles(root)) {
     let exports: Record<string, unknown>;
     try {
@@ -91,12 +108,12 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       throw new FeastRepoLoadError(`${relative(root, file)}: ${firstLine(error)}`);
     }
     for (const value of Object.values(exports ?? {})) {
-      if (!isFeastObject(value)) continue;
+      if (!isFeastObject(value) && !isOnDemandTransform(value)) continue;
       const object = value;
       const { kind } = object;
       const key = `${kind}:${object.name}`;
       const earlier = found.get(key);
-      // On-demand views compare by their transform's source text, which the object carries.
+      // On-demand views and transforms compare by their transform's source text, which the object carries.
       if (earlier && earlier.object !== object && JSON.stringify(earlier.object) !== JSON.stringify(object)) {
         throw new FeastRepoLoadError(
           `two different ${kind} definitions are named '${object.name}' (${relative(root, earlier.file)} and ${relative(root, file)})`,
@@ -105,5 +122,9 @@ export async function loadDefinitions(repoPath: string): Promise<FeastObject[]> 
       if (!earlier) found.set(key, { object, file });
     }
   }
-  return [...found.values()].map((f) => f.object);
+  const objects = [...found.values()].map((f) => f.object);
+  return {
+    definitions: objects.filter((o): o is FeastObject => !isOnDemandTransform(o)),
+    transforms: objects.filter(isOnDemandTransform),
+  };
 }

@@ -6,12 +6,14 @@ import { issueMessage, issuePath } from '../../definitions/schema-issue.js';
 import { FeastConfigError as RepoConfigError } from '../../errors.js';
 import type { NodeEngineChoice } from './duckdb/engine.js';
 import type { RedisTarget } from './redis/redis-connection.js';
-import { OFFLINE_TYPES, redisOnlineStore, redisTarget, repoConfigFile } from './repo-config-schema.js';
+import { feastKeyNotes } from './repo-config-notes.js';
+import { redisOnlineStore, redisTarget, type REDIS_LAYOUTS } from './repo-config-redis.js';
+import { OFFLINE_TYPES, onlineStore, repoConfigFile } from './repo-config-schema.js';
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {
-  readonly type: 'lmdb' | 'memory' | 'redis';
-  /** A file or directory for embedded stores (LMDB), absolute. */
+  readonly type: 'lmdb' | 'memory' | 'redis' | 'sqlite';
+  /** A file or directory for embedded stores (LMDB, SQLite), absolute. */
   readonly path?: string;
   /** Every other key as written in the file (checked here); redisOptionsOf reads Redis' keys. */
   readonly [key: string]: unknown;
@@ -23,13 +25,22 @@ export interface RepoConfig {
   readonly repoPath: string;
   readonly project: string;
   readonly provider: 'local';
-  /** Absolute path of the registry file (`.json`; a Feast `.db` name is kept beside as `.json`). */
+  /** Absolute path of the registry file. */
   readonly registryPath: string;
+  /**
+   * 'feast': Feast's protobuf registry (any name but `.json`, e.g. `data/registry.db`),
+   * read and written as Feast does; 'feast-edge': feast-edge's JSON document (`.json`).
+   */
+  readonly registryFormat: 'feast' | 'feast-edge';
   /** Feast's registry cache ttl; 0 means never expires. Kept for the server's refresh. */
   readonly registryCacheTtlSeconds: number;
   readonly offlineStore: { readonly type: NodeEngineChoice };
   readonly onlineStore: OnlineStoreConfig;
   readonly entityKeySerializationVersion: 3;
+  /** Feast's auth type; feast-edge's server checks bearer tokens instead (see notes). */
+  readonly authType: 'no_auth' | 'kubernetes' | 'oidc';
+  /** One line per Feast key accepted but treated feast-edge's way (repo-config-notes.ts). */
+  readonly notes: readonly string[];
 }
 
 /** `feature_store.yaml` is missing, unparsable or invalid: Feast's FeastConfigError (src/errors.ts), under this module's name. */
@@ -69,17 +80,22 @@ export async function loadRepoConfig(repoPath: string): Promise<RepoConfig> {
 export function parseRepoConfig(raw: unknown, repoPath: string): RepoConfig {
   const checked = v.safeParse(repoConfigFile, raw);
   if (!checked.success) throw configError(checked.issues);
-  const { project, registry, offline_store: offline, online_store: online } = checked.output;
+  const { project, registry, offline_store: offline } = checked.output;
+  const registryFormat = /\.json$/i.test(registry.path) ? 'feast-edge' : 'feast';
+  // Absent, the online store is Feast's default (SQLite) beside a Feast registry, else LMDB.
+  const online = checked.output.online_store ?? v.parse(onlineStore, registryFormat === 'feast' ? { type: 'sqlite' } : {});
   return {
     repoPath,
     project,
     provider: 'local',
-    // A Feast registry.db is protobuf; ours is JSON, so it goes beside it instead of over it.
-    registryPath: resolve(repoPath, registry.path.replace(/\.db$/, '.json')),
+    registryPath: resolve(repoPath, registry.path),
+    registryFormat,
     registryCacheTtlSeconds: registry.cache_ttl_seconds,
     offlineStore: { type: OFFLINE_TYPES[offline.type] },
     onlineStore: { ...online, ...('path' in online && online.path !== undefined ? { path: resolve(repoPath, online.path) } : {}) },
     entityKeySerializationVersion: 3,
+    authType: checked.output.auth?.type ?? 'no_auth',
+    notes: feastKeyNotes(checked.output),
   };
 }
 
@@ -88,6 +104,8 @@ export interface RedisConfig {
   readonly target: RedisTarget;
   readonly keyPrefix?: string;
   readonly keyTtlSeconds?: number;
+  /** Absent: the caller's default (Feast's layout beside a Feast registry). */
+  readonly layout?: (typeof REDIS_LAYOUTS)[number];
 }
 
 /**
@@ -100,10 +118,11 @@ export interface RedisConfig {
 export function redisOptionsOf(online: OnlineStoreConfig): RedisConfig {
   const checked = v.safeParse(redisOnlineStore, online);
   if (!checked.success) throw configError(checked.issues, 'online_store');
-  const { connection_string: connection, redis_type: redisType, key_ttl_seconds: ttl, key_prefix: keyPrefix } = checked.output;
+  const { connection_string: connection, redis_type: redisType, key_ttl_seconds: ttl, key_prefix: keyPrefix, layout } = checked.output;
   return {
     target: redisTarget(connection, redisType === 'redis_cluster') as RedisTarget,
     ...(keyPrefix ? { keyPrefix } : {}),
     ...(ttl ? { keyTtlSeconds: ttl } : {}),
+    ...(layout ? { layout } : {}),
   };
 }

@@ -8,6 +8,7 @@
 import { expose } from 'comlink';
 import type { FeastObject } from '../../definitions/index.js';
 import { collectDefinitions } from '../../definitions/collect-definitions.js';
+import { collectOnDemandTransforms } from '../../definitions/on-demand-transform.js';
 import { registerLongWorkTransfer } from './long-work-transfer.js';
 import type { FeatureStoreWorkerApi, OpenOptions } from './feature-store-api.js';
 import type { HostContext } from './host/context.js';
@@ -32,7 +33,7 @@ export interface HostFeatureStoreOptions {
 export function createFeatureStoreHost(options: HostFeatureStoreOptions): FeatureStoreWorkerApi {
   const definitions = collectDefinitions(options.definitions as Record<string, unknown>);
   const assets = options.assets;
-  const stores = createHostStores(definitions, assets, () => jobs.observedEngine());
+  const stores = createHostStores(definitions, assets, () => jobs.observedEngine(), collectOnDemandTransforms(options.definitions as Record<string, unknown>));
   const jobs = createEngineJobs(assets, stores.current);
   const host: HostContext = {
     definitions,

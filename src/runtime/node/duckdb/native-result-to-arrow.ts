@@ -10,15 +10,18 @@ import {
   Int64,
   Int8,
   List,
+  Struct,
   Table,
   Utf8,
   Null,
+  TimestampMicrosecond,
   vectorFromArray,
   type DataType,
   type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { canCopy, copyFixedColumn, isFixedWidth } from './native-fast-columns.js';
+import { isTimestampType, mapAsJson, plainNested } from './native-nested-values.js';
 import { timestampVector, utf8Vector } from '../../../arrow/arrow-from-rows.js';
 
 /** Column values as node-api returns them, turned into one Arrow column. */
@@ -63,14 +66,17 @@ function toVector(values: readonly DuckDBValue[], type: DuckDBType, column: stri
         new DateDay(),
       );
     case DuckDBTypeId.LIST:
-    case DuckDBTypeId.ARRAY: {
-      const child = (type as unknown as { valueType: DuckDBType }).valueType;
-      const childType = arrowTypeOf(child, column);
+    case DuckDBTypeId.ARRAY:
+    case DuckDBTypeId.STRUCT:
       return vectorFromArray(
-        values.map((v) => (v === null ? null : (v as { items: readonly DuckDBValue[] }).items.map((x) => plainScalar(x, child.typeId)))),
-        new List(new ArrowField('item', childType, true)),
+        values.map((v) => plainNested(v, type)),
+        arrowTypeOf(type, column),
       );
-    }
+    case DuckDBTypeId.MAP:
+      return vectorFromArray(
+        values.map((v) => mapAsJson(v, type)),
+        new Utf8(),
+      );
     default:
       return vectorFromArray(values.map((v) => (v === null ? null : v)) as unknown[], arrowTypeOf(type, column));
   }
@@ -83,21 +89,6 @@ function timestampMicros(value: DuckDBValue, typeId: DuckDBTypeId): bigint {
   if (v.seconds !== undefined) return v.seconds * 1_000_000n;
   if (v.nanos !== undefined) return v.nanos / 1000n;
   throw new Error(`unexpected timestamp value of type ${DuckDBTypeId[typeId]}`);
-}
-
-function plainScalar(value: DuckDBValue, typeId: DuckDBTypeId): unknown {
-  if (value === null) return null;
-  switch (typeId) {
-    case DuckDBTypeId.TIMESTAMP:
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return Number(timestampMicros(value, typeId) / 1000n);
-    case DuckDBTypeId.DECIMAL:
-      return (value as { toDouble(): number }).toDouble();
-    case DuckDBTypeId.BLOB:
-      return (value as { bytes: Uint8Array }).bytes;
-    default:
-      return value;
-  }
 }
 
 /** The Arrow type for a DuckDB type; unsupported types are an error naming the column. */
@@ -135,9 +126,25 @@ export function arrowTypeOf(type: DuckDBType, column: string): DataType {
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
       return new Int64();
+    case DuckDBTypeId.MAP:
+      return new Utf8();
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+    case DuckDBTypeId.STRUCT:
+      return nestedArrowType(type, column);
     default:
       throw new Error(`column '${column}': DuckDB type ${type.toString()} has no Arrow mapping in feast-edge; cast it in SQL`);
   }
+}
+
+/** A list's or struct's Arrow type; timestamps inside them stay timestamps (plainNested gives them as epoch ms). */
+function nestedArrowType(type: DuckDBType, column: string): DataType {
+  const member = (t: DuckDBType) => (isTimestampType(t.typeId) ? new TimestampMicrosecond() : arrowTypeOf(t, column));
+  if (type.typeId === DuckDBTypeId.STRUCT) {
+    const { entryNames, entryTypes } = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
+    return new Struct(entryNames.map((name, i) => new ArrowField(name, member(entryTypes[i]), true)));
+  }
+  return new List(new ArrowField('item', member((type as unknown as { valueType: DuckDBType }).valueType), true));
 }
 
 /** A node-api result's columns (names, types, values) as an Arrow table. */

@@ -14,6 +14,7 @@ import { loadParquetWasm } from '../../browser/parquet-wasm-codec.js';
 import { createFeatureStore, type FeatureStore } from '../../../store/feature-store.js';
 import type { BrowserEngineAssets } from '../../browser/browser-engine.js';
 import type { OpenOptions, OpenResult } from '../feature-store-api.js';
+import type { OnDemandTransform } from '../../../definitions/on-demand-transform.js';
 
 /** What one open() opened: the feature store and the IndexedDB stores under it. */
 export interface Opened {
@@ -61,7 +62,12 @@ async function openAll<T extends readonly unknown[]>(opening: { [K in keyof T]: 
  * The stores the worker serves from: none until open(), replaced by each open(). The
  * offline store queries `engine`, the engine the job queue observes.
  */
-export function createHostStores(definitions: readonly FeastObject[], assets: HostAssets, engine: () => Promise<SqlEngine>) {
+export function createHostStores(
+  definitions: readonly FeastObject[],
+  assets: HostAssets,
+  engine: () => Promise<SqlEngine>,
+  onDemandTransforms: readonly OnDemandTransform[] = [],
+) {
   let opened: (Opened & { readonly result: OpenResult }) | undefined;
   // What the last open() was given, less a Feast file (by then kept): an import of another project reopens with it.
   let lastOptions: OpenOptions = {};
@@ -109,6 +115,7 @@ export function createHostStores(definitions: readonly FeastObject[], assets: Ho
       registry,
       onlineStore: online.store,
       definitions: served,
+      onDemandTransforms,
       offlineStore: createDuckDbOfflineStore({ appends, datasets, sources, engine }),
     });
     try {
