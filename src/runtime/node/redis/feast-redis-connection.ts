@@ -1,8 +1,8 @@
-import { createClient, createCluster, RESP_TYPES, type RedisArgument } from 'redis';
-import { DELETE_FEAST_VIEW, READ_FEAST_ROWS, WRITE_FEAST_ROW } from './feast-redis-scripts.js';
+import { createClient, createCluster, ErrorReply, RESP_TYPES, type RedisArgument } from 'redis';
+import { DELETE_FEAST_VIEW, DUMP_KEYS, READ_FEAST_ROWS, WRITE_FEAST_ROW } from './feast-redis-scripts.js';
 import { clientOptionsOf, type RedisConnectionOptions, type SocketDefaults } from './redis-connection.js';
 
-const SCRIPTS = { writeFeastRow: WRITE_FEAST_ROW, deleteFeastView: DELETE_FEAST_VIEW, readFeastRows: READ_FEAST_ROWS };
+const SCRIPTS = { writeFeastRow: WRITE_FEAST_ROW, deleteFeastView: DELETE_FEAST_VIEW, readFeastRows: READ_FEAST_ROWS, dumpKeys: DUMP_KEYS };
 const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
 /** Per-command timeouts off: each round of commands is bounded instead (see RedisOnlineStore). */
 const NO_COMMAND_TIMEOUT = { timeout: undefined };
@@ -14,8 +14,12 @@ export interface FeastRedisConnection {
   connect(): Promise<unknown>;
   /** Keys are grouped by slot on a cluster (one script call names one slot's keys). */
   readonly cluster: boolean;
-  /** The hash as DUMP serializes it, or null when there is no such key. */
-  dump(key: Buffer): Promise<Buffer | null>;
+  /**
+   * Each key as DUMP serializes it, or null when there is no such key: one DUMP_KEYS call
+   * on one server, a DUMP per key on a cluster (keys of many slots). A refused DUMP is an
+   * ErrorReply in place of its payload.
+   */
+  dumps(keys: readonly Buffer[]): Promise<(Buffer | null | ErrorReply)[]>;
   /** READ_FEAST_ROWS: the packed fields of every key. */
   readRows(keys: readonly Buffer[], fields: readonly Buffer[]): Promise<Buffer>;
   writeRow(key: Buffer, args: readonly RedisArgument[]): Promise<number>;
@@ -43,7 +47,14 @@ export function feastRedisConnection(options: RedisConnectionOptions, socket: So
       },
       connect: () => client.connect(),
       cluster: false,
-      dump: (key) => buffers.dump(key) as Promise<Buffer | null>,
+      async dumps(keys) {
+        try {
+          return (await buffers.dumpKeys(keys)) as (Buffer | null)[];
+        } catch (error) {
+          if (error instanceof ErrorReply) return keys.map(() => error);
+          throw error;
+        }
+      },
       readRows: (keys, fields) => buffers.readFeastRows(keys, fields) as Promise<Buffer>,
       writeRow: (key, args) => client.writeFeastRow(key, args),
       deleteView: (key, fields) => client.deleteFeastView(key, fields),
@@ -64,7 +75,10 @@ export function feastRedisConnection(options: RedisConnectionOptions, socket: So
     },
     connect: () => cluster.connect(),
     cluster: true,
-    dump: (key) => buffers.dump(key) as Promise<Buffer | null>,
+    dumps: (keys) =>
+      Promise.all(
+        keys.map((key) => (buffers.dump(key) as Promise<Buffer | null>).catch((error) => (error instanceof ErrorReply ? error : Promise.reject(error)))),
+      ),
     readRows: (keys, fields) => buffers.readFeastRows(keys, fields) as Promise<Buffer>,
     writeRow: (key, args) => cluster.writeFeastRow(key, args),
     deleteView: (key, fields) => cluster.deleteFeastView(key, fields),

@@ -19,8 +19,8 @@ const VALUES_PER_SCRIPT = 25_000;
 const READ_PLANS = 1024;
 /** Hashes holding more than this many fields per field read are read by script: DUMP would fetch mostly other views' fields. */
 const WIDE = 8;
-/** What a DUMP the server refused reads as. */
-const REFUSED = Symbol('refused');
+/** Keys one DUMP_KEYS call reads at most: Redis serves no one else while a script runs (about 2 µs a key). */
+const DUMPS_PER_CALL = 100;
 
 /** One view and feature list: its fields (`_ts:<view>` first), and how a DUMP read finds them. */
 interface ReadPlan {
@@ -33,13 +33,15 @@ interface ReadPlan {
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * The Feast-layout store's reads. Each hash is asked for whole with DUMP: one bulk
- * string per key, about as cheap for Redis as a GET, and the requested fields are found
- * in it here (redis-dump.ts, feast-redis-dump-row.ts). Rows whose DUMP comes back in a
- * form not read here (Redis 6's ziplist, say) or is refused go to READ_FEAST_ROWS, a
- * script that HMGETs many keys and answers one packed string, and so does every later
- * read of that store; so do views whose hashes mostly hold other views' fields. Either
- * way each key is read by one command, atomically.
+ * The Feast-layout store's reads. Each hash is asked for whole with DUMP (a few µs of
+ * Redis' time a key, one bulk string back) and the requested fields are found in it
+ * here (redis-dump.ts, feast-redis-dump-row.ts). On one server DUMP_KEYS dumps up to
+ * DUMPS_PER_CALL keys in one call, since node-redis spends more per command than the
+ * whole DUMP costs; on a cluster each key is its own DUMP (keys of many slots). Rows
+ * whose DUMP comes back in a form not read here (Redis 6's ziplist, say) or is refused
+ * go to READ_FEAST_ROWS, a script that HMGETs many keys and answers one packed string,
+ * and so does every later read of that store; so do views whose hashes mostly hold
+ * other views' fields. Either way each key is read by one command, atomically.
  */
 export class FeastRedisReader {
   readonly #connector: RedisConnector<FeastRedisConnection>;
@@ -101,21 +103,26 @@ export class FeastRedisReader {
     const rest: number[] = [];
     let pairs = 0;
     for (let start = 0; start < redisKeys.length; start += CHUNK) {
-      const replies = await this.#connector.run('read', connection, () =>
-        Promise.all(
-          // A server that refuses DUMP (renamed, or an ACL without it) answers an error reply: those rows go to the script.
-          redisKeys
-            .slice(start, start + CHUNK)
-            .map((key) => connection.dump(key).catch((error) => (error instanceof ErrorReply ? REFUSED : Promise.reject(error)))),
-        ),
-      );
-      replies.forEach((payload, i) => {
-        // No key at all: NOT_FOUND, as HMGET's nulls are.
-        if (payload === null) return;
-        const count = payload === REFUSED ? undefined : plan.dumpReader.read(payload, target, start + i, this.#decode);
-        if (count === undefined) rest.push(start + i);
-        else pairs += count;
-      });
+      const end = Math.min(start + CHUNK, redisKeys.length);
+      const calls: Promise<void>[] = [];
+      // Each call's rows are decoded as soon as its reply is in, while Redis works on the next call.
+      for (let at = start; at < end; at += DUMPS_PER_CALL) {
+        const first = at;
+        const keys = redisKeys.slice(first, Math.min(first + DUMPS_PER_CALL, end));
+        calls.push(
+          connection.dumps(keys).then((replies) => {
+            replies.forEach((payload, i) => {
+              // No key at all: NOT_FOUND, as HMGET's nulls are.
+              if (payload === null) return;
+              // A server that refuses DUMP (renamed, or an ACL without it) answers an error: those rows go to the script.
+              const count = payload instanceof ErrorReply ? undefined : plan.dumpReader.read(payload, target, first + i, this.#decode);
+              if (count === undefined) rest.push(first + i);
+              else pairs += count;
+            });
+          }),
+        );
+      }
+      await this.#connector.run('read', connection, () => Promise.all(calls));
     }
     if (rest.length > 0) this.#reads = 'script';
     if (pairs > WIDE * plan.fields.length * redisKeys.length) plan.wide = true;

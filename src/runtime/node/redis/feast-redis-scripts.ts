@@ -137,3 +137,20 @@ return cmsgpack.pack(rows)`,
   },
   transformReply: undefined as unknown as () => Buffer,
 });
+
+/**
+ * DUMPs many keys in one call: one command and one reply for a whole read, instead of a
+ * command, a reply and a promise per key. KEYS: the hashes (on a cluster, one slot's).
+ * Returns one item per key: the DUMP payload, or nil for a missing key.
+ */
+export const DUMP_KEYS = defineScript({
+  SCRIPT: `
+local out = {}
+for k = 1, #KEYS do out[k] = redis.call('DUMP', KEYS[k]) end
+return out`,
+  parseCommand(parser: CommandParser, keys: readonly RedisArgument[]) {
+    parser.push(String(keys.length));
+    parser.pushKeys(keys as RedisArgument[]);
+  },
+  transformReply: undefined as unknown as () => (Buffer | null)[],
+});
