@@ -257,6 +257,23 @@ describe.skipIf(!binary)('reading Feast hashes out of DUMP', () => {
       await store.close();
     });
 
+    it.each(both)("reads through one endpoint that takes a call's keys from one slot only, as a proxy in front of shards (reads: %s)", async (reads) => {
+      // A plain connection to a cluster node: it answers CROSSSLOT to a call naming keys of several slots.
+      const writer = new FeastRedisOnlineStore({ clusterNodes: cluster.nodes });
+      await writer.write('proxy', { view: 'v', keys: [key(1), key(2), key(3)], eventTimestamps: [T, T, T], features: { x: [1, 2, 3] } });
+      await writer.close();
+      expect(new Set([1, 2, 3, 4].map((id) => keySlot(feastRedisKey(key(id), 'proxy')))).size).toBe(4);
+      const store = new FeastRedisOnlineStore({ url: cluster.url, reads });
+      for (let i = 0; i < 2; i++) {
+        expect(await store.read('proxy', 'v', [key(3), key(4), key(1), key(2)], ['x'])).toEqual({
+          eventTimestamps: [T, null, T, T],
+          values: { x: [3, null, 1, 2] },
+        });
+      }
+      expect(store.reads).toBe(reads);
+      await store.close();
+    });
+
     it('reads a view whose hashes mostly hold another view, again and again', async () => {
       const store = new FeastRedisOnlineStore({ url: `${redis.url}/6` });
       const wide = Object.fromEntries(Array.from({ length: 200 }, (_, f) => [`w${f}`, [f, f + 1]]));

@@ -1,4 +1,4 @@
-import { createClient, createCluster, ErrorReply, RESP_TYPES, type RedisArgument } from 'redis';
+import { createClient, createCluster, RESP_TYPES, type RedisArgument } from 'redis';
 import { DELETE_FEAST_VIEW, DUMP_KEYS, READ_FEAST_ROWS, WRITE_FEAST_ROW } from './feast-redis-scripts.js';
 import { clientOptionsOf, type RedisConnectionOptions, type SocketDefaults } from './redis-connection.js';
 
@@ -12,14 +12,12 @@ export interface FeastRedisConnection {
   readonly isOpen: boolean;
   readonly isReady: boolean;
   connect(): Promise<unknown>;
-  /** Keys are grouped by slot on a cluster (one script call names one slot's keys). */
+  /** A cluster: a call may only name keys of one slot. */
   readonly cluster: boolean;
-  /**
-   * Each key as DUMP serializes it, or null when there is no such key: one DUMP_KEYS call
-   * on one server, a DUMP per key on a cluster (keys of many slots). A refused DUMP is an
-   * ErrorReply in place of its payload.
-   */
-  dumps(keys: readonly Buffer[]): Promise<(Buffer | null | ErrorReply)[]>;
+  /** The key as DUMP serializes it, or null when there is no such key. */
+  dump(key: Buffer): Promise<Buffer | null>;
+  /** DUMP_KEYS: each key as DUMP serializes it (null for a missing key), in one call; the keys must share a slot where slots apply. */
+  dumpKeys(keys: readonly Buffer[]): Promise<(Buffer | null)[]>;
   /** READ_FEAST_ROWS: the packed fields of every key. */
   readRows(keys: readonly Buffer[], fields: readonly Buffer[]): Promise<Buffer>;
   writeRow(key: Buffer, args: readonly RedisArgument[]): Promise<number>;
@@ -47,14 +45,8 @@ export function feastRedisConnection(options: RedisConnectionOptions, socket: So
       },
       connect: () => client.connect(),
       cluster: false,
-      async dumps(keys) {
-        try {
-          return (await buffers.dumpKeys(keys)) as (Buffer | null)[];
-        } catch (error) {
-          if (error instanceof ErrorReply) return keys.map(() => error);
-          throw error;
-        }
-      },
+      dump: (key) => buffers.dump(key) as Promise<Buffer | null>,
+      dumpKeys: (keys) => buffers.dumpKeys(keys) as Promise<(Buffer | null)[]>,
       readRows: (keys, fields) => buffers.readFeastRows(keys, fields) as Promise<Buffer>,
       writeRow: (key, args) => client.writeFeastRow(key, args),
       deleteView: (key, fields) => client.deleteFeastView(key, fields),
@@ -75,10 +67,8 @@ export function feastRedisConnection(options: RedisConnectionOptions, socket: So
     },
     connect: () => cluster.connect(),
     cluster: true,
-    dumps: (keys) =>
-      Promise.all(
-        keys.map((key) => (buffers.dump(key) as Promise<Buffer | null>).catch((error) => (error instanceof ErrorReply ? error : Promise.reject(error)))),
-      ),
+    dump: (key) => buffers.dump(key) as Promise<Buffer | null>,
+    dumpKeys: (keys) => buffers.dumpKeys(keys) as Promise<(Buffer | null)[]>,
     readRows: (keys, fields) => buffers.readFeastRows(keys, fields) as Promise<Buffer>,
     writeRow: (key, args) => cluster.writeFeastRow(key, args),
     deleteView: (key, fields) => cluster.deleteFeastView(key, fields),

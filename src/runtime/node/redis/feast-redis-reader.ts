@@ -31,6 +31,7 @@ interface ReadPlan {
 }
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const isCrossSlot = (error: unknown) => error instanceof Error && error.message.includes('CROSSSLOT');
 
 /**
  * The Feast-layout store's reads. Each hash is asked for whole with DUMP (a few µs of
@@ -49,6 +50,8 @@ export class FeastRedisReader {
   readonly #field: (view: string, feature: string) => Buffer;
   readonly #plans = new Map<string, ReadPlan>();
   #reads: FeastRedisReads;
+  /** The server refused keys of several slots in one call (CROSSSLOT): a proxy in front of a sharded Redis. */
+  #crossSlot = false;
 
   constructor(
     connector: RedisConnector<FeastRedisConnection>,
@@ -88,8 +91,14 @@ export class FeastRedisReader {
     if (keys.length > 0) {
       const connection = await this.#connector.connection();
       const redisKeys = keys.map((key) => asBuffer(feastRedisKey(key, project)));
-      const rest = this.#reads === 'dump' && !plan.wide ? await this.#readDumps(connection, plan, redisKeys, target) : redisKeys.map((_, row) => row);
-      if (rest.length > 0) await this.#readScripts(connection, plan.fields, redisKeys, rest, target);
+      try {
+        await this.#readAll(connection, plan, redisKeys, target);
+      } catch (error) {
+        // One endpoint in front of shards takes a call's keys only from one slot: read again a slot per call.
+        if (this.#bySlot(connection) || !isCrossSlot(error)) throw error;
+        this.#crossSlot = true;
+        await this.#readAll(connection, plan, redisKeys, target);
+      }
     }
     const values: Record<string, unknown[]> = {};
     features.forEach((f, index) => {
@@ -98,28 +107,37 @@ export class FeastRedisReader {
     return { eventTimestamps: target.eventTimestamps, values };
   }
 
+  async #readAll(connection: FeastRedisConnection, plan: ReadPlan, redisKeys: readonly Buffer[], target: FeastRowsTarget): Promise<void> {
+    const rest = this.#reads === 'dump' && !plan.wide ? await this.#readDumps(connection, plan, redisKeys, target) : redisKeys.map((_, row) => row);
+    if (rest.length > 0) await this.#readScripts(connection, plan.fields, redisKeys, rest, target);
+  }
+
   /** Reads rows by DUMP; answers the rows left for the script. */
   async #readDumps(connection: FeastRedisConnection, plan: ReadPlan, redisKeys: readonly Buffer[], target: FeastRowsTarget): Promise<number[]> {
     const rest: number[] = [];
     let pairs = 0;
+    const decode = (payload: Buffer | null | ErrorReply, row: number) => {
+      // No key at all: NOT_FOUND, as HMGET's nulls are.
+      if (payload === null) return;
+      // A server that refuses DUMP (renamed, or an ACL without it) answers an error: that row goes to the script.
+      const count = payload instanceof ErrorReply ? undefined : plan.dumpReader.read(payload, target, row, this.#decode);
+      if (count === undefined) rest.push(row);
+      else pairs += count;
+    };
+    const bySlot = this.#bySlot(connection);
     for (let start = 0; start < redisKeys.length; start += CHUNK) {
       const end = Math.min(start + CHUNK, redisKeys.length);
       const calls: Promise<void>[] = [];
       // Each call's rows are decoded as soon as its reply is in, while Redis works on the next call.
-      for (let at = start; at < end; at += DUMPS_PER_CALL) {
-        const first = at;
-        const keys = redisKeys.slice(first, Math.min(first + DUMPS_PER_CALL, end));
+      for (let first = start; first < end; first += bySlot ? 1 : DUMPS_PER_CALL) {
+        const keys = redisKeys.slice(first, bySlot ? first + 1 : Math.min(first + DUMPS_PER_CALL, end));
+        const call = bySlot ? connection.dump(keys[0]).then((payload) => [payload]) : connection.dumpKeys(keys);
         calls.push(
-          connection.dumps(keys).then((replies) => {
-            replies.forEach((payload, i) => {
-              // No key at all: NOT_FOUND, as HMGET's nulls are.
-              if (payload === null) return;
-              // A server that refuses DUMP (renamed, or an ACL without it) answers an error: those rows go to the script.
-              const count = payload instanceof ErrorReply ? undefined : plan.dumpReader.read(payload, target, first + i, this.#decode);
-              if (count === undefined) rest.push(first + i);
-              else pairs += count;
-            });
-          }),
+          call.then(
+            (payloads) => payloads.forEach((payload, i) => decode(payload, first + i)),
+            // CROSSSLOT is not a refusal: read() reads again a slot per call.
+            (error) => (error instanceof ErrorReply && !isCrossSlot(error) ? keys.forEach((_, i) => decode(error, first + i)) : Promise.reject(error)),
+          ),
         );
       }
       await this.#connector.run('read', connection, () => Promise.all(calls));
@@ -127,6 +145,11 @@ export class FeastRedisReader {
     if (rest.length > 0) this.#reads = 'script';
     if (pairs > WIDE * plan.fields.length * redisKeys.length) plan.wide = true;
     return rest;
+  }
+
+  /** Keys go one slot per call on a cluster, and on a server that answered CROSSSLOT (a proxy in front of shards). */
+  #bySlot(connection: FeastRedisConnection): boolean {
+    return connection.cluster || this.#crossSlot;
   }
 
   /** Reads the given rows with READ_FEAST_ROWS: one call per slot and VALUES_PER_SCRIPT values. */
@@ -137,7 +160,7 @@ export class FeastRedisReader {
     rows: readonly number[],
     target: FeastRowsTarget,
   ): Promise<void> {
-    const calls = scriptCalls(redisKeys, rows, connection.cluster, Math.max(1, Math.floor(VALUES_PER_SCRIPT / fields.length)));
+    const calls = scriptCalls(redisKeys, rows, this.#bySlot(connection), Math.max(1, Math.floor(VALUES_PER_SCRIPT / fields.length)));
     for (let start = 0; start < calls.length; ) {
       // A round is up to CHUNK keys in flight, as for writes.
       let end = start;
