@@ -35,7 +35,7 @@ process (the WASM heap in particular), so a figure's growth can be small when an
 earlier figure already grew the heap.
 `;
 
-const suites = (process.env.BENCH_SUITES ?? 'historical,online,indexeddb,edge,server,browser,stream').split(',');
+const suites = (process.env.BENCH_SUITES ?? 'historical,online,redis-layouts,indexeddb,edge,server,browser,stream').split(',');
 const resultsDir = join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = `BENCH_SCALE=${scale}, ${runs} timed runs per figure, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -85,6 +85,12 @@ ${comparison.markdown}
 if (suites.includes('online')) {
   console.log('online reads and materialization:');
   writeFileSync(join(resultsDir, 'online.md'), `<!-- ${stamp} -->\n${await benchOnline(Number(process.env.BENCH_ITERATIONS ?? 2000))}`);
+}
+
+if (suites.includes('redis-layouts')) {
+  console.log("Redis: Feast's layout beside feast-edge's own:");
+  const { benchRedisLayouts } = await import('./redis-layouts.js');
+  writeFileSync(join(resultsDir, 'redis-layouts.md'), `<!-- ${stamp} -->\n${await benchRedisLayouts(Number(process.env.BENCH_ITERATIONS ?? 2000))}`);
 }
 
 if (suites.includes('indexeddb')) {
@@ -138,7 +144,7 @@ writeFileSync(
   join(import.meta.dirname, '..', 'BENCHMARKS.md'),
   `# Benchmarks
 
-Written by \`npm run bench\` (BENCH_SUITES=historical,online,indexeddb,edge,server,browser,stream by default; each suite's
+Written by \`npm run bench\` (BENCH_SUITES=historical,online,redis-layouts,indexeddb,edge,server,browser,stream by default; each suite's
 result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
 measured in the same run on the same machine; the ratio is the figure to read.
 

@@ -6,7 +6,7 @@ import { encodeTimestamp } from '../../src/feast/timestamp-proto.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 import { FeastRedisOnlineStore } from '../../src/runtime/node/redis/feast-redis-online-store.js';
 import { runOnlineStoreContract } from '../online/store-contract.js';
-import { startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisCommand, startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { systemBinary } from '../support/system-binary.js';
 import {
   comparable,
@@ -77,6 +77,12 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
 
   runOnlineStoreContract('Feast Redis layout', async () => new FeastRedisOnlineStore({ url: `${redis.url}/1` }));
   runOnlineStoreContract('Feast Redis layout on a cluster', async () => new FeastRedisOnlineStore({ clusterNodes: cluster.nodes }));
+  runOnlineStoreContract('Feast Redis layout read by script', async () => new FeastRedisOnlineStore({ url: `${redis.url}/14`, reads: 'script' }));
+  runOnlineStoreContract('Feast Redis layout read by script on a cluster', async () => {
+    // The contract's keys again, from an empty cluster.
+    for (const node of cluster.nodes) await redisCommand(Number(node.split(':')[1]), ['FLUSHALL']);
+    return new FeastRedisOnlineStore({ clusterNodes: cluster.nodes, reads: 'script' });
+  });
 
   for (const repo of REPOS) {
     describe(`what Feast materialized for the ${repo} repo`, () => {
@@ -91,8 +97,9 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
         ),
       );
 
-      it.each(requests.map((r) => [r.name, r] as const))('answers %s with the values and event times Feast answered', async (_, request) => {
-        const store = new FeastRedisOnlineStore({ url: `${redis.url}/${DB[repo]}` });
+      const cases = (['dump', 'script'] as const).flatMap((reads) => requests.map((r) => [r.name, reads, r] as const));
+      it.each(cases)('answers %s with the values and event times Feast answered (reads: %s)', async (_, reads, request) => {
+        const store = new FeastRedisOnlineStore({ url: `${redis.url}/${DB[repo]}`, reads });
         const names = request.proto_json!.metadata.feature_names.val;
         const rows = entityRows(request);
         for (const read of viewReads(repo, request)) {
@@ -114,6 +121,8 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
             );
           }
         }
+        // Still reading the way it was asked to: no DUMP of Feast's hashes was left to the script.
+        expect(store.reads).toBe(reads);
         await store.close();
       });
 

@@ -1,4 +1,4 @@
-import { createClient, createCluster, RESP_TYPES, type RedisArgument } from 'redis';
+import type { RedisArgument } from 'redis';
 import { InvalidOnlineStoreConfig } from '../../../errors.js';
 import {
   feastCreatedField,
@@ -8,39 +8,30 @@ import {
   feastTimestampField,
   splitFeastRedisKey,
 } from '../../../feast/redis-layout.js';
-import { decodeTimestamp, encodeTimestamp, timestampParts } from '../../../feast/timestamp-proto.js';
-import { decodeValue, valueEncoder, type DecodeValueOptions } from '../../../feast/value-proto.js';
+import { encodeTimestamp, timestampParts } from '../../../feast/timestamp-proto.js';
+import { valueEncoder, type DecodeValueOptions } from '../../../feast/value-proto.js';
 import { entityKeyId } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
-import { DELETE_FEAST_VIEW, WRITE_FEAST_ROW } from './feast-redis-scripts.js';
-import { clientOptionsOf, RedisConnector, type RedisConnectionOptions, type SocketDefaults } from './redis-connection.js';
+import { type FeastRedisConnection, feastRedisConnection } from './feast-redis-connection.js';
+import { FeastRedisReader, type FeastRedisReads } from './feast-redis-reader.js';
+import { RedisConnector, type RedisConnectionOptions } from './redis-connection.js';
 
 export type FeastRedisOnlineStoreOptions = RedisConnectionOptions & {
   /** Feast's `key_ttl_seconds`: an entity's hash expires this long after its last write. Default: never. */
   readonly keyTtlSeconds?: number;
   /** Json values as Feast's stored text (default) or parsed; see DecodeValueOptions. */
   readonly json?: DecodeValueOptions['json'];
+  /**
+   * How reads fetch hashes. 'dump' (default): DUMP asks for each hash whole, in Redis'
+   * own serialization, read here; a server that answers in a form feast-edge does not
+   * read (before Redis 7) or refuses DUMP is read by script from then on. 'script': a
+   * Lua script HMGETs the requested fields of many keys and answers them packed.
+   */
+  readonly reads?: FeastRedisReads;
 };
 
-const SCRIPTS = { writeFeastRow: WRITE_FEAST_ROW, deleteFeastView: DELETE_FEAST_VIEW };
-const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
 /** Commands in flight per await: bounds the memory of a huge batch (node-redis pipelines what one tick sends). */
 const CHUNK = 5000;
-/** Per-command timeouts off: each round of CHUNK commands is bounded instead (see RedisOnlineStore). */
-const NO_COMMAND_TIMEOUT = { timeout: undefined };
-
-interface Connection {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  hmGet(key: Buffer, fields: readonly Buffer[]): Promise<(Buffer | null)[]>;
-  writeRow(key: Buffer, args: readonly RedisArgument[]): Promise<number>;
-  deleteView(key: Buffer, fields: readonly Buffer[]): Promise<number>;
-  /** SCAN on every master: keys live on the node that owns their slot. */
-  scan(match: string): AsyncIterable<Buffer[]>;
-  destroy(): void;
-  close(): Promise<void>;
-}
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -64,8 +55,8 @@ export class FeastRedisOnlineStore implements OnlineStore {
   /** The server or root nodes, without credentials: what error messages name. */
   readonly address: string;
   readonly #ttl: string;
-  readonly #decode: DecodeValueOptions;
-  readonly #connector: RedisConnector<Connection>;
+  readonly #connector: RedisConnector<FeastRedisConnection>;
+  readonly #reader: FeastRedisReader;
   /** Field names by view and feature: a hash per name is worth computing once. */
   readonly #fields = new Map<string, Buffer>();
   /** Features written per project and view: what deleteView removes from hashes other views share. */
@@ -75,8 +66,14 @@ export class FeastRedisOnlineStore implements OnlineStore {
     const ttl = options.keyTtlSeconds ?? 0;
     if (!Number.isInteger(ttl) || ttl < 0) throw new InvalidOnlineStoreConfig(`redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
     this.#ttl = String(ttl);
-    this.#decode = { json: options.json ?? 'text' };
-    this.#connector = new RedisConnector(options, (socket, onError) => connectionFor(options, socket, onError));
+    const reads = options.reads ?? 'dump';
+    if (reads !== 'dump' && reads !== 'script') throw new InvalidOnlineStoreConfig(`redis reads: expected 'dump' or 'script', got ${JSON.stringify(reads)}`);
+    this.#connector = new RedisConnector(options, (socket, onError) => feastRedisConnection(options, socket, onError));
+    this.#reader = new FeastRedisReader(this.#connector, {
+      reads,
+      decode: { json: options.json ?? 'text' },
+      field: (view, feature) => this.#field(view, feature),
+    });
     this.address = this.#connector.address;
   }
 
@@ -144,38 +141,18 @@ export class FeastRedisOnlineStore implements OnlineStore {
     return { written, skipped: batch.keys.length - written };
   }
 
+  /*
+   * A plain HMGET per key costs a RESP item and a Buffer per field in node-redis, and
+   * Redis searches a small hash once per field: that was the time of a wide read. How
+   * reads go instead is FeastRedisReader's.
+   */
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
-    const fields = [asBuffer(feastTimestampField(view)), ...features.map((f) => this.#field(view, f))];
-    const connection = await this.#connector.connection();
-    const replies: (Buffer | null)[][] = [];
-    for (let start = 0; start < keys.length; start += CHUNK) {
-      replies.push(
-        ...(await this.#connector.run('read', connection, () =>
-          Promise.all(keys.slice(start, start + CHUNK).map((key) => connection.hmGet(asBuffer(feastRedisKey(key, project)), fields))),
-        )),
-      );
-    }
-    const eventTimestamps = new Array<bigint | null>(keys.length);
-    const columns = features.map(() => new Array<unknown>(keys.length).fill(null));
-    for (let i = 0; i < keys.length; i++) {
-      const reply = replies[i];
-      const ts = reply[0];
-      // No `_ts:<view>`: the view never wrote this key (Feast would answer PRESENT with nulls).
-      if (ts === null) {
-        eventTimestamps[i] = null;
-        continue;
-      }
-      eventTimestamps[i] = decodeTimestamp(ts);
-      for (let f = 0; f < features.length; f++) {
-        const bytes = reply[f + 1];
-        if (bytes) columns[f][i] = decodeValue(bytes, this.#decode);
-      }
-    }
-    const values: Record<string, unknown[]> = {};
-    features.forEach((f, index) => {
-      values[f] = columns[index];
-    });
-    return { eventTimestamps, values };
+    return this.#reader.read(project, view, keys, features);
+  }
+
+  /** How reads fetch hashes now (see FeastRedisOnlineStoreOptions.reads): 'script' once the server refused a DUMP or answered one in a form not read here. */
+  get reads(): FeastRedisReads {
+    return this.#reader.reads;
   }
 
   /**
@@ -205,52 +182,4 @@ export class FeastRedisOnlineStore implements OnlineStore {
   close(): Promise<void> {
     return this.#connector.close();
   }
-}
-
-function connectionFor(options: FeastRedisOnlineStoreOptions, socket: SocketDefaults, onError: (error: Error) => void): Connection {
-  const target = clientOptionsOf(options, socket);
-  if (!target.cluster) {
-    const client = createClient({ url: target.url, socket: target.socket, scripts: SCRIPTS, commandOptions: NO_COMMAND_TIMEOUT });
-    // Without a listener an 'error' event (a refused or dropped connection) would crash the process.
-    client.on('error', onError);
-    const buffers = client.withTypeMapping(BUFFERS);
-    return {
-      get isOpen() {
-        return client.isOpen;
-      },
-      get isReady() {
-        return client.isReady;
-      },
-      connect: () => client.connect(),
-      hmGet: (key, fields) => buffers.hmGet(key, fields as Buffer[]) as Promise<(Buffer | null)[]>,
-      writeRow: (key, args) => client.writeFeastRow(key, args),
-      deleteView: (key, fields) => client.deleteFeastView(key, fields),
-      scan: (match) => buffers.scanIterator({ MATCH: match, COUNT: 1000 }) as AsyncIterable<Buffer[]>,
-      destroy: () => client.destroy(),
-      close: () => client.close(),
-    };
-  }
-  const cluster = createCluster({ rootNodes: target.rootNodes, defaults: target.defaults, commandOptions: NO_COMMAND_TIMEOUT, scripts: SCRIPTS });
-  cluster.on('error', onError);
-  const buffers = cluster.withTypeMapping(BUFFERS);
-  return {
-    get isOpen() {
-      return cluster.isOpen;
-    },
-    get isReady() {
-      return cluster.isReady;
-    },
-    connect: () => cluster.connect(),
-    hmGet: (key, fields) => buffers.hmGet(key, fields as Buffer[]) as Promise<(Buffer | null)[]>,
-    writeRow: (key, args) => cluster.writeFeastRow(key, args),
-    deleteView: (key, fields) => cluster.deleteFeastView(key, fields),
-    async *scan(match) {
-      for (const master of cluster.masters) {
-        const client = (await cluster.nodeClient(master)).withTypeMapping(BUFFERS);
-        yield* client.scanIterator({ MATCH: match, COUNT: 1000 }) as AsyncIterable<Buffer[]>;
-      }
-    },
-    destroy: () => cluster.destroy(),
-    close: () => cluster.close(),
-  };
 }

@@ -102,3 +102,55 @@ return 1`,
   },
   transformReply: undefined as unknown as () => number,
 });
+
+/**
+ * Reads one view's fields of many entity hashes in one step: what a batch read needs,
+ * in one reply the client walks without parsing a RESP item per field. KEYS: the
+ * hashes (on a cluster, all in one slot); ARGV: `_ts:<view>` then the feature fields.
+ * Returns cmsgpack.pack of one entry per key: false when the hash lacks `_ts:<view>`
+ * (the view never wrote it), else the HMGET array, each item the stored bytes or false.
+ * The whole script runs as one step, so each key is read atomically (as one HMGET was).
+ * HMGET takes the fields through unpack, which Lua's stack bounds: past 1000 fields
+ * they go in slices of 1000.
+ */
+export const READ_FEAST_ROWS = defineScript({
+  SCRIPT: `
+local rows, n = {}, #ARGV
+for k = 1, #KEYS do
+  local values
+  if n <= 1000 then
+    values = redis.call('HMGET', KEYS[k], unpack(ARGV))
+  else
+    values = {}
+    for i = 1, n, 1000 do
+      local part = redis.call('HMGET', KEYS[k], unpack(ARGV, i, math.min(i + 999, n)))
+      for j = 1, #part do values[i + j - 1] = part[j] end
+    end
+  end
+  rows[k] = values[1] and values or false
+end
+return cmsgpack.pack(rows)`,
+  parseCommand(parser: CommandParser, keys: readonly RedisArgument[], fields: readonly RedisArgument[]) {
+    parser.push(String(keys.length));
+    parser.pushKeys(keys as RedisArgument[]);
+    parser.push(...fields);
+  },
+  transformReply: undefined as unknown as () => Buffer,
+});
+
+/**
+ * DUMPs many keys in one call: one command and one reply for a whole read, instead of a
+ * command, a reply and a promise per key. KEYS: the hashes (on a cluster, one slot's).
+ * Returns one item per key: the DUMP payload, or nil for a missing key.
+ */
+export const DUMP_KEYS = defineScript({
+  SCRIPT: `
+local out = {}
+for k = 1, #KEYS do out[k] = redis.call('DUMP', KEYS[k]) end
+return out`,
+  parseCommand(parser: CommandParser, keys: readonly RedisArgument[]) {
+    parser.push(String(keys.length));
+    parser.pushKeys(keys as RedisArgument[]);
+  },
+  transformReply: undefined as unknown as () => (Buffer | null)[],
+});
