@@ -10,6 +10,7 @@ import {
   Int64,
   Int8,
   List,
+  Struct,
   Table,
   Utf8,
   Null,
@@ -67,10 +68,16 @@ function toVector(values: readonly DuckDBValue[], type: DuckDBType, column: stri
       const child = (type as unknown as { valueType: DuckDBType }).valueType;
       const childType = arrowTypeOf(child, column);
       return vectorFromArray(
-        values.map((v) => (v === null ? null : (v as { items: readonly DuckDBValue[] }).items.map((x) => plainScalar(x, child.typeId)))),
+        values.map((v) => (v === null ? null : (v as { items: readonly DuckDBValue[] }).items.map((x) => plainScalar(x, child.typeId, child)))),
         new List(new ArrowField('item', childType, true)),
       );
     }
+    case DuckDBTypeId.STRUCT:
+      // Feast's Parquet files hold Map and Struct features as structs (pandas dicts).
+      return vectorFromArray(
+        values.map((v) => plainScalar(v, type.typeId, type)),
+        arrowTypeOf(type, column),
+      );
     default:
       return vectorFromArray(values.map((v) => (v === null ? null : v)) as unknown[], arrowTypeOf(type, column));
   }
@@ -85,12 +92,20 @@ function timestampMicros(value: DuckDBValue, typeId: DuckDBTypeId): bigint {
   throw new Error(`unexpected timestamp value of type ${DuckDBTypeId[typeId]}`);
 }
 
-function plainScalar(value: DuckDBValue, typeId: DuckDBTypeId): unknown {
+function plainScalar(value: DuckDBValue, typeId: DuckDBTypeId, type?: DuckDBType): unknown {
   if (value === null) return null;
   switch (typeId) {
+    case DuckDBTypeId.STRUCT: {
+      const members = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
+      const entries = (value as { entries: Readonly<Record<string, DuckDBValue>> }).entries;
+      return Object.fromEntries(
+        members.entryNames.map((name, i) => [name, plainScalar(entries[name] ?? null, members.entryTypes[i].typeId, members.entryTypes[i])]),
+      );
+    }
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
-      return Number(timestampMicros(value, typeId) / 1000n);
+      // Epoch milliseconds in the list's Int64 child (arrowTypeOf), which takes bigints only.
+      return timestampMicros(value, typeId) / 1000n;
     case DuckDBTypeId.DECIMAL:
       return (value as { toDouble(): number }).toDouble();
     case DuckDBTypeId.BLOB:
@@ -135,6 +150,10 @@ export function arrowTypeOf(type: DuckDBType, column: string): DataType {
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
       return new Int64();
+    case DuckDBTypeId.STRUCT: {
+      const members = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
+      return new Struct(members.entryNames.map((name, i) => new ArrowField(name, arrowTypeOf(members.entryTypes[i], `${column}.${name}`), true)));
+    }
     default:
       throw new Error(`column '${column}': DuckDB type ${type.toString()} has no Arrow mapping in feast-edge; cast it in SQL`);
   }
