@@ -4,6 +4,9 @@ import type { StoredOnDemandFeatureView } from '../registry/document.js';
 
 /** The loaded code of a stored on-demand view, refusing code that differs from what was applied. */
 export function loadedTransform(stored: StoredOnDemandFeatureView, code: OnDemandFeatureView | undefined): OnDemandFeatureView {
+  // A view read from Feast's registry has a Python transform, which cannot be compared
+  // with TypeScript: TypeScript code loaded under its name runs in its place.
+  if (stored.transformLanguage === 'python' && code) return code;
   if (!code) {
     throw new OnDemandTransformMismatchError(`on-demand view '${stored.name}': its transform is not loaded; pass the repo's definitions to the feature store`);
   }
