@@ -10,7 +10,10 @@ import { materializeRoutes } from './materialize-routes.js';
 import { ServerMetrics } from './metrics.js';
 import { readModel } from './request-body.js';
 import { getOnlineFeaturesModel, pushModel, writeToOnlineStoreModel } from './request-models.js';
+import { remoteClientColumns } from './remote-client-columns.js';
 import { allowedMethods, noRoute } from './route-table.js';
+import { entryOf, streamViewsOf } from '../registry/document.js';
+import { entityColumns } from '../online/entity-rows.js';
 
 export interface FeatureServerOptions {
   /** Origins allowed to call from a browser (CORS); none by default. `'*'` allows any. */
@@ -55,6 +58,13 @@ function columnsOf(value: Record<string, unknown>, field: string): Record<string
     if (!Array.isArray(column)) throw new RequestValidationError(`${field}.${name}: expected an array of values`);
   }
   return value as Record<string, unknown[]>;
+}
+
+/** Columns as rows (ingest takes events one by one). */
+function rowsOf(columns: Record<string, unknown[]>): Record<string, unknown>[] {
+  const names = Object.keys(columns);
+  const count = names.length > 0 ? columns[names[0]].length : 0;
+  return Array.from({ length: count }, (_, i) => Object.fromEntries(names.map((n) => [n, columns[n][i]])));
 }
 
 interface GetOnlineFeaturesBody {
@@ -165,11 +175,34 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   });
   app.post('/write-to-online-store', async (c) => {
     const body = await readModel<{ feature_view_name: string; df: Record<string, unknown> }>(c, writeToOnlineStoreModel);
+    const name = body.feature_view_name;
+    const df = columnsOf(body.df, 'df');
     try {
-      await store.writeToOnlineStore(body.feature_view_name, columnsOf(body.df, 'df'));
+      const document = await store.registry.document();
+      const view = entryOf(document.featureViews, name)?.spec;
+      const stream = view ? undefined : entryOf(streamViewsOf(document), name)?.spec;
+      if (stream) {
+        // Feast keeps a stream view's raw rows online; feast-edge's stream view takes them as events for its windows.
+        const events = remoteClientColumns(df, {
+          timestampField: stream.timestampField,
+          columns: new Set([...stream.entityColumns, ...stream.inputs].map((f) => f.name)),
+        });
+        // Columns of different lengths are refused as such, before they are cut into events.
+        entityColumns(events);
+        await store.ingest(name, rowsOf(events), { to: 'online' });
+        return c.json(null);
+      }
+      const columns = view
+        ? remoteClientColumns(df, {
+            timestampField: view.batchSource.timestampField,
+            createdColumn: view.batchSource.createdTimestampColumn,
+            columns: new Set([...view.entityColumns, ...view.features].map((f) => f.name)),
+          })
+        : df;
+      await store.writeToOnlineStore(name, columns);
     } catch (error) {
       // Feast looks the name up among every kind of view and answers its base class.
-      if (error instanceof FeastObjectNotFoundException && error.objectName === body.feature_view_name) return answer(error, 'FeastObjectNotFoundException');
+      if (error instanceof FeastObjectNotFoundException && error.objectName === name) return answer(error, 'FeastObjectNotFoundException');
       throw error;
     }
     return c.json(null);
