@@ -30,6 +30,20 @@ function wireValue(value: unknown, roundInt64 = true): unknown {
   return value;
 }
 
+/** A column's values as JSON text; JSON.stringify writes the common columns (no floats, no bigints, no bytes) natively. */
+function valuesJson(values: readonly unknown[], float: boolean): string {
+  let plain = true;
+  for (const value of values) {
+    const type = typeof value;
+    if (!(value === null || type === 'string' || type === 'boolean' || (type === 'number' && !float))) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return JSON.stringify(values);
+  return `[${values.map((value) => wireValueJson(wireValue(value, false), float)).join(',')}]`;
+}
+
 /** Each instant once: the columns of one view share a timestamp array, and its values repeat. */
 function timestampTexts(): (micros: readonly bigint[]) => string[] {
   const texts = new Map<bigint, string>();
@@ -95,10 +109,12 @@ export class OnlineResponse<Row extends Record<string, unknown> = Record<string,
    */
   toWireJson(): string {
     const timestamps = timestampTexts();
+    // Columns of one view share their timestamp array: its JSON text is written once.
+    const timestampJson = new Map<readonly bigint[], string>();
     const results = this.wireColumns.map((c) => {
-      const float = isFloatType(c.dtype);
-      const values = c.values.map((value) => wireValueJson(wireValue(value, false), float)).join(',');
-      return `{"values":[${values}],"statuses":${JSON.stringify(c.statuses)},"event_timestamps":${JSON.stringify(timestamps(c.eventTimestamps))}}`;
+      let times = timestampJson.get(c.eventTimestamps);
+      if (times === undefined) timestampJson.set(c.eventTimestamps, (times = JSON.stringify(timestamps(c.eventTimestamps))));
+      return `{"values":${valuesJson(c.values, isFloatType(c.dtype))},"statuses":${JSON.stringify(c.statuses)},"event_timestamps":${times}}`;
     });
     return `{"results":[${results.join(',')}],"metadata":{"feature_names":${JSON.stringify(this.wireColumns.map((c) => c.name))}}}`;
   }

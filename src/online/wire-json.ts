@@ -45,8 +45,8 @@ export function isFloatType(dtype: ValueType | undefined): boolean {
  * as JSON.stringify writes them (which is how Python writes strings, bools and null).
  */
 export function wireValueJson(value: unknown, float: boolean): string {
-  if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') return float ? floatText(value) : Number.isFinite(value) ? String(value) : 'null';
+  if (value === null || value === undefined) return 'null';
   if (typeof value === 'bigint') return float ? floatText(Number(value)) : String(value);
   if (Array.isArray(value)) return `[${value.map((item) => wireValueJson(item, float)).join(',')}]`;
   return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? Number(v) : v));

@@ -178,7 +178,8 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
     const name = body.feature_view_name;
     const df = columnsOf(body.df, 'df');
     try {
-      const document = await store.registry.document();
+      // Which kind of view, and what its source calls its timestamps: the server's registry ttl applies.
+      const document = await store.registry.document({ maxAgeMs: registryMaxAgeMs });
       const view = entryOf(document.featureViews, name)?.spec;
       const stream = view ? undefined : entryOf(streamViewsOf(document), name)?.spec;
       if (stream) {
