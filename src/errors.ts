@@ -47,18 +47,18 @@ export class InvalidFeatureReferenceError extends FeastEdgeError {
     return 422;
   }
 }
-/** An on-demand view needs request data the entity dataframe lacks. */
+/** An on-demand view needs request data the entity dataframe lacks (404, Feast's status: a not-found exception there). */
 export class RequestDataNotFoundInEntityDfException extends FeastEdgeError {
   override readonly name = 'RequestDataNotFoundInEntityDfException';
   get httpStatus() {
-    return 422;
+    return 404;
   }
 }
-/** An on-demand view needs request data the entity rows of an online read lack. */
+/** An on-demand view needs request data the entity rows of an online read lack (404, Feast's status: a not-found exception there). */
 export class RequestDataNotFoundInEntityRowsException extends FeastEdgeError {
   override readonly name = 'RequestDataNotFoundInEntityRowsException';
   get httpStatus() {
-    return 422;
+    return 404;
   }
 }
 /** The entity dataframe (or a source) lacks a column a view needs (Feast's FeastEntityDFMissingColumnsError). */
@@ -266,11 +266,20 @@ export class AbortError extends FeastEdgeError {
 
 // ---- HTTP requests refused before they reach the store ----
 
-/** A request body that is not JSON or does not match the route's schema; the message names the field. */
+/**
+ * A request body that is not JSON or does not match the route's schema; the message names
+ * the field. `detail` holds FastAPI's entries (`{type, loc, msg, input}`) when the body
+ * fails the route's model: the server answers them as Feast's server does.
+ */
 export class RequestValidationError extends FeastEdgeError {
   override readonly name = 'RequestValidationError';
   get httpStatus() {
     return 422;
+  }
+  readonly detail?: readonly { readonly type: string; readonly loc: readonly (string | number)[]; readonly msg: string; readonly input: unknown }[];
+  constructor(message: string, detail?: RequestValidationError['detail']) {
+    super(message);
+    if (detail) this.detail = detail;
   }
 }
 /** A request without a bearer token to a server that needs one. */
@@ -311,11 +320,11 @@ export class DataSourceNotFoundException extends FeastEdgeError {
     return 404;
   }
 }
-/** No feature view reads the push source named in a push. */
+/** No feature view reads the push source named in a push (422, Feast's status for it). */
 export class PushSourceNotFoundException extends FeastEdgeError {
   override readonly name = 'PushSourceNotFoundException';
   get httpStatus() {
-    return 404;
+    return 422;
   }
 }
 

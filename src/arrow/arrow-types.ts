@@ -115,10 +115,15 @@ export function plainValues(vector: Vector | null): unknown[] {
   if (!vector) return [];
   const out = new Array<unknown>(vector.length);
   const isTimestamp = String(vector.type).startsWith('Timestamp');
+  const isStruct = DataType.isStruct(vector.type);
   let offset = 0;
   for (const chunk of vector.data) {
     if (!copyNumbers(chunk, out, offset)) {
-      for (let i = 0; i < chunk.length; i++) out[offset + i] = plainValue(chunk.getValid(i) ? vector.get(offset + i) : null, isTimestamp);
+      for (let i = 0; i < chunk.length; i++) {
+        const value = chunk.getValid(i) ? vector.get(offset + i) : null;
+        // A struct row is an object of its members (its toArray() would drop their names).
+        out[offset + i] = isStruct && value !== null ? plainStruct(value as { toJSON(): Record<string, unknown> }) : plainValue(value, isTimestamp);
+      }
     }
     offset += chunk.length;
   }
@@ -151,6 +156,10 @@ function copyNumbers(chunk: Data, out: unknown[], offset: number): boolean {
     }
   }
   return true;
+}
+
+function plainStruct(row: { toJSON(): Record<string, unknown> }): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row.toJSON()).map(([name, member]) => [name, plainValue(member)]));
 }
 
 export function plainValue(value: unknown, isTimestamp = false): unknown {

@@ -214,3 +214,19 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const INTEGER_KEYS = new Set(['Int32', 'Int64', 'UnixTimestamp']);
+
+/**
+ * Join key values as their entity's type: an integer key given as a string ("1001") is
+ * the integer (a number, or a bigint beyond 2^53), as Feast converts it before looking it
+ * up and echoing it. Anything else is left as given (the key encoder refuses what does not fit).
+ */
+export function typedJoinKeyValues(values: unknown[], type: { readonly kind: string }): unknown[] {
+  if (!INTEGER_KEYS.has(type.kind) || values.every((v) => typeof v !== 'string')) return values;
+  return values.map((value) => {
+    if (typeof value !== 'string' || !/^-?\d+$/.test(value.trim())) return value;
+    const n = BigInt(value.trim());
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  });
+}

@@ -1,3 +1,6 @@
+import type { ValueType } from '../definitions/value-type.js';
+import { isFloatType, wireTimestamp, wireValueJson } from './wire-json.js';
+
 /** Feast's FieldStatus names. */
 export type FieldStatus = 'PRESENT' | 'NULL_VALUE' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE';
 
@@ -7,36 +10,73 @@ export interface OnlineColumn {
   readonly values: unknown[];
   readonly statuses: FieldStatus[];
   readonly eventTimestamps: bigint[];
+  /** The column's value type, where known: the wire prints Float32/Float64 columns as Python floats. */
+  readonly dtype?: ValueType;
 }
 
-/** Feast's column-major JSON response of POST /get-online-features. */
+/** Feast's column-major JSON response of POST /get-online-features, keys in Feast's order. */
 export interface OnlineWireResponse {
-  metadata: { feature_names: string[] };
   results: { values: unknown[]; statuses: FieldStatus[]; event_timestamps: string[] }[];
+  metadata: { feature_names: string[] };
 }
 
-function rfc3339(micros: bigint): string {
-  return new Date(Number(micros / 1000n)).toISOString().replace('.000Z', 'Z');
-}
-
-function wireValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
+/** A value as the wire carries it; bigints become numbers unless `roundInt64` is false (toWireJson writes them whole). */
+function wireValue(value: unknown, roundInt64 = true): unknown {
+  if (typeof value === 'bigint') return roundInt64 ? Number(value) : value;
   if (value instanceof Uint8Array) return btoa(String.fromCharCode(...value));
-  if (value instanceof Date) return rfc3339(BigInt(value.getTime()) * 1000n);
-  if (Array.isArray(value)) return value.map(wireValue);
+  // A UnixTimestamp value is whole epoch seconds on Feast's wire (its unix_timestamp_val).
+  if (value instanceof Date) return Math.floor(value.getTime() / 1000);
+  if (Array.isArray(value)) return value.map((item) => wireValue(item, roundInt64));
   return value;
+}
+
+/** A column's values as JSON text; JSON.stringify writes the common columns (no floats, no bigints, no bytes) natively. */
+function valuesJson(values: readonly unknown[], float: boolean): string {
+  let plain = true;
+  for (const value of values) {
+    const type = typeof value;
+    if (!(value === null || type === 'string' || type === 'boolean' || (type === 'number' && !float))) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return JSON.stringify(values);
+  return `[${values.map((value) => wireValueJson(wireValue(value, false), float)).join(',')}]`;
+}
+
+/** Each instant once: the columns of one view share a timestamp array, and its values repeat. */
+function timestampTexts(): (micros: readonly bigint[]) => string[] {
+  const texts = new Map<bigint, string>();
+  const converted = new Map<readonly bigint[], string[]>();
+  return (micros) => {
+    let out = converted.get(micros);
+    if (!out) {
+      out = micros.map((m) => {
+        let text = texts.get(m);
+        if (text === undefined) texts.set(m, (text = wireTimestamp(m)));
+        return text;
+      });
+      converted.set(micros, out);
+    }
+    return out;
+  };
 }
 
 /**
  * The result of getOnlineFeatures: join keys (and request data) first, then features in
  * request order. `Row` is one entity row's columns by name: typed by a store that knows
- * its definitions, else `Record<string, unknown>`.
+ * its definitions, else `Record<string, unknown>`. The wire (toWire, toWireJson) is
+ * Feast's: it echoes the entity rows' join keys, converted to their types, and leaves
+ * request data out.
  */
 export class OnlineResponse<Row extends Record<string, unknown> = Record<string, unknown>> {
   readonly columns: readonly OnlineColumn[];
+  /** What Feast's server answers with: echoed join keys, then the features. */
+  readonly wireColumns: readonly OnlineColumn[];
 
-  constructor(columns: readonly OnlineColumn[]) {
+  constructor(columns: readonly OnlineColumn[], wireColumns: readonly OnlineColumn[] = columns) {
     this.columns = columns;
+    this.wireColumns = wireColumns;
   }
 
   /** `{ name: values }`, like Feast's `to_dict()`. */
@@ -50,31 +90,32 @@ export class OnlineResponse<Row extends Record<string, unknown> = Record<string,
     return Array.from({ length: count }, (_, i) => Object.fromEntries(this.columns.map((c) => [c.name, c.values[i]])) as Row);
   }
 
-  /** Feast's wire shape: int64 as JSON numbers, bytes as base64, timestamps RFC 3339 with Z. */
+  /** Feast's wire shape as an object: int64 as JSON numbers, bytes as base64, UnixTimestamp values as epoch seconds, event times RFC 3339 with Z. */
   toWire(): OnlineWireResponse {
-    // Columns of one view share their timestamp array, and its values repeat (epoch 0 for
-    // join keys, one event time per entity): convert each array and each instant once.
-    const texts = new Map<bigint, string>();
-    const converted = new Map<readonly bigint[], string[]>();
-    const timestamps = (micros: readonly bigint[]) => {
-      let out = converted.get(micros);
-      if (!out) {
-        out = micros.map((m) => {
-          let text = texts.get(m);
-          if (text === undefined) texts.set(m, (text = rfc3339(m)));
-          return text;
-        });
-        converted.set(micros, out);
-      }
-      return out;
-    };
+    const timestamps = timestampTexts();
     return {
-      metadata: { feature_names: this.columns.map((c) => c.name) },
-      results: this.columns.map((c) => ({
-        values: c.values.map(wireValue),
+      results: this.wireColumns.map((c) => ({
+        values: c.values.map((value) => wireValue(value)),
         statuses: [...c.statuses],
         event_timestamps: timestamps(c.eventTimestamps),
       })),
+      metadata: { feature_names: this.wireColumns.map((c) => c.name) },
     };
+  }
+
+  /**
+   * The body Feast's server sends, as text: toWire() with int64 beyond 2^53 exact and
+   * floats printed as Python prints them (`1.0`), which JSON.stringify cannot do.
+   */
+  toWireJson(): string {
+    const timestamps = timestampTexts();
+    // Columns of one view share their timestamp array: its JSON text is written once.
+    const timestampJson = new Map<readonly bigint[], string>();
+    const results = this.wireColumns.map((c) => {
+      let times = timestampJson.get(c.eventTimestamps);
+      if (times === undefined) timestampJson.set(c.eventTimestamps, (times = JSON.stringify(timestamps(c.eventTimestamps))));
+      return `{"values":${valuesJson(c.values, isFloatType(c.dtype))},"statuses":${JSON.stringify(c.statuses)},"event_timestamps":${times}}`;
+    });
+    return `{"results":[${results.join(',')}],"metadata":{"feature_names":${JSON.stringify(this.wireColumns.map((c) => c.name))}}}`;
   }
 }

@@ -17,6 +17,16 @@ function isIntegerIn(value: unknown, min: number | bigint, max: number | bigint)
   return typeof value === 'number' && Number.isInteger(value) && value >= Number(min) && value <= Number(max);
 }
 
+/** The object a JSON text holds, or undefined for text that is not a JSON object. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
 export function checkValue(value: unknown, type: ValueType, where: string): unknown {
   if (value === null || value === undefined) return null;
@@ -48,6 +58,12 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
     case 'UnixTimestamp':
       return new Date(Number(toEpochMicros(value, where) / 1000n));
     case 'Map':
+      // Feast's remote online store client sends Map and Struct values as JSON text.
+      if (typeof value === 'string') {
+        const parsed = jsonObject(value);
+        if (!parsed) throw fail('an object (Map), or its JSON text');
+        return checkValue(parsed, type, where);
+      }
       if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)) return value;
       throw fail('an object (Map)');
     case 'Json':
@@ -55,6 +71,12 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
       if (typeof value === 'string' && isWellFormedText(value)) return value;
       throw fail('JSON text (a well-formed string)');
     case 'Struct': {
+      // Feast's remote online store client sends Map and Struct values as JSON text.
+      if (typeof value === 'string') {
+        const parsed = jsonObject(value);
+        if (!parsed) throw fail('an object (Struct), or its JSON text');
+        return checkValue(parsed, type, where);
+      }
       if (typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) throw fail('an object (Struct)');
       const record = value as Record<string, unknown>;
       const names = new Set(type.fields.map((m) => m.name));

@@ -3,12 +3,17 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import * as v from 'valibot';
 import type { FeatureStore } from '../store/feature-store.js';
-import { AuthenticationError, ConfigurationError, PermissionDeniedError, RequestValidationError } from '../errors.js';
-import { errorBody, statusOf } from './http-errors.js';
+import { ConfigurationError, FeastObjectNotFoundException, PermissionDeniedError, RequestValidationError } from '../errors.js';
+import { errorAnswer, errorResponse, statusOf } from './http-errors.js';
+import { materializeRoutes } from './materialize-routes.js';
 import { ServerMetrics } from './metrics.js';
-import { describeIssue, getOnlineFeaturesBody, materializeBody, materializeIncrementalBody, pushBody, writeToOnlineStoreBody } from './request-schemas.js';
+import { readModel } from './request-body.js';
+import { getOnlineFeaturesModel, pushModel, writeToOnlineStoreModel } from './request-models.js';
+import { remoteClientColumns } from './remote-client-columns.js';
+import { allowedMethods, noRoute } from './route-table.js';
+import { entryOf, streamViewsOf } from '../registry/document.js';
+import { entityColumns } from '../online/entity-rows.js';
 
 export interface FeatureServerOptions {
   /** Origins allowed to call from a browser (CORS); none by default. `'*'` allows any. */
@@ -19,7 +24,7 @@ export interface FeatureServerOptions {
   readonly maxBodyBytes?: number;
   /** How long a registry document is reused before the version is checked again (Feast's registry_ttl_sec). Default 5 s. */
   readonly registryTtlSeconds?: number;
-  /** Where server failures (5xx) are reported. Default console.error. */
+  /** Where server failures (5xx, and async materializations that fail) are reported. Default console.error. */
   readonly onServerError?: (error: unknown) => void;
 }
 
@@ -29,13 +34,13 @@ const WRITE_ROUTES = new Set(['/push', '/write-to-online-store', '/materialize',
 const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /**
- * Hono's bearerAuth (a constant-time comparison) accepting `tokens`, answering as
- * feast-edge always has: 401 AuthenticationError without a Bearer token, 403
- * PermissionDeniedError with a token that does not allow `what`.
+ * Hono's bearerAuth (a constant-time comparison) accepting `tokens`, answering as Feast's
+ * server does: 401 `{"detail": "Missing authentication token"}` without a Bearer token,
+ * 403 FeastPermissionError with a token that does not allow `what`.
  */
 function tokenAuth(tokens: readonly string[], what: 'reads' | 'writes'): MiddlewareHandler {
-  const unauthenticated = (c: Context) => c.json(errorBody(new AuthenticationError('Authorization: expected a Bearer token')), 401);
-  const denied = (c: Context) => c.json(errorBody(new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${what}`)), 403);
+  const unauthenticated = (c: Context) => c.json({ detail: 'Missing authentication token' }, 401, { 'x-feast-edge-error': 'AuthenticationError' });
+  const denied = (c: Context) => errorResponse(errorAnswer(new PermissionDeniedError(`${c.req.method} ${c.req.path}: the token does not allow ${what}`)));
   return bearerAuth({
     // No token allows writes when only a read token is set.
     ...(tokens.length > 0 ? { token: [...tokens] } : { verifyToken: () => false }),
@@ -45,25 +50,39 @@ function tokenAuth(tokens: readonly string[], what: 'reads' | 'writes'): Middlew
   });
 }
 
-async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Promise<T> {
-  const text = await c.req.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new RequestValidationError(`body: expected JSON, got ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '...' : ''}`);
+/** Column data (`df`, `entities`): arrays by column name, none named like an Object prototype key (JSON.parse keeps them; later code must not meet them). */
+function columnsOf(value: Record<string, unknown>, field: string): Record<string, unknown[]> {
+  for (const [name, column] of Object.entries(value)) {
+    if (['__proto__', 'constructor', 'prototype'].includes(name))
+      throw new RequestValidationError(`${field}.${name}: expected a column name other than '${name}'`);
+    if (!Array.isArray(column)) throw new RequestValidationError(`${field}.${name}: expected an array of values`);
   }
-  const parsed = v.safeParse(schema, json);
-  if (!parsed.success) throw new RequestValidationError(describeIssue(parsed.issues));
-  return parsed.output;
+  return value as Record<string, unknown[]>;
+}
+
+/** Columns as rows (ingest takes events one by one). */
+function rowsOf(columns: Record<string, unknown[]>): Record<string, unknown>[] {
+  const names = Object.keys(columns);
+  const count = names.length > 0 ? columns[names[0]].length : 0;
+  return Array.from({ length: count }, (_, i) => Object.fromEntries(names.map((n) => [n, columns[n][i]])));
+}
+
+interface GetOnlineFeaturesBody {
+  entities: Record<string, unknown[]>;
+  feature_service?: string;
+  features?: string[];
+  full_feature_names?: boolean;
 }
 
 /**
- * Feast's Python feature-server routes and JSON shapes over a FeatureStore, as a Hono
- * app: POST /get-online-features, /push, /write-to-online-store, /materialize,
- * /materialize-incremental; GET /health, /registry (the registry document), /metrics
- * (Prometheus). Bodies are checked first; bad input is a 4xx JSON error naming the
- * Feast exception and the field, never a 5xx.
+ * Feast's Python feature-server routes over a FeatureStore, as a Hono app, answering
+ * with Feast's wire: POST /get-online-features, /push, /write-to-online-store,
+ * /materialize, /materialize-incremental; GET /health, /v1/vector_stores; and
+ * feast-edge's GET /registry (the registry document) and /metrics (Prometheus). Errors
+ * are Feast's bodies (a FeastError as the JSON string of its `{module, class, message}`,
+ * a malformed body as FastAPI's 422 `{"detail": [...]}`, other failures as the message in
+ * a JSON string); bad input is a 4xx, never a 5xx. The X-Feast-Edge-Error header names
+ * feast-edge's error class.
  * @example Deno.serve(createFeatureServer(store).fetch)
  */
 export function createFeatureServer(store: FeatureStore, options: FeatureServerOptions = {}): Hono {
@@ -72,15 +91,18 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   // Per read, so servers with different ttls can share one store without changing it.
   const registryMaxAgeMs = (options.registryTtlSeconds ?? 5) * 1000;
   const reportServerError = options.onServerError ?? ((error: unknown) => console.error(error));
+  const answer = (error: unknown, feastClass?: string) => {
+    const result = errorAnswer(error, feastClass);
+    if (result.status >= 500 && result.status !== 501) reportServerError(error);
+    return errorResponse(result);
+  };
 
-  app.onError((error, c) => {
+  app.onError((error) => {
     // Hono's middleware (bearerAuth) answers with the response it was given.
     if (error instanceof HTTPException) return error.getResponse();
-    const body = errorBody(error);
-    if (body.status_code >= 500 && body.status_code !== 501) reportServerError(error);
-    return c.json(body, body.status_code as 400);
+    return answer(error);
   });
-  app.notFound((c) => c.json({ type: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, status_code: 404 }, 404));
+  app.notFound(noRoute);
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -94,6 +116,8 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       cors({ origin: origins === '*' ? '*' : [...origins], allowHeaders: ['Content-Type', 'Authorization'], allowMethods: ['GET', 'POST', 'OPTIONS'] }),
     );
   }
+  // Hono answers HEAD from GET routes; Starlette does not route HEAD: 405.
+  app.use('*', async (c, next) => (c.req.method === 'HEAD' && allowedMethods(c.req.path).length > 0 ? noRoute(c) : next()));
   if (options.auth?.readToken || options.auth?.writeToken) {
     const { readToken, writeToken } = options.auth;
     for (const [key, token] of Object.entries({ readToken, writeToken })) {
@@ -119,65 +143,87 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
     '*',
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ type: 'RequestEntityTooLarge', message: `body: expected at most ${maxSize} bytes`, status_code: 413 }, 413),
+      onError: (c) => c.json(`body: expected at most ${maxSize} bytes`, 413, { 'x-feast-edge-error': 'RequestEntityTooLarge' }),
     }),
   );
 
   app.post('/get-online-features', async (c) => {
-    const body = await readBody(c, getOnlineFeaturesBody);
+    const body = await readModel<GetOnlineFeaturesBody>(c, getOnlineFeaturesModel);
+    // As in Feast, a feature service wins over a feature list.
+    const wanted = body.feature_service ? { featureService: body.feature_service } : { features: body.features ?? [] };
+    if (wanted.features?.length === 0) {
+      throw new RequestValidationError('features: expected at least one feature reference view:feature, or a feature_service');
+    }
     const response = await store.getOnlineFeatures(
-      {
-        ...(body.features ? { features: body.features } : { featureService: body.feature_service }),
-        entityRows: body.entities,
-        fullFeatureNames: body.full_feature_names ?? false,
-      },
+      { ...wanted, entityRows: columnsOf(body.entities, 'entities'), fullFeatureNames: body.full_feature_names ?? false },
       { registryMaxAgeMs },
     );
-    return c.json(response.toWire());
+    return c.body(response.toWireJson(), 200, { 'content-type': 'application/json' });
   });
   app.post('/push', async (c) => {
-    const body = await readBody(c, pushBody);
+    const body = await readModel<{ push_source_name: string; df: Record<string, unknown>; to?: string }>(c, pushModel);
+    const to = body.to;
+    if (to !== undefined && to !== 'online' && to !== 'offline' && to !== 'online_and_offline') {
+      throw new RequestValidationError(`to: expected 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(to)}`);
+    }
     // No `to`: the store's default (with stream views reading the source, online and offline).
-    const result = await store.push(body.push_source_name, body.df, body.to ? { to: body.to } : {});
-    // Feast answers null; a push feeding stream views also says how many events were late.
-    if (Object.keys(result.lateByView).length === 0) return c.json(null);
-    return c.json({ events: result.events, applied: result.applied, late: result.late, late_by_view: result.lateByView });
+    const result = await store.push(body.push_source_name, columnsOf(body.df, 'df'), to ? { to } : {});
+    // Feast answers 200 with no body; what stream views made of the push goes in a header.
+    const late = Object.keys(result.lateByView).length > 0;
+    const summary = { events: result.events, applied: result.applied, late: result.late, late_by_view: result.lateByView };
+    return c.body(null, 200, late ? { 'x-feast-edge-push': JSON.stringify(summary) } : {});
   });
   app.post('/write-to-online-store', async (c) => {
-    const body = await readBody(c, writeToOnlineStoreBody);
-    await store.writeToOnlineStore(body.feature_view_name, body.df);
+    const body = await readModel<{ feature_view_name: string; df: Record<string, unknown> }>(c, writeToOnlineStoreModel);
+    const name = body.feature_view_name;
+    const df = columnsOf(body.df, 'df');
+    try {
+      // Which kind of view, and what its source calls its timestamps: the server's registry ttl applies.
+      const document = await store.registry.document({ maxAgeMs: registryMaxAgeMs });
+      const view = entryOf(document.featureViews, name)?.spec;
+      const stream = view ? undefined : entryOf(streamViewsOf(document), name)?.spec;
+      if (stream) {
+        // Feast keeps a stream view's raw rows online; feast-edge's stream view takes them as events for its windows.
+        const events = remoteClientColumns(df, {
+          timestampField: stream.timestampField,
+          columns: new Set([...stream.entityColumns, ...stream.inputs].map((f) => f.name)),
+        });
+        // Columns of different lengths are refused as such, before they are cut into events.
+        entityColumns(events);
+        await store.ingest(name, rowsOf(events), { to: 'online' });
+        return c.json(null);
+      }
+      const columns = view
+        ? remoteClientColumns(df, {
+            timestampField: view.batchSource.timestampField,
+            createdColumn: view.batchSource.createdTimestampColumn,
+            columns: new Set([...view.entityColumns, ...view.features].map((f) => f.name)),
+          })
+        : df;
+      await store.writeToOnlineStore(name, columns);
+    } catch (error) {
+      // Feast looks the name up among every kind of view and answers its base class.
+      if (error instanceof FeastObjectNotFoundException && error.objectName === name) return answer(error, 'FeastObjectNotFoundException');
+      throw error;
+    }
     return c.json(null);
   });
-  app.post('/materialize', async (c) => {
-    const body = await readBody(c, materializeBody);
-    await store.materialize({
-      start: toInstant(body.start_ts),
-      end: toInstant(body.end_ts),
-      ...(body.feature_views ? { featureViews: body.feature_views } : {}),
-    });
-    return c.json(null);
-  });
-  app.post('/materialize-incremental', async (c) => {
-    const body = await readBody(c, materializeIncrementalBody);
-    await store.materializeIncremental({ end: toInstant(body.end_ts), ...(body.feature_views ? { featureViews: body.feature_views } : {}) });
-    return c.json(null);
-  });
+  materializeRoutes(app, store, reportServerError);
   app.get('/health', async (c) => {
     try {
       await store.registry.document();
-      return c.json({ status: 'healthy' });
+      return c.body(null, 200);
     } catch (error) {
-      return c.json({ type: 'RegistryUnavailable', message: error instanceof Error ? error.message : String(error), status_code: 503 }, 503);
+      reportServerError(error);
+      return c.body(null, 503);
     }
   });
+  // feast-edge's views have no vector index: there is no vector store to list or find.
+  app.get('/v1/vector_stores', (c) => c.json({ object: 'list', data: [] }));
+  app.get('/v1/vector_stores/:id', (c) => c.json({ error: { message: `No vector store found with id '${c.req.param('id')}'`, type: 'not_found_error' } }, 404));
   app.get('/registry', async (c) => c.json(await store.registry.document()));
   app.get('/metrics', (c) => c.text(metrics.toPrometheus(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
   return app;
-}
-
-/** Feast sends epoch seconds or ISO strings; the facade takes ISO strings and Dates. */
-function toInstant(value: string | number): string | Date {
-  return typeof value === 'number' ? new Date(value * 1000) : value;
 }
 
 export { statusOf };

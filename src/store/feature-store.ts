@@ -313,7 +313,10 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
       {
         project: this.project,
         onlineStore: this.onlineStore,
-        appendOffline: (v: StreamViewCode, rows, checked) => this.offline('ingest').writeRows(v.batchSource, [{ view: checked.offlineView, rows }]),
+        appendOffline:
+          options.to === 'online'
+            ? async () => {}
+            : (v: StreamViewCode, rows, checked) => this.offline('ingest').writeRows(v.batchSource, [{ view: checked.offlineView, rows }]),
       },
       view,
       events,

@@ -1,8 +1,9 @@
 import { InvalidRequestDataError, MissingJoinKeyError, RequestDataNotFoundInEntityRowsException } from '../errors.js';
-import type { FeatureService, OnDemandFeatureView } from '../definitions/index.js';
+import type { FeatureService, OnDemandFeatureView, ValueType } from '../definitions/index.js';
 import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
+import { typedJoinKeyValues } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
 import { checkValue } from '../online/online-write.js';
@@ -37,22 +38,16 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   const now = request.now === undefined ? BigInt(Date.now()) * 1000n : toEpochMicros(request.now, 'now');
 
   const leading: string[] = [];
-  for (const join of plan.joins) {
+  /** Entity column -> the join key's type, for the requested views' keys. */
+  const keyTypes = new Map<string, ValueType>();
+  for (const join of [...plan.joins, ...plan.streams]) {
     for (const key of join.view.entityColumns) {
       const column = join.joinKeyMap[key.name] ?? key.name;
       if (!(column in columns)) {
         throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
       }
       if (!leading.includes(column)) leading.push(column);
-    }
-  }
-  for (const join of plan.streams) {
-    for (const key of join.view.entityColumns) {
-      const column = join.joinKeyMap[key.name] ?? key.name;
-      if (!(column in columns)) {
-        throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
-      }
-      if (!leading.includes(column)) leading.push(column);
+      keyTypes.set(column, key.dtype);
     }
   }
   for (const step of plan.onDemand) {
@@ -73,9 +68,15 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   }
 
   const out = new Map<string, OnlineColumn>();
-  for (const name of leading) {
-    out.set(name, { name, values: columns[name], statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
-  }
+  const echoed = (name: string, dtype?: ValueType): OnlineColumn => ({
+    name,
+    // A key given as "1001" for an Int64 entity is found as 1001, and echoed so (as Feast does).
+    values: dtype ? typedJoinKeyValues(columns[name], dtype) : columns[name],
+    statuses: new Array(count).fill('PRESENT'),
+    eventTimestamps: new Array(count).fill(0n),
+    ...(dtype ? { dtype } : {}),
+  });
+  for (const name of leading) out.set(name, echoed(name, keyTypes.get(name)));
   await Promise.all(
     plan.joins.map(async (join) => {
       const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
@@ -93,6 +94,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
       const rowStatus = slot.map((s) => entityStatus[s]);
       const distinct = uniqueKeys.length === count;
       for (const { feature, output } of join.columns) {
+        const dtype = join.view.features.find((f) => f.name === feature)?.dtype;
         const stored = read.values[feature];
         const values = distinct ? stored : slot.map((s) => stored[s]);
         let statuses = rowStatus;
@@ -102,7 +104,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
             break;
           }
         }
-        out.set(output, { name: output, values, statuses, eventTimestamps });
+        out.set(output, { name: output, values, statuses, eventTimestamps, ...(dtype ? { dtype } : {}) });
       }
     }),
   );
@@ -120,8 +122,32 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
     const results = computeOnDemand(code, inputs, count);
     for (const { feature, output } of step.outputs) {
       const values = Array.from(results[feature] ?? new Array(count).fill(null));
-      out.set(output, { name: output, values, statuses: new Array(count).fill('PRESENT'), eventTimestamps: new Array(count).fill(0n) });
+      const dtype = step.view.features.find((f) => f.name === feature)?.dtype;
+      const statuses = new Array(count).fill('PRESENT');
+      out.set(output, { name: output, values, statuses, eventTimestamps: new Array(count).fill(0n), ...(dtype ? { dtype } : {}) });
     }
   }
-  return new OnlineResponse([...leading, ...plan.outputs].map((name) => out.get(name)!));
+  const features = plan.outputs.map((name) => out.get(name)!);
+  const keyColumns = new Map(leading.map((name) => [name, out.get(name)!]));
+  return new OnlineResponse([...keyColumns.values(), ...features], [...feastEcho(context, plan, columns, keyColumns, echoed), ...features]);
+}
+
+/**
+ * The columns Feast's server echoes before the features: every entity-row column that is
+ * the join key of one of the project's entities (or a requested view's mapped key), in
+ * the rows' order, typed where a requested view types it. Request data and other
+ * columns are not echoed.
+ */
+function feastEcho(
+  context: OnlineContext,
+  plan: RetrievalPlan,
+  columns: Record<string, unknown[]>,
+  keyColumns: ReadonlyMap<string, OnlineColumn>,
+  echoed: (name: string) => OnlineColumn,
+): OnlineColumn[] {
+  const requestData = new Set(plan.onDemand.flatMap((step) => step.requestFields.map((f) => f.name)));
+  const joinKeys = new Set(Object.values(context.document.entities).map((e) => e.spec.joinKeys[0]));
+  return Object.keys(columns)
+    .filter((name) => !requestData.has(name) && (keyColumns.has(name) || joinKeys.has(name)))
+    .map((name) => keyColumns.get(name) ?? echoed(name));
 }

@@ -23,6 +23,8 @@ export interface IngestOptions {
   batchSize?: number;
   /** Called after each batch with the totals so far. */
   onProgress?: (progress: IngestResult) => void;
+  /** 'online' applies the events to the online tiles only (no offline append, so training sets will not see them); default both. */
+  to?: 'online' | 'online_and_offline';
 }
 
 /** Where `ingest` puts a checked batch: the offline append first, then the online tiles. */

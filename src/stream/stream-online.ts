@@ -44,6 +44,6 @@ export async function readStreamColumns(
     const perEntity = states.map((state) => (state ? outputValue(aggregateAt(state.groups.get(groupKey(aggregation)), aggregation, at), kind) : null));
     const values = slot.map((s) => perEntity[s]);
     const statuses = slot.map((s): FieldStatus => (!states[s] ? 'NOT_FOUND' : perEntity[s] === null ? 'NULL_VALUE' : 'PRESENT'));
-    return { name: output, values, statuses, eventTimestamps };
+    return { name: output, values, statuses, eventTimestamps, dtype: aggregation.dtype };
   });
 }

@@ -68,7 +68,7 @@ describe('feast-edge serve --ui', () => {
     expect(head.headers.get('content-length')).toBe(String('<!doctype html><title>app</title>'.length));
   });
 
-  it("keeps the feature server's routes first and answers unknown paths with its JSON 404", async () => {
+  it("keeps the feature server's routes first and answers unknown paths with its JSON 404 (Feast's)", async () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.text()).not.toContain('not the health route');
@@ -83,7 +83,7 @@ describe('feast-edge serve --ui', () => {
 
     const missing = await fetch(`${url}/no-such-file.js`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ type: 'NotFound', status_code: 404 });
+    expect(await missing.json()).toEqual({ detail: 'Not Found' });
   });
 
   it('serves nothing outside the folder', async () => {

@@ -4,13 +4,32 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/errors.js';
 import { FeastEdgeError, FeastObjectNotFoundException } from '../../src/errors.js';
 import * as root from '../../src/index.js';
-import { errorBody, statusOf } from '../../src/server/http-errors.js';
+import { errorAnswer, statusOf } from '../../src/server/http-errors.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const SCANNED = ['src', 'targets', 'demo/app', 'build', 'bench'];
 const ERRORS_MODULE = 'src/errors.ts';
 /** Bases that are never thrown themselves: each error is one of their subclasses. */
 const ABSTRACT = new Set<unknown>([FeastEdgeError, FeastObjectNotFoundException]);
+/** feast-edge's errors that are classes of Feast's `feast.errors` (sdk/python/feast/errors.py, Feast 0.66). */
+const FEAST_CLASSES = new Set([
+  'ConflictingFeatureViewNames',
+  'DataSourceNotFoundException',
+  'DataSourceObjectNotFoundException',
+  'DataSourceRepeatNamesException',
+  'EntityNotFoundException',
+  'EntityTimestampInferenceException',
+  'FeastEntityDFMissingColumnsError',
+  'FeatureNameCollisionError',
+  'FeatureServiceNotFoundException',
+  'FeatureViewNotFoundException',
+  'OnDemandFeatureViewNotFoundException',
+  'ProjectNotFoundException',
+  'PushSourceNotFoundException',
+  'RequestDataNotFoundInEntityDfException',
+  'RequestDataNotFoundInEntityRowsException',
+  'SavedDatasetNotFound',
+]);
 
 type ErrorClass = abstract new (...args: never[]) => FeastEdgeError;
 const isErrorClass = (value: unknown): value is ErrorClass =>
@@ -83,20 +102,28 @@ describe('every error class', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('carries an HTTP error status, and the server answers with it', () => {
+  it("carries an HTTP error status, and the server answers with it in Feast's error body", () => {
     for (const [exported, cls] of thrown) {
       const error = instanceOf(cls);
       expect(Number.isInteger(error.httpStatus), exported).toBe(true);
       expect(error.httpStatus, exported).toBeGreaterThanOrEqual(400);
       expect(error.httpStatus, exported).toBeLessThanOrEqual(599);
       expect(statusOf(error), exported).toBe(error.httpStatus);
-      expect(errorBody(error), exported).toEqual({ type: exported, message: error.message, status_code: error.httpStatus });
+      const answer = errorAnswer(error);
+      expect([answer.status, answer.type], exported).toEqual([error.httpStatus, exported]);
+      const body: unknown = JSON.parse(answer.body);
+      if (exported === 'RequestValidationError') continue; // its FastAPI body: test/server/feast-error-wire.test.ts
+      // Feast's server sends a JSON string: its error detail for Feast's own classes, else the message.
+      expect(typeof body, exported).toBe('string');
+      const feastClass = exported === 'PermissionDeniedError' ? 'FeastPermissionError' : FEAST_CLASSES.has(exported) ? exported : undefined;
+      if (feastClass) expect(JSON.parse(body as string), exported).toEqual({ module: 'feast.errors', class: feastClass, message: error.message });
+      else expect(body, exported).toBe(error.message);
     }
   });
 
   it('answers anything that is not a FeastEdgeError as a 500 that leaks nothing', () => {
     const named = Object.assign(new Error('secret detail'), { name: 'FeatureViewNotFoundException' });
-    expect(errorBody(named)).toEqual({ type: 'InternalServerError', message: 'the server failed to answer this request; see its log', status_code: 500 });
+    expect(errorAnswer(named)).toEqual({ status: 500, body: '"the server failed to answer this request; see its log"', type: 'InternalServerError' });
   });
 
   it('is exported by name from the root entry', () => {

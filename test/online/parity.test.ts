@@ -94,7 +94,8 @@ describe('train/serve parity: online after materializing to T equals historical 
             features: ['v:value'],
           })
           .toRows();
-        const column = online.toWire().results[online.columns.findIndex((c) => c.name === 'value')];
+        const wire = online.toWire();
+        const column = wire.results[wire.metadata.feature_names.indexOf('value')];
         historical.forEach((h, i) => {
           const status = column.statuses[i];
           const expectOnline = status === 'PRESENT' ? column.values[i] : null;

@@ -10,6 +10,7 @@ async function server(options: FeatureServerOptions) {
   return createFeatureServer(store, options);
 }
 
+const JSON_TYPE = { 'content-type': 'application/json' };
 const READ_BODY = JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } });
 const WRITE_BODY = JSON.stringify({
   feature_view_name: 'driver_hourly_stats',
@@ -19,25 +20,29 @@ const read = (authorization?: string) =>
   new Request('http://server/get-online-features', {
     method: 'POST',
     body: READ_BODY,
-    headers: authorization === undefined ? {} : { Authorization: authorization },
+    headers: authorization === undefined ? JSON_TYPE : { Authorization: authorization, ...JSON_TYPE },
   });
 const write = (authorization?: string) =>
   new Request('http://server/write-to-online-store', {
     method: 'POST',
     body: WRITE_BODY,
-    headers: authorization === undefined ? {} : { Authorization: authorization },
+    headers: authorization === undefined ? JSON_TYPE : { Authorization: authorization, ...JSON_TYPE },
   });
-const answer = async (response: Response) => ({ status: response.status, body: (await response.json()) as unknown });
+const answer = async (response: Response) => ({
+  status: response.status,
+  type: response.headers.get('x-feast-edge-error'),
+  body: (await response.json()) as unknown,
+});
 
-const UNAUTHENTICATED = { status: 401, body: { type: 'AuthenticationError', message: 'Authorization: expected a Bearer token', status_code: 401 } };
-const deniedReads = {
+// As Feast's server answers them: FastAPI's 401, and FeastPermissionError's error detail (a JSON string) for a 403.
+const UNAUTHENTICATED = { status: 401, type: 'AuthenticationError', body: { detail: 'Missing authentication token' } };
+const denied = (message: string) => ({
   status: 403,
-  body: { type: 'PermissionDeniedError', message: 'POST /get-online-features: the token does not allow reads', status_code: 403 },
-};
-const deniedWrites = {
-  status: 403,
-  body: { type: 'PermissionDeniedError', message: 'POST /write-to-online-store: the token does not allow writes', status_code: 403 },
-};
+  type: 'PermissionDeniedError',
+  body: `{"module": "feast.errors", "class": "FeastPermissionError", "message": "${message}"}`,
+});
+const deniedReads = denied('POST /get-online-features: the token does not allow reads');
+const deniedWrites = denied('POST /write-to-online-store: the token does not allow writes');
 
 describe('bearer tokens (Hono bearerAuth): the read token reads, the write token writes and reads', () => {
   it('answers 401 without a Bearer token and 403 with a token that does not allow the route', async () => {
@@ -97,7 +102,7 @@ describe('bearer tokens (Hono bearerAuth): the read token reads, the write token
 });
 
 describe('the body limit (Hono bodyLimit)', () => {
-  const TOO_LARGE = { status: 413, body: { type: 'RequestEntityTooLarge', message: 'body: expected at most 200 bytes', status_code: 413 } };
+  const TOO_LARGE = { status: 413, type: 'RequestEntityTooLarge', body: 'body: expected at most 200 bytes' };
   const bigRead = JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: Array.from({ length: 100 }, (_, i) => i) } });
   /** A body sent in chunks, with no Content-Length. */
   const chunked = (text: string) => {
@@ -105,6 +110,7 @@ describe('the body limit (Hono bodyLimit)', () => {
     let offset = 0;
     return new Request('http://server/get-online-features', {
       method: 'POST',
+      headers: JSON_TYPE,
       body: new ReadableStream<Uint8Array>({
         pull(controller) {
           if (offset >= bytes.length) controller.close();
@@ -117,7 +123,11 @@ describe('the body limit (Hono bodyLimit)', () => {
 
   it('answers 413 for a declared Content-Length over the limit', async () => {
     const app = await server({ maxBodyBytes: 200 });
-    const request = new Request('http://server/get-online-features', { method: 'POST', body: bigRead, headers: { 'Content-Length': String(bigRead.length) } });
+    const request = new Request('http://server/get-online-features', {
+      method: 'POST',
+      body: bigRead,
+      headers: { 'Content-Length': String(bigRead.length), ...JSON_TYPE },
+    });
     expect(await answer(await app.fetch(request))).toEqual(TOO_LARGE);
   });
 

@@ -82,15 +82,12 @@ describe('the edge Worker (dist-edge/edge.js in workerd, Workers KV)', () => {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return { status: response.status, json: await response.json() };
+      return { status: response.status, type: response.headers.get('x-feast-edge-error'), json: await response.json() };
     };
     const expected = {
       status: 501,
-      json: {
-        type: 'OfflineStoreUnavailableError',
-        message: expect.stringContaining('historical retrieval and materialization are not available at the edge'),
-        status_code: 501,
-      },
+      type: 'OfflineStoreUnavailableError',
+      json: expect.stringContaining('historical retrieval and materialization are not available at the edge'),
     };
     expect(await post('/materialize', { start_ts: '2021-04-12T00:00:00Z', end_ts: '2021-04-13T00:00:00Z' })).toMatchObject(expected);
     expect(await post('/materialize-incremental', { end_ts: '2021-04-13T00:00:00Z' })).toMatchObject(expected);
@@ -121,7 +118,7 @@ it("takes its tokens and CORS origins from the Worker's variables", async () => 
     const read = (token?: string) =>
       mf.dispatchFetch('http://worker/get-online-features', {
         method: 'POST',
-        headers: { Origin: 'https://app.example', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        headers: { Origin: 'https://app.example', 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: [1] } }),
       });
     const anonymous = await read();
@@ -131,14 +128,14 @@ it("takes its tokens and CORS origins from the Worker's variables", async () => 
     expect((await read('r-secret')).status).toBe(200);
     const write = await mf.dispatchFetch('http://worker/write-to-online-store', {
       method: 'POST',
-      headers: { Authorization: 'Bearer r-secret' },
+      headers: { Authorization: 'Bearer r-secret', 'Content-Type': 'application/json' },
       body: JSON.stringify({
         feature_view_name: 'driver_hourly_stats',
         df: { driver_id: [1], event_timestamp: ['2021-01-01T00:00:00Z'], conv_rate: [1], acc_rate: [1], avg_daily_trips: [1], label: ['x'] },
       }),
     });
-    expect(write.status).toBe(403);
-    expect(await write.json()).toMatchObject({ type: 'PermissionDeniedError' });
+    expect([write.status, write.headers.get('x-feast-edge-error')]).toEqual([403, 'PermissionDeniedError']);
+    expect(JSON.parse((await write.json()) as string)).toMatchObject({ module: 'feast.errors', class: 'FeastPermissionError' });
   } finally {
     await mf.dispose();
   }
@@ -148,8 +145,8 @@ it('answers 503 naming the binding when no KV namespace is bound as FEAST_ONLINE
   const mf = await startWorker({}, false);
   try {
     const response = await mf.dispatchFetch('http://worker/health');
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ type: 'FeatureServerStartupError', message: expect.stringContaining('FEAST_ONLINE') });
+    expect([response.status, response.headers.get('x-feast-edge-error')]).toEqual([503, 'FeatureServerStartupError']);
+    expect(await response.json()).toEqual(expect.stringContaining('FEAST_ONLINE'));
   } finally {
     await mf.dispose();
   }

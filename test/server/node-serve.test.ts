@@ -124,11 +124,12 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
   });
 
   it('sees a feature added by an apply from another process (registry ttl 0)', async () => {
-    const post = (path: string, payload: unknown) => fetch(`${served.url}${path}`, { method: 'POST', body: JSON.stringify(payload) });
+    const post = (path: string, payload: unknown) =>
+      fetch(`${served.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     const ask = () => post('/get-online-features', { features: ['driver_hourly_stats:speed'], entities: { driver_id: [1005] } });
     const before = await ask();
-    expect(before.status).toBe(404);
-    expect(await before.json()).toMatchObject({ type: 'FeatureNotFoundException', status_code: 404 });
+    expect([before.status, before.headers.get('x-feast-edge-error')]).toEqual([404, 'FeatureNotFoundException']);
+    expect(await before.json()).toMatch(/'speed'/);
 
     const withSpeed = fixtureSource.replace("field('label', Str)],", SPEED);
     expect(withSpeed).toContain(SPEED);
@@ -154,11 +155,11 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
     const after = await ask();
     expect(after.status).toBe(200);
     expect(await after.json()).toEqual({
-      metadata: { feature_names: ['driver_id', 'speed'] },
       results: [
         { values: [1005], statuses: ['PRESENT'], event_timestamps: ['1970-01-01T00:00:00Z'] },
         { values: [42.5], statuses: ['PRESENT'], event_timestamps: ['2021-04-12T09:00:00Z'] },
       ],
+      metadata: { feature_names: ['driver_id', 'speed'] },
     });
   });
 
@@ -169,6 +170,7 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
     const hasSpeed = registry.featureViews.driver_hourly_stats.spec.features.some((f) => f.name === 'speed');
     const written = await fetch(`${served.url}/write-to-online-store`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         feature_view_name: 'driver_hourly_stats',
         df: {
@@ -212,11 +214,11 @@ describe('feast-edge serve (the built CLI over real HTTP, LMDB online store)', (
     const [response] = await answered;
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(await body(response))).toEqual({
-      metadata: { feature_names: ['driver_id', 'label'] },
       results: [
         { values: [1006], statuses: ['PRESENT'], event_timestamps: ['1970-01-01T00:00:00Z'] },
         { values: ['held'], statuses: ['PRESENT'], event_timestamps: ['2021-04-12T10:30:00Z'] },
       ],
+      metadata: { feature_names: ['driver_id', 'label'] },
     });
     expect(await served.exited).toBe(0);
     expect(served.output()).toMatch(/Stopped\.\n$/);

@@ -9,6 +9,7 @@ import { driver, driverStatsPush, FIXTURE_PROJECT, fixtureObjects } from './fixt
 const ask = (app: Hono, feature: string) =>
   app.request('/get-online-features', {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ features: [`driver_hourly_stats:${feature}`], entities: { driver_id: [1] } }),
   });
 const withSpeed = featureView({

@@ -40,7 +40,8 @@ export function cloudflareWorker(repo: Record<string, unknown>, options: EdgeApp
       } catch (error) {
         console.error(error);
         const message = error instanceof Error ? error.message : String(error);
-        return Response.json({ type: 'FeatureServerStartupError', message, status_code: 503 }, { status: 503 });
+        // The message as a JSON string, as the feature server answers failures that are not Feast's exceptions.
+        return Response.json(message, { status: 503, headers: { 'x-feast-edge-error': 'FeatureServerStartupError' } });
       }
       return server.fetch(request, env, ctx);
     },

@@ -64,7 +64,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 
 /**
  * Bytes that are not HTTP never reach the app; Node's own answer would be a bare 400 with
- * no body. This one is the same JSON error every other refusal gets.
+ * no body. This one is JSON like every other refusal.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -77,9 +77,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout']
         : [400, 'Bad Request'];
-  const body = JSON.stringify({ type: 'BadRequest', message: `request: not valid HTTP/1.1 (${error.code ?? error.message})`, status_code: status });
+  // The message as a JSON string, as the feature server answers every failure that is not one of Feast's exceptions.
+  const body = JSON.stringify(`request: not valid HTTP/1.1 (${error.code ?? error.message})`);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nX-Feast-Edge-Error: BadRequest\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 

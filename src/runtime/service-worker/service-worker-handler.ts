@@ -20,6 +20,7 @@ export const FEATURE_SERVER_ROUTES: readonly string[] = [
   '/health',
   '/registry',
   '/metrics',
+  '/v1/vector_stores',
 ];
 
 export interface ServiceWorkerHandlerOptions {
@@ -97,14 +98,11 @@ export function createServiceWorkerHandler(options: ServiceWorkerHandlerOptions)
     try {
       server = await start();
     } catch (error) {
-      return Response.json(
-        {
-          type: 'FeatureServerUnavailable',
-          message: `the Service Worker's feature store did not start: ${error instanceof Error ? error.message : String(error)}`,
-          status_code: 503,
-        },
-        { status: 503 },
-      );
+      // The message as a JSON string, as the feature server answers failures that are not Feast's exceptions.
+      return Response.json(`the Service Worker's feature store did not start: ${error instanceof Error ? error.message : String(error)}`, {
+        status: 503,
+        headers: { 'x-feast-edge-error': 'FeatureServerUnavailable' },
+      });
     }
     if (prefix === '') return server.fetch(request);
     // Bodies are small (the server refuses over 1 MiB) and a streamed body needs duplex support.
