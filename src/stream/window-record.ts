@@ -10,7 +10,8 @@ import { windowTables } from './window-tables.js';
  * record, under the entity key followed by one byte (windowRowKey), so a store that
  * writes a batch whole keeps the two in step. Little-endian, read in place:
  *
- *   0  u8  0xC1 (as the tile record: not MessagePack), u8 0x57 ('W', window record 1)
+ *   0  u8  0xC1 (a byte MessagePack never writes: never taken for a tile record), u8
+ *      0x57 ('W', window record version 1)
  *   2  u16 tables
  *   4  u32 reserved
  *   8  i64 watermark (microseconds)
@@ -27,7 +28,7 @@ const ENTRY = 32;
 const FLOAT = 0x66;
 const utf8 = new TextEncoder();
 
-/** Where an entity's window record is stored: its key and one byte. A v3 entity key says its own length, so no entity key equals this one. */
+/** Where an entity's window record is stored: its key and one byte. A v3 entity key ends where its own lengths say, so no entity's key equals this one. */
 export function windowRowKey(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length + 1);
   out.set(key);
