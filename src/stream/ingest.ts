@@ -3,8 +3,9 @@ import { decodeColumns, decodeState, encodeState } from './tile-codec.js';
 import { addToGroup, emptyState, evictTiles, groupKey, toAggValue, type EntityState } from './tiles.js';
 import type { CheckedEvents, StreamViewCode } from './stream-events.js';
 import { MICROS_PER_SECOND } from './window.js';
+import { encodeWindowRecord, windowRowKey } from './window-record.js';
 
-/** The online store's view name holding a stream view's tile states (one Bytes column). */
+/** The online store's view holding a stream view's state (one Bytes column): per entity its tile record, and its window record under windowRowKey. */
 export const stateViewName = (view: string): string => `__stream_tiles__${view}`;
 export const STATE_COLUMN = 'state';
 
@@ -49,7 +50,7 @@ export async function readStates(
  * Applies checked events to the online tiles: reads the batch's entities' states, applies
  * each event in the given order (an event later than its entity's watermark minus the
  * allowed lateness is applied; an earlier one is counted as late), evicts tiles no read
- * needs any more, and writes the changed states back.
+ * needs any more, and writes the changed states back with their window records.
  *
  * Single writer per view: two concurrent ingests to one view may each read a state and
  * the later write wins. States are written with the watermark as their event time and
@@ -100,11 +101,15 @@ export async function applyToTiles(store: OnlineStore, project: string, view: St
   if (changed.size > 0) {
     const written = [...changed];
     for (const slot of written) evictTiles(view, states[slot]!);
+    // Tiles and window records in one batch, which a store writes whole: they never disagree.
+    const watermarks = written.map((slot) => states[slot]!.watermark);
     await store.write(project, {
       view: stateViewName(view.name),
-      keys: written.map((slot) => uniqueKeys[slot]),
-      eventTimestamps: written.map((slot) => states[slot]!.watermark),
-      features: { [STATE_COLUMN]: written.map((slot) => encodeState(states[slot]!)) },
+      keys: [...written.map((slot) => uniqueKeys[slot]), ...written.map((slot) => windowRowKey(uniqueKeys[slot]))],
+      eventTimestamps: [...watermarks, ...watermarks],
+      features: {
+        [STATE_COLUMN]: [...written.map((slot) => encodeState(states[slot]!)), ...written.map((slot) => encodeWindowRecord(states[slot]!, view.aggregations))],
+      },
     });
   }
   return { applied: events.count - late, late };

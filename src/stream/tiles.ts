@@ -97,6 +97,11 @@ export interface TileColumns {
 /** The aggregate at instant `at` (see window.ts for the rule); null for an empty window, except count 0. */
 export function aggregateAt(group: TileColumns | undefined, aggregation: Aggregation, at: bigint): AggValue | null {
   const { first, last } = tileRange(at, aggregation.windowSeconds, aggregation.slideSeconds);
+  return aggregateTiles(group, aggregation.fn, first, last);
+}
+
+/** `fn` over the group's tiles `first` to `last` (inclusive), merged in their stored order; null when none, except count 0. */
+export function aggregateTiles(group: TileColumns | undefined, fn: Aggregation['fn'], first: number, last: number): AggValue | null {
   let count = 0;
   let sum: number | bigint | null = null;
   let min: AggValue | null = null;
@@ -122,7 +127,7 @@ export function aggregateAt(group: TileColumns | undefined, aggregation: Aggrega
       lastValue = tileLast;
     }
   }
-  switch (aggregation.fn) {
+  switch (fn) {
     case 'count':
       return count;
     case 'sum':
