@@ -4,7 +4,9 @@ import type { HistoricalFeaturesRequest } from '../../retrieval/types.js';
 import type { HistoricalResult } from '../offline-store.js';
 import { describeColumns } from '../../sql/describe.js';
 import { registerEntityDf } from './entity-df.js';
-import { buildPointInTimeSql, type JoinInput } from './point-in-time-sql.js';
+import { buildPointInTimeSql, type JoinInput, type PointInTimeSqlInput } from './point-in-time-sql.js';
+import { partitionCount, type PartitionOption, type SizedView } from './partition-count.js';
+import { runPartitionedJoin } from './partitioned-join.js';
 import { loadSource, neededColumns, type SourceData } from '../../sql/load-source.js';
 import { planRetrieval } from '../../retrieval/retrieval-plan.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
@@ -23,6 +25,8 @@ export interface HistoricalRetrievalContext {
   /** Loaded stream views, for their transforms. */
   streamCode?: ReadonlyMap<string, StreamViewCode>;
   strategy?: 'asof' | 'window';
+  /** Hash partitions of the join (partition-count.ts); default 'auto'. */
+  partitions?: PartitionOption;
 }
 
 let jobCounter = 0;
@@ -56,12 +60,14 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       bySource.set(join.view.batchSource.name, list);
     }
     const joins: JoinInput[] = [];
+    const sized: SizedView[] = [];
     for (const [sourceName, sourceJoins] of bySource) {
       const view = `__src_${job}_${sourceName}`;
       registered.push(view);
       registered.push(...(await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins))));
       const sourceTypes = await describeColumns(engine, { view });
       for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
+      sized.push({ view, types: sourceTypes, reads: sourceJoins.length });
     }
     const ordered = plan.joins.map((j) => joins.find((i) => i.join === j)!);
     const streams: StreamSqlInput[] = [];
@@ -70,7 +76,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       registered.push(...events.registered);
       streams.push(events.input);
     }
-    const sql = buildPointInTimeSql({
+    const input: PointInTimeSqlInput = {
       entityView,
       entityTypes: entity.types,
       timestampColumn: entity.timestampColumn,
@@ -78,11 +84,14 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       streams,
       filterByCreatedTimestamp: request.filterByCreatedTimestamp,
       strategy: context.strategy,
-    });
-    const joined = runOnDemand(await engine.query(sql), plan.onDemand);
+    };
+    const partitions = await partitionCount(engine, context.partitions ?? 'auto', { view: entityView, types: entity.types, reads: 1 }, sized);
+    const table =
+      partitions > 1 ? await runPartitionedJoin({ ...input, engine, prefix: `__part_${job}`, partitions }) : await engine.query(buildPointInTimeSql(input));
+    const joined = runOnDemand(table, plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
     const joinKeys = [...new Set([...plan.joins, ...plan.streams].flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
-    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn };
+    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn, partitions };
   } finally {
     for (const view of registered) await engine.unregister(view).catch(() => undefined);
   }
