@@ -64,3 +64,37 @@ async function benchWorkerHistorical(runs: number) {
 }
 
 Object.assign(globalThis, { benchWorkerHistorical });
+
+/**
+ * The historical bench's shape (a) at full size in the worker: 1M entity rows against two
+ * views of 10M rows, the worker's DuckDB-WASM running the join in hash partitions. Also
+ * reports the memory limit DuckDB-WASM has in this browser, which the partition count follows.
+ */
+async function benchWorkerHistoricalLarge(runs: number) {
+  const worker = new Worker('/workers/bench/feature-store-large.js', { type: 'module' });
+  const store = connectFeatureStore(worker);
+  await store.open({
+    registryDatabase: 'bench-large-registry',
+    onlineDatabase: 'bench-large-online',
+    offlineDatabase: 'bench-large-offline',
+    sourceBaseUrl: `${location.origin}/data/large/`,
+  });
+  await store.apply();
+  const features = ['stats_a1', 'stats_a2'].flatMap((v) => FEATURES.map((f) => `${v}:${f}`));
+  const request = { entityDf: { url: `${location.origin}/data/large/entity_a.parquet`, format: 'parquet' as const }, features, fullFeatureNames: true };
+  const ours = await timed(runs, async () => {
+    const result = await store.getHistoricalFeatures(request);
+    return tableFromIPC(result.ipc).numRows;
+  });
+  worker.terminate();
+  const { engine } = await openBrowserEngine({
+    duckdbWasm: '/assets/duckdb-eh.wasm',
+    duckdbWorker: '/assets/duckdb-browser-eh.worker.js',
+    parquetWasm: '/assets/parquet_wasm_bg.wasm',
+  });
+  const memoryLimit = String((await engine.query(`SELECT current_setting('memory_limit') AS m`)).getChild('m')?.get(0));
+  await engine.close();
+  return { ours, memoryLimit };
+}
+
+Object.assign(globalThis, { benchWorkerHistoricalLarge });
