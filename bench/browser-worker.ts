@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createNodeEngine } from '../src/runtime/node/duckdb/engine.js';
 import { bundleServiceWorker, callInPage, startChromium } from '../test/support/chromium.js';
-import { fmtMs, ratio } from './measure.js';
+import { fmtMs, measure, ratio } from './measure.js';
+import { NativeDuckDBEngine } from '../src/runtime/node/duckdb/duckdb-native-engine.js';
+import { generateHistoricalData } from './historical-data.js';
+import { readFile } from 'node:fs/promises';
+import { entity, featureView, field, fileSource, Float64, Int64 } from '../src/definitions/index.js';
+import { createDuckDbOfflineStore } from '../src/offline/duckdb/duckdb-offline-store.js';
+import { MemoryRegistryStore } from '../src/registry/memory-store.js';
+import { createFeatureStore } from '../src/store/feature-store.js';
 
 const TRANSFER_ROWS = 1_000_000;
 const ENTITY_ROWS = 100_000;
@@ -89,6 +96,93 @@ export async function benchWorkerHistorical(runs: number): Promise<string> {
   } finally {
     await harness.close();
   }
+}
+
+/** Native DuckDB in this process on the same files: the figure the browser's time is read against. */
+async function nativeLargeMs(dir: string, runs: number): Promise<{ medianMs: number; rows: number }> {
+  const engine = await NativeDuckDBEngine.open();
+  try {
+    const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
+    const views = [1, 2].map((i) =>
+      featureView({
+        name: `stats_a${i}`,
+        entities: [driver],
+        ttl: '1d',
+        source: fileSource({ name: `src_a${i}`, path: join(dir, `view_a${i}.parquet`), timestampField: 'event_timestamp', createdTimestampColumn: 'created' }),
+        schema: [field('f1', Float64), field('f2', Float64), field('f3', Int64)],
+      }),
+    );
+    const offline = createDuckDbOfflineStore({ engine: async () => engine, sources: { load: (e, v, s, c) => e.registerFile(v, s.path, s.format, c) } });
+    const store = createFeatureStore({ project: 'native_large', registry: new MemoryRegistryStore(), offlineStore: offline });
+    await store.apply([driver, ...views]);
+    const features = views.flatMap((v) => ['f1', 'f2', 'f3'].map((f) => `${v.name}:${f}`));
+    let rows = 0;
+    const m = await measure(
+      async () => {
+        rows = (await store.getHistoricalFeatures({ entityDf: { path: join(dir, 'entity_a.parquet') }, features, fullFeatureNames: true }).toArrow()).numRows;
+      },
+      { runs },
+    );
+    return { medianMs: m.medianMs, rows };
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * The historical bench's shape (a) at full size (1M entity rows x 2 views of 10M rows) in
+ * the Web Worker, DuckDB-WASM partitioning the join ('auto'), beside native DuckDB on the
+ * same files in this Node process, measured in the same run.
+ */
+export async function benchWorkerHistoricalLarge(runs: number): Promise<string> {
+  const generator = await NativeDuckDBEngine.open();
+  const data = await generateHistoricalData(generator, 1, join(import.meta.dirname, '.data'));
+  await generator.close();
+  const duckdbDist = dirname(packageFile('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+  // Held in memory: the test server would otherwise read a 250 MB file for each of the readers' range requests.
+  const files: Record<string, Uint8Array> = {};
+  for (const name of ['entity_a', 'view_a1', 'view_a2'])
+    files[`/data/large/${name}.parquet`] = new Uint8Array(await readFile(join(data.dir, `${name}.parquet`)));
+  const harness = await startChromium({
+    entries: { historical: 'bench/browser/worker-historical.entry.ts' },
+    files: {
+      ...files,
+      '/assets/duckdb-eh.wasm': join(duckdbDist, 'duckdb-eh.wasm'),
+      '/assets/duckdb-browser-eh.worker.js': join(duckdbDist, 'duckdb-browser-eh.worker.js'),
+      '/assets/parquet_wasm_bg.wasm': packageFile('parquet-wasm/esm/parquet_wasm_bg.wasm'),
+    },
+    webWorkers: {
+      '/workers/bench/feature-store-large.js': {
+        entry: 'targets/feature-store.worker.ts',
+        alias: { 'feast-edge-definitions': 'bench/browser/worker-bench-large-definitions.ts' },
+      },
+    },
+  });
+  if (!harness) return '### Historical retrieval at full size in a Web Worker\n\nSkipped: chromium is not installed.\n';
+  let browser: { ours: { medianMs: number; rows: number }; memoryLimit: string; partitions?: number };
+  try {
+    const page = await harness.openPage('historical');
+    browser = await callInPage(page, 'benchWorkerHistoricalLarge', runs, { entity: data.sizes.entityRowsA, view: data.sizes.viewRowsA });
+  } catch (error) {
+    browser = { ours: { medianMs: Number.NaN, rows: 0 }, memoryLimit: `failed: ${(error as Error).message.split('\n')[0]}` };
+  } finally {
+    await harness.close();
+  }
+  const native = await nativeLargeMs(data.dir, runs);
+  const failed = browser.ours.rows !== data.sizes.entityRowsA;
+  process.stdout.write(
+    `  worker historical 1M x 2 x 10M: ${failed ? browser.memoryLimit : fmtMs(browser.ours.medianMs)} vs native in Node ${fmtMs(native.medianMs)}\n`,
+  );
+  return [
+    '### Historical retrieval at full size in a Web Worker',
+    '',
+    `The historical bench's shape (a): ${data.sizes.entityRowsA.toLocaleString('en-US')} entity rows against two views of ${data.sizes.viewRowsA.toLocaleString('en-US')} rows (${data.sizes.drivers.toLocaleString('en-US')} drivers, ttl 1 day, created-time ties), Parquet served by the page's origin. feast-edge in the Web Worker (\`connectFeatureStore\`, DuckDB-WASM in its own worker, memory limit ${browser.memoryLimit}) partitions the join by hash ('auto': ${browser.partitions ?? '?'} partitions at this limit, the count recomputed in the page on the same row counts and types); beside it, native DuckDB in the Node process running the bench, same files, same run. Headless Chromium ${harness.browser.version()}; median of ${runs} runs after one warm-up.`,
+    '',
+    '| feast-edge in the worker (DuckDB-WASM) | partitions | feast-edge on native DuckDB (Node) | ratio | rows |',
+    '|---|---|---|---|---|',
+    `| ${failed ? browser.memoryLimit : fmtMs(browser.ours.medianMs)} | ${browser.partitions ?? '-'} | ${fmtMs(native.medianMs)} | ${failed ? '-' : ratio(browser.ours.medianMs, native.medianMs)} | ${browser.ours.rows.toLocaleString('en-US')} |`,
+    '',
+  ].join('\n');
 }
 
 /**

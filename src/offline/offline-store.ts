@@ -22,6 +22,8 @@ export interface HistoricalResult {
   readonly joinKeys: readonly string[];
   /** The entity dataframe's event timestamp column. */
   readonly timestampColumn: string;
+  /** How many hash partitions the join ran in (1: one statement), where the store partitions. */
+  readonly partitions?: number;
 }
 
 /** The lazy result of a historical retrieval: the join runs on the first accessor, once. */

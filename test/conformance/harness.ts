@@ -18,6 +18,8 @@ export type SourceData = Table | Uint8Array;
 export interface ConformanceOptions {
   /** The point-in-time plan the store is asked for (default: the store's own default). */
   joinStrategy?: 'asof' | 'window';
+  /** Forces the join into this many hash partitions (the plan DuckDB-WASM uses when the join outgrows its heap). */
+  partitions?: number;
 }
 
 /** What every case gets: the engine under test, fresh stores and a scratch folder. */
@@ -44,6 +46,7 @@ export function makeHarness(label: string, engine: () => SqlEngine, dir: () => s
         offlineStore: createDuckDbOfflineStore({
           engine: async () => engine(),
           ...(options.joinStrategy ? { joinStrategy: options.joinStrategy } : {}),
+          ...(options.partitions ? { partitions: options.partitions } : {}),
           ...extra,
         }),
       });

@@ -24,6 +24,7 @@ import { retrieveHistorical } from './historical-retrieval.js';
 import { pullLatestRows } from './latest-rows.js';
 import { checkViewSources } from './source-check.js';
 import { offlinePart } from './offline-part.js';
+import { checkPartitionOption, type PartitionOption } from './partition-count.js';
 import { exportTable, HistoricalRetrievalJob } from './retrieval-job.js';
 import type { SourceReading } from './source-reading.js';
 
@@ -38,6 +39,12 @@ export interface DuckDbOfflineStoreOptions {
   appends?: OfflineAppendStorage;
   /** Point-in-time plan: 'asof' (default) or 'window' (Feast's range join + ROW_NUMBER). */
   joinStrategy?: 'asof' | 'window';
+  /**
+   * Hash partitions of a historical retrieval's join: 'auto' (default) keeps one pass on
+   * native DuckDB (it spills to disk) and, on DuckDB-WASM, as many as its memory limit
+   * needs; a number forces that many on any engine.
+   */
+  partitions?: PartitionOption;
 }
 
 let previews = 0;
@@ -55,10 +62,12 @@ export class DuckDbOfflineStore implements OfflineStore {
   readonly #datasets: DatasetStorage;
   readonly #appends: OfflineAppendStorage;
   readonly #reading: SourceReading;
+  readonly #partitions: PartitionOption;
   #engine?: Promise<SqlEngine>;
 
   constructor(options: DuckDbOfflineStoreOptions) {
     this.#options = options;
+    this.#partitions = checkPartitionOption(options.partitions, 'createDuckDbOfflineStore: partitions');
     this.#datasets = options.datasets ?? new MemoryDatasetStorage();
     this.#appends = options.appends ?? new MemoryOfflineAppends();
     const base = options.sources ?? urlSourceLoader;
@@ -86,6 +95,7 @@ export class DuckDbOfflineStore implements OfflineStore {
             onDemandCode: context.onDemandCode,
             streamCode: context.streamCode,
             strategy: this.#options.joinStrategy,
+            partitions: this.#partitions,
           },
           request,
         ),

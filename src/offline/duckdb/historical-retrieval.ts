@@ -4,7 +4,9 @@ import type { HistoricalFeaturesRequest } from '../../retrieval/types.js';
 import type { HistoricalResult } from '../offline-store.js';
 import { describeColumns } from '../../sql/describe.js';
 import { registerEntityDf } from './entity-df.js';
-import { buildPointInTimeSql, type JoinInput } from './point-in-time-sql.js';
+import { buildPointInTimeSql, type JoinInput, type PointInTimeSqlInput } from './point-in-time-sql.js';
+import { partitionCount, type PartitionOption, type SizedView } from './partition-count.js';
+import { runPartitionedJoin } from './partitioned-join.js';
 import { loadSource, neededColumns, type SourceData } from '../../sql/load-source.js';
 import { planRetrieval } from '../../retrieval/retrieval-plan.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
@@ -24,6 +26,8 @@ export interface HistoricalRetrievalContext {
   /** Loaded stream views, for their transforms. */
   streamCode?: ReadonlyMap<string, StreamViewCode>;
   strategy?: 'asof' | 'window';
+  /** Hash partitions of the join (partition-count.ts); default 'auto'. */
+  partitions?: PartitionOption;
 }
 
 let jobCounter = 0;
@@ -57,12 +61,14 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       bySource.set(join.view.batchSource.name, list);
     }
     const joins: JoinInput[] = [];
+    const sized: SizedView[] = [];
     for (const [sourceName, sourceJoins] of bySource) {
       const view = `__src_${job}_${sourceName}`;
       registered.push(view);
       registered.push(...(await loadSource(engine, context.sources, context.sourceData, sourceJoins[0].view.batchSource, view, neededColumns(sourceJoins))));
       const sourceTypes = await describeColumns(engine, { view });
       for (const join of sourceJoins) joins.push({ join, sourceView: view, sourceTypes });
+      sized.push({ view, types: sourceTypes, reads: sourceJoins.length });
     }
     const ordered = plan.joins.map((j) => joins.find((i) => i.join === j)!);
     const streams: StreamSqlInput[] = [];
@@ -71,7 +77,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       registered.push(...events.registered);
       streams.push(events.input);
     }
-    const sql = buildPointInTimeSql({
+    const input: PointInTimeSqlInput = {
       entityView,
       entityTypes: entity.types,
       timestampColumn: entity.timestampColumn,
@@ -79,10 +85,13 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
       streams,
       filterByCreatedTimestamp: request.filterByCreatedTimestamp,
       strategy: context.strategy,
-    });
+    };
+    const partitions = await partitionCount(engine, context.partitions ?? 'auto', { view: entityView, types: entity.types, reads: 1 }, sized);
+    const table =
+      partitions > 1 ? await runPartitionedJoin({ ...input, engine, prefix: `__part_${job}`, partitions }) : await engine.query(buildPointInTimeSql(input));
     // Map features read from struct columns (as Feast writes them) become JSON text before transforms see them.
     const mapped = mapColumnsAsJsonText(
-      await engine.query(sql),
+      table,
       plan.joins.flatMap((j) =>
         j.columns.map((c) => ({ output: c.output, dtype: j.view.features.find((f) => f.name === c.feature)?.dtype ?? { kind: 'String' } })),
       ),
@@ -90,7 +99,7 @@ export async function retrieveHistorical(context: HistoricalRetrievalContext, re
     const joined = runOnDemand(mapped, plan.onDemand);
     const keep = joined.schema.fields.map((f) => f.name).filter((n) => !plan.hidden.includes(n));
     const joinKeys = [...new Set([...plan.joins, ...plan.streams].flatMap((j) => j.view.entityColumns.map((c) => j.joinKeyMap[c.name] ?? c.name)))];
-    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn };
+    return { table: joined.select(keep), featureRefs: plan.featureRefs, joinKeys, timestampColumn: entity.timestampColumn, partitions };
   } finally {
     for (const view of registered) await engine.unregister(view).catch(() => undefined);
   }

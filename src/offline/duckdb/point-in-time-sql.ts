@@ -42,7 +42,7 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
   const strategy = input.filterByCreatedTimestamp ? 'window' : (input.strategy ?? 'asof');
   const ts = input.timestampColumn;
   const entityColumns = [...input.entityTypes.keys()];
-  checkColumns(input, entityColumns);
+  checkPointInTimeColumns(input);
   // The entity rows' order is kept in a column no entity dataframe column is named after.
   let rowIdName = '__row_id';
   for (let n = 1; entityColumns.includes(rowIdName); n++) rowIdName = `__row_id_${n}`;
@@ -113,7 +113,9 @@ export function buildPointInTimeSql(input: PointInTimeSqlInput): string {
   return `WITH ${ctes.join(',\n')}\nSELECT ${selects.join(', ')}\nFROM "__entity"\n${joinsSql.join('\n')}\nORDER BY "__entity".${rowId}`;
 }
 
-function checkColumns(input: PointInTimeSqlInput, entityColumns: readonly string[]): void {
+/** The errors the plan gives before any SQL runs: a view's join key missing from the entity rows, a feature named like an entity column. */
+export function checkPointInTimeColumns(input: Pick<PointInTimeSqlInput, 'entityTypes' | 'joins' | 'streams'>): void {
+  const entityColumns = [...input.entityTypes.keys()];
   for (const j of [...input.joins, ...(input.streams ?? [])]) {
     const needed = j.join.view.entityColumns.map((c) => j.join.joinKeyMap[c.name] ?? c.name);
     const missing = needed.filter((c) => !entityColumns.includes(c));

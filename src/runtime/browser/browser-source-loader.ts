@@ -3,6 +3,7 @@ import type { ParquetFile } from 'parquet-wasm/esm';
 import { formatFromPath, type FileFormat, type FileSource } from '../../definitions/index.js';
 import { DataSourceNotFoundException } from '../../errors.js';
 import type { SourceLoader } from '../../sql/source-loader.js';
+import { PARQUET_BATCH_ROWS } from '../../sql/duckdb-wasm/wasm-backend.js';
 import type { SqlEngine } from '../../sql/sql-engine.js';
 import { readOpfsFile } from './opfs.js';
 import type { ParquetWasm } from './parquet-wasm-codec.js';
@@ -91,7 +92,7 @@ export class BrowserSourceLoader implements SourceLoader {
       throw new DataSourceNotFoundException(`${where}: cannot read Parquet from ${what} (${errorText(error)})`);
     }
     try {
-      const table = await file.read(columns && columns.length > 0 ? { columns: [...columns] } : undefined);
+      const table = await file.read({ batchSize: PARQUET_BATCH_ROWS, ...(columns && columns.length > 0 ? { columns: [...columns] } : {}) });
       await engine.registerArrow(viewName, tableFromIPC(table.intoIPCStream()));
     } finally {
       file.free();

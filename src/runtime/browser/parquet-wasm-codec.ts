@@ -1,5 +1,5 @@
 import initParquetWasm, * as parquet from 'parquet-wasm/esm';
-import type { ParquetCodec } from '../../sql/duckdb-wasm/wasm-backend.js';
+import { PARQUET_BATCH_ROWS, type ParquetCodec } from '../../sql/duckdb-wasm/wasm-backend.js';
 
 /** parquet-wasm's browser build, once its .wasm is instantiated. */
 export type ParquetWasm = typeof parquet;
@@ -22,7 +22,8 @@ export function loadParquetWasm(wasmUrl: string): Promise<ParquetWasm> {
 /** The engine's Parquet codec over an instantiated parquet-wasm. */
 export function parquetWasmCodec(wasm: ParquetWasm): ParquetCodec {
   return {
-    readParquet: (bytes, columns) => wasm.readParquet(bytes, columns && columns.length > 0 ? { columns: [...columns] } : undefined).intoIPCStream(),
+    readParquet: (bytes, columns) =>
+      wasm.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, ...(columns && columns.length > 0 ? { columns: [...columns] } : {}) }).intoIPCStream(),
     writeParquet: (ipc) => wasm.writeParquet(wasm.Table.fromIPCStream(ipc)),
   };
 }

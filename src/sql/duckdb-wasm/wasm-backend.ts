@@ -20,3 +20,10 @@ export interface ParquetCodec {
   /** An Arrow IPC stream to Parquet bytes. */
   writeParquet(ipc: Uint8Array): Uint8Array;
 }
+
+/**
+ * Rows per Arrow record batch when decoding Parquet for DuckDB-WASM. parquet-wasm's default
+ * (1,024) makes a 10M-row source 10,000 batches, which DuckDB inserts one by one: 93 s
+ * against 4 s with batches of 2^20 rows (measured on one 10M x 6 column file).
+ */
+export const PARQUET_BATCH_ROWS = 1 << 20;

@@ -5,12 +5,13 @@ import { createDuckDB, NODE_RUNTIME, VoidLogger } from '@duckdb/duckdb-wasm/bloc
 import { tableFromIPC, type Table } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { WasmDuckDBEngine } from '../../../sql/duckdb-wasm/duckdb-wasm-engine.js';
-import type { ParquetCodec, WasmBackend } from '../../../sql/duckdb-wasm/wasm-backend.js';
+import { PARQUET_BATCH_ROWS, type ParquetCodec, type WasmBackend } from '../../../sql/duckdb-wasm/wasm-backend.js';
 import type { SqlEngine } from '../../../sql/sql-engine.js';
 
 /** parquet-wasm's Node build as the engine's Parquet codec. */
 export const nodeParquetCodec: ParquetCodec = {
-  readParquet: (bytes, columns) => parquet.readParquet(bytes, columns && columns.length > 0 ? { columns: [...columns] } : undefined).intoIPCStream(),
+  readParquet: (bytes, columns) =>
+    parquet.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS, ...(columns && columns.length > 0 ? { columns: [...columns] } : {}) }).intoIPCStream(),
   writeParquet: (ipc) => parquet.writeParquet(parquet.Table.fromIPCStream(ipc)),
 };
 
