@@ -1,7 +1,7 @@
 // `npm start`: builds the package and the demo app (see package.json; build:demo also
 // makes the example repo under demo/example-repo, or refreshes its data when it is from
 // an earlier hour: `feast-edge init` generates it relative to now), applies it, prints a
-// point-in-time training set built from its entity file, materializes up to now, then
+// point-in-time training set built from its entity file, materializes it up to now, then
 // serves Feast's HTTP API on http://127.0.0.1:6566 (for curl and Feast's SDK) and the demo
 // app on http://127.0.0.1:8888/ (browsers refuse 6566) until Ctrl-C.
 // HOST, PORT (the API) and UI_PORT (the app) override the addresses.
@@ -26,8 +26,10 @@ cli(
   `${repo}/data/training_set.csv`,
 );
 console.log(readFileSync(`${repo}/data/training_set.csv`, 'utf8'));
-// As Feast's quickstart: from the last run's end (first run: now - ttl) to now.
-cli('--repo', repo, 'materialize-incremental', new Date().toISOString());
+// Every row up to now: the latest per entity is what the views serve. Not incremental, since
+// the demo build may have regenerated the data (relative to now) after the last run's end.
+const now = Date.now();
+cli('--repo', repo, 'materialize', new Date(now - 30 * 86_400_000).toISOString(), new Date(now).toISOString());
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = process.env.PORT ?? '6566';
