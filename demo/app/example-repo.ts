@@ -2,5 +2,16 @@
 export const EXAMPLE_REPO_URL_PATH = '/example-repo/';
 export const EXAMPLE_ENTITY_FILE = `${EXAMPLE_REPO_URL_PATH}data/entity_df.csv`;
 
-/** The example data's time span (sample-data.ts): hourly driver rows 2021-04-10 to 04-12, daily customer rows from 04-08. */
-export const EXAMPLE_WINDOW = { start: '2021-04-01T00:00:00Z', end: '2021-04-13T00:00:00Z' } as const;
+// Set by the build: the example data's newest event time (`feast-edge init` generates it relative to the time it ran).
+declare const __EXAMPLE_DATA_END__: string | null | undefined;
+
+const HOUR = 3_600_000;
+/** The newest event of the example data: hourly driver rows for the 15 days up to it, daily customer rows too. */
+export const EXAMPLE_DATA_END: Date =
+  typeof __EXAMPLE_DATA_END__ === 'string' ? new Date(__EXAMPLE_DATA_END__) : new Date(Math.floor(Date.now() / HOUR) * HOUR - HOUR);
+
+/** The default materialization window: every hourly row of the example data, up to now (as `materialize-incremental $(date)` does). */
+export const EXAMPLE_WINDOW = {
+  start: new Date(EXAMPLE_DATA_END.getTime() - 15 * 24 * HOUR).toISOString(),
+  end: new Date(Math.max(Date.now(), EXAMPLE_DATA_END.getTime())).toISOString(),
+} as const;

@@ -1,4 +1,6 @@
 import { CommanderError } from 'commander';
+import { FeastObjectNotFoundException } from '../errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * The one line a failed command prints: `error: <reason>`. Commander's own messages
@@ -8,7 +10,9 @@ import { CommanderError } from 'commander';
 export function errorLine(error: unknown): string {
   // Commander shows the usage itself when a command is missing; its message is a placeholder.
   if (error instanceof CommanderError && error.code === 'commander.help') return 'error: a command is required (usage above)';
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // A misspelt object name gets the suggestion a misspelt command gets.
+  if (error instanceof FeastObjectNotFoundException) message += didYouMean(error.objectName, error.existing);
   const text = message
     .replace(/^error:\s*/i, '')
     .split('\n')

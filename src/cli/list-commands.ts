@@ -4,6 +4,7 @@ import { formatValueType } from '../definitions/index.js';
 import type { FeatureStore } from '../store/feature-store.js';
 import { withRepo } from './context.js';
 import { formatTable } from './output.js';
+import { didYouMean } from './suggest.js';
 
 /** One `list` subcommand: how to read its objects and show each as a table row. */
 interface Listing<T> {
@@ -122,7 +123,8 @@ export function registerListCommands(program: Command): void {
     // Reached only when no subcommand matched: a one-line error instead of the whole usage.
     .argument('[kind]', kinds)
     .action((kind?: string) => {
-      throw new Error(kind === undefined ? `list: name a kind: ${kinds}` : `list: unknown kind '${kind}'; expected one of ${kinds}`);
+      if (kind === undefined) throw new Error(`list: name a kind: ${kinds}`);
+      throw new Error(`list: unknown kind '${kind}'; expected one of ${kinds}${didYouMean(kind, Object.keys(LISTINGS))}`);
     });
   for (const [kind, l] of Object.entries(LISTINGS)) {
     list

@@ -10,6 +10,7 @@ import { registerMaterializeCommands } from './materialize-commands.js';
 import { registerOnlineCommand } from './online-command.js';
 import { registerRegistryCommands } from './registry-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerUiCommand } from './ui-command.js';
 
 /** The feast-edge CLI: Feast's command names and options where they apply. */
 function buildProgram(): Command {
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerMaterializeCommands(program);
   registerOnlineCommand(program);
   registerServeCommand(program);
+  registerUiCommand(program);
   registerConfigurationCommand(program);
 
   program

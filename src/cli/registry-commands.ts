@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import type { OpenedRepo } from '../runtime/node/open-feature-store.js';
 import { withRepo } from './context.js';
+import type { RegistryDocument } from '../registry/document.js';
+import { changedValues } from './diff-values.js';
 import { formatDiff } from './output.js';
 import { removedObjects } from './removed-objects.js';
 
@@ -19,6 +21,11 @@ function refuseFeastOwned({ config, definitions }: OpenedRepo, command: string):
   );
 }
 
+/** The registry before a change, to show old -> new values; undefined before the first apply. */
+async function registryBefore(store: OpenedRepo['store']): Promise<RegistryDocument | undefined> {
+  return (await store.registry.version()) === 0 ? undefined : store.registryDocument();
+}
+
 /** plan, apply, teardown and registry-dump: the commands that read or write the whole registry. */
 export function registerRegistryCommands(program: Command): void {
   program
@@ -28,8 +35,10 @@ export function registerRegistryCommands(program: Command): void {
       withRepo(program, async (repo) => {
         refuseFeastOwned(repo, 'plan');
         const { store, definitions } = repo;
+        const before = await registryBefore(store);
         const diff = await store.plan(definitions, { delete: await removedObjects(store, definitions) });
-        console.log(formatDiff(diff, { add: 'Would create', change: 'Would update', remove: 'Would delete' }));
+        const values = await changedValues(before, definitions, diff);
+        console.log(formatDiff(diff, { add: 'Would create', change: 'Would update', remove: 'Would delete' }, values));
       }),
     );
 
@@ -40,8 +49,10 @@ export function registerRegistryCommands(program: Command): void {
       withRepo(program, async (repo) => {
         refuseFeastOwned(repo, 'apply');
         const { store, definitions } = repo;
+        const before = await registryBefore(store);
         const diff = await store.apply(definitions, { delete: await removedObjects(store, definitions), checkSources: true });
-        console.log(formatDiff(diff, { add: 'Created', change: 'Updated', remove: 'Deleted' }));
+        const values = await changedValues(before, definitions, diff);
+        console.log(formatDiff(diff, { add: 'Created', change: 'Updated', remove: 'Deleted' }, values));
       }),
     );
 

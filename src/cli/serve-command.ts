@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
-import { openRepo } from './context.js';
-import { startFeatureServer } from '../runtime/node/serve.js';
+import type { Command } from 'commander';
+import { startFeatureServer, type RunningFeatureServer, type StartFeatureServerOptions } from '../runtime/node/serve.js';
+import { browsableUrl, isBrowserBlockedPort } from './browser-ports.js';
+import { bytes, folder, openServedRepo, port, runUntilSignal, seconds, tokensFromEnv, warnWithoutRegistry } from './server-lifecycle.js';
 
 interface ServeOptions {
   host: string;
@@ -11,42 +10,36 @@ interface ServeOptions {
   corsOrigins?: string;
   maxBodyBytes?: number;
   ui?: string;
+  uiPort: number;
 }
 
-function port(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
-  return value;
+/** Feast's feature-server options, from the command line and the environment (tokens). */
+export function featureServerOptions(options: { registryTtl: number; corsOrigins?: string; maxBodyBytes?: number }): StartFeatureServerOptions {
+  const { readToken, writeToken } = tokensFromEnv();
+  const origins = options.corsOrigins
+    ?.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return {
+    registryTtlSeconds: options.registryTtl,
+    ...(origins?.length ? { corsOrigins: origins.includes('*') ? ('*' as const) : origins } : {}),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(readToken || writeToken ? { auth: { readToken, writeToken } } : {}),
+  };
 }
 
-function seconds(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('expected seconds, 0 or more.');
-  return value;
-}
-
-function bytes(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value < 1) throw new InvalidArgumentError('expected a number of bytes, 1 or more.');
-  return value;
-}
-
-function folder(text: string): string {
-  const path = resolve(text);
-  let isFolder = false;
-  try {
-    isFolder = statSync(path).isDirectory();
-  } catch {
-    /* reported below */
-  }
-  if (!isFolder) throw new InvalidArgumentError(`${path} is not a folder (build the demo app with \`npm run build:demo\` for demo/dist).`);
-  return path;
+/** The line a web app's server prints: the URL to open (tests and scripts/start.mjs read it). */
+export function announceWebApp(server: RunningFeatureServer, dir: string): void {
+  const url = `${browsableUrl(server.url)}/`;
+  console.log(`Web app from ${dir} at ${url} (open it in a browser; the feature-server routes answer at that origin too)`);
+  const used = Number(new URL(url).port);
+  if (isBrowserBlockedPort(used)) console.error(`warning: browsers refuse port ${used} (the Fetch standard's bad ports); pick another port for the web app`);
 }
 
 /**
- * `serve`: Feast's `feast serve`, the HTTP feature server over the repo's store, until
- * SIGTERM or SIGINT. A signal stops new connections, lets requests in flight finish,
- * closes the store, and exits 0; a second signal cuts the remaining connections.
+ * `serve`: Feast's `feast serve`, the HTTP feature server over the repo's store (port
+ * 6566, Feast's), until SIGTERM or SIGINT. With `--ui`, a built web app is served too, on
+ * its own port (8888, as `feast ui`): browsers refuse 6566.
  */
 export function registerServeCommand(program: Command): void {
   program
@@ -55,73 +48,42 @@ export function registerServeCommand(program: Command): void {
       "serve Feast's HTTP feature-server API (get-online-features, push, write-to-online-store, materialize, health, registry, metrics) over the repo's store until SIGTERM or Ctrl-C",
     )
     .option('--host <host>', 'interface to listen on; 0.0.0.0 for every interface', '127.0.0.1')
-    .option('-p, --port <port>', 'TCP port (0: any free port)', port, 6566)
+    .option('-p, --port <port>', "TCP port of the API, for clients such as curl and Feast's SDK (0: any free port)", port, 6566)
     .option('--registry-ttl <seconds>', "how long the registry is reused before a newer apply is looked for (Feast's registry_ttl_sec)", seconds, 5)
     .option('--cors-origins <origins>', "comma-separated origins browsers may call from, or '*' (default: none)")
     .option('--max-body-bytes <bytes>', 'largest request body; larger ones are refused with 413 (default: 1048576)', bytes)
     .option(
       '--ui <dir>',
-      "also serve the files of <dir> (a built web app such as the demo, demo/dist) at the same origin, '/' being its index.html; the feature-server routes keep priority and auth tokens do not apply to the files",
+      "also serve the files of <dir> (a built web app such as the demo, demo/dist) on --ui-port, '/' being its index.html; the feature-server routes answer at that origin too (they keep priority) and auth tokens do not apply to the files",
       folder,
+    )
+    .option(
+      '--ui-port <port>',
+      'TCP port of the web app given by --ui, for browsers (which refuse 6566); the same as --port serves both on one port',
+      port,
+      8888,
     )
     .addHelpText(
       'after',
       '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; /health stays open).',
     )
     .action(async (options: ServeOptions) => {
-      const readToken = process.env.FEAST_EDGE_READ_TOKEN || undefined;
-      const writeToken = process.env.FEAST_EDGE_WRITE_TOKEN || undefined;
-      const { store, config } = await openRepo(program);
-      // Feast's kubernetes/oidc auth is not checked here: serving without a token would serve everyone.
-      if (config.authType !== 'no_auth' && !readToken && !writeToken) {
-        await store.close();
-        throw new Error(
-          `feature_store.yaml sets auth type '${config.authType}', which feast-edge does not check; set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to serve with bearer tokens`,
-        );
-      }
-      const origins = options.corsOrigins
-        ?.split(',')
-        .map((o) => o.trim())
-        .filter(Boolean);
-      const server = await startFeatureServer(store, {
-        host: options.host,
-        port: options.port,
-        registryTtlSeconds: options.registryTtl,
-        ...(origins?.length ? { corsOrigins: origins.includes('*') ? ('*' as const) : origins } : {}),
-        ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-        ...(options.ui ? { staticDir: options.ui } : {}),
-        ...(readToken || writeToken ? { auth: { readToken, writeToken } } : {}),
-      }).catch(async (error: unknown) => {
+      const repo = await openServedRepo(program);
+      const { store, config } = repo;
+      const shared = { ...featureServerOptions(options), host: options.host };
+      const together = options.ui !== undefined && options.uiPort === options.port && options.port !== 0;
+      const servers: RunningFeatureServer[] = [];
+      try {
+        servers.push(await startFeatureServer(store, { ...shared, port: options.port, ...(together ? { staticDir: options.ui } : {}) }));
+        if (options.ui && !together) servers.push(await startFeatureServer(store, { ...shared, port: options.uiPort, staticDir: options.ui }));
+      } catch (error) {
+        await Promise.all(servers.map((s) => s.close()));
         await store.close();
         throw error;
-      });
-      console.log(`Serving project '${config.project}' at ${server.url} (registry ttl ${options.registryTtl} s). SIGTERM or Ctrl-C stops it.`);
-      if (options.ui) console.log(`Web app from ${options.ui} at ${server.url}/`);
-      // Not an error: an apply from another process is picked up once the ttl passes.
-      if ((await store.registry.version()) === 0)
-        console.error(`warning: project '${config.project}' has no registry yet; requests fail until \`feast-edge apply\` runs`);
-      await new Promise<void>((resolve, reject) => {
-        let signals = 0;
-        const stop = (signal: NodeJS.Signals) => {
-          signals++;
-          if (signals > 1) {
-            console.log(`${signal} again: cutting the remaining connections.`);
-            server.server.closeAllConnections();
-            return;
-          }
-          console.log(`${signal}: shutting down; finishing requests in flight.`);
-          server
-            .close()
-            .then(() => store.close())
-            .then(() => {
-              process.off('SIGTERM', stop);
-              process.off('SIGINT', stop);
-              console.log('Stopped.');
-            })
-            .then(resolve, reject);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      }
+      console.log(`Serving project '${config.project}' at ${servers[0].url} (registry ttl ${options.registryTtl} s). SIGTERM or Ctrl-C stops it.`);
+      if (options.ui) announceWebApp(servers[servers.length - 1], options.ui);
+      await warnWithoutRegistry(repo);
+      await runUntilSignal(servers, store);
     });
 }

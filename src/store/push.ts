@@ -54,7 +54,12 @@ export async function pushRows(
       .map((s) => s.spec)
       .filter((s) => s.kind === 'pushSource')
       .map((s) => s.name);
-    throw new PushSourceNotFoundException(`no feature view reads push source '${pushSourceName}'; push sources: ${sources.join(', ') || 'none'}`);
+    // Two different mistakes: a misspelt source, or a source that exists but feeds nothing.
+    throw new PushSourceNotFoundException(
+      sources.includes(pushSourceName)
+        ? `push source '${pushSourceName}' exists but no feature view reads it; define a featureView or streamFeatureView with source: ${pushSourceName} for its pushes to be served`
+        : `push source '${pushSourceName}' is not in project '${document.project.name}'; push sources: ${sources.join(', ') || 'none'}`,
+    );
   }
   const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
   // Views sharing a push source may read different columns: each takes the ones it knows.

@@ -1,12 +1,13 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import type { SqlEngine } from '../../src/sql/sql-engine.js';
-import { cli, exampleRepo, ROOT } from './built-cli.js';
-import { customerProfileAt, driverStatsAt } from './expected-sample.js';
+import { cliInvocation } from '../../src/cli/init/init-command.js';
+import { CLI, cli, exampleRepo, ROOT } from './built-cli.js';
+import { isoAt, sampleDataOf, type SampleData } from './expected-sample.js';
 
 const COMMANDS = [
   'init',
@@ -21,21 +22,28 @@ const COMMANDS = [
   // Feast's spellings.
   'get-online-features',
   'configuration',
+  'ui',
   ...['entities', 'feature-views', 'on-demand-feature-views', 'feature-services', 'data-sources', 'saved-datasets'].flatMap((k) => [
     `${k} list`,
     `${k} describe`,
   ]),
 ];
 
-/** The template's data/entity_df.csv, restated so the test notices a template change. */
+/**
+ * The template's data/entity_df.csv, restated so the test notices a template change: its
+ * times are offsets from the data's newest event L (or Feast's quickstart time, which joins
+ * the fixed older rows).
+ */
 const ENTITY_ROWS = [
-  { driver_id: 1001, customer_id: 2001, event_timestamp: '2021-04-12T10:59:42Z', val_to_add: 1 },
-  { driver_id: 1002, customer_id: 2002, event_timestamp: '2021-04-12T08:12:10Z', val_to_add: 2 },
-  { driver_id: 1003, customer_id: 2003, event_timestamp: '2021-04-12T16:40:26Z', val_to_add: 3 },
-  { driver_id: 1004, customer_id: 2004, event_timestamp: '2021-04-12T15:01:12Z', val_to_add: 4 },
-  { driver_id: 1001, customer_id: 2005, event_timestamp: '2021-04-13T10:00:00Z', val_to_add: 5 },
-  { driver_id: 1099, customer_id: 2099, event_timestamp: '2021-04-12T10:00:00Z', val_to_add: 6 },
-];
+  { driver_id: 1001, customer_id: 2001, at: -2 * 3600 - 18, val_to_add: 1 },
+  { driver_id: 1002, customer_id: 2002, at: -4 * 3600 - 47 * 60 - 50, val_to_add: 2 },
+  { driver_id: 1003, customer_id: 2003, at: 40 * 60 + 26, val_to_add: 3 },
+  { driver_id: 1004, customer_id: 2004, at: -19 * 3600 - 58 * 60 - 48, val_to_add: 4 },
+  { driver_id: 1001, customer_id: 2005, at: '2021-04-12T10:59:42Z', val_to_add: 5 },
+  { driver_id: 1099, customer_id: 2099, at: 0, val_to_add: 6 },
+] as const;
+const entityRows = (newest: number) =>
+  ENTITY_ROWS.map(({ at, ...row }) => ({ ...row, event_timestamp: typeof at === 'string' ? at : isoAt(newest + at * 1000) }));
 
 const run = promisify(execFile);
 const cell = (text: string): number | null => (text === '' ? null : Number(text));
@@ -53,9 +61,11 @@ describe('the feast-edge CLI (built)', () => {
   let dir: string;
   let repo: string;
   let engine: SqlEngine;
+  let sample: SampleData;
   beforeAll(async () => {
     ({ dir, repo } = await exampleRepo('feast-edge-cli-'));
     engine = await createNodeEngine();
+    sample = await sampleDataOf(repo);
   });
   afterAll(async () => {
     await engine?.close();
@@ -111,7 +121,7 @@ describe('the feast-edge CLI (built)', () => {
     expect(list.stdout).toMatch(/driver_hourly_stats\s+driver\s+conv_rate, acc_rate, avg_daily_trips\s+86400\s+driver_hourly_stats_source/);
     expect(list.stdout).toMatch(/customer_profile\s+customer\s+.*172800/);
     const json = JSON.parse((await cli(['list', 'feature-views', '--json', '--repo', repo])).stdout);
-    expect(json.map((v: { name: string }) => v.name).sort()).toEqual(['customer_profile', 'driver_hourly_stats']);
+    expect(json.map((v: { name: string }) => v.name).sort()).toEqual(['customer_profile', 'driver_hourly_stats', 'driver_hourly_stats_fresh']);
     // Feast's -c/--chdir, given after the command, reaches the same repo.
     expect((await cli(['plan', '-c', repo])).stdout.trim()).toBe('No changes to the registry.');
     const dump = JSON.parse((await cli(['--repo', repo, 'registry-dump'])).stdout);
@@ -124,10 +134,10 @@ describe('the feast-edge CLI (built)', () => {
     await cli(['init', copy]);
     await cli(['--repo', copy, 'apply']);
     const definitions = join(copy, 'definitions.ts');
-    await writeFile(definitions, (await readFile(definitions, 'utf8')).replace('export const driverStatsPush', 'const driverStatsPush'));
-    expect((await cli(['--repo', copy, 'plan'])).stdout.trim()).toBe('Would delete push source driver_stats_push_source');
-    expect((await cli(['--repo', copy, 'apply'])).stdout.trim()).toBe('Deleted push source driver_stats_push_source');
-    expect((await cli(['--repo', copy, 'list', 'data-sources'])).stdout).not.toContain('driver_stats_push_source');
+    await writeFile(definitions, (await readFile(definitions, 'utf8')).replace('export const driverStatsFresh', 'const driverStatsFresh'));
+    expect((await cli(['--repo', copy, 'plan'])).stdout.trim()).toBe('Would delete feature view driver_hourly_stats_fresh');
+    expect((await cli(['--repo', copy, 'apply'])).stdout.trim()).toBe('Deleted feature view driver_hourly_stats_fresh');
+    expect((await cli(['--repo', copy, 'list', 'feature-views'])).stdout).not.toContain('driver_hourly_stats_fresh');
   });
 
   it("keeps a view's source that the module uses but does not export", async () => {
@@ -142,16 +152,17 @@ describe('the feast-edge CLI (built)', () => {
     expect((await cli(['--repo', copy, 'list', 'data-sources'])).stdout).toContain('driver_hourly_stats_source');
   });
 
-  it('writes a CSV training set whose values follow the sample data formulas', async () => {
+  it('writes a CSV training set whose values follow the sample data formulas, with RFC 3339 times and float32s as written', async () => {
     await cli(['--repo', repo, 'apply']);
     const entityDf = join(dir, 'entities.csv');
-    // 1002 at 08:30 -> hour 56; 1001 at 10:30 -> the corrected row; 1005 the next midnight -> its
-    // latest row (23:00) is 25 h old, outside the 1d ttl; 1003 exactly 1d after its last row -> kept (inclusive).
+    const hour = 3_600_000;
+    // 1002 half an hour after hour 356; 1001 then -> the corrected row; 1005 25 h after its
+    // newest row -> outside the 1d ttl; 1003 exactly 1d after its newest row -> kept (inclusive).
     const rows = [
-      [1002, '2021-04-12T08:30:00Z'],
-      [1001, '2021-04-12T10:30:00Z'],
-      [1005, '2021-04-14T00:00:00Z'],
-      [1003, '2021-04-13T23:00:00Z'],
+      [1002, isoAt(sample.driverTime(356) + hour / 2)],
+      [1001, isoAt(sample.driverTime(356) + hour / 2)],
+      [1005, isoAt(sample.newest + 25 * hour)],
+      [1003, isoAt(sample.newest + 24 * hour)],
     ] as const;
     await writeFile(entityDf, `driver_id,event_timestamp\n${rows.map((r) => r.join(',')).join('\n')}\n`);
     const out = join(dir, 'train.csv');
@@ -171,19 +182,17 @@ describe('the feast-edge CLI (built)', () => {
     const csv = await readCsv(out);
     expect(csv.header).toEqual(['driver_id', 'event_timestamp', 'conv_rate', 'acc_rate', 'avg_daily_trips']);
     rows.forEach(([driver, at], i) => {
-      const want = driverStatsAt(driver, at);
-      const [id, , conv, acc, trips] = csv.rows[i];
+      const want = sample.driverStatsAt(driver, at);
+      const [id, time, conv, acc, trips] = csv.rows[i];
       expect(Number(id)).toBe(driver);
-      for (const [got, expected] of [
-        [conv, want.conv_rate],
-        [acc, want.acc_rate],
-      ] as const) {
-        if (expected === null) expect(got).toBe('');
-        else expect(cell(got)).toBeCloseTo(expected, 6);
-      }
-      expect(cell(trips)).toBe(want.avg_daily_trips);
+      // The time as given, zone kept (not '2026-01-01 10:30:00', which readers take as local time).
+      expect(time).toBe(at);
+      // Float32 features with the digits of the formula (0.34, not 0.3400000035762787), as the demo's CSV writes them.
+      expect(conv).toBe(want.conv_rate === null ? '' : String(want.conv_rate));
+      expect(acc).toBe(want.acc_rate === null ? '' : String(want.acc_rate));
+      expect(trips).toBe(want.avg_daily_trips === null ? '' : String(want.avg_daily_trips));
     });
-    expect(cell(csv.rows[1][2])).toBeCloseTo(0.999, 6);
+    expect(csv.rows[1][2]).toBe('0.999');
     expect(csv.rows[2].slice(2)).toEqual(['', '', '']);
     expect(cell(csv.rows[3][4])).not.toBeNull();
   });
@@ -225,9 +234,14 @@ describe('the feast-edge CLI (built)', () => {
       'customer_profile__lifetime_trip_count',
       'transformed_conv_rate__conv_rate_plus_val',
     ]);
-    ENTITY_ROWS.forEach((row, i) => {
-      const driver = driverStatsAt(row.driver_id, row.event_timestamp);
-      const customer = customerProfileAt(row.customer_id, row.event_timestamp);
+    expect(await readFile(join(repo, 'data', 'entity_df.csv'), 'utf8')).toBe(
+      `driver_id,customer_id,event_timestamp,val_to_add\n${entityRows(sample.newest)
+        .map((r) => [r.driver_id, r.customer_id, r.event_timestamp, r.val_to_add].join(','))
+        .join('\n')}\n`,
+    );
+    entityRows(sample.newest).forEach((row, i) => {
+      const driver = sample.driverStatsAt(row.driver_id, row.event_timestamp);
+      const customer = sample.customerProfileAt(row.customer_id, row.event_timestamp);
       expect(column('driver_id')[i]).toBe(row.driver_id);
       const close = (got: number | null, want: number | null) => (want === null ? expect(got).toBeNull() : expect(got).toBeCloseTo(want, 5));
       close(column('driver_hourly_stats__conv_rate')[i], driver.conv_rate);
@@ -280,6 +294,15 @@ describe('the feast-edge CLI (built)', () => {
       [['--repo', repo, 'list', 'bogus'], /unknown kind 'bogus'; expected one of entities/],
       [['bogus-command'], /unknown command 'bogus-command'/],
       [['lst'], /unknown command 'lst' \(Did you mean list\?\)/],
+      // Feast's habits, misspelt: each gets the suggestion a misspelt command gets.
+      [['uii'], /unknown command 'uii' \(Did you mean ui\?\)/],
+      [['feature-view', 'list'], /unknown command 'feature-view' \(Did you mean feature-views\?\)/],
+      [['--repo', repo, 'feature-views', 'lst'], /unknown command 'lst' \(Did you mean list\?\)/],
+      [['--repo', repo, 'list', 'featureviews'], /unknown kind 'featureviews'; expected one of .* \(Did you mean feature-views\?\)/],
+      [
+        ['--repo', repo, 'feature-views', 'describe', 'driver_hourly_stat'],
+        /feature view 'driver_hourly_stat' is not in project 'driver_ranking'; valid: .* \(Did you mean driver_hourly_stats\?\)/,
+      ],
       [['--repo', join(dir, 'nowhere'), 'apply'], /no feature_store.yaml in .*nowhere/],
       [['init', repo], /is not empty/],
     ];
@@ -300,6 +323,56 @@ describe('the feast-edge CLI (built)', () => {
     expect((await cli(['--repo', broken, 'apply'])).stderr).toMatch(/unknown key 'online_stor'; known keys: project/);
     // --verbose adds the stack for a real failure.
     expect((await cli(['--verbose', '--repo', broken, 'apply'])).stderr).toMatch(/\n\s+at /);
+  });
+
+  it('plans and applies a change showing each changed field as old -> new, as Feast prints it', async () => {
+    const copy = join(dir, 'changed');
+    await cli(['init', copy]);
+    await cli(['--repo', copy, 'apply']);
+    const definitions = join(copy, 'definitions.ts');
+    const text = await readFile(definitions, 'utf8');
+    await writeFile(
+      definitions,
+      text
+        .replace("name: 'driver_hourly_stats', entities: [driver], ttl: '1d'", "name: 'driver_hourly_stats', entities: [driver], ttl: '2d'")
+        .replace("field('avg_passenger_count', Float32), field('lifetime_trip_count', Int64)]", "field('avg_passenger_count', Float32)]"),
+    );
+    const plan = await cli(['--repo', copy, 'plan']);
+    expect(plan.stdout.trim()).toBe(
+      [
+        'Would update feature view customer_profile',
+        '  features: [current_balance, avg_passenger_count, lifetime_trip_count] -> [current_balance, avg_passenger_count]',
+        'Would update feature view driver_hourly_stats',
+        '  ttlSeconds: 86400 -> 172800',
+        // The service embeds the view's projection: the one value that changed inside it.
+        'Would update feature service driver_activity',
+        '  projections[customer_profile].features: ["current_balance","avg_passenger_count","lifetime_trip_count"] -> ["current_balance","avg_passenger_count"]',
+      ].join('\n'),
+    );
+    const apply = await cli(['--repo', copy, 'apply']);
+    expect(apply.stdout).toContain('Updated feature view driver_hourly_stats\n  ttlSeconds: 86400 -> 172800');
+  });
+
+  it('init prints next commands that run as printed (no bare feast-edge, which a clone does not put on PATH)', async () => {
+    const work = join(dir, 'next-steps');
+    await mkdir(work);
+    const sh = (command: string) => run('sh', ['-c', command], { cwd: work });
+    const init = await sh(`"${process.execPath}" "${CLI}" init my_repo`);
+    const next = init.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.trim().replace(/\s+#.*$/, ''));
+    expect(next).toHaveLength(4);
+    for (const command of next) expect(command).toMatch(/^(node \S+main\.js|npx feast-edge) --repo my_repo /);
+    // Every command but serve (which runs until stopped), in order, from the same folder.
+    const outputs: string[] = [];
+    for (const command of next.filter((c) => !c.endsWith(' serve'))) outputs.push((await sh(command)).stdout);
+    expect(outputs[1]).toMatch(/Wrote 6 rows x 10 columns/);
+    // The data is of today: materializing up to now finds every entity's rows.
+    expect(outputs[2]).toMatch(/Materialized 30 rows of 3 view\(s\)/);
+    // In a clone, from its root, the command is the one the README shows; from an install, npx's.
+    expect(cliInvocation(join(ROOT, 'dist', 'cli', 'main.js'))).toBe('node dist/cli/main.js');
+    expect(cliInvocation('/home/me/app/node_modules/feast-edge/dist/cli/main.js')).toBe('npx feast-edge');
   });
 
   it('saves a dataset, lists it, and tears the registry down', async () => {

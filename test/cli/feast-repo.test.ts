@@ -48,7 +48,7 @@ describe('feast-edge on a Feast repo (built CLI)', () => {
     expect(described.stdout).toMatch(/^name: driver_activity_v1$/m);
     expect(described.stdout).toMatch(/viewName: transformed_conv_rate/);
     const missing = await edge(quickstart, 'entities', 'describe', 'rider');
-    expect(oneErrorLine(missing.stderr)).toBe("error: entity 'rider' is not in project 'quickstart'; valid: 'driver'");
+    expect(oneErrorLine(missing.stderr)).toBe("error: entity 'rider' is not in project 'quickstart'; valid: 'driver' (Did you mean driver?)");
     const config = await edge(rich, 'configuration');
     expect(config.stdout).toMatch(/online_store:\n {2}type: sqlite\n {2}path: .*\/data\/online_store.db/);
     expect(config.stderr).toBe(

@@ -63,8 +63,18 @@ describe('online writes and pushes', () => {
     expect(await read('stats', [5])).toEqual([0.75]);
     expect(await read('narrow', [5])).toEqual([0.75]);
     expect(await read('stats', [5], 'label')).toEqual(['pushed']);
-    await expect(store.push('nope', [{ driver_id: 5 }])).rejects.toThrow(/no feature view reads push source 'nope'; push sources: stats_push/);
+    await expect(store.push('nope', [{ driver_id: 5 }])).rejects.toThrow(/^push source 'nope' is not in project 'writes'; push sources: stats_push$/);
     await expect(store.push('stats_push', [{ driver_id: 6, event_timestamp: 'yesterday', conv_rate: 1, label: 'x' }])).rejects.toThrow(/event_timestamp\[0\]/);
     expect(await read('narrow', [6])).toEqual([null]);
+  });
+
+  it('says a push source that exists but feeds no view exists, naming what to define (not "no view reads x; push sources: x")', async () => {
+    const idle = pushSource({ name: 'idle_push', batchSource: batch });
+    await store.apply([idle]);
+    const refused = store.push('idle_push', [{ driver_id: 7, event_timestamp: '2021-04-12T11:30:00Z', conv_rate: 0.5 }]);
+    await expect(refused).rejects.toThrow(
+      "push source 'idle_push' exists but no feature view reads it; define a featureView or streamFeatureView with source: idle_push for its pushes to be served",
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'PushSourceNotFoundException' });
   });
 });

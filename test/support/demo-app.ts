@@ -14,7 +14,7 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 export interface ServedDemo {
-  /** `http://127.0.0.1:<port>`: the app is at `/`, the feature server's routes beside it. */
+  /** `http://127.0.0.1:<port>`, the web app's origin: the app is at `/`, the feature server's routes beside it. */
   readonly url: string;
   /** Everything the server printed so far. */
   output(): string;
@@ -22,15 +22,17 @@ export interface ServedDemo {
   stop(): Promise<void>;
 }
 
-/** Starts the built CLI's `serve --ui <ui>` over `repo` on a free port; resolves once it prints its URL. */
+/** Starts the built CLI's `serve --ui <ui>` over `repo` on free ports; resolves with the web app's URL once it prints it. */
 export function serveDemo(repo: string, ui: string): Promise<ServedDemo> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, '--repo', repo, 'serve', '--port', '0', '--ui', ui], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [CLI, '--repo', repo, 'serve', '--port', '0', '--ui', ui, '--ui-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const found = output.match(/ at (http:\/\/\S+) /);
+      const found = output.match(/Web app from .* at (http:\/\/\S+)\/ /);
       if (found) {
         resolve({
           url: found[1],

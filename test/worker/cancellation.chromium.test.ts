@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callInPage, findChromium } from '../support/chromium.js';
-import { ok, startWorkerFixture, type DecodedResult, type Outcome, type WorkerFixture } from './worker-fixture.js';
+import { afterDriverHour, ok, startWorkerFixture, type DecodedResult, type Outcome, type WorkerFixture } from './worker-fixture.js';
 
 const found = findChromium() !== undefined;
 const DRIVERS = 50_000;
@@ -14,7 +14,8 @@ const LONG_JOIN = {
   },
   features: ['driver_hourly_stats:conv_rate', 'customer_profile:current_balance'],
 };
-const SMALL = { entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }], features: ['driver_hourly_stats:conv_rate'] };
+/** 1001 within the hour after its correction row (hour 356 of the example data: conv_rate 0.999). */
+const SMALL = { entityDf: [{ driver_id: 1001, event_timestamp: afterDriverHour(356, 59 * 60 + 42) }], features: ['driver_hourly_stats:conv_rate'] };
 
 let fixture: WorkerFixture;
 

@@ -6,6 +6,7 @@ import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore, type OpenedRepo } from '../../src/runtime/node/open-feature-store.js';
 import { callInPage, findChromium } from '../support/chromium.js';
 import {
+  afterDriverHour,
   DEFAULT_WORKER,
   OBSERVED_WORKER,
   databases,
@@ -18,7 +19,8 @@ import {
 } from './worker-fixture.js';
 
 const found = findChromium() !== undefined;
-const WINDOW = { start: '2021-04-01T00:00:00Z', end: '2021-04-12T10:30:00Z' };
+/** Up to half an hour after driver hour 356, the hour of 1001's correction row (the data is relative to the fixture's making). */
+const WINDOW = { start: afterDriverHour(0, -24 * 3600), end: afterDriverHour(356, 30 * 60) };
 const ONLINE_REQUEST = {
   features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips', 'customer_profile:current_balance'],
   entityRows: [
@@ -26,7 +28,7 @@ const ONLINE_REQUEST = {
     { driver_id: 1005, customer_id: 2010 },
     { driver_id: 4242, customer_id: 2002 },
   ],
-  now: '2021-04-12T11:00:00Z',
+  now: afterDriverHour(356, 3600),
 };
 
 let fixture: WorkerFixture;
@@ -56,7 +58,7 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     expect(diff.added.map((a) => `${a.kind}:${a.name}`).sort()).toEqual(node.definitions.map((o) => `${o.kind}:${o.name}`).sort());
     const document = await ok<{ version: number; featureViews: Record<string, unknown> }>(page, 'call', 'apply', 'registryDocument');
     expect(document.version).toBe(1);
-    expect(Object.keys(document.featureViews).sort()).toEqual(['customer_profile', 'driver_hourly_stats']);
+    expect(Object.keys(document.featureViews).sort()).toEqual(['customer_profile', 'driver_hourly_stats', 'driver_hourly_stats_fresh']);
     // The registry lives in IndexedDB: a second open (a reload) reads it back and checks the transforms against it.
     expect(await ok(page, 'call', 'apply', 'open', databases('apply', fixture.harness.origin))).toEqual({
       project: 'driver_ranking',
@@ -113,17 +115,19 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     expect(summary.ok).toEqual([
       { view: 'customer_profile', rows: 10 },
       { view: 'driver_hourly_stats', rows: 10 },
+      { view: 'driver_hourly_stats_fresh', rows: 10 },
     ]);
     expect(summary.progress).toEqual([
       { step: 'materialize customer_profile', done: 10, total: 10 },
       { step: 'materialize driver_hourly_stats', done: 10, total: 10 },
+      { step: 'materialize driver_hourly_stats_fresh', done: 10, total: 10 },
     ]);
     await node.store.materialize(WINDOW);
     const expected = (await node.store.getOnlineFeatures(ONLINE_REQUEST)).toWire();
     const answered = await ok<{ response: unknown; lookupMs: number }>(page, 'call', 'online', 'getOnlineFeatures', ONLINE_REQUEST);
     expect(answered.response).toEqual(expected);
     expect(answered.lookupMs).toBeGreaterThanOrEqual(0);
-    // Driver 1001 at 10:00 is the correction row (conv_rate 0.999), as the README says.
+    // Driver 1001 at hour 356 is the correction row (conv_rate 0.999), as the README says.
     expect(expected.results[expected.metadata.feature_names.indexOf('conv_rate')].values[0] as number).toBeCloseTo(0.999, 6);
     const document = await ok<{ featureViews: Record<string, { materializationIntervals: unknown[] }> }>(page, 'call', 'online', 'registryDocument');
     expect(document.featureViews.driver_hourly_stats.materializationIntervals).toEqual([{ start: WINDOW.start, end: WINDOW.end }]);
@@ -175,7 +179,7 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     await ok(page, 'call', 'transfer', 'apply');
     const before = (await callInPage<unknown[]>(page, 'transfers')).length;
     const result = await ok<DecodedResult & { ipcIsView: string }>(page, 'historical', 'transfer', {
-      entityDf: [{ driver_id: 1001, event_timestamp: '2021-04-12T10:59:42Z' }],
+      entityDf: [{ driver_id: 1001, event_timestamp: afterDriverHour(356, 59 * 60 + 42) }],
       features: ['driver_hourly_stats:conv_rate'],
     });
     expect(result.rows).toHaveLength(1);
@@ -221,10 +225,10 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
     expect(document.version).toBe(1);
     // The imported registry serves: a historical retrieval over it needs no apply.
     const result = await ok<DecodedResult>(page, 'historical', 'import', {
-      entityDf: [{ driver_id: 1002, event_timestamp: '2021-04-12T08:12:10Z' }],
+      entityDf: [{ driver_id: 1002, event_timestamp: afterDriverHour(354, 12 * 60 + 10) }],
       features: ['driver_hourly_stats:avg_daily_trips'],
     });
-    expect(result.rows[0].avg_daily_trips).toBe((1002 + 56) % 50);
+    expect(result.rows[0].avg_daily_trips).toBe((1002 + 354) % 50);
     await callInPage(page, 'terminate', 'import');
   });
 

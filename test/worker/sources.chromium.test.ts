@@ -1,21 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DRIVER_STATS_SQL } from '../../src/cli/init/sample-data.js';
 import { callInPage, findChromium } from '../support/chromium.js';
-import { constantConvRateSql, ok, startWorkerFixture, type DecodedResult, type Outcome, type WorkerFixture } from './worker-fixture.js';
+import {
+  afterDriverHour,
+  constantConvRateSql,
+  EXAMPLE_DRIVER_STATS_SQL,
+  ok,
+  startWorkerFixture,
+  type DecodedResult,
+  type Outcome,
+  type WorkerFixture,
+} from './worker-fixture.js';
 
 const found = findChromium() !== undefined;
 /** The example rows with a 2,000-character column no view reads, in the middle of the file: a reader that skips it fetches a fraction of the bytes. */
 const WIDE_SQL = `SELECT driver_id, event_timestamp, created,
   (SELECT string_agg(md5(driver_id::VARCHAR || epoch(event_timestamp)::VARCHAR || i::VARCHAR), '') FROM range(62) r(i)) AS notes,
-  CAST(0.75 AS FLOAT) AS conv_rate, acc_rate, avg_daily_trips FROM (${DRIVER_STATS_SQL})`;
+  CAST(0.75 AS FLOAT) AS conv_rate, acc_rate, avg_daily_trips FROM (${EXAMPLE_DRIVER_STATS_SQL})`;
 const REQUEST = {
-  entityDf: [{ driver_id: 1003, event_timestamp: '2021-04-12T16:40:26Z' }],
+  entityDf: [{ driver_id: 1003, event_timestamp: afterDriverHour(300, 40 * 60 + 26) }],
   features: ['driver_hourly_stats:conv_rate', 'driver_hourly_stats:avg_daily_trips'],
 };
-/** Driver 1003's latest row at 16:40 is the 16:00 one: hour 64 of the data, so avg_daily_trips = (1003 + 64) % 50. */
-const TRIPS = (1003 + 64) % 50;
+/** Driver 1003's latest row 40 minutes after hour 300 is hour 300's, so avg_daily_trips = (1003 + 300) % 50. */
+const TRIPS = (1003 + 300) % 50;
 
 let fixture: WorkerFixture;
 

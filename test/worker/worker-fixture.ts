@@ -9,15 +9,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { initRepo } from '../../src/cli/init/init-repo.js';
-import { DRIVER_STATS_SQL } from '../../src/cli/init/sample-data.js';
+import { driverStatsSql, newestSampleEvent } from '../../src/cli/init/sample-data.js';
 import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { callInPage, startChromium, type ChromiumHarness } from '../support/chromium.js';
+import { isoAt, sampleData } from '../cli/expected-sample.js';
 
 export const DEFAULT_WORKER = '/workers/default/feature-store.js';
 export const OBSERVED_WORKER = '/workers/observed/feature-store.js';
 
+/**
+ * When the fixture's example repo is made: `init` generates its data relative to that
+ * time, so the suites take their instants from `SAMPLE` (the data's documented formulas).
+ */
+const MADE_AT = new Date();
+export const SAMPLE = sampleData(newestSampleEvent(MADE_AT).getTime());
+/** An instant `seconds` after driver hour `h` of the sample data, as RFC 3339. */
+export const afterDriverHour = (h: number, seconds = 0) => isoAt(SAMPLE.driverTime(h) + seconds * 1000);
+/** The example data's driver rows as SQL, for extra files made from it. */
+export const EXAMPLE_DRIVER_STATS_SQL = driverStatsSql(newestSampleEvent(MADE_AT));
+
 /** The example data with every conv_rate replaced by `value` (a source whose rows a test can tell apart). */
-export const constantConvRateSql = (value: number) => `SELECT * REPLACE (CAST(${value} AS FLOAT) AS conv_rate) FROM (${DRIVER_STATS_SQL})`;
+export const constantConvRateSql = (value: number) => `SELECT * REPLACE (CAST(${value} AS FLOAT) AS conv_rate) FROM (${EXAMPLE_DRIVER_STATS_SQL})`;
 
 /** Extra files under /repo/data/, by name: SQL whose result is written as Parquet. */
 export type ExtraFiles = Readonly<Record<string, string>>;
@@ -32,7 +44,7 @@ export interface WorkerFixture {
 
 export async function startWorkerFixture(extra: ExtraFiles = {}): Promise<WorkerFixture> {
   const root = mkdtempSync(join(tmpdir(), 'feast-edge-worker-'));
-  const repo = await initRepo(join(root, 'repo'));
+  const repo = await initRepo(join(root, 'repo'), { now: MADE_AT });
   const engine = await createNodeEngine();
   try {
     for (const [name, sql] of Object.entries(extra)) await writeFile(join(repo, 'data', name), await engine.export(sql, 'parquet'));

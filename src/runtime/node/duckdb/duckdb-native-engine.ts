@@ -7,6 +7,7 @@ import * as parquet from 'parquet-wasm';
 import type { FileFormat } from '../../../definitions/index.js';
 import { quoteIdent, quoteLiteral, type SqlEngine } from '../../../sql/sql-engine.js';
 import { nativeChunksToArrow } from './native-result-to-arrow.js';
+import { tableToCsv } from '../../../arrow/csv-writer.js';
 import { tableToIpcStream } from '../../../arrow/ipc.js';
 
 /** How a registered name is held, so `unregister` drops the right kind of object. */
@@ -103,9 +104,11 @@ export class NativeDuckDBEngine implements SqlEngine {
   }
 
   async export(sql: string, format: FileFormat): Promise<Uint8Array> {
+    // CSV goes through the one writer every engine shares (zones, float digits): DuckDB's
+    // COPY would write timestamps without a zone and floats its own way.
+    if (format === 'csv') return tableToCsv(await this.query(sql));
     const file = join(this.#tmp, `export-${++this.#files}.${format}`);
-    const options = format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
-    await this.#connection.run(`COPY (${sql}) TO ${quoteLiteral(file)} (${options})`);
+    await this.#connection.run(`COPY (${sql}) TO ${quoteLiteral(file)} (FORMAT parquet)`);
     try {
       return new Uint8Array(await readFile(file));
     } finally {
