@@ -48,7 +48,7 @@ server.stdout.on('data', (chunk) => {
   if (told || !api || !app) return;
   told = true;
   console.log(
-    `\nFeast's HTTP API (for curl and Feast's SDK): curl -s ${api[1]}/get-online-features -d '{"feature_service":"driver_activity","entities":{"driver_id":[1001,1002],"customer_id":[2001,2002],"val_to_add":[1,2]}}'`,
+    `\nFeast's HTTP API (for curl and Feast's SDK): curl -s ${api[1]}/get-online-features -H 'content-type: application/json' -d '{"feature_service":"driver_activity","entities":{"driver_id":[1001,1002],"customer_id":[2001,2002],"val_to_add":[1,2]}}'`,
   );
   console.log(`The demo app: open ${app[1]} in a browser (after one visit it also works offline)\n`);
 });

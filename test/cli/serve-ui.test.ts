@@ -60,7 +60,7 @@ describe('feast-edge serve --ui', () => {
     expect(new URL(url).port).not.toBe(new URL(api).port);
     const apiRoot = await fetch(`${api}/`);
     expect(apiRoot.status).toBe(404);
-    expect(await apiRoot.json()).toMatchObject({ type: 'NotFound' });
+    expect(await apiRoot.json()).toEqual({ detail: 'Not Found' });
     expect((await fetch(`${api}/health`)).status).toBe(200);
     expect(await (await fetch(`${url}/`)).text()).toContain('<title>app</title>');
     // The documented defaults: the API on Feast's 6566, the app on 8888 as `feast ui`.

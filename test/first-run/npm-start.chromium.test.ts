@@ -90,8 +90,7 @@ describe.skipIf(!chromiumPath)('npm start (scripts/start.mjs), opened as printed
     expect(wire.metadata.feature_names).toEqual([
       'driver_id',
       'customer_id',
-      // Request data comes back beside the features, as Feast's server answers.
-      'val_to_add',
+      // Request data (val_to_add) is not echoed, as Feast's server answers.
       'conv_rate',
       'avg_daily_trips',
       'current_balance',

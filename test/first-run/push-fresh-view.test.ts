@@ -20,7 +20,9 @@ interface Wire {
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json() };
+  const text = await response.text();
+  // Feast's /push answers 200 with no body.
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
 }
 
 const read = async (features: string[]) =>
@@ -85,13 +87,13 @@ describe('the example repo through feast-edge serve (Node)', () => {
     expect(batch.event_timestamps[0]).toBe(isoAt(sample.newest));
   });
 
-  it('answers a push to an unknown source 404 naming the push sources there are', async () => {
+  it("answers a push to an unknown source with Feast's PushSourceNotFoundException (422) naming the push sources there are", async () => {
     const refused = await post('/push', { push_source_name: 'driver_stats_push', df: { driver_id: [1001] } });
-    expect(refused.status).toBe(404);
-    expect(refused.json).toEqual({
-      type: 'PushSourceNotFoundException',
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.json as string)).toEqual({
+      module: 'feast.errors',
+      class: 'PushSourceNotFoundException',
       message: "push source 'driver_stats_push' is not in project 'driver_ranking'; push sources: driver_stats_push_source",
-      status_code: 404,
     });
   });
 });

@@ -45,7 +45,7 @@ export function registerInitCommand(program: Command): void {
           `  ${cli} apply`,
           `  ${cli} get-historical-features --entity-df ${data} --feature-service driver_activity --output training.csv`,
           `  ${cli} materialize-incremental $(date -u +%FT%T)`,
-          `  ${cli} serve    # Feast's HTTP API on port 6566, e.g. curl -s http://127.0.0.1:6566/get-online-features -d '{"features":["driver_hourly_stats:conv_rate"],"entities":{"driver_id":[1001]}}'`,
+          `  ${cli} serve    # Feast's HTTP API on port 6566, e.g. curl -s http://127.0.0.1:6566/get-online-features -H 'content-type: application/json' -d '{"features":["driver_hourly_stats:conv_rate"],"entities":{"driver_id":[1001]}}'`,
         ].join('\n'),
       );
     });
