@@ -49,7 +49,7 @@ export class ObservedEngine implements SqlEngine {
   }
 
   query(sql: string): Promise<Table> {
-    return this.#step(/^\s*DESCRIBE\b/i.test(sql) ? 'describing columns' : 'querying', this.#inner.query(sql));
+    return this.#step(stepOf(sql), this.#inner.query(sql));
   }
   exec(sql: string): Promise<void> {
     return this.#step('querying', this.#inner.exec(sql));
@@ -76,4 +76,13 @@ export class ObservedEngine implements SqlEngine {
   async close(): Promise<void> {
     /* the host closes the inner engine */
   }
+}
+
+/** A query's step as progress names it: looking at a table's shape or size, or the work itself. */
+function stepOf(sql: string): string {
+  if (/^\s*DESCRIBE\b/i.test(sql)) return 'describing columns';
+  // A plain row count (the partitioned join sizes its inputs this way) is not the query the user waits for.
+  if (/^\s*SELECT count\(\*\)(::\w+)? AS "?\w+"? FROM "[^"]+"\s*$/i.test(sql)) return 'counting rows';
+  if (/^\s*SELECT current_setting\(/i.test(sql)) return 'reading settings';
+  return 'querying';
 }
