@@ -15,3 +15,6 @@ export const EXAMPLE_WINDOW = {
   start: new Date(EXAMPLE_DATA_END.getTime() - 15 * 24 * HOUR).toISOString(),
   end: new Date(Math.max(Date.now(), EXAMPLE_DATA_END.getTime())).toISOString(),
 } as const;
+
+/** Entity keys of the example repo the Online page and the curl examples start from. */
+export const EXAMPLE_KEYS: Readonly<Record<string, readonly (number | string)[]>> = { driver_id: [1001, 1002], customer_id: [2001, 2002], val_to_add: [1, 2] };

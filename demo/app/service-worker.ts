@@ -9,7 +9,7 @@ import * as repo from 'feast-edge-definitions';
 import { collectDefinitions } from '../../src/definitions/collect-definitions.js';
 import { createServiceWorkerHandler, FEATURE_SERVER_ROUTES } from '../../src/runtime/service-worker/service-worker-handler.js';
 import { answerFromCache } from './cached-response.js';
-import { SERVED_BY_HEADER } from './served-by.js';
+import { ANSWER_FROM_HEADER, SERVED_BY_HEADER } from './served-by.js';
 import type { ServiceWorkerScope } from '../../src/runtime/service-worker/service-worker-scope.js';
 
 // Set by the build (demo/build/service-worker-plugin.ts).
@@ -54,6 +54,8 @@ worker.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== worker.location.origin) return;
   if (routes.has(url.pathname)) {
+    // The page asked for the server itself (the Online page reading "the server"): the network answers.
+    if (event.request.headers.get(ANSWER_FROM_HEADER) === 'network') return;
     const answer = handler.respond(event.request);
     if (answer) event.respondWith(fromFeatureServer(answer));
     return;

@@ -98,7 +98,22 @@ export async function useFeastOnlineStore(file: File): Promise<OpenResult> {
   return result;
 }
 
-/** Forgets a loaded repo: the next load serves the example repo again. */
-export function forgetLoadedRepo(): void {
+/**
+ * "Back to the example repo": forgets the loaded repo and the files kept for its sources,
+ * then serves the example as on a first visit (restoreDefinitions: no registry imported
+ * over it, nothing materialized, no files kept). The page reloads afterwards.
+ */
+export async function restoreExampleRepo(): Promise<void> {
+  // The files kept for the repo served now (loaded or example) go with it.
+  if (
+    await storeReady().then(
+      () => true,
+      () => false,
+    )
+  )
+    await featureStore.forgetSources();
   localStorage.removeItem(LOADED_KEY);
+  const result = await featureStore.open(openOptions(loadedRepo()));
+  await featureStore.restoreDefinitions();
+  opened = Promise.resolve(announce(result));
 }

@@ -5,7 +5,7 @@ import { toEpochMicros } from '../definitions/timestamp.js';
 import { distinctEntityKeys } from '../online/distinct-entity-keys.js';
 import { typedJoinKeyValues } from '../online/entity-key.js';
 import { entityColumns, type OnlineEntityRows } from '../online/entity-rows.js';
-import type { OnlineStore } from '../online/online-store.js';
+import type { OnlineReadResult, OnlineStore } from '../online/online-store.js';
 import { checkValue } from '../online/online-write.js';
 import { OnlineResponse, type FieldStatus, type OnlineColumn } from '../online/online-response.js';
 import type { RegistryDocument } from '../registry/document.js';
@@ -18,7 +18,12 @@ export interface OnlineFeaturesRequest {
   /** Rows (`[{ driver_id: 1001 }]`) or columns (`{ driver_id: [1001, 1002] }`); request data for on-demand views goes here too. */
   entityRows: OnlineEntityRows;
   fullFeatureNames?: boolean;
-  /** The instant ttls are measured from and stream windows end at (Date, ISO string or bigint microseconds); default now. */
+  /**
+   * Reads as of this instant (Date, ISO string or bigint microseconds): ttls are measured
+   * back from it, stream windows end at it, and a stored row whose event time is after it
+   * did not exist yet, so it reads NOT_FOUND (the online store keeps only the newest row,
+   * not the one that was current then). Default now, where a later event still reads PRESENT.
+   */
   now?: Date | string | bigint;
 }
 
@@ -36,6 +41,8 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   const plan = context.plan ?? planRetrieval(document, request, context.onDemandCode);
   const { columns, count } = entityColumns(request.entityRows);
   const now = request.now === undefined ? BigInt(Date.now()) * 1000n : toEpochMicros(request.now, 'now');
+  // Only an explicit instant hides later rows: a clock a little behind the writer's must not lose fresh pushes.
+  const asOf = request.now !== undefined;
 
   const leading: string[] = [];
   /** Entity column -> the join key's type, for the requested views' keys. */
@@ -82,7 +89,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
       const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
       const { keys: uniqueKeys, slot } = distinctEntityKeys(join.view, keyColumns, count);
       const features = [...new Set(join.columns.map((c) => c.feature))];
-      const read = await context.store.read(document.project.name, join.view.name, uniqueKeys, features);
+      const read = hideLaterRows(await context.store.read(document.project.name, join.view.name, uniqueKeys, features), asOf ? now : undefined);
       // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
       const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
       const entityStatus = read.eventTimestamps.map(
@@ -150,4 +157,15 @@ function feastEcho(
   return Object.keys(columns)
     .filter((name) => !requestData.has(name) && (keyColumns.has(name) || joinKeys.has(name)))
     .map((name) => keyColumns.get(name) ?? echoed(name));
+}
+
+/** A read as of `asOf`: entities whose stored event is later than it read as not found. Undefined: the read as it is. */
+function hideLaterRows(read: OnlineReadResult, asOf: bigint | undefined): OnlineReadResult {
+  if (asOf === undefined || !read.eventTimestamps.some((ts) => ts !== null && ts > asOf)) return read;
+  const later = read.eventTimestamps.map((ts) => ts !== null && ts > asOf);
+  return {
+    ...read,
+    eventTimestamps: read.eventTimestamps.map((ts, i) => (later[i] ? null : ts)),
+    values: Object.fromEntries(Object.entries(read.values).map(([name, values]) => [name, values.map((v, i) => (later[i] ? null : v))])),
+  };
 }

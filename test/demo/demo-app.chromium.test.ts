@@ -1,22 +1,20 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo } from '../../demo/build/build-demo.js';
 import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
-import { exampleRepo } from '../cli/built-cli.js';
 import { findChromium } from '../support/chromium.js';
-import { launchChromium, serveDemo, type ServedDemo } from '../support/demo-app.js';
+import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } from '../support/demo-app.js';
 
 const chromiumPath = findChromium();
 const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
+/** Asked for first, so the origin the pages show is the same in every run (any free port when it is taken). */
+const DEMO_PORT = 47_321;
 
-let repo: Awaited<ReturnType<typeof exampleRepo>>;
-let buildDir: string;
-let served: ServedDemo;
-let browser: Browser;
+let demo: StartedDemo;
+let repo: StartedDemo['repo'];
+let served: StartedDemo['served'];
 let context: BrowserContext;
 let page: Page;
 
@@ -34,6 +32,14 @@ async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** A README screenshot (docs/screenshots/<name>.png), kept under 150 KB. */
+async function shootForReadme(on: Page, name: string, options: { scrollTo?: string } = {}): Promise<void> {
+  expect(await writeReadmeScreenshot(on, name, options), `${name}.png`).toBeLessThan(150_000);
+}
+
+/** Link targets inside a locator. */
+const hrefs = (selector: string) => page.locator(selector).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+
 async function open(route: string): Promise<void> {
   await page.goto(`${served.url}/#/${route}`);
   await page.waitForFunction(() => document.body.dataset.store === 'ready' || document.body.dataset.store === 'failed', undefined, { timeout: 60_000 });
@@ -48,6 +54,45 @@ async function shownRows(testId: string): Promise<{ columns: string[]; rows: str
   }));
 }
 
+/** The data's time span and what the Online page's default keys should read as of now, from the repo's Parquet files (read by native DuckDB). */
+interface DataSpan {
+  /** An hour at or before the oldest row, as a datetime-local input takes it ('2021-04-08T00:00'). */
+  readonly start: string;
+  /** The hour after the newest row. */
+  readonly end: string;
+  /** Per feature of the default keys (drivers 1001, 1002; customers 2001, 2002): PRESENT, or OUTSIDE_MAX_AGE when the newest row is older than the ttl now. */
+  readonly statusNow: { conv_rate: string[]; current_balance: string[] };
+}
+let span: DataSpan;
+
+async function dataSpan(): Promise<DataSpan> {
+  const engine = await createNodeEngine({ engine: 'duckdb-native' });
+  try {
+    const file = (name: string) => `read_parquet('${join(repo.repo, 'data', name)}')`;
+    const ms = async (sql: string) => Number((await engine.query(sql)).get(0)!.toJSON().ms);
+    const edge = async (fn: 'min' | 'max') =>
+      ms(
+        `SELECT epoch_ms(${fn}(t)) AS ms FROM (SELECT event_timestamp AS t FROM ${file('driver_stats.parquet')} UNION ALL SELECT event_timestamp FROM ${file('customer_profile.parquet')})`,
+      );
+    const newest = (name: string, key: string, id: number) => ms(`SELECT epoch_ms(max(event_timestamp)) AS ms FROM ${file(name)} WHERE ${key} = ${id}`);
+    const HOUR = 3_600_000;
+    const input = (at: number) => new Date(at).toISOString().slice(0, 16);
+    // The views' ttls (template.ts): drivers 1 day, customers 2 days.
+    const status = async (name: string, key: string, ids: number[], ttlMs: number) =>
+      Promise.all(ids.map(async (id) => (Date.now() - (await newest(name, key, id)) > ttlMs ? 'OUTSIDE_MAX_AGE' : 'PRESENT')));
+    return {
+      start: input(Math.floor((await edge('min')) / HOUR) * HOUR),
+      end: input(Math.floor((await edge('max')) / HOUR) * HOUR + HOUR),
+      statusNow: {
+        conv_rate: await status('driver_stats.parquet', 'driver_id', [1001, 1002], 24 * HOUR),
+        current_balance: await status('customer_profile.parquet', 'customer_id', [2001, 2002], 48 * HOUR),
+      },
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
 async function onlineStatuses(testId: string): Promise<Record<string, string[]>> {
   return page.locator(`[data-testid="${testId}"]`).evaluate((table) => {
     const out: Record<string, string[]> = {};
@@ -59,51 +104,25 @@ async function onlineStatuses(testId: string): Promise<Record<string, string[]>>
 beforeAll(async () => {
   if (!chromiumPath) return;
   await mkdir(SCREENSHOTS, { recursive: true });
-  repo = await exampleRepo('feast-edge-demo-e2e-', { apply: true });
-  buildDir = await mkdtemp(join(tmpdir(), 'feast-edge-demo-dist-'));
-  await buildDemo({ outDir: buildDir });
-  served = await serveDemo(repo.repo, buildDir);
-  browser = await launchChromium(chromiumPath);
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  demo = await startDemo('feast-edge-demo-e2e-', chromiumPath, { port: DEMO_PORT });
+  ({ repo, served } = demo);
+  context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  await repo?.remove();
-  if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 // One browser context for the whole file, in order: the Service Worker, IndexedDB and the
 // materialized rows of one test are what the next one uses, as for a user.
 describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge serve --ui)', () => {
-  it('loads, shows the registry with its links, and is taken over by its Service Worker', async () => {
+  it('loads, is installable, and is taken over by its Service Worker', async () => {
     await open('registry');
     await expect.poll(() => page.locator('[data-testid="project-name"]').textContent(), { timeout: 30_000 }).toBe('driver_ranking');
-    for (const card of [
-      'entity-driver',
-      'dataSource-driver_hourly_stats_source',
-      'featureView-driver_hourly_stats',
-      'onDemandFeatureView-transformed_conv_rate',
-      'featureService-driver_activity',
-    ]) {
-      await expect.poll(() => page.locator(`[data-testid="${card}"]`).count()).toBe(1);
-    }
-    // A feature view links to its entity, its source and the service that uses it.
-    const links = await page.locator('[data-testid="featureView-driver_hourly_stats"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(
-      expect.arrayContaining([
-        '#/registry?focus=entity-driver',
-        '#/registry?focus=dataSource-driver_hourly_stats_source',
-        '#/registry?focus=featureService-driver_activity',
-        '#/preview?view=driver_hourly_stats',
-      ]),
-    );
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
-    expect(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href'))).toBe('/manifest.webmanifest');
-    await shoot('registry');
+    expect(await page.locator('link[rel=manifest]').getAttribute('href')).toBe('/manifest.webmanifest');
   });
 
   it('previews a feature view with statistics and plots computed in the worker', async () => {
@@ -114,9 +133,37 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     expect(text).toMatch(/null share\d+\.\d %/);
     expect(text).toMatch(/distinct\d+/);
     expect(await card.locator('svg.plot rect.bar').count()).toBeGreaterThan(1);
-    expect(await card.locator('svg.plot polyline').count()).toBeGreaterThan(0);
+    expect(await card.locator('svg.plot polyline').count()).toBe(1);
     expect((await shownRows('preview-rows')).rows.length).toBe(10);
-    await shoot('preview');
+    await shootForReadme(page, 'preview');
+  });
+
+  it('draws the mean over time of daily data as one line through a dot per filled time bucket (the empty buckets between are no break)', async () => {
+    // The plot splits [oldest, newest] event time into 20 equal buckets. Which of them hold a row of
+    // customer_profile's source, counted by DuckDB over the file itself (the example keeps Feast's one
+    // fixed 2021 row per customer beside 15 recent days, so most buckets between are empty).
+    const engine = await createNodeEngine({ engine: 'duckdb-native' });
+    let days: number;
+    try {
+      const file = `read_parquet('${join(repo.repo, 'data', 'customer_profile.parquet')}')`;
+      const counted = await engine.query(
+        `WITH r AS (SELECT epoch_us(min(event_timestamp)) AS lo, epoch_us(max(event_timestamp)) AS hi FROM ${file}) ` +
+          `SELECT count(DISTINCT least(floor((epoch_us(event_timestamp) - lo) / ((hi - lo) / 20.0)), 19)) AS n FROM ${file}, r`,
+      );
+      days = Number(counted.get(0)!.toJSON().n);
+    } finally {
+      await engine.close();
+    }
+    expect(days).toBeGreaterThan(1);
+    await open('preview?view=customer_profile');
+    const plot = page.locator('[data-testid="feature-current_balance"] svg.plot[aria-label$="over time"]');
+    await plot.waitFor({ timeout: 60_000 });
+    const drawn = await plot.evaluate((svg) => ({
+      dots: svg.querySelectorAll('circle.dot').length,
+      lines: [...svg.querySelectorAll('polyline')].map((line) => line.getAttribute('points')!.trim().split(/\s+/).length),
+    }));
+    // One line with a vertex per filled bucket: no break at the empty ones.
+    expect(drawn).toEqual({ dots: days, lines: [days] });
   });
 
   it("builds a training set through the page whose rows equal the Node API's, and refuses a bad entity file naming the column", async () => {
@@ -152,48 +199,126 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     await expect
       .poll(() => page.locator('[data-testid="dataset-saved"]').textContent(), { timeout: 60_000 })
       .toContain("Saved 6 rows as dataset 'e2e_training_set'");
-    await shoot('training-set');
+    await shootForReadme(page, 'training-set');
+
+    // The saved dataset has its page: features, keys, rows and the service it came from.
+    await page.locator('[data-testid="dataset-saved"] a').click();
+    await expect.poll(() => page.locator('[data-testid="object-name"]').textContent(), { timeout: 30_000 }).toBe('e2e_training_set');
+    const properties = await page.locator('[data-testid="object-properties"]').textContent();
+    expect(properties).toContain('rows6');
+    expect(properties).toMatch(/join keys(driver_id, customer_id|customer_id, driver_id)/);
+    expect(await hrefs('[data-testid="object-properties"] a')).toContain('#/feature-service/driver_activity');
+    expect((await shownRows('object-features')).rows).toContainEqual(['transformed_conv_rate', 'conv_rate_plus_val']);
+    await shootForReadme(page, 'saved-dataset');
   });
 
-  it('materializes with a progress bar; the Online page reads the rows PRESENT as of now and as of the window end, and once re-stamped PRESENT from the worker and from the Service Worker', async () => {
+  it('materializes into this browser and says so; the Online page reads as of now and of the window end, NOT_FOUND before any row, and PRESENT once re-stamped, from the worker and the Service Worker', async () => {
+    span = await dataSpan();
     await open('materialize');
-    // The default window: the example data (generated relative to the build's time) up to now.
-    const windowEnd = await page.locator('[data-testid="materialize-end"]').inputValue();
+    // The window of the sample data, typed in: the same picture in every run on the same data.
+    await page.locator('[data-testid="materialize-start"]').fill(span.start);
+    await page.locator('[data-testid="materialize-end"]').fill(span.end);
     await page.locator('[data-testid="materialize-run"]').click();
-    await expect.poll(() => page.locator('[data-testid="materialize-summary"]').textContent(), { timeout: 120_000 }).toMatch(/Materialized \d+ rows/);
-    expect(await page.locator('[data-testid="materialized-intervals"]').textContent()).toContain(windowEnd);
-    await shoot('materialize');
+    await expect
+      .poll(() => page.locator('[data-testid="materialize-summary"]').textContent(), { timeout: 120_000 })
+      .toMatch(/^Materialized \d+ rows into this browser's IndexedDB/);
+    expect(await page.locator('[data-testid="materialized-intervals"]').textContent()).toContain(`${span.start}:00Z → ${span.end}:00Z`);
+    // This browser's store is materialized, the server's is not: each line says whose it is.
+    const freshness = page.locator('[data-testid="freshness-driver_hourly_stats"]');
+    await expect.poll(() => freshness.locator('dd[data-store="server"]').textContent()).toBe('never materialized');
+    expect(await freshness.locator('dd[data-store="browser"]').textContent()).toMatch(new RegExp(`^materialized to ${span.end.replace('T', ' ')} UTC; `));
+    await shootForReadme(page, 'materialize');
 
     await open('online');
     await page.locator('[data-testid="key-driver_id"]').waitFor();
     await page.locator('[data-testid="online-lookup"]').click();
     await page.locator('[data-testid="online-http-vector"]').waitFor({ timeout: 60_000 });
-    // Materialized, and the example data is of today (init generates it relative to now): within every ttl.
+    expect(await page.locator('[data-testid="online-worker-result-store"]').textContent()).toBe(
+      "Answered by this browser's IndexedDB (the Web Worker), as of now",
+    );
+    // Materialized, so found; PRESENT unless the newest row is older than the view's ttl, which is enforced at read time.
     const materialized = await onlineStatuses('online-vector');
-    expect(materialized.conv_rate).toEqual(['PRESENT', 'PRESENT']);
-    expect(materialized.current_balance).toEqual(['PRESENT', 'PRESENT']);
+    expect(materialized.conv_rate).toEqual(span.statusNow.conv_rate);
+    expect(materialized.current_balance).toEqual(span.statusNow.current_balance);
     // As of the window's end the same rows are within every ttl (drivers 1 day, customers 2 days): PRESENT.
     await page.locator('[data-testid="online-as-of-materialized"]').click();
-    await expect.poll(() => page.locator('[data-testid="online-as-of"]').inputValue()).toContain(windowEnd);
+    await expect.poll(() => page.locator('[data-testid="online-as-of"]').inputValue()).toBe(`${span.end}:00Z`);
     await page.locator('[data-testid="online-lookup"]').click();
     await expect.poll(async () => (await onlineStatuses('online-vector')).conv_rate, { timeout: 60_000 }).toEqual(['PRESENT', 'PRESENT']);
     const asOfEnd = await onlineStatuses('online-vector');
     for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val'])
       expect(asOfEnd[feature], feature).toEqual(['PRESENT', 'PRESENT']);
+    await shootForReadme(page, 'online', { scrollTo: '[data-testid="online-worker-result"]' });
+    // As of an instant before every row of the data: the stored rows did not exist yet.
+    await page.locator('[data-testid="online-as-of"]').fill(`${span.start}:00Z`);
+    await page.locator('[data-testid="online-lookup"]').click();
+    await expect.poll(async () => (await onlineStatuses('online-vector')).conv_rate, { timeout: 60_000 }).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect((await onlineStatuses('online-vector')).current_balance).toEqual(['NOT_FOUND', 'NOT_FOUND']);
     await page.locator('[data-testid="online-as-of"]').fill('');
 
     await page.locator('[data-testid="online-restamp"]').click();
     await expect
       .poll(() => page.locator('.notice').textContent(), { timeout: 60_000 })
-      .toMatch(/Re-stamped as of now: driver_hourly_stats 2 rows, customer_profile 2 rows/);
+      .toMatch(/Re-stamped as of now in this browser's IndexedDB: driver_hourly_stats 2 rows, customer_profile 2 rows/);
     await page.locator('[data-testid="online-http-vector"]').waitFor({ timeout: 60_000 });
     const fromWorker = await onlineStatuses('online-vector');
     for (const feature of ['conv_rate', 'avg_daily_trips', 'current_balance', 'conv_rate_plus_val'])
       expect(fromWorker[feature], feature).toEqual(['PRESENT', 'PRESENT']);
     expect(await onlineStatuses('online-http-vector')).toEqual(fromWorker);
+    expect(await page.locator('[data-testid="online-http-result-store"]').textContent()).toBe(
+      "fetch('/get-online-features') answered by the Service Worker, from this browser's IndexedDB, as of now",
+    );
     expect(await page.locator('[data-testid="online-served-by"]').textContent()).toMatch(/^HTTP 200 from service-worker/);
     expect(await page.locator('[data-testid="online-latency"]').textContent()).toMatch(/lookup [\d.]+ m?s in the worker/);
-    await shoot('online');
+  });
+
+  it("reads the server's own store when told to, labelled with its origin, equal to what curl gets, and shows the server's materialization", async () => {
+    // The server materializes into its own store (LMDB), as `npm start` does; this browser's store was re-stamped above.
+    const materialized = await fetch(`${served.url}/materialize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ start_ts: `${span.start}:00`, end_ts: `${span.end}:00` }),
+    });
+    expect(materialized.status).toBe(200);
+    await open('online');
+    await page.locator('[data-testid="key-driver_id"]').waitFor();
+    await page.locator('[data-testid="online-from-server"]').check();
+    expect(await page.locator('[data-testid="online-server-origin"]').inputValue()).toBe(served.url);
+    expect(await page.locator('[data-testid="online-as-of"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="online-lookup"]').click();
+    await page.locator('[data-testid="online-server-vector"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="online-server-result-store"]').textContent()).toBe(
+      `Answered by the server at ${served.url} (POST /get-online-features, its own online store), as of now`,
+    );
+    // curl's answer to the same request: the statuses the page shows are the server's.
+    const request = JSON.parse(
+      (await page.locator('[data-testid="online-results"] details pre').first().textContent())!.replace(/^POST \/get-online-features\n/, ''),
+    );
+    const curl = (await (
+      await fetch(`${served.url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+    ).json()) as {
+      metadata: { feature_names: string[] };
+      results: { statuses: string[] }[];
+    };
+    const shown = await onlineStatuses('online-server-vector');
+    expect(shown).toEqual(Object.fromEntries(curl.metadata.feature_names.map((name, i) => [name, curl.results[i].statuses])));
+    // The server's rows are as old as the data; this browser's were re-stamped: two stores, each named.
+    expect(shown.conv_rate).toEqual(span.statusNow.conv_rate);
+    const freshness = page.locator('[data-testid="online-freshness"] [data-testid="freshness-driver_hourly_stats"]');
+    await expect
+      .poll(() => freshness.locator('dd[data-store="server"]').textContent())
+      .toMatch(new RegExp(`^materialized to ${span.end.replace('T', ' ')} UTC; `));
+    await shootForReadme(page, 'online-server', { scrollTo: '[data-testid="online-server-result"]' });
+
+    // Re-stamped in the server's store, the server answers PRESENT to curl too.
+    await page.locator('[data-testid="online-restamp"]').click();
+    await expect
+      .poll(() => page.locator('.notice').textContent(), { timeout: 60_000 })
+      .toBe(`Re-stamped as of now in the server at ${served.url}: driver_hourly_stats 2 rows, customer_profile 2 rows.`);
+    const after = (await (
+      await fetch(`${served.url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+    ).json()) as typeof curl;
+    expect(after.results[after.metadata.feature_names.indexOf('conv_rate')].statuses).toEqual(['PRESENT', 'PRESENT']);
   });
 
   it('keeps the page responsive (no long task over 100 ms) while a 1,000,000-row join runs in the worker', { timeout: 300_000 }, async () => {
@@ -237,57 +362,6 @@ describe.skipIf(!chromiumPath)('the demo app (Chromium, served by feast-edge ser
     expect(measured.longest).toBeLessThan(100);
     expect(await page.locator('[data-testid="training-summary"]').textContent()).toMatch(/^1,000,000 rows/);
     await shoot('training-set-1m');
-  });
-
-  it("loads a user's own registry.json and data files: the registry shown and the rows previewed are the picked ones", async () => {
-    // A fresh profile, so the example repo the other tests use stays as it is.
-    const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const ownPage = await own.newPage();
-    const dir = await mkdtemp(join(tmpdir(), 'feast-edge-own-repo-'));
-    try {
-      const registry = JSON.parse(await readFile(join(repo.repo, 'data', 'registry.json'), 'utf8'));
-      registry.project.description = 'My own repo, loaded from a file';
-      await writeFile(join(dir, 'registry.json'), JSON.stringify(registry));
-      // The user's data: every conv_rate 0.25, so the preview shows whose rows it read.
-      const engine = await createNodeEngine({ engine: 'duckdb-native' });
-      try {
-        await writeFile(
-          join(dir, 'driver_stats.parquet'),
-          await engine.export(
-            `SELECT * REPLACE (CAST(0.25 AS FLOAT) AS conv_rate) FROM read_parquet('${join(repo.repo, 'data', 'driver_stats.parquet')}')`,
-            'parquet',
-          ),
-        );
-      } finally {
-        await engine.close();
-      }
-      await ownPage.goto(`${served.url}/#/registry`);
-      await ownPage.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
-      await ownPage.locator('summary', { hasText: 'Load your own repo' }).click();
-      await ownPage.locator('[data-testid="registry-file"]').setInputFiles(join(dir, 'registry.json'));
-      await expect
-        .poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 })
-        .toMatch(/Imported registry\.json: project 'driver_ranking', 3 feature views/);
-      await expect.poll(() => ownPage.locator('main').textContent(), { timeout: 30_000 }).toContain('My own repo, loaded from a file');
-      await ownPage.locator('[data-testid="data-files"]').setInputFiles(join(dir, 'driver_stats.parquet'));
-      await ownPage.locator('button', { hasText: 'Use these files' }).click();
-      await expect
-        .poll(() => ownPage.locator('details.panel').textContent(), { timeout: 30_000 })
-        .toContain('Registered driver_hourly_stats_source ← driver_stats.parquet');
-      // Same visit (picked files are not kept across reloads): the preview reads the picked file.
-      await ownPage.evaluate(() => {
-        location.hash = '#/preview?view=driver_hourly_stats';
-      });
-      const card = ownPage.locator('[data-testid="feature-conv_rate"]');
-      await card.waitFor({ timeout: 60_000 });
-      const text = await card.textContent();
-      expect(text).toMatch(/distinct1(?!\d)/);
-      expect(text).toMatch(/min0\.25(?!\d)/);
-      expect(text).toMatch(/max0\.25(?!\d)/);
-    } finally {
-      await own.close();
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   it("after one visit works with the server stopped and the network cut: the app reloads and fetch('/get-online-features') answers", async () => {

@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo } from '../../demo/build/build-demo.js';
-import { exampleRepo } from '../cli/built-cli.js';
 import { findChromium } from '../support/chromium.js';
-import { launchChromium, serveDemo, type ServedDemo } from '../support/demo-app.js';
+import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } from '../support/demo-app.js';
 
 // "Load your own repo" with the files real Feast 0.66 wrote (test/fixtures/feast/<repo>):
 // registry.db, online_store.db and the Parquet sources picked through the page's file
@@ -17,6 +13,11 @@ import { launchChromium, serveDemo, type ServedDemo } from '../support/demo-app.
 // online-expected.json's server_json.
 const chromiumPath = findChromium();
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'feast');
+
+/** A README screenshot (docs/screenshots/<name>.png), kept under 150 KB. */
+async function shootForReadme(on: Page, name: string, options: { scrollTo?: string } = {}): Promise<void> {
+  expect(await writeReadmeScreenshot(on, name, options), `${name}.png`).toBeLessThan(150_000);
+}
 
 interface RepoCase {
   readonly repo: 'quickstart' | 'rich';
@@ -29,6 +30,8 @@ interface RepoCase {
   readonly online: string;
   /** The instant Feast materialized to: within the read views' ttls. */
   readonly asOf: string;
+  /** An instant before every row of the read views' sources. */
+  readonly before: string;
 }
 
 const CASES: readonly RepoCase[] = [
@@ -40,6 +43,8 @@ const CASES: readonly RepoCase[] = [
     skipRows: [],
     online: 'features_found_and_unknown',
     asOf: '2026-12-02T14:00:00Z',
+    // The quickstart's rows are from 2026 (feast init makes them relative to its run).
+    before: '2021-04-12T00:00:00Z',
   },
   {
     repo: 'rich',
@@ -49,6 +54,7 @@ const CASES: readonly RepoCase[] = [
     skipRows: [3, 4],
     online: 'string_keys_incl_non_ascii',
     asOf: '2025-01-07T06:00:00Z',
+    before: '2024-01-01T00:00:00Z',
   },
 ];
 
@@ -78,10 +84,7 @@ async function feastTrainingRows(repo: string, historical: string, columns: read
   }
 }
 
-let repoDir: Awaited<ReturnType<typeof exampleRepo>>;
-let buildDir: string;
-let served: ServedDemo;
-let browser: Browser;
+let demo: StartedDemo;
 let page: Page;
 
 async function goto(route: string): Promise<void> {
@@ -97,23 +100,16 @@ async function pickFeatures(picker: string, refs: readonly string[]): Promise<vo
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  repoDir = await exampleRepo('feast-edge-demo-feast-', { apply: true });
-  buildDir = await mkdtemp(join(tmpdir(), 'feast-edge-demo-feast-dist-'));
-  await buildDemo({ outDir: buildDir });
-  served = await serveDemo(repoDir.repo, buildDir);
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  demo = await startDemo('feast-edge-demo-feast-', chromiumPath);
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(`${served.url}/#/registry`);
+  await page.goto(`${demo.served.url}/#/registry`);
   await page.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  await repoDir?.remove();
-  if (buildDir) await rm(buildDir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 // One page, in order: quickstart loaded over the example repo, then rich over quickstart, as a user switching repos.
@@ -137,16 +133,25 @@ describe.skipIf(!chromiumPath)("the demo app over Feast's own files (Chromium)",
         ...registryNames(c.repo, 'stream_feature_views').map((n) => `streamFeatureView-${n}`),
         ...registryNames(c.repo, 'feature_services').map((n) => `featureService-${n}`),
       ];
-      const shown = await page.locator('[data-testid="registry"] article.card').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-testid')));
+      const shown = await page.locator('[data-testid="registry"] tr[data-testid]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-testid')));
       expect([...shown].sort()).toEqual([...expected].sort());
-      // Feast's on-demand views are Python: listed, each marked as needing a TypeScript transform.
-      for (const view of registryNames(c.repo, 'on_demand_feature_views')) {
-        expect(await page.locator(`[data-testid="needs-typescript-${view}"]`).textContent()).toContain('needs a TypeScript transform');
+      // Feast's on-demand views are Python: listed, each marked on its page as needing a TypeScript transform.
+      const onDemand = registryNames(c.repo, 'on_demand_feature_views');
+      for (const view of onDemand)
+        expect(await page.locator(`[data-testid="onDemandFeatureView-${view}"]`).textContent()).toContain('Python: needs a TypeScript transform');
+      for (const view of onDemand) {
+        await goto(`on-demand-feature-view/${view}`);
+        await expect
+          .poll(() => page.locator(`[data-testid="needs-typescript-${view}"]`).textContent(), { timeout: 30_000 })
+          .toContain('needs a TypeScript transform');
       }
+      await goto('registry');
 
       await page.locator('[data-testid="online-store-file"]').setInputFiles(fixture(c.repo, 'online_store.db'));
       await expect.poll(() => panel.textContent(), { timeout: 30_000 }).toContain(`Serving online_store.db as the online store of project '${c.repo}'`);
-      await expect.poll(() => page.locator('#store-status').textContent()).toBe(`project ${c.repo} · Feast's online_store.db`);
+      await expect
+        .poll(() => page.locator('#store-status').textContent())
+        .toBe(`project ${c.repo} · online store: Feast's online_store.db in this browser (kept in OPFS)`);
     });
 
     it(`builds a ${c.repo} training set from Feast's Parquet data whose cells equal Feast's historical-expected-${c.historical}.parquet`, async () => {
@@ -213,7 +218,15 @@ describe.skipIf(!chromiumPath)("the demo app over Feast's own files (Chromium)",
       await page.locator('[data-testid="online-as-of"]').fill(c.asOf);
       await page.locator('[data-testid="online-lookup"]').click();
       const vector = page.locator('[data-testid="online-vector"]');
-      await vector.waitFor({ timeout: 60_000 });
+      await Promise.race([
+        vector.waitFor({ timeout: 60_000 }),
+        page
+          .locator('main [data-testid="error"]')
+          .waitFor({ timeout: 60_000 })
+          .then(async () => {
+            throw new Error(`the lookup failed: ${await page.locator('main [data-testid="error"]').textContent()}`);
+          }),
+      ]);
       const cells = await vector.evaluate((table) => {
         const out: Record<string, { value: unknown; status: string }[]> = {};
         for (const cell of table.querySelectorAll<HTMLElement>('td[data-feature]'))
@@ -232,14 +245,58 @@ describe.skipIf(!chromiumPath)("the demo app over Feast's own files (Chromium)",
       );
       expect(cells).toEqual(feast);
       expect(await page.locator('[data-testid="online-http-skipped"]').count()).toBe(1);
+      expect(await page.locator('[data-testid="online-worker-result-store"]').textContent()).toBe(
+        `Answered by Feast's online_store.db in this browser (kept in OPFS) (the Web Worker), as of ${new Date(c.asOf).toISOString()}`,
+      );
+
+      // As of an instant before every row Feast materialized (${c.asOf}), none of them existed yet: NOT_FOUND, not PRESENT.
+      await page.locator('[data-testid="online-as-of"]').fill(c.before);
+      await page.locator('[data-testid="online-lookup"]').click();
+      await expect
+        .poll(
+          async () => {
+            const statuses = await vector.evaluate((table) =>
+              [...table.querySelectorAll<HTMLElement>('td[data-feature]')].map((td) => [td.dataset.feature, td.dataset.status]),
+            );
+            return [...new Set(statuses.filter(([feature]) => !Object.keys(request.entity_rows[0]).includes(feature!)).map(([, status]) => status))];
+          },
+          { timeout: 60_000 },
+        )
+        .toEqual(['NOT_FOUND']);
     });
   }
 
-  it('keeps the loaded project and its online store across a reload', async () => {
+  it('keeps the loaded project, its online store and its picked data file across a reload', async () => {
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
-    await expect.poll(() => page.locator('#store-status').textContent(), { timeout: 30_000 }).toBe("project rich · Feast's online_store.db");
+    await expect
+      .poll(() => page.locator('#store-status').textContent(), { timeout: 30_000 })
+      .toBe("project rich · online store: Feast's online_store.db in this browser (kept in OPFS)");
     await goto('registry');
     await expect.poll(() => page.locator('[data-testid="project-name"]').textContent(), { timeout: 30_000 }).toBe('rich');
+    await expect.poll(() => page.locator('[data-testid="kept-sources"]').textContent(), { timeout: 30_000 }).toMatch(/← driver_stats\.parquet \(OPFS\)/);
+    // The kept file is read without picking it again: the preview of the view over it has Feast's rows.
+    const view = json<{ feature_views: { spec: { name: string; batch_source: { file_options: { uri: string } } } }[] }>(
+      'rich',
+      'registry.json',
+    ).feature_views.find((v) => v.spec.batch_source.file_options.uri.endsWith('driver_stats.parquet'))!.spec.name;
+    await goto(`preview?view=${view}`);
+    await expect.poll(() => page.locator('[data-testid="preview-rows"] tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  });
+
+  it("shows a stream feature view's page: its push source, aggregations and windows", async () => {
+    const stream = registryNames('rich', 'stream_feature_views')[0];
+    await goto(`stream-feature-view/${stream}`);
+    await expect.poll(() => page.locator('[data-testid="object-name"]').textContent(), { timeout: 30_000 }).toBe(stream);
+    const aggregations = json<{ stream_feature_views: { spec: { name: string; aggregations: { column: string; function: string }[] } }[] }>(
+      'rich',
+      'registry.json',
+    ).stream_feature_views[0].spec.aggregations;
+    const rows = await page
+      .locator('[data-testid="object-aggregations"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map((r) => [r[1], r[2]])).toEqual(aggregations.map((a) => [a.function, a.column]));
+    expect(await page.locator('[data-testid="object-lineage"] [data-node]').count()).toBeGreaterThan(1);
+    await shootForReadme(page, 'stream-feature-view');
   });
 });

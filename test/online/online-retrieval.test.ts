@@ -88,6 +88,31 @@ describe('online retrieval after materialization', () => {
     expect(wire.results[2].statuses).toEqual(['PRESENT', 'OUTSIDE_MAX_AGE', 'PRESENT', 'NOT_FOUND', 'PRESENT']);
   });
 
+  it('reads as of an instant before a stored event as NOT_FOUND, on-demand outputs included, and as PRESENT from the event on', async () => {
+    // Stored: driver 1 at 09:00 (0.3), driver 3 at 09:50 (null). As of 09:30 driver 3's row was not written yet.
+    const asOf = (now: string) =>
+      store.getOnlineFeatures({ features: ['stats:conv_rate', 'stats:trips', 'plus:conv_plus_bonus'], entityRows: { driver_id: [1, 3], bonus: [1, 1] }, now });
+    const before = (await asOf('2021-04-12T09:30:00Z')).toWire();
+    expect(before.metadata.feature_names).toEqual(['driver_id', 'bonus', 'conv_rate', 'trips', 'conv_plus_bonus']);
+    expect(before.results[2]).toEqual({
+      values: [0.3, null],
+      statuses: ['PRESENT', 'NOT_FOUND'],
+      event_timestamps: ['2021-04-12T09:00:00Z', '1970-01-01T00:00:00Z'],
+    });
+    expect(before.results[3]).toEqual({
+      values: [3, null],
+      statuses: ['PRESENT', 'NOT_FOUND'],
+      event_timestamps: ['2021-04-12T09:00:00Z', '1970-01-01T00:00:00Z'],
+    });
+    // As of 08:30 driver 1's 09:00 row did not exist either: its on-demand output has no input.
+    const earlier = (await asOf('2021-04-12T08:30:00Z')).toWire();
+    expect(earlier.results[2].statuses).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect(earlier.results[4].values).toEqual([null, null]);
+    // At the event time itself the row exists.
+    const at = (await asOf('2021-04-12T09:50:00Z')).toWire();
+    expect(at.results[3]).toEqual({ values: [3, 6], statuses: ['PRESENT', 'PRESENT'], event_timestamps: ['2021-04-12T09:00:00Z', '2021-04-12T09:50:00Z'] });
+  });
+
   it('accepts entity rows as columns, runs on-demand views with request data, and names full features', async () => {
     const response = await store.getOnlineFeatures({
       features: ['plus:conv_plus_bonus', 'stats:trips'],

@@ -53,6 +53,7 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
       project: 'driver_ranking',
       transforms: [],
       onlineStore: { type: 'indexeddb' },
+      keptSources: [],
     });
     const diff = await ok<{ added: { kind: string; name: string }[] }>(page, 'call', 'apply', 'apply');
     expect(diff.added.map((a) => `${a.kind}:${a.name}`).sort()).toEqual(node.definitions.map((o) => `${o.kind}:${o.name}`).sort());
@@ -64,6 +65,7 @@ describe.skipIf(!found)('the feature store in a Web Worker (Chromium)', () => {
       project: 'driver_ranking',
       transforms: ['transformed_conv_rate'],
       onlineStore: { type: 'indexeddb' },
+      keptSources: [],
     });
     await callInPage(page, 'terminate', 'apply');
   });

@@ -5,6 +5,8 @@ import { callInPage, findChromium } from '../support/chromium.js';
 import {
   afterDriverHour,
   constantConvRateSql,
+  databases,
+  DEFAULT_WORKER,
   EXAMPLE_DRIVER_STATS_SQL,
   ok,
   startWorkerFixture,
@@ -83,6 +85,82 @@ describe.skipIf(!found)('file sources in the Web Worker (Chromium)', () => {
     const result = await ok<DecodedResult>(page, 'historical', 'opfs', REQUEST);
     expect(result.rows[0]).toMatchObject({ conv_rate: 0.25, avg_daily_trips: TRIPS });
     await callInPage(page, 'terminate', 'opfs');
+  });
+
+  it('keeps a picked file for its source across a new worker (OPFS): open registers it again and lists it; forgetSources drops it', async () => {
+    const page = await fixture.openStore('kept');
+    await ok(page, 'call', 'kept', 'apply');
+    // What the source reads from its own path: the value to see again once the kept file is forgotten.
+    const own = (await ok<DecodedResult>(page, 'historical', 'kept', REQUEST)).rows[0].conv_rate;
+    expect(own).not.toBe(0.25);
+    const kept = await ok(
+      page,
+      'callWithFiles',
+      'kept',
+      'registerSource',
+      'driver_hourly_stats_source',
+      { file: '$file:/repo/data/quarter.parquet' },
+      { keep: true },
+    );
+    expect(kept).toEqual({
+      source: 'driver_hourly_stats_source',
+      fileName: 'quarter.parquet',
+      format: 'parquet',
+      bytes: statSync(join(fixture.repo, 'data', 'quarter.parquet')).size,
+      keptIn: 'opfs',
+    });
+    // A new worker on the same origin, as after a reload: nothing registered but what was kept.
+    const reopen = async () => {
+      await callInPage(page, 'terminate', 'kept');
+      await callInPage(page, 'connect', 'kept', DEFAULT_WORKER);
+      return ok<{ keptSources: unknown[] }>(page, 'call', 'kept', 'open', databases('kept', fixture.harness.origin));
+    };
+    expect((await reopen()).keptSources).toEqual([kept]);
+    expect((await ok<DecodedResult>(page, 'historical', 'kept', REQUEST)).rows[0]).toMatchObject({ conv_rate: 0.25, avg_daily_trips: TRIPS });
+    expect(await ok(page, 'call', 'kept', 'keptSources')).toEqual([kept]);
+
+    await ok(page, 'call', 'kept', 'forgetSources');
+    expect(await ok(page, 'call', 'kept', 'keptSources')).toEqual([]);
+    // The source reads its own path again, in this worker and the next.
+    expect((await ok<DecodedResult>(page, 'historical', 'kept', REQUEST)).rows[0].conv_rate).toBe(own);
+    expect((await reopen()).keptSources).toEqual([]);
+    await callInPage(page, 'terminate', 'kept');
+  });
+
+  it('restores the definitions as on a first visit: objects imported over them, online rows and kept files go', async () => {
+    const page = await fixture.openStore('restore');
+    await ok(page, 'call', 'restore', 'apply');
+    const own = (await ok<DecodedResult>(page, 'historical', 'restore', REQUEST)).rows[0].conv_rate;
+    // A registry imported over the same project, with a view of its own.
+    const doc = await ok<{ featureViews: Record<string, { spec: Record<string, unknown> }> }>(page, 'call', 'restore', 'registryDocument');
+    const extra = structuredClone(doc.featureViews.driver_hourly_stats);
+    extra.spec = { ...extra.spec, name: 'imported_view' };
+    await ok(page, 'call', 'restore', 'importRegistry', { ...doc, featureViews: { ...doc.featureViews, imported_view: extra } });
+    await ok(page, 'call', 'restore', 'writeToOnlineStore', 'driver_hourly_stats', [
+      { driver_id: 1001, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.5, acc_rate: 0.5, avg_daily_trips: 5 },
+    ]);
+    await ok(page, 'callWithFiles', 'restore', 'registerSource', 'driver_hourly_stats_source', { file: '$file:/repo/data/half.parquet' }, { keep: true });
+
+    const diff = await ok<{ added: unknown[] }>(page, 'call', 'restore', 'restoreDefinitions');
+    expect(diff.added.length).toBeGreaterThan(0);
+    const restored = await ok<{ featureViews: Record<string, { materializationIntervals: unknown[] }> }>(page, 'call', 'restore', 'registryDocument');
+    expect(Object.keys(restored.featureViews).sort()).toEqual(Object.keys(doc.featureViews).sort());
+    const online = await ok<{ response: { results: { statuses: string[] }[] } }>(page, 'call', 'restore', 'getOnlineFeatures', {
+      features: ['driver_hourly_stats:conv_rate'],
+      entityRows: [{ driver_id: 1001 }],
+    });
+    expect(online.response.results[1].statuses).toEqual(['NOT_FOUND']);
+    expect(await ok(page, 'call', 'restore', 'keptSources')).toEqual([]);
+    expect((await ok<DecodedResult>(page, 'historical', 'restore', REQUEST)).rows[0].conv_rate).toBe(own);
+
+    // Another project has no definitions to restore.
+    await ok(page, 'call', 'restore', 'open', { ...databases('restore', fixture.harness.origin), project: 'someone_else' });
+    const refused = await callInPage<Outcome<unknown>>(page, 'call', 'restore', 'restoreDefinitions');
+    expect(refused.error).toEqual({
+      name: 'ValueError',
+      message: "restoreDefinitions: project 'someone_else' is not the definitions module's project ('driver_ranking'); open() that project first",
+    });
+    await callInPage(page, 'terminate', 'restore');
   });
 
   it('names the field of a bad source input, and the valid sources of an unknown one', async () => {

@@ -1,7 +1,8 @@
 import type { RegistryDocument } from '../../../src/registry/document.js';
 import type { OpenResult } from '../../../src/runtime/worker/feature-store-api.js';
 import { unavailableView } from '../registry-model.js';
-import { featureStore, forgetLoadedRepo, registryImported, storeReady, useFeastOnlineStore } from '../store-client.js';
+import type { KeptSource } from '../../../src/runtime/worker/feature-store-api.js';
+import { featureStore, registryImported, restoreExampleRepo, storeReady, useFeastOnlineStore } from '../store-client.js';
 import { h, replace } from '../ui/dom.js';
 import { messageBox } from '../ui/messages.js';
 
@@ -71,6 +72,7 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
         await storeReady();
         registryImported(await importRegistryFile(file));
         messages.notice(summary(file.name, await featureStore.registryDocument()));
+        await showKept();
         onChanged();
       } catch (error) {
         messages.error(error);
@@ -124,15 +126,20 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
         const register = async () => {
           try {
             const done: string[] = [];
+            let keptIn: KeptSource['keptIn'] = 'opfs';
             for (const { file, format, select } of rows) {
               if (!select.value) continue;
               if (!format) throw new Error(`${file.name}: unknown format; name the file .parquet or .csv`);
-              await featureStore.registerSource(select.value, { file, format });
+              const kept = await featureStore.registerSource(select.value, { file, format }, { keep: true });
               done.push(`${select.value} ← ${file.name}`);
+              if (kept) keptIn = kept.keptIn;
             }
             messages.notice(
-              done.length ? `Registered ${done.join(', ')} (for this visit; pick them again after a reload).` : 'No file was matched to a source.',
+              done.length
+                ? `Registered ${done.join(', ')}, kept in this browser (${keptIn === 'opfs' ? 'OPFS' : 'IndexedDB'}): a reload reads them again.`
+                : 'No file was matched to a source.',
             );
+            await showKept();
             onChanged();
           } catch (error) {
             messages.error(error);
@@ -153,13 +160,33 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
     'button',
     {
       type: 'button',
-      onclick: () => {
-        forgetLoadedRepo();
-        location.reload();
+      'data-testid': 'back-to-example',
+      onclick: async () => {
+        try {
+          await restoreExampleRepo();
+          location.reload();
+        } catch (error) {
+          messages.error(error);
+        }
       },
     },
     'Back to the example repo',
   );
+
+  /** The files kept for the served project's sources (by this visit or an earlier one). */
+  const kept = h('p', { class: 'muted', 'data-testid': 'kept-sources' });
+  async function showKept() {
+    const list = await featureStore.keptSources();
+    replace(
+      kept,
+      list.length === 0
+        ? ''
+        : `Kept in this browser for the sources: ${list.map((k) => `${k.source} ← ${k.fileName} (${k.keptIn === 'opfs' ? 'OPFS' : 'IndexedDB'})`).join(', ')}.`,
+    );
+  }
+  void storeReady()
+    .then(showKept)
+    .catch(() => undefined);
 
   return h(
     'details',
@@ -178,13 +205,19 @@ export function loadRepoPanel(onChanged: () => void): HTMLElement {
       h('code', {}, 'data/online_store.db'),
       ', after ',
       h('code', {}, 'feast materialize'),
-      '); then its Parquet or CSV files. The app then serves that project. Everything stays in this browser.',
+      '); then its Parquet or CSV files (kept in this browser, so a reload reads them again). The app then serves that project. Everything stays in this browser.',
     ),
     h('label', {}, 'registry.db or registry.json ', registryInput),
     h('label', {}, 'online_store.db (optional) ', onlineInput),
     h('label', {}, 'data files ', dataInput),
     files,
-    useExample,
+    kept,
+    h(
+      'p',
+      {},
+      useExample,
+      h('span', { class: 'muted' }, ' serves the example as on a first visit: its registry applied afresh, nothing materialized, no files kept.'),
+    ),
     messages.element,
   );
 }

@@ -1,6 +1,9 @@
 import type { Page } from '../page.js';
 import { EXAMPLE_WINDOW } from '../example-repo.js';
-import { featureStore, storeReady } from '../store-client.js';
+import { freshnessLines } from '../freshness-view.js';
+import { serverRegistry } from '../server-client.js';
+import { featureStore, servedNow, storeReady } from '../store-client.js';
+import { browserStoreLabel } from '../store-label.js';
 import { dataTable } from '../ui/data-table.js';
 import { h, replace } from '../ui/dom.js';
 import { formatMs } from '../ui/format.js';
@@ -18,7 +21,14 @@ function fromInput(value: string, label: string): string {
 export function createMaterializePage(): Page {
   const messages = messageBox();
   const start = h('input', { type: 'datetime-local', value: toInput(EXAMPLE_WINDOW.start), 'data-testid': 'materialize-start' });
-  const end = h('input', { type: 'datetime-local', value: toInput(EXAMPLE_WINDOW.end), 'data-testid': 'materialize-end' });
+  // Up to the next full hour from now: whatever the data's dates, the window holds the newest rows.
+  const nextHour = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000).toISOString();
+  const end = h('input', {
+    type: 'datetime-local',
+    value: toInput(nextHour > EXAMPLE_WINDOW.end ? nextHour : EXAMPLE_WINDOW.end),
+    'data-testid': 'materialize-end',
+  });
+  const storeName = h('span', {});
   const views = h('div', { class: 'feature-list' });
   const work = longWork('materialize');
   const result = h('div', { 'data-testid': 'materialize-result' });
@@ -31,7 +41,17 @@ export function createMaterializePage(): Page {
       v.spec.online ? 'yes' : 'no',
       v.materializationIntervals.map((i) => `${i.start} → ${i.end}`).join('; ') || 'never',
     ]);
-    replace(intervals, h('h2', {}, 'Materialized intervals'), dataTable(['feature view', 'online', 'intervals'], rows, { testId: 'materialized-intervals' }));
+    storeName.textContent = browserStoreLabel(servedNow());
+    const fromServer = serverRegistry();
+    replace(
+      intervals,
+      h('h2', {}, "Materialized intervals in this browser's registry"),
+      dataTable(['feature view', 'online', 'intervals'], rows, { testId: 'materialized-intervals' }),
+      h('h2', {}, 'Freshness per store'),
+      ...Object.values(doc.featureViews).map((v) =>
+        h('div', { class: 'freshness-view' }, h('strong', {}, v.spec.name), freshnessLines(doc, v.spec.name, fromServer)),
+      ),
+    );
     const checked = new Set([...views.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value));
     replace(
       views,
@@ -61,7 +81,9 @@ export function createMaterializePage(): Page {
         h(
           'p',
           { 'data-testid': 'materialize-summary' },
-          `Materialized ${written.reduce((n, w) => n + w.rows, 0)} rows in ${formatMs(performance.now() - started)}.`,
+          `Materialized ${written.reduce((n, w) => n + w.rows, 0)} rows into ${browserStoreLabel(servedNow())}`,
+          h('span', { class: 'volatile' }, ` in ${formatMs(performance.now() - started)}`),
+          '.',
         ),
         dataTable(
           ['feature view', 'rows written'],
@@ -81,7 +103,9 @@ export function createMaterializePage(): Page {
     h(
       'p',
       { class: 'muted' },
-      'Per entity, the latest row with start ≤ event time ≤ end goes to the online store in IndexedDB, where the Online page and the Service Worker read it. Times are UTC.',
+      'Per entity, the latest row with start ≤ event time ≤ end goes to ',
+      storeName,
+      " (the Web Worker's online store), where the Online page and the Service Worker read it. A feature server keeps its own online store (LMDB for npm start): it materializes with `feast-edge materialize` or POST /materialize. Times are UTC.",
     ),
     h('p', {}, h('label', {}, 'start ', start), ' ', h('label', {}, 'end ', end)),
     h('fieldset', { class: 'picker' }, h('legend', {}, 'Feature views'), views),

@@ -7,6 +7,7 @@ import { h, replace } from '../ui/dom.js';
 import { formatCount, formatMs, formatValue } from '../ui/format.js';
 import { histogramPlot } from '../ui/histogram-plot.js';
 import { messageBox } from '../ui/messages.js';
+import { objectLink } from '../ui/objects.js';
 import { timePlot } from '../ui/time-plot.js';
 
 function featureCard(stats: FeatureStatistics): HTMLElement {
@@ -43,7 +44,15 @@ export function createPreviewPage(): Page {
       const rows = firstRows(preview.firstRows.ipc, 10);
       replace(
         result,
-        h('p', {}, `${preview.view}: ${formatCount(preview.rowCount)} source rows, computed in ${formatMs(performance.now() - started)}.`),
+        h(
+          'p',
+          {},
+          `${preview.view}: ${formatCount(preview.rowCount)} source rows (`,
+          objectLink('featureView', preview.view),
+          ')',
+          h('span', { class: 'volatile' }, `, computed in ${formatMs(performance.now() - started)}`),
+          '.',
+        ),
         h('h2', {}, 'First rows'),
         dataTable(rows.columns, rows.rows, { testId: 'preview-rows' }),
         h('h2', {}, 'Features'),

@@ -4,7 +4,8 @@ import { requiredEntityColumns } from '../registry-model.js';
 import { featureStore, storeReady } from '../store-client.js';
 import { firstRows } from '../ui/arrow-rows.js';
 import { dataTable } from '../ui/data-table.js';
-import { h, pageLink, replace } from '../ui/dom.js';
+import { h, replace } from '../ui/dom.js';
+import { objectHref } from '../ui/objects.js';
 import { download } from '../ui/download.js';
 import { featurePicker } from '../ui/feature-picker.js';
 import { formatCount, formatMs } from '../ui/format.js';
@@ -64,7 +65,9 @@ export function createTrainingPage(): Page {
         h(
           'p',
           { 'data-testid': 'training-summary' },
-          `${formatCount(table.numRows)} rows × ${table.columns.length} columns from ${label}; joined in ${formatMs(table.elapsedMs)} in the worker (${formatMs(wall)} end to end).`,
+          `${formatCount(table.numRows)} rows × ${table.columns.length} columns from ${label}`,
+          h('span', { class: 'volatile' }, `; joined in ${formatMs(table.elapsedMs)} in the worker (${formatMs(wall)} end to end)`),
+          '.',
           table.numRows > SHOWN_ROWS ? ` The first ${SHOWN_ROWS} rows:` : '',
         ),
         dataTable(rows.columns, rows.rows, { testId: 'training-rows' }),
@@ -102,7 +105,7 @@ export function createTrainingPage(): Page {
           'p',
           { class: 'notice', 'data-testid': 'dataset-saved' },
           `Saved ${formatCount(saved.rowCount ?? 0)} rows as dataset '${saved.name}'. `,
-          pageLink('See it in the registry', 'registry', { focus: `savedDataset-${saved.name}` }),
+          h('a', { href: objectHref('savedDataset', saved.name) }, 'See it in the registry'),
         ),
       );
     } catch (error) {
@@ -131,10 +134,11 @@ export function createTrainingPage(): Page {
   return {
     title: 'Training set',
     element,
-    async show() {
+    async show(query) {
       try {
         await storeReady();
         picker.update(await featureStore.registryDocument());
+        if (query.get('service') || query.get('view')) picker.choose({ service: query.get('service'), view: query.get('view') });
       } catch (error) {
         messages.error(error);
       }

@@ -8,7 +8,13 @@ export interface FeatureSelection {
 }
 
 /** Chooses a feature service or individual `view:feature` references from the registry. */
-export function featurePicker(name: string): { element: HTMLElement; update(doc: RegistryDocument): void; selection(): FeatureSelection } {
+export function featurePicker(name: string): {
+  element: HTMLElement;
+  update(doc: RegistryDocument): void;
+  selection(): FeatureSelection;
+  /** Picks a service, or every feature of a view (`#/online?view=...` from a view's page). */
+  choose(choice: { service?: string | null; view?: string | null }): void;
+} {
   const serviceSelect = h('select', { 'data-testid': `${name}-service` });
   const byService = h('input', { type: 'radio', name: `${name}-mode`, value: 'service', checked: true, 'data-testid': `${name}-by-service` });
   const byFeatures = h('input', { type: 'radio', name: `${name}-mode`, value: 'features', 'data-testid': `${name}-by-features` });
@@ -80,6 +86,18 @@ export function featurePicker(name: string): { element: HTMLElement; update(doc:
         ),
       );
       sync();
+    },
+    choose({ service, view }) {
+      if (service && [...serviceSelect.options].some((o) => o.value === service && !o.disabled)) {
+        serviceSelect.value = service;
+        byService.checked = true;
+      } else if (view) {
+        const boxes = [...checkboxes.querySelectorAll<HTMLInputElement>('input[type=checkbox]')];
+        for (const box of boxes) box.checked = !box.disabled && box.value.startsWith(`${view}:`);
+        if (boxes.some((b) => b.checked)) byFeatures.checked = true;
+      }
+      sync();
+      element.dispatchEvent(new Event('change', { bubbles: true }));
     },
     selection() {
       const service = serviceSelect.selectedOptions[0];

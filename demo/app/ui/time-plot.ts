@@ -1,40 +1,35 @@
 import { svg, tick } from './svg.js';
+import { timePlotGeometry } from './time-plot-geometry.js';
 
 const WIDTH = 320;
 const HEIGHT = 140;
 const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
 
-/** A value over time as a polyline; a bucket with no value breaks the line. */
+/** A value over time: a line through the buckets that have a value, and a dot (with its value as a title) on each. */
 export function timePlot(points: readonly { at: string; mean: number | null }[], label: string): SVGSVGElement {
   const plot = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'plot', role: 'img', 'aria-label': `${label} over time` });
-  const known = points.map((p) => ({ t: Date.parse(p.at), v: p.mean })).filter((p) => Number.isFinite(p.t));
-  const values = known.flatMap((p) => (p.v === null ? [] : [p.v]));
-  if (values.length === 0) return plot;
-  const [t0, t1] = [known[0].t, known[known.length - 1].t];
-  let [low, high] = [Math.min(...values), Math.max(...values)];
-  if (low === high) [low, high] = [low - 1, high + 1];
-  const innerWidth = WIDTH - PAD.left - PAD.right;
   const innerHeight = HEIGHT - PAD.top - PAD.bottom;
-  const x = (t: number) => PAD.left + (t1 === t0 ? innerWidth / 2 : ((t - t0) / (t1 - t0)) * innerWidth);
-  const y = (v: number) => PAD.top + innerHeight - ((v - low) / (high - low)) * innerHeight;
-  let segment: string[] = [];
-  const flush = () => {
-    if (segment.length > 0) plot.append(svg('polyline', { points: segment.join(' '), class: 'line' }));
-    segment = [];
-  };
-  for (const p of known) {
-    if (p.v === null) flush();
-    else segment.push(`${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`);
+  const geometry = timePlotGeometry(points, { left: PAD.left, top: PAD.top, width: WIDTH - PAD.left - PAD.right, height: innerHeight });
+  if (!geometry) return plot;
+  const at = (p: { x: number; y: number }) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+  if (geometry.points.length > 1) plot.append(svg('polyline', { points: geometry.points.map(at).join(' '), class: 'line' }));
+  for (const p of geometry.points) {
+    plot.append(
+      svg(
+        'circle',
+        { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: 2.2, class: 'dot' },
+        svg('title', {}, `${p.at.slice(0, 16).replace('T', ' ')}: ${tick(p.mean)}`),
+      ),
+    );
   }
-  flush();
   const baseline = PAD.top + innerHeight;
   const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
   plot.append(
     svg('line', { x1: PAD.left, y1: baseline, x2: WIDTH - PAD.right, y2: baseline, class: 'axis' }),
-    svg('text', { x: PAD.left, y: HEIGHT - 6, class: 'tick' }, day(t0)),
-    svg('text', { x: WIDTH - PAD.right, y: HEIGHT - 6, class: 'tick', 'text-anchor': 'end' }, day(t1)),
-    svg('text', { x: PAD.left - 4, y: PAD.top + 8, class: 'tick', 'text-anchor': 'end' }, tick(high)),
-    svg('text', { x: PAD.left - 4, y: baseline, class: 'tick', 'text-anchor': 'end' }, tick(low)),
+    svg('text', { x: PAD.left, y: HEIGHT - 6, class: 'tick' }, day(geometry.t0)),
+    svg('text', { x: WIDTH - PAD.right, y: HEIGHT - 6, class: 'tick', 'text-anchor': 'end' }, day(geometry.t1)),
+    svg('text', { x: PAD.left - 4, y: PAD.top + 8, class: 'tick', 'text-anchor': 'end' }, tick(geometry.high)),
+    svg('text', { x: PAD.left - 4, y: baseline, class: 'tick', 'text-anchor': 'end' }, tick(geometry.low)),
   );
   return plot;
 }

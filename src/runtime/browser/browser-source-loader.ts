@@ -37,6 +37,11 @@ export class BrowserSourceLoader implements SourceLoader {
     this.#inputs.set(sourceName, input);
   }
 
+  /** Forgets every registered input: each source reads its path again. */
+  clear(): void {
+    this.#inputs.clear();
+  }
+
   /** The inputs registered so far, by source name. */
   registered(): ReadonlyMap<string, BrowserSourceInput> {
     return new Map(this.#inputs);

@@ -9,8 +9,10 @@ export interface KeptFile {
   readonly keptIn: KeepIn;
   /** The kept bytes, or undefined when nothing was kept under this name yet. */
   read(): Promise<Uint8Array | undefined>;
-  /** Replaces the kept bytes whole. */
-  write(bytes: Uint8Array): Promise<void>;
+  /** Replaces the kept bytes whole (a Blob, such as a picked File, is streamed into OPFS, not read into memory first). */
+  write(bytes: Uint8Array | Blob): Promise<void>;
+  /** Deletes what is kept under this name (nothing kept is not an error). */
+  remove(): Promise<void>;
   /** Lets go of what it holds open (the IndexedDB connection). */
   close(): void;
 }
@@ -58,11 +60,20 @@ function opfsFile(parts: readonly string[]): KeptFile {
     async write(bytes) {
       const writable = await (await handle(true)).createWritable();
       try {
-        await writable.write(bytes as Uint8Array<ArrayBuffer>);
+        await writable.write(bytes as Uint8Array<ArrayBuffer> | Blob);
         await writable.close();
       } catch (error) {
         await writable.abort().catch(() => undefined);
         throw error;
+      }
+    },
+    async remove() {
+      let directory = await navigator.storage.getDirectory();
+      try {
+        for (const part of parts.slice(0, -1)) directory = await directory.getDirectoryHandle(part);
+        await directory.removeEntry(parts[parts.length - 1]);
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'NotFoundError') throw error;
       }
     },
     close() {},
@@ -80,11 +91,16 @@ function indexedDbFile(key: string): KeptFile {
   return {
     keptIn: 'indexeddb',
     async read() {
-      const value = (await (await database()).get(FILES, key)) as Uint8Array | undefined;
-      return value === undefined ? undefined : new Uint8Array(value);
+      const value = (await (await database()).get(FILES, key)) as Uint8Array | Blob | undefined;
+      if (value === undefined) return undefined;
+      return value instanceof Blob ? new Uint8Array(await value.arrayBuffer()) : new Uint8Array(value);
     },
     async write(bytes) {
+      // IndexedDB keeps a Blob as it is; read() turns it back into bytes.
       await (await database()).put(FILES, bytes, key);
+    },
+    async remove() {
+      await (await database()).delete(FILES, key);
     },
     close() {
       const open = db;

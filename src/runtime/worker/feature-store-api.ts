@@ -102,6 +102,18 @@ export interface OpenOptions {
   readonly sourceBaseUrl?: string;
 }
 
+/** A file kept for a file source across reloads (`registerSource(name, input, { keep: true })`). */
+export interface KeptSource {
+  readonly source: string;
+  /** The picked file's name, or the last part of the URL or OPFS path kept. */
+  readonly fileName: string;
+  readonly format: 'parquet' | 'csv';
+  /** Size of the kept copy in bytes; 0 for a URL or an OPFS path, kept as the reference alone. */
+  readonly bytes: number;
+  /** Where the copy is: the origin private file system, or IndexedDB where the browser has no writable OPFS. */
+  readonly keptIn: 'opfs' | 'indexeddb';
+}
+
 export interface OpenResult {
   readonly project: string;
   /** Names of the transforms (on-demand views) whose source hash matches the registry. */
@@ -110,6 +122,8 @@ export interface OpenResult {
   readonly onlineStore:
     | { readonly type: 'indexeddb' }
     | { readonly type: 'feast-sqlite'; readonly keptIn: 'opfs' | 'indexeddb'; readonly from: 'file' | 'kept' | 'new' };
+  /** Files kept for the project's sources by an earlier visit, registered again by this open. */
+  readonly keptSources: readonly KeptSource[];
 }
 
 export interface FeatureStoreWorkerApi {
@@ -120,6 +134,13 @@ export interface FeatureStoreWorkerApi {
   open(options?: OpenOptions): Promise<OpenResult>;
   /** Applies the definitions module the worker was built with (records each transform's source hash). */
   apply(): Promise<RegistryDiff>;
+  /**
+   * Serves the definitions' own project as on a first visit: the stored registry (with
+   * whatever was applied or imported over it), the online rows of every view it listed, the
+   * offline appends of its file sources and the files kept for them are deleted, then the
+   * definitions are applied. Refuses (ValueError) a project the definitions do not define.
+   */
+  restoreDefinitions(): Promise<RegistryDiff>;
   /**
    * Replaces the project's registry with a user's registry.json (Feast objects without
    * code: on-demand views run only with a loaded transform of the same name). When the
@@ -134,8 +155,16 @@ export interface FeatureStoreWorkerApi {
    */
   importFeastRegistry(registry: Uint8Array | Blob, options?: { readonly project?: string }): Promise<OpenResult>;
   registryDocument(): Promise<RegistryDocument>;
-  /** Makes a file source read its rows from the given input instead of its path. */
-  registerSource(sourceName: string, input: SourceInput): Promise<void>;
+  /**
+   * Makes a file source read its rows from the given input instead of its path. With
+   * `keep`, the input is kept for the project across reloads (a File or bytes copied into
+   * OPFS, else IndexedDB; a URL or OPFS path as the reference), and open() registers it again.
+   */
+  registerSource(sourceName: string, input: SourceInput, options?: { readonly keep?: boolean }): Promise<KeptSource | undefined>;
+  /** The files kept for the open project's sources. */
+  keptSources(): Promise<KeptSource[]>;
+  /** Drops what was registered for the open project's sources, and deletes the files kept for them. */
+  forgetSources(): Promise<void>;
   previewFeatureView(viewName: string, options?: { readonly firstRows?: number; readonly bins?: number }): Promise<FeatureViewPreview>;
   getHistoricalFeatures(request: WorkerHistoricalRequest, work?: LongWork): Promise<ArrowIpcResult>;
   /** The same retrieval written as a file (bytes transferred). */

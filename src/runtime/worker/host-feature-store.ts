@@ -17,6 +17,7 @@ import { materializeApi } from './host/materialize-api.js';
 import { onlineApi } from './host/online-api.js';
 import { registryApi } from './host/registry-api.js';
 import { retrievalApi } from './host/retrieval-api.js';
+import { sourcesApi } from './host/sources-api.js';
 import { createHostStores, type HostAssets } from './host/stores.js';
 
 export interface HostFeatureStoreOptions {
@@ -52,6 +53,7 @@ export function createFeatureStoreHost(options: HostFeatureStoreOptions): Featur
       return stores.open(openOptions);
     },
     ...registryApi(host),
+    ...sourcesApi(host),
     ...retrievalApi(host),
     ...materializeApi(host),
     ...onlineApi(host),

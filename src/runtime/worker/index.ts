@@ -5,6 +5,7 @@ export type {
   FeatureStatistics,
   FeatureStoreWorkerApi,
   FeatureViewPreview,
+  KeptSource,
   LongWork,
   OpenOptions,
   OpenResult,

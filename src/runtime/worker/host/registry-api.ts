@@ -1,22 +1,16 @@
-import { DataSourceObjectNotFoundException } from '../../../errors.js';
-import type { FileSource } from '../../../definitions/index.js';
-import type { RegistryDocument } from '../../../registry/document.js';
+import { ValueError } from '../../../errors.js';
+import { streamViewsOf, type RegistryDocument } from '../../../registry/document.js';
 import { parseRegistryDocument } from '../../../registry/document-shape.js';
 import { assertTransformsMatch } from '../../../registry/transform-check.js';
-import { assertSourceInput } from '../../browser/source-input.js';
 import type { FeatureStoreWorkerApi, OpenResult } from '../feature-store-api.js';
 import type { HostContext } from './context.js';
-import { definitionsFor, type Opened } from './stores.js';
+import { keptSources } from './kept-sources.js';
+import { definitionsFor } from './stores.js';
 
-type RegistryApi = Pick<FeatureStoreWorkerApi, 'apply' | 'importRegistry' | 'importFeastRegistry' | 'registryDocument' | 'registerSource'>;
+type RegistryApi = Pick<FeatureStoreWorkerApi, 'apply' | 'restoreDefinitions' | 'importRegistry' | 'importFeastRegistry' | 'registryDocument'>;
 
-/** The registry and the sources' data: apply, import a registry (feast-edge's JSON or Feast's registry.db), read it, register a source's rows. */
+/** The registry: apply (or restore) the definitions, import a registry (feast-edge's JSON or Feast's registry.db), read it. */
 export function registryApi({ definitions, current, serveProject }: HostContext): RegistryApi {
-  const fileSourceNames = async (o: Opened) => {
-    const fromRegistry = await o.store.listDataSources().catch(() => []);
-    return new Set([...o.definitions, ...fromRegistry].filter((s): s is FileSource => s.kind === 'fileSource').map((s) => s.name));
-  };
-
   /** Replaces the registry of the document's project, serving that project from then on. */
   async function importDocument(doc: RegistryDocument): Promise<OpenResult> {
     // Checked before the worker switches project: a refused document changes nothing.
@@ -43,20 +37,27 @@ export function registryApi({ definitions, current, serveProject }: HostContext)
 
     registryDocument: () => current().store.registryDocument(),
 
-    async registerSource(sourceName, input) {
+    async restoreDefinitions() {
       const o = current();
-      assertSourceInput(input, `registerSource('${sourceName}')`);
-      const names = await fileSourceNames(o);
-      if (!names.has(sourceName)) {
-        const sorted = [...names].sort();
-        throw new DataSourceObjectNotFoundException(
-          sourceName,
-          o.project,
-          sorted,
-          `registerSource: no file source named '${sourceName}'; file sources: ${sorted.join(', ') || 'none'}`,
+      if (o.definitions.length === 0) {
+        const own = definitions.find((d) => d.kind === 'project')?.name;
+        throw new ValueError(
+          `restoreDefinitions: project '${o.project}' is not the definitions module's project${own ? ` ('${own}')` : ''}; open() that project first`,
         );
       }
-      o.sources.register(sourceName, input);
+      const stored = await o.registry.read(o.project);
+      if (stored) {
+        // Rows written while another registry was in place would read as this one's.
+        for (const view of [...Object.keys(stored.featureViews), ...Object.keys(streamViewsOf(stored))]) await o.store.onlineStore.deleteView(o.project, view);
+        for (const { spec } of Object.values(stored.dataSources)) {
+          const batch = spec.kind === 'fileSource' ? spec : spec.kind === 'pushSource' ? spec.batchSource : undefined;
+          if (batch) await o.appends.clear(batch);
+        }
+        await o.store.teardown();
+      }
+      o.sources.clear();
+      await keptSources(o.project).forget();
+      return o.store.apply(o.definitions);
     },
   };
 }

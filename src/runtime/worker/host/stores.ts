@@ -15,6 +15,7 @@ import { createFeatureStore, type FeatureStore } from '../../../store/feature-st
 import type { BrowserEngineAssets } from '../../browser/browser-engine.js';
 import type { OpenOptions, OpenResult } from '../feature-store-api.js';
 import type { OnDemandTransform } from '../../../definitions/on-demand-transform.js';
+import { keptSources } from './kept-sources.js';
 
 /** What one open() opened: the feature store and the IndexedDB stores under it. */
 export interface Opened {
@@ -108,6 +109,10 @@ export function createHostStores(
       baseUrl: openOptions.sourceBaseUrl ?? `${globalThis.location.origin}/`,
       parquet: () => loadParquetWasm(assets.parquetWasm),
     });
+    // Files kept by an earlier visit first; what this worker registered since wins over them.
+    const kept = keptSources(project);
+    const keptList = await kept.list().catch(() => []);
+    for (const { source, input } of await kept.inputs().catch(() => [])) sources.register(source, input);
     for (const [name, input] of registered) sources.register(name, input);
     const served = definitionsFor(definitions, project);
     const store = createFeatureStore({
@@ -121,7 +126,7 @@ export function createHostStores(
     try {
       const stored = await registry.read(project);
       const transforms = stored ? await assertTransformsMatch(stored, served) : [];
-      const result: OpenResult = { project, transforms, onlineStore: online.result };
+      const result: OpenResult = { project, transforms, onlineStore: online.result, keptSources: keptList };
       opened = { store, project, definitions: served, registry, appends, datasets, sources, result };
       const choice = openOptions.onlineStore;
       lastOptions = { ...openOptions, ...(choice?.type === 'feast-sqlite' ? { onlineStore: { ...choice, file: undefined } } : {}) };
