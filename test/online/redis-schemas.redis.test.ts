@@ -1,0 +1,194 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entity, featureView, field, fileSource, Float64, Int64 } from '../../src/definitions/index.js';
+import { encodeEntityKey, entityKeyToString } from '../../src/online/entity-key.js';
+import { encodeOnlineRow } from '../../src/online/row-codec.js';
+import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
+import { RedisOnlineStore } from '../../src/runtime/node/redis/redis-online-store.js';
+import { createFeatureStore } from '../../src/store/feature-store.js';
+import { redisCommand, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { systemBinary } from '../support/system-binary.js';
+
+const binary = systemBinary('redis-server', 'redis-server');
+const key = (id: number) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]);
+const T0 = 1_618_221_600_000_000n; // 2021-04-12T10:00:00Z
+const STORE_MODULE = pathToFileURL(resolve('src/runtime/node/redis/redis-online-store.ts')).href;
+const KEY_MODULE = pathToFileURL(resolve('src/online/entity-key.ts')).href;
+const TYPES_MODULE = pathToFileURL(resolve('src/definitions/value-type.ts')).href;
+
+/** Runs `body` in a separate Node process (TypeScript through tsx) and answers what it printed. */
+function inChildProcess(body: string): Promise<string> {
+  const script = `
+import { RedisOnlineStore } from ${JSON.stringify(STORE_MODULE)};
+import { encodeEntityKey } from ${JSON.stringify(KEY_MODULE)};
+import { Int64 } from ${JSON.stringify(TYPES_MODULE)};
+const key = (id) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]);
+${body}`;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done(out) : fail(new Error(`child exited ${code}: ${err}`))));
+  });
+}
+
+describe.skipIf(!binary)('Redis own layout: schemas per view', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer(binary!);
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('shares a view schemas between processes: each reads rows the other wrote under a schema it had not seen', async () => {
+    const url = `${redis.url}/1`;
+    const parent = new RedisOnlineStore({ url });
+    await parent.write('p', { view: 'shared', keys: [key(1), key(2)], eventTimestamps: [T0, T0], features: { a: [1.5, 2.5], b: ['x', 'y'] } });
+    // The child starts with no schema in memory: it reads the parent's rows, then writes under a new schema (b, c).
+    const printed = await inChildProcess(`
+const store = new RedisOnlineStore({ url: ${JSON.stringify(url)} });
+const read = await store.read('p', 'shared', [key(2), key(1)], ['b', 'a']);
+await store.write('p', { view: 'shared', keys: [key(3)], eventTimestamps: [${T0 + 1n}n], features: { b: ['z'], c: [true] } });
+await store.close();
+console.log(JSON.stringify(read.values));`);
+    expect(JSON.parse(printed)).toEqual({ b: ['y', 'x'], a: [2.5, 1.5] });
+    // The parent knows schema 0 only; the child's row names schema 1, which it loads.
+    const read = await parent.read('p', 'shared', [key(1), key(2), key(3), key(4)], ['a', 'b', 'c']);
+    expect(read).toEqual({
+      eventTimestamps: [T0, T0, T0 + 1n, null],
+      values: { a: [1.5, 2.5, null, null], b: ['x', 'y', 'z', null], c: [null, null, true, null] },
+    });
+    expect(await redisCommand(redis.port, ['LLEN', 'p:shared'], { db: 1 })).toBe('2');
+    expect(await redisCommand(redis.port, ['LINDEX', 'p:shared', '0'], { db: 1 })).toBe('["a","b"]');
+    expect(await redisCommand(redis.port, ['LINDEX', 'p:shared', '1'], { db: 1 })).toBe('["b","c"]');
+    await parent.close();
+  });
+
+  it('gives two stores registering schemas at once one id each, and a third store reads both', async () => {
+    const url = `${redis.url}/2`;
+    const [one, two, three] = [new RedisOnlineStore({ url }), new RedisOnlineStore({ url }), new RedisOnlineStore({ url })];
+    await Promise.all([
+      one.write('p', { view: 'race', keys: [key(1)], eventTimestamps: [T0], features: { p: [1], q: [2] } }),
+      two.write('p', { view: 'race', keys: [key(2)], eventTimestamps: [T0], features: { q: [20], r: [30] } }),
+    ]);
+    expect(await redisCommand(redis.port, ['LLEN', 'p:race'], { db: 2 })).toBe('2');
+    expect((await three.read('p', 'race', [key(1), key(2)], ['r', 'q', 'p'])).values).toEqual({ r: [null, 30], q: [2, 20], p: [1, null] });
+    // The same names again reuse an id: no third schema.
+    await one.write('p', { view: 'race', keys: [key(3)], eventTimestamps: [T0], features: { q: [200], r: [300] } });
+    expect(await redisCommand(redis.port, ['LLEN', 'p:race'], { db: 2 })).toBe('2');
+    await Promise.all([one.close(), two.close(), three.close()]);
+  });
+
+  it('reads rows written before a view gained a feature by name: the new feature null, the others right', async () => {
+    const online = new RedisOnlineStore({ url: `${redis.url}/3` });
+    const driver = entity({ name: 'driver', joinKeys: ['driver_id'], valueType: Int64 });
+    const source = fileSource({ name: 'src', path: 'x.parquet' });
+    const before = featureView({ name: 'stats', entities: [driver], source, schema: [field('conv_rate', Float64), field('trips', Int64)] });
+    // acc_rate goes between the two: a reader by position alone would take trips for it.
+    const after = featureView({
+      name: 'stats',
+      entities: [driver],
+      source,
+      schema: [field('conv_rate', Float64), field('acc_rate', Float64), field('trips', Int64)],
+    });
+    const store = createFeatureStore({ project: 'grow', registry: new MemoryRegistryStore(), onlineStore: online });
+    await store.apply([driver, before]);
+    await store.writeToOnlineStore('stats', [
+      { driver_id: 1, event_timestamp: '2021-04-12T09:00:00Z', conv_rate: 0.5, trips: 3 },
+      { driver_id: 2, event_timestamp: '2021-04-12T09:00:00Z', conv_rate: 0.25, trips: 7 },
+    ]);
+    await store.apply([driver, after]);
+    await store.writeToOnlineStore('stats', [{ driver_id: 2, event_timestamp: '2021-04-12T10:00:00Z', conv_rate: 0.75, acc_rate: 0.125, trips: 8 }]);
+    const response = await store.getOnlineFeatures({
+      features: ['stats:conv_rate', 'stats:acc_rate', 'stats:trips'],
+      entityRows: [{ driver_id: 1 }, { driver_id: 2 }, { driver_id: 3 }],
+    });
+    expect(response.toDict()).toEqual({ driver_id: [1, 2, 3], conv_rate: [0.5, 0.75, null], acc_rate: [null, 0.125, null], trips: [3, 8, null] });
+    const wire = response.toWire();
+    // Driver 1's row exists without acc_rate: a null value, not a missing entity.
+    expect(wire.results[2].statuses).toEqual(['NULL_VALUE', 'PRESENT', 'NOT_FOUND']);
+    expect(wire.results[1].statuses).toEqual(['PRESENT', 'PRESENT', 'NOT_FOUND']);
+    expect(wire.results[3].statuses).toEqual(['PRESENT', 'PRESENT', 'NOT_FOUND']);
+    await store.close();
+  });
+
+  describe('rows of the layout before schema ids (a hash per key)', () => {
+    const db = 4;
+    let raw: ReturnType<typeof createClient>;
+    /** A row as the store wrote it before: MessagePack of the names and values in `v`, the times as offset 32-bit halves. */
+    const writeOldRow = async (name: string, event: bigint, values: Record<string, unknown>) => {
+      const offset = event + 2n ** 63n;
+      await raw.hSet(name, {
+        eh: String(offset >> 32n),
+        el: String(offset & 0xffff_ffffn),
+        ch: '-1',
+        cl: '0',
+        v: Buffer.from(encodeOnlineRow({ event, created: null, values })),
+      });
+    };
+    beforeAll(async () => {
+      raw = createClient({ url: `${redis.url}/${db}` });
+      await raw.connect();
+    });
+    afterAll(async () => {
+      await raw.quit();
+    });
+
+    it('reads them by name, then rewrites each in the new layout with its expiry', async () => {
+      const name = `p:legacy:${entityKeyToString(key(1))}`;
+      await writeOldRow(name, T0, { conv: 0.5, label: 'a', n: 3n });
+      await raw.pExpire(name, 100_000);
+      const store = new RedisOnlineStore({ url: `${redis.url}/${db}` });
+      const expected = { eventTimestamps: [T0, null], values: { label: ['a', null], missing: [null, null], conv: [0.5, null] } };
+      expect(await store.read('p', 'legacy', [key(1), key(2)], ['label', 'missing', 'conv'])).toEqual(expected);
+      expect(await raw.type(name)).toBe('string');
+      const ttl = await raw.pTTL(name);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(100_000);
+      // Read again, now from the new layout, by this store and by a new one.
+      expect(await store.read('p', 'legacy', [key(1), key(2)], ['label', 'missing', 'conv'])).toEqual(expected);
+      const other = new RedisOnlineStore({ url: `${redis.url}/${db}` });
+      expect((await other.read('p', 'legacy', [key(1)], ['n'])).values.n).toEqual([3n]);
+      await Promise.all([store.close(), other.close()]);
+    });
+
+    it('keeps the event-time rule against them: an older write is skipped, a newer one replaces the hash', async () => {
+      const name = `p:legacy2:${entityKeyToString(key(5))}`;
+      // 2^53 + 1: above what a double holds exactly, so the halves must be compared, not the sum.
+      const event = 2n ** 53n + 1n;
+      await writeOldRow(name, event, { x: 'old' });
+      const store = new RedisOnlineStore({ url: `${redis.url}/${db}` });
+      const write = (at: bigint, x: string) => store.write('p', { view: 'legacy2', keys: [key(5)], eventTimestamps: [at], features: { x: [x] } });
+      expect(await write(event - 1n, 'older')).toEqual({ written: 0, skipped: 1 });
+      expect(await raw.type(name)).toBe('hash');
+      expect(await write(event + 1n, 'newer')).toEqual({ written: 1, skipped: 0 });
+      expect(await raw.type(name)).toBe('string');
+      expect(await store.read('p', 'legacy2', [key(5)], ['x'])).toEqual({ eventTimestamps: [event + 1n], values: { x: ['newer'] } });
+      await store.close();
+    });
+  });
+
+  it('refuses rows whose schema is gone rather than guess, telling the user to materialize again', async () => {
+    const url = `${redis.url}/5`;
+    const writer = new RedisOnlineStore({ url });
+    await writer.write('p', { view: 'lost', keys: [key(1)], eventTimestamps: [T0], features: { x: [1] } });
+    await writer.close();
+    await redisCommand(redis.port, ['DEL', 'p:lost'], { db: 5 });
+    const reader = new RedisOnlineStore({ url });
+    const attempt = reader.read('p', 'lost', [key(1)], ['x']);
+    await expect(attempt).rejects.toMatchObject({ name: 'OnlineStoreRowError' });
+    await expect(attempt).rejects.toThrow(/p:lost .*lacks an id its rows name \(0\).*materialize the view again/);
+    await reader.close();
+  });
+});
