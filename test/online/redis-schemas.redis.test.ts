@@ -145,21 +145,29 @@ console.log(JSON.stringify(read.values));`);
       await raw.quit();
     });
 
-    it('reads them by name, then rewrites each in the new layout with its expiry', async () => {
-      const name = `p:legacy:${entityKeyToString(key(1))}`;
-      await writeOldRow(name, T0, { conv: 0.5, label: 'a', n: 3n });
-      await raw.pExpire(name, 100_000);
+    it('reads them by name, alone (GET) or among others (MGET), then rewrites each in the new layout with its expiry', async () => {
+      const names = [1, 3].map((id) => `p:legacy:${entityKeyToString(key(id))}`);
+      await writeOldRow(names[0], T0, { conv: 0.5, label: 'a', n: 3n });
+      await writeOldRow(names[1], T0 + 1n, { label: 'c', conv: -1.25 });
+      await raw.pExpire(names[0], 100_000);
       const store = new RedisOnlineStore({ url: `${redis.url}/${db}` });
-      const expected = { eventTimestamps: [T0, null], values: { label: ['a', null], missing: [null, null], conv: [0.5, null] } };
-      expect(await store.read('p', 'legacy', [key(1), key(2)], ['label', 'missing', 'conv'])).toEqual(expected);
-      expect(await raw.type(name)).toBe('string');
-      const ttl = await raw.pTTL(name);
+      const features = ['label', 'missing', 'conv'];
+      const one = { eventTimestamps: [T0], values: { label: ['a'], missing: [null], conv: [0.5] } };
+      const two = { eventTimestamps: [null, T0 + 1n], values: { label: [null, 'c'], missing: [null, null], conv: [null, -1.25] } };
+      expect(await store.read('p', 'legacy', [key(1)], features)).toEqual(one);
+      expect(await store.read('p', 'legacy', [key(2), key(3)], features)).toEqual(two);
+      expect(await raw.type(names[0])).toBe('string');
+      expect(await raw.type(names[1])).toBe('string');
+      const ttl = await raw.pTTL(names[0]);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(100_000);
+      // Without an expiry before, none after.
+      expect(await raw.pTTL(names[1])).toBe(-1);
       // Read again, now from the new layout, by this store and by a new one.
-      expect(await store.read('p', 'legacy', [key(1), key(2)], ['label', 'missing', 'conv'])).toEqual(expected);
+      expect(await store.read('p', 'legacy', [key(1)], features)).toEqual(one);
+      expect(await store.read('p', 'legacy', [key(2), key(3)], features)).toEqual(two);
       const other = new RedisOnlineStore({ url: `${redis.url}/${db}` });
-      expect((await other.read('p', 'legacy', [key(1)], ['n'])).values.n).toEqual([3n]);
+      expect((await other.read('p', 'legacy', [key(1), key(3)], ['n', 'label'])).values).toEqual({ n: [3n, null], label: ['a', 'c'] });
       await Promise.all([store.close(), other.close()]);
     });
 

@@ -45,6 +45,16 @@ export interface RowConnection {
 /** A command refused because the key holds another type (a hash of the layout before schema ids). */
 export const isWrongType = (error: unknown) => error instanceof Error && error.message.startsWith('WRONGTYPE');
 
+/** One key: a GET, which refuses a hash outright (WRONGTYPE), so no EXISTS is needed. */
+async function getOne(buffers: { get(key: string): Promise<unknown> }, key: string): Promise<RowsRead> {
+  try {
+    return { rows: [(await buffers.get(key)) as Buffer | null], suspects: [] };
+  } catch (error) {
+    if (!isWrongType(error)) throw error;
+    return { rows: [null], suspects: [0] };
+  }
+}
+
 /** MGET and EXISTS of the same keys, sent in one tick: one round trip. */
 async function mGetChecked(
   mGet: (keys: string[]) => Promise<unknown>,
@@ -73,6 +83,7 @@ export function rowConnectionFor(target: RedisTarget, socket: SocketDefaults, on
       },
       connect: () => client.connect(),
       async getRows(keys) {
+        if (keys.length === 1) return getOne(buffers, keys[0]);
         // One server: every key in one MGET, whatever its slot.
         const { rows, suspect } = await mGetChecked(
           (k) => buffers.mGet(k),
@@ -123,12 +134,9 @@ export function rowConnectionFor(target: RedisTarget, socket: SocketDefaults, on
       await Promise.all(
         [...slots.values()].map(async (at) => {
           if (at.length === 1) {
-            // GET refuses a hash outright (WRONGTYPE): no EXISTS needed.
-            rows[at[0]] = await (buffers.get(keys[at[0]]) as Promise<Buffer | null>).catch((error) => {
-              if (!isWrongType(error)) throw error;
-              suspects.push(at[0]);
-              return null;
-            });
+            const one = await getOne(buffers, keys[at[0]]);
+            rows[at[0]] = one.rows[0];
+            if (one.suspects.length > 0) suspects.push(at[0]);
             return;
           }
           const read = await mGetChecked(
