@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entity, featureView, field, fileSource, Float64, Int64 } from '../../src/definitions/index.js';
 import { encodeEntityKey, entityKeyToString } from '../../src/online/entity-key.js';
@@ -9,7 +9,7 @@ import { encodeOnlineRow } from '../../src/online/row-codec.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { RedisOnlineStore } from '../../src/runtime/node/redis/redis-online-store.js';
 import { createFeatureStore } from '../../src/store/feature-store.js';
-import { redisCommand, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { redisCommand, startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { systemBinary } from '../support/system-binary.js';
 
 const binary = systemBinary('redis-server', 'redis-server');
@@ -42,13 +42,31 @@ ${body}`;
   });
 }
 
+/** A row as the store wrote it before schema ids: MessagePack of the names and values in `v`, the times as offset 32-bit halves. */
+async function oldRow(
+  client: { hSet(key: string, fields: Record<string, string | Buffer>): Promise<unknown> },
+  name: string,
+  event: bigint,
+  values: Record<string, unknown>,
+) {
+  const offset = event + 2n ** 63n;
+  await client.hSet(name, {
+    eh: String(offset >> 32n),
+    el: String(offset & 0xffff_ffffn),
+    ch: '-1',
+    cl: '0',
+    v: Buffer.from(encodeOnlineRow({ event, created: null, values })),
+  });
+}
+
 describe.skipIf(!binary)('Redis own layout: schemas per view', () => {
   let redis: RedisServer;
+  let cluster: RedisServer;
   beforeAll(async () => {
-    redis = await startRedisServer(binary!);
+    [redis, cluster] = await Promise.all([startRedisServer(binary!), startRedisCluster(binary!, 2)]);
   });
   afterAll(async () => {
-    await redis?.stop();
+    await Promise.all([redis?.stop(), cluster?.stop()]);
   });
 
   it('shares a view schemas between processes: each reads rows the other wrote under a schema it had not seen', async () => {
@@ -126,17 +144,7 @@ console.log(JSON.stringify(read.values));`);
   describe('rows of the layout before schema ids (a hash per key)', () => {
     const db = 4;
     let raw: ReturnType<typeof createClient>;
-    /** A row as the store wrote it before: MessagePack of the names and values in `v`, the times as offset 32-bit halves. */
-    const writeOldRow = async (name: string, event: bigint, values: Record<string, unknown>) => {
-      const offset = event + 2n ** 63n;
-      await raw.hSet(name, {
-        eh: String(offset >> 32n),
-        el: String(offset & 0xffff_ffffn),
-        ch: '-1',
-        cl: '0',
-        v: Buffer.from(encodeOnlineRow({ event, created: null, values })),
-      });
-    };
+    const writeOldRow = (name: string, event: bigint, values: Record<string, unknown>) => oldRow(raw, name, event, values);
     beforeAll(async () => {
       raw = createClient({ url: `${redis.url}/${db}` });
       await raw.connect();
@@ -185,6 +193,23 @@ console.log(JSON.stringify(read.values));`);
       expect(await store.read('p', 'legacy2', [key(5)], ['x'])).toEqual({ eventTimestamps: [event + 1n], values: { x: ['newer'] } });
       await store.close();
     });
+  });
+
+  it('on a cluster, reads old-layout rows a key per slot (GET) and many per slot (MGET), beside new rows', async () => {
+    const raw = createCluster({ rootNodes: cluster.nodes.map((node) => ({ url: `redis://${node}` })) });
+    await raw.connect();
+    // No hash tag: each key its own slot. The tag {t}: puts a view's keys in one slot.
+    for (const prefix of ['', '{t}:']) {
+      const store = new RedisOnlineStore({ clusterNodes: cluster.nodes, keyPrefix: prefix });
+      await store.write('p', { view: 'mixed', keys: [key(1)], eventTimestamps: [T0], features: { x: ['new'], y: [1] } });
+      await oldRow(raw, `${prefix}p:mixed:${entityKeyToString(key(2))}`, T0 + 2n, { y: 2, x: 'old' });
+      const read = await store.read('p', 'mixed', [key(2), key(3), key(1)], ['x', 'y']);
+      expect(read).toEqual({ eventTimestamps: [T0 + 2n, null, T0], values: { x: ['old', null, 'new'], y: [2, null, 1] } });
+      expect(await raw.type(`${prefix}p:mixed:${entityKeyToString(key(2))}`)).toBe('string');
+      expect((await store.read('p', 'mixed', [key(2)], ['y'])).values.y).toEqual([2]);
+      await store.close();
+    }
+    await raw.close();
   });
 
   it('refuses rows whose schema is gone rather than guess, telling the user to materialize again', async () => {
