@@ -6,6 +6,7 @@ import type { OnlineStore } from '../src/online/online-store.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { LmdbOnlineStore } from '../src/runtime/node/lmdb/lmdb-online-store.js';
 import { RedisOnlineStore } from '../src/runtime/node/redis/redis-online-store.js';
+import { createFeatureServer } from '../src/server/feature-server.js';
 import { createFeatureStore } from '../src/store/feature-store.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { systemBinary } from '../test/support/system-binary.js';
@@ -56,29 +57,45 @@ const stores = {
   before: await open(new BeforeStore({ url: `${redis.url}/1` })),
 };
 const names = Object.keys(stores) as (keyof typeof stores)[];
-for (const n of [1, 100]) {
-  const request = { features: REFS, entityRows: { driver_id: ids(n) } };
-  const a = JSON.stringify((await stores.after.getOnlineFeatures(request)).toDict());
-  if (
-    a !== JSON.stringify((await stores.before.getOnlineFeatures(request)).toDict()) ||
-    a !== JSON.stringify((await stores.lmdb.getOnlineFeatures(request)).toDict())
-  )
-    throw new Error('answers differ');
+const apps = Object.fromEntries(names.map((name) => [name, createFeatureServer(stores[name], { registryTtlSeconds: 60 })])) as Record<
+  keyof typeof stores,
+  ReturnType<typeof createFeatureServer>
+>;
+
+/** p50 and p99 (ms) per store of `call`, the stores called in rotation. */
+async function rotate(call: (name: keyof typeof stores) => Promise<unknown>): Promise<Record<string, { p50: number; p99: number }>> {
   const times: Record<string, number[]> = { lmdb: [], after: [], before: [] };
   for (let i = -50; i < iterations; i++)
-    for (let j = 0; j < 3; j++) {
-      const name = names[(i + 150 + j) % 3];
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + 150 + j) % names.length];
       const t = performance.now();
-      await stores[name].getOnlineFeatures(request);
+      await call(name);
       if (i >= 0) times[name].push(performance.now() - t);
     }
-  const p = (name: string, q: number) => {
-    const t = times[name].sort((x, y) => x - y);
-    return t[Math.floor(t.length * q)];
+  const out: Record<string, { p50: number; p99: number }> = {};
+  for (const [name, t] of Object.entries(times)) {
+    t.sort((x, y) => x - y);
+    out[name] = { p50: t[Math.floor(t.length * 0.5)], p99: t[Math.floor(t.length * 0.99)] };
+  }
+  return out;
+}
+
+const line = (label: string, r: Record<string, { p50: number; p99: number }>) =>
+  `${label}: lmdb p50 ${fmtMs(r.lmdb.p50)}; redis before p50 ${fmtMs(r.before.p50)} (${(r.before.p50 / r.lmdb.p50).toFixed(2)}x lmdb), p99 ${fmtMs(r.before.p99)}; redis after p50 ${fmtMs(r.after.p50)} (${(r.after.p50 / r.lmdb.p50).toFixed(2)}x lmdb), p99 ${fmtMs(r.after.p99)}; after/before ${(r.after.p50 / r.before.p50).toFixed(2)}x`;
+
+for (const n of [1, 100]) {
+  const request = { features: REFS, entityRows: { driver_id: ids(n) } };
+  const answers = await Promise.all(names.map(async (name) => JSON.stringify((await stores[name].getOnlineFeatures(request)).toDict())));
+  if (new Set(answers).size !== 1) throw new Error('bench: the stores answer differently');
+  console.log(line(`${n} x ${FEATURES} getOnlineFeatures`, await rotate((name) => stores[name].getOnlineFeatures(request))));
+  // The feature server in process (app.request: body parsed, response serialized, no socket).
+  const body = JSON.stringify({ features: REFS, entities: { driver_id: ids(n) } });
+  const post = async (name: keyof typeof stores) => {
+    const response = await apps[name].request('/get-online-features', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+    if (response.status !== 200) throw new Error(`bench: HTTP ${response.status}`);
+    return response.text();
   };
-  console.log(
-    `${n} x 50: lmdb p50 ${fmtMs(p('lmdb', 0.5))}; redis before p50 ${fmtMs(p('before', 0.5))} (${(p('before', 0.5) / p('lmdb', 0.5)).toFixed(2)}x lmdb), p99 ${fmtMs(p('before', 0.99))}; redis after p50 ${fmtMs(p('after', 0.5))} (${(p('after', 0.5) / p('lmdb', 0.5)).toFixed(2)}x lmdb), p99 ${fmtMs(p('after', 0.99))}; after/before ${(p('after', 0.5) / p('before', 0.5)).toFixed(2)}x`,
-  );
+  console.log(line(`${n} x ${FEATURES} POST /get-online-features`, await rotate(post)));
 }
 for (const s of Object.values(stores)) await s.close();
 await redis.stop();
