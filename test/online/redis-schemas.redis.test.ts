@@ -224,4 +224,27 @@ console.log(JSON.stringify(read.values));`);
     await expect(attempt).rejects.toThrow(/p:lost .*lacks an id its rows name \(0\).*materialize the view again/);
     await reader.close();
   });
+
+  it('refuses bytes that are not a row, naming the key, rather than return values from them', async () => {
+    const url = `${redis.url}/6`;
+    const store = new RedisOnlineStore({ url });
+    await store.write('p', { view: 'bad', keys: [key(1)], eventTimestamps: [T0], features: { x: [1] } });
+    const name = (id: number) => `p:bad:${entityKeyToString(key(id))}`;
+    await redisCommand(redis.port, ['SET', name(2), 'garbage'], { db: 6 });
+    // Long enough for a row, but its schema id bytes ('aaaa') name no schema of the view.
+    await redisCommand(redis.port, ['SET', name(3), 'a'.repeat(40)], { db: 6 });
+    // A hash whose payload is no row of the layout before schema ids.
+    await redisCommand(redis.port, ['HSET', name(4), 'v', 'x'], { db: 6 });
+    for (const [id, why] of [
+      [2, '7 bytes are not a row'],
+      [3, 'lacks an id its rows name'],
+      [4, 'holds no row of the layout before schema ids'],
+    ] as const) {
+      const attempt = store.read('p', 'bad', [key(1), key(id)], ['x']);
+      await expect(attempt).rejects.toMatchObject({ name: 'OnlineStoreRowError' });
+      await expect(attempt).rejects.toThrow(why);
+    }
+    expect((await store.read('p', 'bad', [key(1)], ['x'])).values.x).toEqual([1]);
+    await store.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { InvalidOnlineStoreConfig, OnlineStoreRowError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
-import { decodeOnlineRow } from '../../../online/row-codec.js';
+import { decodeOnlineRow, type StoredOnlineRow } from '../../../online/row-codec.js';
 import { RedisConnector, type RedisConnectionOptions } from './redis-connection.js';
 import { isWrongType, rowConnectionFor, type RowConnection } from './redis-row-connection.js';
 import { decodeRedisRowInto, encodeRedisRow, eventOf, isRedisRow, schemaIdOf } from './redis-row-format.js';
@@ -138,7 +138,7 @@ export class RedisOnlineStore implements OnlineStore {
       const id = schemaIdOf(row);
       let at = positions.get(id);
       if (!at) positions.set(id, (at = this.#schemas.positions(registryKey, id, features)));
-      if (!decodeRedisRowInto(row, this.#schemas.names(registryKey, id).length, at, columns, i)) {
+      if (!decodeWhole(() => decodeRedisRowInto(row, this.#schemas.names(registryKey, id).length, at, columns, i))) {
         throw unreadable(redisKeys[i], `its values do not match schema ${id} of ${registryKey}`);
       }
       eventTimestamps[i] = eventOf(row);
@@ -186,7 +186,8 @@ export class RedisOnlineStore implements OnlineStore {
         continue;
       }
       if (!result.old) continue;
-      const old = decodeOnlineRow(result.old);
+      const old = decodeOldRow(result.old);
+      if (!old) throw unreadable(redisKeys[i], 'its hash holds no row of the layout before schema ids');
       eventTimestamps[i] = old.event;
       features.forEach((f, p) => {
         columns[p][i] = old.values[f] ?? null;
@@ -223,3 +224,21 @@ export class RedisOnlineStore implements OnlineStore {
 
 const unreadable = (key: string, why: string) =>
   new OnlineStoreRowError(`Redis key ${key} cannot be read as an online row: ${why}; materialize the view again to rewrite it`);
+
+/** Whether decoding succeeded: bytes that do not parse are refused as a row, never passed on as a MessagePack error. */
+function decodeWhole(decode: () => boolean): boolean {
+  try {
+    return decode();
+  } catch {
+    return false;
+  }
+}
+
+function decodeOldRow(bytes: Buffer): StoredOnlineRow | undefined {
+  try {
+    const row = decodeOnlineRow(bytes);
+    return typeof row.values === 'object' && row.values !== null ? row : undefined;
+  } catch {
+    return undefined;
+  }
+}
