@@ -561,3 +561,10 @@ export class ServerStartError extends FeastEdgeError {
     return 500;
   }
 }
+/** A stored online row cannot be read (bytes that are not a row, or a schema id its view does not list); it must be written again. */
+export class OnlineStoreRowError extends FeastEdgeError {
+  override readonly name = 'OnlineStoreRowError';
+  get httpStatus() {
+    return 500;
+  }
+}

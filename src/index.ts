@@ -112,6 +112,7 @@ export {
   OnlineWriteConflictError,
   OnlineStoreConnectionError,
   StreamStateError,
+  OnlineStoreRowError,
   FeatureStoreNotOpenError,
   ConfigurationError,
   FeastConfigError,
