@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import type { StreamFeatureView } from '../definitions/index.js';
 import { PushSourceNotFoundException, ValueError } from '../errors.js';
 import type { OnlineStore } from '../online/online-store.js';
@@ -39,7 +40,7 @@ export async function pushRows(
   options: { to?: 'online' | 'offline' | 'online_and_offline' } = {},
 ): Promise<PushResult> {
   if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
-    throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
+    throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${shownValue(options.to)}`);
   }
   const document = await context.registry.document();
   const views = Object.values(document.featureViews)

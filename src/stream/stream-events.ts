@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import { FeastEdgeError, InvalidOnlineWriteError, StreamTransformError } from '../errors.js';
 import type { FeatureView, Field, StreamFeatureView, StreamRow } from '../definitions/index.js';
 import { plainScalar } from './plain-value.js';
@@ -61,7 +62,7 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
       const produced = view.transform({ ...row });
       if (!produced || typeof produced !== 'object') {
         throw new StreamTransformError(
-          `${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`,
+          `${where}: the transform of stream view '${view.name}' returned ${shownValue(produced)} for event ${i}; expected a row object`,
         );
       }
       // The transform returns the columns it adds or replaces; the whole row works too.

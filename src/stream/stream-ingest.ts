@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import { FeastEdgeError, ValueError } from '../errors.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
@@ -62,8 +63,12 @@ async function* eventsOf(source: EventSource): AsyncIterable<Record<string, unkn
  */
 export async function ingestEvents(target: StreamIngestTarget, view: StreamViewCode, source: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
   const batchSize = options.batchSize ?? 10_000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`ingest: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
-  if (!source || (typeof source !== 'object' && typeof source !== 'function')) {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`ingest: batchSize must be a positive integer, got ${shownValue(batchSize)}`);
+  const readable =
+    !!source &&
+    (typeof source === 'object' || typeof source === 'function') &&
+    (Symbol.iterator in source || Symbol.asyncIterator in source || typeof (source as ReadableStream).getReader === 'function');
+  if (!readable) {
     throw new ValueError('ingest: events must be an iterable, an async iterable or a ReadableStream of event rows');
   }
   const result: IngestResult = { events: 0, applied: 0, late: 0, lateByView: { [view.name]: 0 }, batches: 0 };
