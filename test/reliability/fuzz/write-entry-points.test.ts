@@ -10,26 +10,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { project } from '../../../src/definitions/index.js';
-import { InvalidEntityKeyError, InvalidOnlineWriteError, InvalidTimestampError } from '../../../src/errors.js';
 import { MemoryOnlineStore } from '../../../src/online/memory-online-store.js';
 import { startFeatureServer, type RunningFeatureServer } from '../../../src/runtime/node/serve.js';
 import { createEdgeApp } from '../../../src/server/edge-app.js';
+import { BAD_BATCHES as BAD, badBatch } from './bad-batches.js';
 import { openTypedRepo, TYPED_FEATURES, typedDefinitions, typedEvent, typedRow, typedStreamDefinitions, type TypedRepo } from '../typed-repo.js';
 
-type ErrorClass = typeof InvalidOnlineWriteError | typeof InvalidEntityKeyError | typeof InvalidTimestampError;
-
-/** Each bad row, with the error class every entry point must refuse it with. */
-const BAD: readonly { what: string; change: (row: Record<string, unknown>) => Record<string, unknown>; error: ErrorClass }[] = [
-  { what: 'an Int32 value out of range (2^31)', change: (row) => ({ ...row, f_int32: 2 ** 31 }), error: InvalidOnlineWriteError },
-  { what: 'a key holding a lone surrogate', change: (row) => ({ ...row, user_id: '\ud800' }), error: InvalidEntityKeyError },
-  { what: 'a timestamp in year 10000', change: (row) => ({ ...row, event_timestamp: '10000-01-01T00:00:00Z' }), error: InvalidTimestampError },
-  { what: 'a key of 1,600 bytes', change: (row) => ({ ...row, user_id: 'k'.repeat(1600) }), error: InvalidOnlineWriteError },
-];
-/** A batch of a good row, then the bad one: a torn write would store the first. */
-const batch = (make: (id: string) => Record<string, unknown>, change: (row: Record<string, unknown>) => Record<string, unknown>) => [
-  make('good'),
-  change(make('bad')),
-];
 const columns = (rows: readonly Record<string, unknown>[]): Record<string, unknown[]> =>
   Object.fromEntries(Object.keys(rows[0]).map((name) => [name, rows.map((r) => r[name])]));
 
@@ -118,12 +104,12 @@ describe.each(['memory', 'lmdb'] as const)('every write entry point refuses the 
   for (const bad of BAD) {
     it(`refuses a batch with ${bad.what} at every entry point, storing nothing`, async () => {
       for (const [name, write] of viewEntryPoints) {
-        expect(await write(batch(typedRow, bad.change)), name).toBe(bad.error.name);
+        expect(await write(badBatch(typedRow, bad)), name).toBe(bad.error);
         expect(await stored(), name).toEqual(before);
       }
       // The stream view's columns are a subset of the typed view's: the same change makes its bad event.
       for (const [name, write] of streamEntryPoints) {
-        expect(await write(batch(typedEvent, bad.change)), name).toBe(bad.error.name);
+        expect(await write(badBatch(typedEvent, bad)), name).toBe(bad.error);
         expect(await stored(), name).toEqual(before);
       }
     });
@@ -159,14 +145,14 @@ describe('the edge app (workerd and Deno entries) refuses the same bad batches o
   for (const bad of BAD) {
     it(`refuses a batch with ${bad.what} on /push and /write-to-online-store, storing nothing`, async () => {
       const before = await read();
-      const rows = batch(typedRow, bad.change);
-      const events = batch(typedEvent, bad.change);
+      const rows = badBatch(typedRow, bad);
+      const events = badBatch(typedEvent, bad);
       for (const [path, body] of [
         post('/push', { push_source_name: 'typed_push', df: columns(rows), to: 'online' }),
         post('/write-to-online-store', { feature_view_name: 'typed', df: columns(rows) }),
         post('/write-to-online-store', { feature_view_name: 'typed_stream', df: columns(events) }),
       ]) {
-        expect(await refusedOverHttp(await app.request(path, body)), `${path} ${String(body.body).slice(0, 60)}`).toBe(bad.error.name);
+        expect(await refusedOverHttp(await app.request(path, body)), `${path} ${String(body.body).slice(0, 60)}`).toBe(bad.error);
       }
       expect(await read()).toEqual(before);
     });
