@@ -115,6 +115,19 @@ describe.each(['memory', 'lmdb'] as const)('every write entry point refuses the 
     });
   }
 
+  it('names the bad row (the second) in every refusal of the SDK', async () => {
+    for (const bad of BAD) {
+      for (const write of [
+        () => repo.store.writeToOnlineStore('typed', badBatch(typedRow, bad)),
+        () => repo.store.writeToOfflineStore('typed', badBatch(typedRow, bad)),
+        () => repo.store.push('typed_push', badBatch(typedRow, bad), { to: 'online_and_offline' }),
+        () => repo.store.ingest('typed_stream', badBatch(typedEvent, bad)),
+      ]) {
+        await expect(write(), bad.what).rejects.toThrow(/\[1\]|row 1\b/);
+      }
+    }
+  });
+
   it('still takes a good batch at every entry point afterwards (the checks refuse only what is wrong)', async () => {
     const good = [typedRow('good', { f_int32: 2 ** 31 - 1, event_timestamp: '9999-12-31T23:59:59Z' })];
     await repo.store.writeToOnlineStore('typed', good);
