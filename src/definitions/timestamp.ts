@@ -46,7 +46,10 @@ function parseMicros(value: unknown, where: string): bigint {
         date.getUTCHours() === Number(h) &&
         date.getUTCMinutes() === Number(mi) &&
         date.getUTCSeconds() === Number(s);
-      if (!Number.isNaN(ms) && exact) {
+      // A UTC offset is under 24 hours, as Python's datetime requires (+99:99 is no zone).
+      const offset = zone?.match(/^[+-](\d{2}):?(\d{2})?$/);
+      const zoneExists = !offset || (Number(offset[1]) < 24 && Number(offset[2] ?? 0) < 60);
+      if (!Number.isNaN(ms) && exact && zoneExists) {
         const micros = BigInt(ms) * 1000n + BigInt((frac + '000000').slice(0, 6));
         return micros - zoneOffsetMicros(zone);
       }

@@ -1,4 +1,5 @@
 import { InvalidEntityKeyError } from '../errors.js';
+import { shownValue } from '../definitions/shown-value.js';
 import { DUMMY_JOIN_KEY, String as Str, type FeatureView, type ScalarType } from '../definitions/index.js';
 
 /** One join key and its value, typed by the entity's value type. */
@@ -35,12 +36,10 @@ function valueBytes(part: EntityKeyPart): Uint8Array {
   const { value } = part;
   switch (part.type.kind) {
     case 'String':
-      if (typeof value !== 'string') throw new InvalidEntityKeyError(`${where}: expected a string, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string') throw new InvalidEntityKeyError(`${where}: expected a string, got ${shownValue(value)}`);
       // UTF-8 turns a lone surrogate into U+FFFD: two different keys would then share one entity.
       if (!isWellFormedText(value))
-        throw new InvalidEntityKeyError(
-          `${where}: ${JSON.stringify(value)} holds a lone UTF-16 surrogate, which UTF-8 (Feast's key encoding) cannot represent`,
-        );
+        throw new InvalidEntityKeyError(`${where}: ${shownValue(value)} holds a lone UTF-16 surrogate, which UTF-8 (Feast's key encoding) cannot represent`);
       return encoder.encode(value);
     case 'Bytes':
       if (!(value instanceof Uint8Array)) throw new InvalidEntityKeyError(`${where}: expected bytes`);
@@ -69,9 +68,7 @@ function toInteger(value: unknown, where: string, min: bigint, max: bigint): big
   else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
   else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = BigInt(value.trim());
   if (n === undefined || n < min || n > max) {
-    throw new InvalidEntityKeyError(
-      `${where}: expected an integer in [${min}, ${max}], got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`,
-    );
+    throw new InvalidEntityKeyError(`${where}: expected an integer in [${min}, ${max}], got ${shownValue(value)}`);
   }
   return n;
 }

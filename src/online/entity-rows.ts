@@ -3,11 +3,12 @@ import { InvalidEntityRowsError } from '../errors.js';
 /** Entity rows as given to getOnlineFeatures: a list of objects, or columns of equal length. */
 export type OnlineEntityRows = readonly Record<string, unknown>[] | Readonly<Record<string, readonly unknown[]>>;
 
-/** Normalizes entity rows to columns and a row count, refusing ragged or empty input. */
+/** Normalizes entity rows to columns (an object without a prototype) and a row count, refusing ragged or empty input. */
 export function entityColumns(rows: OnlineEntityRows): { columns: Record<string, unknown[]>; count: number } {
   if (Array.isArray(rows)) {
     if (rows.length === 0) throw new InvalidEntityRowsError('entityRows: expected at least one row');
-    const columns: Record<string, unknown[]> = {};
+    // No prototype: a column named '__proto__' or 'constructor' is a column, not Object.prototype's member.
+    const columns: Record<string, unknown[]> = Object.create(null);
     rows.forEach((row, i) => {
       if (!row || typeof row !== 'object' || Array.isArray(row)) {
         throw new InvalidEntityRowsError(`entityRows[${i}]: expected an object of join key -> value`);
@@ -27,5 +28,7 @@ export function entityColumns(rows: OnlineEntityRows): { columns: Record<string,
     }
   }
   if (!count) throw new InvalidEntityRowsError('entityRows: expected at least one row');
-  return { columns: Object.fromEntries(entries.map(([n, v]) => [n, [...v]])), count };
+  const columns: Record<string, unknown[]> = Object.create(null);
+  for (const [name, values] of entries) columns[name] = [...values];
+  return { columns, count };
 }

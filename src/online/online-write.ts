@@ -1,5 +1,6 @@
-import { InvalidOnlineWriteError } from '../errors.js';
+import { InvalidEntityKeyError, InvalidOnlineWriteError } from '../errors.js';
 import type { FeatureView, ValueType } from '../definitions/index.js';
+import { shownValue } from '../definitions/shown-value.js';
 import { toEpochMicros } from '../definitions/timestamp.js';
 import { isWellFormedText, viewKeyEncoder } from './entity-key.js';
 import { entityColumns, type OnlineEntityRows } from './entity-rows.js';
@@ -10,6 +11,14 @@ const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The longest entity key (Feast's serialized bytes) any write may carry, on every store:
+ * LMDB holds 1,978-byte keys including its `project/view/` prefix, so this leaves room for
+ * the prefix (Google Datastore's key names stop at 1,500 bytes too). Workers KV, whose keys
+ * stop at 512 bytes, refuses shorter ones itself, also before writing anything.
+ */
+export const MAX_ENTITY_KEY_BYTES = 1500;
 
 function isIntegerIn(value: unknown, min: number | bigint, max: number | bigint): value is number | bigint {
   if (typeof value === 'bigint') return value >= BigInt(min) && value <= BigInt(max);
@@ -30,8 +39,7 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 /** A value checked against its declared type (and timestamps made Dates); the error names `where`. */
 export function checkValue(value: unknown, type: ValueType, where: string): unknown {
   if (value === null || value === undefined) return null;
-  const fail = (expected: string) =>
-    new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${JSON.stringify(typeof value === 'bigint' ? String(value) : value)}`);
+  const fail = (expected: string) => new InvalidOnlineWriteError(`${where}: expected ${expected}, got ${shownValue(value)}`);
   switch (type.kind) {
     case 'Int32':
       if (isIntegerIn(value, INT32_MIN, INT32_MAX)) return typeof value === 'bigint' ? Number(value) : value;
@@ -91,9 +99,26 @@ export function checkValue(value: unknown, type: ValueType, where: string): unkn
 }
 
 /**
- * Rows for one view as an online write batch: every join key, feature and the source's
- * timestamp column are required, columns the view does not know are refused, and each value must
- * fit its feature's type. Nothing is written unless every row passes.
+ * The one check every write of rows goes through, for the whole batch before any store
+ * is written: rows for one view as an online write batch. Every join key, feature and the
+ * source's timestamp column are required, columns the view does not know are refused,
+ * each value must fit its feature's declared type (integer ranges, Float32's range,
+ * well-formed strings), timestamps lie in years 1-9999, each entity key is well-formed
+ * text (no lone surrogate) of at most MAX_ENTITY_KEY_BYTES. The error (a 4xx
+ * FeastEdgeError) names the column and the row; nothing is written unless every row passes.
+ *
+ * The write entry points, all through here:
+ * - FeatureStore.writeToOnlineStore (src/store/feature-store.ts): before the online write.
+ * - FeatureStore.push, to 'online', 'offline' or 'online_and_offline' (src/store/push.ts):
+ *   every view reading the source, before the offline append and any online write.
+ * - FeatureStore.writeToOfflineStore and the offline half of push and ingest
+ *   (src/offline/duckdb/offline-part.ts): before a Parquet byte is made.
+ * - FeatureStore.ingest and push to a stream view (checkStreamEvents, src/stream/stream-events.ts):
+ *   each batch (an array of events: all of them) before its offline append and tiles.
+ * - HTTP /push and /write-to-online-store (src/server/feature-server.ts, `feast-edge serve`,
+ *   the edge and Deno apps of src/server/edge-app.ts, the service worker): call the above.
+ * - The worker host API (src/runtime/worker/host/online-api.ts): calls the above.
+ * The CLI writes only through `serve` and materialization (rows read from the view's source).
  */
 export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options: { allowExtraColumns?: boolean } = {}): OnlineWriteBatch {
   const { columns, count } = entityColumns(rows);
@@ -109,9 +134,7 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
   // Every feature is required: a row replaces the stored row whole, so a missing column would erase it.
   const missing = [timestamp, ...view.entityColumns.map((c) => c.name), ...view.features.map((f) => f.name)].filter((c) => !(c in columns));
   if (missing.length > 0) throw new InvalidOnlineWriteError(`write to '${view.name}': missing columns ${missing.map((c) => `'${c}'`).join(', ')}`);
-  const encode = viewKeyEncoder(view);
-  const keyColumns = view.entityColumns.map((c) => columns[c.name]);
-  const keys = Array.from({ length: count }, (_, i) => encode(keyColumns.map((column) => column[i])));
+  const keys = encodeKeys(view, columns, count);
   const eventTimestamps = columns[timestamp].map((v, i) => {
     if (v === null || v === undefined) throw new InvalidOnlineWriteError(`write to '${view.name}': ${timestamp}[${i}] is empty`);
     return toEpochMicros(v, `write to '${view.name}': ${timestamp}[${i}]`);
@@ -125,6 +148,28 @@ export function toOnlineBatch(view: FeatureView, rows: OnlineEntityRows, options
     features[f.name] = columns[f.name].map((v, i) => checkValue(v, f.dtype, `write to '${view.name}': ${f.name}[${i}]`));
   }
   return { view: view.name, keys, eventTimestamps, ...(createdTimestamps ? { createdTimestamps } : {}), features, featureTypes: featureTypesOf(view) };
+}
+
+/** Each row's entity key, checked: of its type, well-formed, at most MAX_ENTITY_KEY_BYTES; the error names the row. */
+function encodeKeys(view: FeatureView, columns: Record<string, unknown[]>, count: number): Uint8Array[] {
+  const encode = viewKeyEncoder(view);
+  const keyColumns = view.entityColumns.map((c) => columns[c.name]);
+  return Array.from({ length: count }, (_, i) => {
+    let key: Uint8Array;
+    try {
+      key = encode(keyColumns.map((column) => column[i]));
+    } catch (error) {
+      // The same error class, told which row: the encoder knows only the join key.
+      if (error instanceof InvalidEntityKeyError) error.message = `write to '${view.name}': row ${i}: ${error.message}`;
+      throw error;
+    }
+    if (key.length > MAX_ENTITY_KEY_BYTES) {
+      throw new InvalidOnlineWriteError(
+        `write to '${view.name}': row ${i}: its entity key is ${key.length} bytes, over the ${MAX_ENTITY_KEY_BYTES} an entity key may hold (nothing was written)`,
+      );
+    }
+    return key;
+  });
 }
 
 /** The view's feature types, for stores that write typed bytes; built once per view. */

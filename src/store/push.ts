@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import type { StreamFeatureView } from '../definitions/index.js';
 import { PushSourceNotFoundException, ValueError } from '../errors.js';
 import type { OnlineStore } from '../online/online-store.js';
@@ -39,7 +40,7 @@ export async function pushRows(
   options: { to?: 'online' | 'offline' | 'online_and_offline' } = {},
 ): Promise<PushResult> {
   if (options.to !== undefined && !['online', 'offline', 'online_and_offline'].includes(options.to)) {
-    throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${JSON.stringify(options.to)}`);
+    throw new ValueError(`push: to must be 'online', 'offline' or 'online_and_offline', got ${shownValue(options.to)}`);
   }
   const document = await context.registry.document();
   const views = Object.values(document.featureViews)
@@ -63,7 +64,9 @@ export async function pushRows(
   }
   const to = options.to ?? (streams.length > 0 ? 'online_and_offline' : 'online');
   // Views sharing a push source may read different columns: each takes the ones it knows.
-  const batches = to === 'offline' ? [] : views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+  // Checked for every view whatever `to` says, so a push refused online is refused offline too.
+  const checked = views.map((view) => toOnlineBatch(view, rows, { allowExtraColumns: true }));
+  const batches = to === 'offline' ? [] : checked;
   const checkedStreams = streams.map((view) => ({ view, checked: checkStreamEvents(view, rows, { allowExtraColumns: true }) }));
   if (to !== 'online') {
     // Views of one push share its batch source: one part holds the rows for all of them.
@@ -76,7 +79,7 @@ export async function pushRows(
       ]);
   }
   for (const batch of batches) await context.onlineStore.write(context.project, batch);
-  const result: PushResult = { events: checkedStreams[0]?.checked.count ?? batches[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };
+  const result: PushResult = { events: checkedStreams[0]?.checked.count ?? checked[0]?.keys.length ?? 0, applied: 0, late: 0, lateByView: {} };
   if (to !== 'offline') {
     for (const { view, checked } of checkedStreams) {
       const counts = await applyToTiles(context.onlineStore, context.project, view, checked);

@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import { FeastEdgeError, InvalidOnlineWriteError, StreamTransformError } from '../errors.js';
 import type { FeatureView, Field, StreamFeatureView, StreamRow } from '../definitions/index.js';
 import { plainScalar } from './plain-value.js';
@@ -61,7 +62,7 @@ export function transformEvents(view: StreamViewCode, rows: readonly StreamRow[]
       const produced = view.transform({ ...row });
       if (!produced || typeof produced !== 'object') {
         throw new StreamTransformError(
-          `${where}: the transform of stream view '${view.name}' returned ${JSON.stringify(produced)} for event ${i}; expected a row object`,
+          `${where}: the transform of stream view '${view.name}' returned ${shownValue(produced)} for event ${i}; expected a row object`,
         );
       }
       // The transform returns the columns it adds or replaces; the whole row works too.
@@ -105,9 +106,9 @@ export function checkStreamEvents(view: StreamViewCode, events: OnlineEntityRows
   for (const key of view.entityColumns) {
     columns[key.name].forEach((value, i) => {
       if (value === null || value === undefined) throw new InvalidOnlineWriteError(`${where}: ${key.name}[${i}] is empty; every event needs its join keys`);
-      checkValue(value, key.dtype, `${where}: ${key.name}[${i}]`);
     });
   }
+  // The keys' types, well-formedness and size are checked with everything else, as for every write.
   const offlineView = rawEventView(view, present);
   const batch = toOnlineBatch(offlineView, events, options);
   const encode = viewKeyEncoder(view);

@@ -1,3 +1,4 @@
+import { shownValue } from '../definitions/shown-value.js';
 import { FeastEdgeError, ValueError } from '../errors.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
 import type { OnlineStore } from '../online/online-store.js';
@@ -55,30 +56,35 @@ async function* eventsOf(source: EventSource): AsyncIterable<Record<string, unkn
 
 /**
  * Reads events in batches; each batch is checked whole (a bad event refuses its batch,
- * naming column, row and batch, before anything of it is written; earlier batches stay
- * written), appended offline as one part, then applied to the online tiles.
+ * naming column, row and batch, before anything of it is written), appended offline as one
+ * part, then applied to the online tiles. Events given as an array are all checked before
+ * the first batch is written, so a bad one writes nothing; from an iterable or a stream
+ * (read as it comes), earlier batches stay written.
  */
 export async function ingestEvents(target: StreamIngestTarget, view: StreamViewCode, source: EventSource, options: IngestOptions = {}): Promise<IngestResult> {
   const batchSize = options.batchSize ?? 10_000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`ingest: batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`);
-  if (!source || (typeof source !== 'object' && typeof source !== 'function')) {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`ingest: batchSize must be a positive integer, got ${shownValue(batchSize)}`);
+  const readable =
+    !!source &&
+    (typeof source === 'object' || typeof source === 'function') &&
+    (Symbol.iterator in source || Symbol.asyncIterator in source || typeof (source as ReadableStream).getReader === 'function');
+  if (!readable) {
     throw new ValueError('ingest: events must be an iterable, an async iterable or a ReadableStream of event rows');
   }
   const result: IngestResult = { events: 0, applied: 0, late: 0, lateByView: { [view.name]: 0 }, batches: 0 };
-  let batch: Record<string, unknown>[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    let checked: CheckedEvents;
+  const whole = Array.isArray(source);
+  const check = (rows: Record<string, unknown>[], first: number, batch: number): CheckedEvents => {
     try {
-      checked = checkStreamEvents(view, rows as OnlineEntityRows);
+      return checkStreamEvents(view, rows as OnlineEntityRows);
     } catch (error) {
       if (!(error instanceof FeastEdgeError)) throw error;
       // The same error, told where in the stream it happened: its class (and instanceof) stays.
-      error.message = `${error.message} (batch ${result.batches + 1}: events ${result.events} to ${result.events + rows.length - 1} of the stream; earlier batches were written)`;
+      const written = whole || batch === 1 ? 'nothing was written' : 'earlier batches were written';
+      error.message = `${error.message} (batch ${batch}: events ${first} to ${first + rows.length - 1} of the stream; ${written})`;
       throw error;
     }
+  };
+  const write = async (rows: Record<string, unknown>[], checked: CheckedEvents) => {
     await target.appendOffline(view, rows, checked);
     const counts = await applyToTiles(target.onlineStore, target.project, view, checked);
     result.events += rows.length;
@@ -87,6 +93,23 @@ export async function ingestEvents(target: StreamIngestTarget, view: StreamViewC
     result.lateByView[view.name] += counts.late;
     result.batches++;
     options.onProgress?.({ ...result, lateByView: { ...result.lateByView } });
+  };
+  if (whole) {
+    const events = source as readonly Record<string, unknown>[];
+    const batches: { rows: Record<string, unknown>[]; checked: CheckedEvents }[] = [];
+    for (let first = 0; first < events.length; first += batchSize) {
+      const rows = events.slice(first, first + batchSize);
+      batches.push({ rows, checked: check(rows, first, batches.length + 1) });
+    }
+    for (const { rows, checked } of batches) await write(rows, checked);
+    return result;
+  }
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    await write(rows, check(rows, result.events, result.batches + 1));
   };
   for await (const event of eventsOf(source)) {
     batch.push(event);

@@ -1,27 +1,13 @@
 /**
  * Regression tests for issue 14's findings about writes: each is named after the bug it
  * pins, and each failed before its fix. The repo is the one the issue describes: a view
- * `typed` keyed by a String user_id with one feature of each value type, and a push source.
+ * `typed` keyed by a String user_id with one feature of each value type, and a push source
+ * (./typed-repo.ts, shared with the fuzz suite).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Array as Arr,
-  Bool,
-  entity,
-  featureView,
-  field,
-  fileSource,
-  Float32,
-  Float64,
-  Int32,
-  Int64,
-  pushSource,
-  String as Str,
-  UnixTimestamp,
-} from '../../src/definitions/index.js';
 import { FeatureViewNotFoundException, InvalidEntityKeyError, InvalidOnlineWriteError, InvalidTimestampError } from '../../src/errors.js';
 import { createDuckDbOfflineStore } from '../../src/offline/duckdb/duckdb-offline-store.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
@@ -30,40 +16,11 @@ import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.j
 import { nodeSourceLoader } from '../../src/runtime/node/node-source-loader.js';
 import type { SqlEngine } from '../../src/sql/sql-engine.js';
 import { createFeatureStore, type FeatureStore } from '../../src/store/feature-store.js';
+import { TYPED_AT, typedDefinitions, typedParquet, typedRow } from './typed-repo.js';
 
-const user = entity({ name: 'user', joinKeys: ['user_id'], valueType: Str });
-const source = fileSource({ name: 'typed_src', path: 'typed.parquet', timestampField: 'event_timestamp' });
-const push = pushSource({ name: 'typed_push', batchSource: source });
-const typed = featureView({
-  name: 'typed',
-  entities: [user],
-  ttl: 0,
-  source: push,
-  schema: [
-    field('f_int32', Int32),
-    field('f_int64', Int64),
-    field('f_float32', Float32),
-    field('f_float64', Float64),
-    field('f_string', Str),
-    field('f_bool', Bool),
-    field('f_ts', UnixTimestamp),
-    field('f_list', Arr(Int64)),
-  ],
-});
-const AT = '2021-01-02T00:00:00Z';
-const row = (userId: string, changes: Record<string, unknown> = {}) => ({
-  user_id: userId,
-  event_timestamp: AT,
-  f_int32: 1,
-  f_int64: 2,
-  f_float32: 0.5,
-  f_float64: 0.25,
-  f_string: 'x',
-  f_bool: true,
-  f_ts: '2021-01-01T00:00:00Z',
-  f_list: [1, 2],
-  ...changes,
-});
+const { user, source, push, typed } = typedDefinitions('typed.parquet');
+const AT = TYPED_AT;
+const row = typedRow;
 
 let dir: string;
 let engine: SqlEngine;
@@ -75,14 +32,7 @@ const history = (entityDf: Record<string, unknown>[], features = ['typed:f_int32
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feast-edge-bad-writes-'));
   engine = await createNodeEngine();
-  await writeFile(
-    join(dir, 'typed.parquet'),
-    await engine.export(
-      `SELECT 'u1' AS user_id, TIMESTAMP '2021-01-01' AS event_timestamp, 1::INTEGER AS f_int32, 2::BIGINT AS f_int64, 0.5::FLOAT AS f_float32,
-      0.25::DOUBLE AS f_float64, 's' AS f_string, true AS f_bool, TIMESTAMP '2021-01-01' AS f_ts, [1, 2]::BIGINT[] AS f_list`,
-      'parquet',
-    ),
-  );
+  await writeFile(join(dir, 'typed.parquet'), await typedParquet());
   store = createFeatureStore({
     project: 'p',
     registry: new MemoryRegistryStore(),

@@ -48,12 +48,18 @@ describe('late events', () => {
     expect(rows[0].sum_fare_1h).toBe(1 + 2 + 4 + 8);
   });
 
-  it('refuses a batch with a bad event whole, naming column, row and batch; earlier batches stay', async () => {
+  it('refuses a batch with a bad event whole, naming column, row and batch; earlier batches of an iterable stay, of an array none', async () => {
     const store = await streamStore(engine, [driver, tripsPush, view]);
     const events = [event(10, 1), event(20, 2), { driver_id: 1, event_timestamp: 'soon', fare: 3, trips: 1 }];
-    await expect(store.ingest('trips', events, { batchSize: 2 })).rejects.toThrow(/event_timestamp\[0\].*batch 2: events 2 to 2/);
     const sums = async () =>
       (await store.getOnlineFeatures({ features: ['trips:sum_fare_1h'], entityRows: [{ driver_id: 1 }], now: at(30) })).toDict().sum_fare_1h;
+    // An array is checked whole before its first batch is written.
+    await expect(store.ingest('trips', events, { batchSize: 2 })).rejects.toThrow(
+      /event_timestamp\[0\].*batch 2: events 2 to 2 of the stream; nothing was written/,
+    );
+    expect(await sums()).toEqual([null]);
+    // An iterable is read as it comes: the first batch was written before the second was read.
+    await expect(store.ingest('trips', events.values(), { batchSize: 2 })).rejects.toThrow(/event_timestamp\[0\].*batch 2: events 2 to 2/);
     expect(await sums()).toEqual([3]);
     await expect(store.ingest('trips', [{ event_timestamp: iso(at(25)), fare: 1, trips: 1 }])).rejects.toThrow(/missing columns 'driver_id'/);
     await expect(store.ingest('trips', [{ driver_id: null, event_timestamp: iso(at(25)), fare: 1, trips: 1 }])).rejects.toThrow(/driver_id\[0\] is empty/);

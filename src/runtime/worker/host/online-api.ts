@@ -22,18 +22,16 @@ export function onlineApi({ current, engineJob }: HostContext): Pick<FeatureStor
 
     ingest: (viewName, events, ingestOptions = {}, work) =>
       engineJob(`ingest ${viewName}`, work, false, (o) => {
-        const batchSize = ingestOptions.batchSize ?? 10_000;
-        // The store reads events lazily: checking the signal as each batch is drawn stops between batches.
         const signal = work?.signal;
-        function* drawn() {
-          for (let i = 0; i < events.length; i++) {
-            if (i % batchSize === 0) throwIfAborted(signal, `ingest ${viewName}`);
-            yield events[i] as Record<string, unknown>;
-          }
-        }
-        return o.store.ingest(viewName, drawn(), {
-          batchSize,
-          onProgress: (r) => work?.onProgress?.({ step: `ingest ${viewName}`, done: r.events, total: events.length }),
+        throwIfAborted(signal, `ingest ${viewName}`);
+        // The events as an array: the store checks them all before writing the first batch.
+        // A cancel stops between batches (after each one's progress).
+        return o.store.ingest(viewName, events as Record<string, unknown>[], {
+          batchSize: ingestOptions.batchSize ?? 10_000,
+          onProgress: (r) => {
+            work?.onProgress?.({ step: `ingest ${viewName}`, done: r.events, total: events.length });
+            if (r.events < events.length) throwIfAborted(signal, `ingest ${viewName}`);
+          },
         });
       }),
   };
