@@ -5,6 +5,7 @@ import type { RegistryDocument } from '../../registry/document.js';
 import { RegistryStoreError, RegistryVersionConflictError } from '../../errors.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 
+import { writingRegistry } from './registry-write-fault.js';
 import { errorCode as code, withFileLock, writeFileAtomically } from './file-lock.js';
 
 /**
@@ -39,18 +40,22 @@ export class FileRegistryStore implements RegistryStore {
 
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
     const file = this.#file(doc.project.name);
-    await withFileLock(file, async () => {
-      await this.#check(file, doc.project.name, expectedVersion);
-      await writeFileAtomically(file, JSON.stringify(doc, null, 2));
-    });
+    await writingRegistry(file, () =>
+      withFileLock(file, async () => {
+        await this.#check(file, doc.project.name, expectedVersion);
+        await writeFileAtomically(file, JSON.stringify(doc, null, 2));
+      }),
+    );
   }
 
   async delete(project: string, expectedVersion: number): Promise<void> {
     const file = this.#file(project);
-    await withFileLock(file, async () => {
-      await this.#check(file, project, expectedVersion);
-      await rm(file, { force: true });
-    });
+    await writingRegistry(file, () =>
+      withFileLock(file, async () => {
+        await this.#check(file, project, expectedVersion);
+        await rm(file, { force: true });
+      }),
+    );
   }
 
   async listProjects(): Promise<string[]> {

@@ -84,6 +84,20 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
+/**
+ * While a server runs, a promise rejected with no handler (a library's background
+ * promise, such as lmdb-js' commit of a batch that failed on a full disk) is reported,
+ * not left to Node's default, which ends the process and every request with it. Returns
+ * the function that stops guarding.
+ */
+function guardAgainstUnhandledRejections(report: ((error: unknown) => void) | undefined): () => void {
+  const onRejection = (reason: unknown) => (report ?? ((error: unknown) => console.error('unhandled rejection (the server keeps running):', error)))(reason);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('unhandledRejection', onRejection);
+  };
+}
+
 /** The app's fetch, with the files of `dir` answering the GET and HEAD paths that are not a route of the app. */
 function withStaticFiles(app: ReturnType<typeof createFeatureServer>, dir: string): (request: Request) => Promise<Response> {
   const files = staticFiles(dir);
@@ -109,6 +123,7 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
   const { host = '127.0.0.1', port = 6566, gracePeriodSeconds = 30, staticDir, ...serverOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ServerStartError(`port: expected an integer from 0 to 65535, got ${port}`);
   const app = createFeatureServer(store, serverOptions);
+  const stopGuarding = guardAgainstUnhandledRejections(serverOptions.onServerError);
   const inFlight = new Set<ServerResponse>();
   let closing = false;
   const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir));
@@ -143,6 +158,7 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
       cutOff.unref();
       server.close(() => {
         clearTimeout(cutOff);
+        stopGuarding();
         resolve();
       });
       server.closeIdleConnections();
