@@ -133,3 +133,64 @@ export async function readDrivers(url: string, ids: readonly number[]): Promise<
   if (answer.status !== 200) throw new Error(`get-online-features answered ${answer.status}: ${JSON.stringify(answer.json)}`);
   return answer.json;
 }
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same kill points on every run of the suite. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Runs the built CLI with `args` and SIGKILLs it after `killAfterMs` unless it ended
+ * first. Resolves with how it ended: 'killed', or its exit code.
+ */
+export function runAndKill(args: readonly string[], killAfterMs: number): Promise<'killed' | number> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(signal === 'SIGKILL' ? 'killed' : (code ?? -1));
+    });
+  });
+}
+
+/** Runs the built CLI to its end; throws with its output when it fails. Resolves with the milliseconds it took. */
+export async function runCli(args: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const result = await cli(args);
+  if (result.code !== 0) throw new Error(`feast-edge ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return performance.now() - started;
+}
+
+/** Every key and value of an LMDB file, as hex, in key order: the online store's whole state, byte for byte. */
+export async function lmdbEntries(path: string): Promise<[string, string][]> {
+  const { open: openLmdb } = await import('lmdb');
+  const db = openLmdb<Uint8Array, Uint8Array>({ path, readOnly: true, encoding: 'binary', keyEncoding: 'binary' });
+  try {
+    return [...db.getRange({})].map(({ key, value }) => [Buffer.from(key as Uint8Array).toString('hex'), Buffer.from(value).toString('hex')]);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A registry document without what differs between two equal runs: the times of writing and the version count. */
+export function comparableRegistry(text: string): unknown {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (typeof value !== 'object' || value === null) return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !['createdAt', 'lastUpdatedAt', 'createdTimestamp', 'lastUpdatedTimestamp', 'version'].includes(key))
+        .map(([key, item]) => [key, strip(item)]),
+    );
+  };
+  return strip(JSON.parse(text));
+}
