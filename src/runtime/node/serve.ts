@@ -5,6 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { ServerStartError } from '../../errors.js';
 import type { FeatureStore } from '../../store/feature-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../../server/feature-server.js';
+import { errorAnswer } from '../../server/http-errors.js';
 import { staticFiles } from './static-files.js';
 
 export interface StartFeatureServerOptions extends FeatureServerOptions {
@@ -144,7 +145,15 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
       // The connection is idle now; a closing server must not wait for the client to drop it.
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
-    void honoListener(req, res);
+    // The app answers its own failures; this catches what fails around it (writing the answer), so the request still ends.
+    honoListener(req, res).catch((error: unknown) => {
+      (serverOptions.onServerError ?? console.error)(error);
+      if (res.headersSent) res.destroy();
+      else {
+        const answer = errorAnswer(error);
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'x-feast-edge-error': answer.type }).end(answer.body);
+      }
+    });
   });
   server.on('clientError', answerClientError);
   const address = await listen(server, host, port);

@@ -121,6 +121,32 @@ describe('a full disk is a store fault the server survives (issue 14, finding 2)
     expect(intervals).toContain('2000-01-02T00:00:00');
   });
 
+  it('answers a push to the offline store that hits ENOSPC with a JSON 503 naming it, with no half part left, and takes it once space is freed', async (context) => {
+    if ('skip' in mounted) return context.skip(mounted.skip);
+    const url = server!.url;
+    const pushed = join(repo, 'data', 'driver_stats.parquet.pushed');
+    const at = '2021-04-12T10:00:00Z';
+    const body = {
+      push_source_name: 'driver_stats_push_source',
+      to: 'offline',
+      df: { driver_id: [1001], event_timestamp: [at], created: [at], conv_rate: [0.5], acc_rate: [0.5], avg_daily_trips: [4] },
+    };
+    const partsBefore = await readdir(pushed).catch(() => [] as string[]);
+    await fillDisk(fill);
+
+    const refused = await post(`${url}/push`, body);
+    expect(refused.status, JSON.stringify(refused.json)).toBe(503);
+    expect(refused.contentType).toMatch(/^application\/json/);
+    expect(String(refused.json)).toMatch(/no space left on device \(ENOSPC\)/);
+    expect(await readdir(pushed).catch(() => [] as string[])).toEqual(partsBefore);
+    expect(server!.alive(), server!.output()).toBe(true);
+
+    await rm(fill);
+    const accepted = await post(`${url}/push`, body);
+    expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
+    expect((await readdir(pushed)).filter((name) => name.endsWith('.parquet'))).toHaveLength(partsBefore.length + 1);
+  });
+
   it('fails `feast-edge apply` on a full disk with one clear error line, the registry file unchanged, and applies once space is freed', async (context) => {
     if ('skip' in mounted) return context.skip(mounted.skip);
     const registry = join(repo, 'data', 'registry.json');
