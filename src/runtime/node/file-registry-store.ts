@@ -108,6 +108,6 @@ async function readDocument(file: string): Promise<RegistryDocument | undefined>
     return parseRegistryDocument(doc);
   } catch (error) {
     if (!(error instanceof InvalidDefinitionError)) throw error;
-    throw new RegistryStoreError(`registry file ${file} is not a valid registry document: ${error.message}`);
+    throw new RegistryStoreError(`registry file ${file} is not a valid registry document: ${error.message}; mend it by hand, or remove it and run apply again`);
   }
 }
