@@ -5,7 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { ServerStartError } from '../../errors.js';
 import type { FeatureStore } from '../../store/feature-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../../server/feature-server.js';
-import { errorAnswer } from '../../server/http-errors.js';
+import { errorAnswer, errorResponse } from '../../server/http-errors.js';
 import { staticFiles } from './static-files.js';
 
 export interface StartFeatureServerOptions extends FeatureServerOptions {
@@ -127,7 +127,14 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
   const stopGuarding = guardAgainstUnhandledRejections(serverOptions.onServerError);
   const inFlight = new Set<ServerResponse>();
   let closing = false;
-  const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir));
+  const report = serverOptions.onServerError ?? ((error: unknown) => console.error(error));
+  const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir), {
+    // A failure outside the app's own error handling (reading a static file) is JSON too, not an empty 500.
+    errorHandler: (error: unknown) => {
+      report(error);
+      return errorResponse(errorAnswer(error));
+    },
+  });
   // Responses in flight are tracked, so a close can tell their clients not to reuse the connection.
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (closing) res.setHeader('Connection', 'close');
@@ -147,7 +154,7 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
     });
     // The app answers its own failures; this catches what fails around it (writing the answer), so the request still ends.
     honoListener(req, res).catch((error: unknown) => {
-      (serverOptions.onServerError ?? console.error)(error);
+      report(error);
       if (res.headersSent) res.destroy();
       else {
         const answer = errorAnswer(error);
