@@ -5,13 +5,14 @@ import { decodeTimestamp } from '../src/feast/timestamp-proto.js';
 import { decodeValue } from '../src/feast/value-proto.js';
 import { encodeEntityKey, entityKeyToString } from '../src/online/entity-key.js';
 import type { OnlineStore } from '../src/online/online-store.js';
-import { decodeOnlineRow } from '../src/online/row-codec.js';
+import { decodeOnlineRow, encodeOnlineRow } from '../src/online/row-codec.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { FeastRedisOnlineStore } from '../src/runtime/node/redis/feast-redis-online-store.js';
 import { FeastDumpRowReader } from '../src/runtime/node/redis/feast-redis-dump-row.js';
 import { decodeFeastRows } from '../src/runtime/node/redis/feast-redis-reply.js';
 import { DUMP_KEYS, READ_FEAST_ROWS } from '../src/runtime/node/redis/feast-redis-scripts.js';
 import { RedisOnlineStore } from '../src/runtime/node/redis/redis-online-store.js';
+import { decodeRedisRowInto } from '../src/runtime/node/redis/redis-row-format.js';
 import { createFeatureServer } from '../src/server/feature-server.js';
 import { createFeatureStore, type FeatureStore } from '../src/store/feature-store.js';
 import { startRedisServer } from '../test/support/redis-server.js';
@@ -20,7 +21,7 @@ import { fmtMs } from './measure.js';
 
 /*
  * The same rows served from one redis-server in both layouts feast-edge reads: its own
- * (one MessagePack row per entity key and view, one HGET) and Feast's (one hash per
+ * (one positional row per entity key and view, following a schema id; one MGET per read) and Feast's (one hash per
  * entity key, a field per feature holding a feast.types.Value, each hash DUMPed whole
  * and read in the client). The two are timed in alternation, call by call, so a noisy
  * machine slows both alike; the ratio is the figure to read.
@@ -137,6 +138,9 @@ export async function benchRedisLayouts(iterations: number): Promise<string> {
       {
         command: (args) => raw.sendCommand(args),
         hGet: (k, f) => buffers.hGet(k, f) as Promise<Buffer | null>,
+        hSet: (k, f, v) => raw.hSet(k, f, v),
+        mGet: (k) => buffers.mGet(k) as Promise<(Buffer | null)[]>,
+        exists: (k) => raw.exists(k),
         hmGet: (k, f) => buffers.hmGet(k, f) as Promise<(Buffer | null)[]>,
         dump: (k) => buffers.dump(k) as Promise<Buffer | null>,
         dumpKeys: (k) => buffers.dumpKeys(k) as Promise<(Buffer | null)[]>,
@@ -150,7 +154,7 @@ export async function benchRedisLayouts(iterations: number): Promise<string> {
     return [
       "## Redis layouts: Feast's beside feast-edge's own",
       '',
-      `One redis-server, ${POPULATION.toLocaleString('en-US')} entities x ${FEATURES} Float64 features written through each store: feast-edge's own layout (\`RedisOnlineStore\`: one MessagePack row per entity key and view, read with one HGET per key) and Feast's (\`FeastRedisOnlineStore\`: Feast's hash per entity key, a murmur3-named field per feature holding a \`feast.types.Value\`, read with one Lua call per request that DUMPs every key's hash, each hash then read in the client). getOnlineFeatures through the feature store (registry document cached, as a server does), ${iterations} calls per layout after 50 warm-up calls, the two layouts called in alternation. The ratio is Feast layout / own layout. The published figures are Feast's own servers on Redis (feast-benchmarks, July 2022, c5.4xlarge, 5 concurrent clients at 10 requests/s, over HTTP): another machine and another load, anchors rather than a comparison.`,
+      `One redis-server, ${POPULATION.toLocaleString('en-US')} entities x ${FEATURES} Float64 features written through each store: feast-edge's own layout (\`RedisOnlineStore\`: one string per entity key and view, its values by position in a schema kept once per view, read with one MGET and one EXISTS per request) and Feast's (\`FeastRedisOnlineStore\`: Feast's hash per entity key, a murmur3-named field per feature holding a \`feast.types.Value\`, read with one Lua call per request that DUMPs every key's hash, each hash then read in the client). getOnlineFeatures through the feature store (registry document cached, as a server does), ${iterations} calls per layout after 50 warm-up calls, the two layouts called in alternation. The ratio is Feast layout / own layout. The published figures are Feast's own servers on Redis (feast-benchmarks, July 2022, c5.4xlarge, 5 concurrent clients at 10 requests/s, over HTTP): another machine and another load, anchors rather than a comparison.`,
       '',
       ...lines,
       '',
@@ -173,6 +177,9 @@ export async function benchRedisLayouts(iterations: number): Promise<string> {
 interface RawClient {
   command(args: string[]): Promise<unknown>;
   hGet(key: string, field: string): Promise<Buffer | null>;
+  hSet(key: string, field: string, value: Buffer): Promise<unknown>;
+  mGet(keys: string[]): Promise<(Buffer | null)[]>;
+  exists(keys: string[]): Promise<number>;
   hmGet(key: Buffer, fields: Buffer[]): Promise<(Buffer | null)[]>;
   dump(key: Buffer): Promise<Buffer | null>;
   dumpKeys(keys: Buffer[]): Promise<(Buffer | null)[]>;
@@ -195,6 +202,19 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   const fields = [Buffer.from(feastTimestampField('stats')), ...FEATURE_NAMES.map((f) => Buffer.from(feastFeatureField('stats', f)))];
   const db = async (n: number) => raw.command(['SELECT', String(n)]);
 
+  // The own layout as the store reads it: MGET, and EXISTS of the same keys in the same round trip.
+  const mget = () => Promise.all([raw.mGet(ownKeys), raw.exists(ownKeys)]).then(([rows]) => rows);
+  // The own layout before schema ids, in database 2: a hash per key, MessagePack of [event, created, {name: value}] in `v`.
+  await db(2);
+  await Promise.all(
+    ownKeys.map((name, r) => {
+      const values: Record<string, number> = {};
+      FEATURE_NAMES.forEach((feature, f) => {
+        values[feature] = ids(entities)[r] + f / 100;
+      });
+      return raw.hSet(name, 'v', Buffer.from(encodeOnlineRow({ event: 1_618_221_600_000_000n, created: null, values })));
+    }),
+  );
   const hget = () => Promise.all(ownKeys.map((k) => raw.hGet(k, 'v')));
   const dumpKeys = () => raw.dumpKeys(feastKeys);
   const dumps = () => Promise.all(feastKeys.map((k) => raw.dump(k)));
@@ -213,7 +233,8 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
     const calls = iterations + 50;
     return { time, clientCpu: (used.user + used.system) / calls / 1000, serverCpu: ((await serverCpuMicros(raw)) - server) / calls / 1000 };
   };
-  const ownTrip = await roundTrip(0, hget);
+  const ownTrip = await roundTrip(0, mget);
+  const beforeTrip = await roundTrip(2, hget);
   const dumpKeysTrip = await roundTrip(1, dumpKeys);
   const dumpsTrip = await roundTrip(1, dumps);
   const scriptTrip = await roundTrip(1, script);
@@ -221,17 +242,26 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
 
   // Decoding alone, on replies captured once: no I/O.
   await db(0);
-  const ownReplies = (await hget()) as Buffer[];
+  const ownReplies = (await mget()) as Buffer[];
+  await db(2);
+  const beforeReplies = (await hget()) as Buffer[];
+  const positions = FEATURE_NAMES.map((_, f) => f);
   await db(1);
   const scriptReply = await script();
   const dumpReplies = (await dumpKeys()) as Buffer[];
   const dumpReader = new FeastDumpRowReader(fields);
   const hmgetReplies = await hmget();
   const rows = keys.map((_, i) => i);
-  const [ownDecode, dumpDecode, scriptDecode, hmgetDecode] = await alternated(
+  const [ownDecode, beforeDecode, dumpDecode, scriptDecode, hmgetDecode] = await alternated(
     [
       () => {
-        const decoded = ownReplies.map((bytes) => decodeOnlineRow(bytes));
+        // One schema (id 0) for every row here: the store looks its names up once per read.
+        const columns = FEATURE_NAMES.map(() => new Array<unknown>(ownReplies.length));
+        ownReplies.forEach((bytes, r) => decodeRedisRowInto(bytes, FEATURES, positions, columns, r));
+        return columns;
+      },
+      () => {
+        const decoded = beforeReplies.map((bytes) => decodeOnlineRow(bytes));
         return FEATURE_NAMES.map((f) => decoded.map((row) => row.values[f]));
       },
       () => {
@@ -255,11 +285,12 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   const row = (label: string, trip: Trip, decode: Percentiles, read?: Percentiles) =>
     `| ${label} | ${fmtMs(trip.time.p50)} | ${fmtMs(trip.clientCpu)} | ${fmtMs(trip.serverCpu)} | ${fmtMs(decode.p50)} | ${read ? fmtMs(read.p50) : '-'} |`;
   return [
-    `Where a ${entities} x ${FEATURES} read goes (${iterations} calls each). Round trip: the commands alone on a bare node-redis client, replies as Buffers, p50. Client CPU and Redis CPU: the CPU time this process and redis-server spent per round trip (process.cpuUsage, INFO cpu), which a busy machine disturbs less than wall time. Decode: the captured replies decoded alone, no I/O, p50. Store read: the store's read() of the same keys, p50 (keys built, round trip, decode). The Feast layout reads with DUMP_KEYS on one server (one Lua call dumping every key; each hash read in the client), with one DUMP per key on a cluster, and with READ_FEAST_ROWS where a server's DUMP cannot be read; the last row is how it read before: one HMGET per key, each of its ${FEATURES + 1} fields a RESP item, a Buffer and a Value reader, while Redis searches each small hash (a listpack) once per field.`,
+    `Where a ${entities} x ${FEATURES} read goes (${iterations} calls each). Round trip: the commands alone on a bare node-redis client, replies as Buffers, p50. Client CPU and Redis CPU: the CPU time this process and redis-server spent per round trip (process.cpuUsage, INFO cpu), which a busy machine disturbs less than wall time. Decode: the captured replies decoded alone, no I/O, p50. Store read: the store's read() of the same keys, p50 (keys built, round trip, decode). The Feast layout reads with DUMP_KEYS on one server (one Lua call dumping every key; each hash read in the client), with one DUMP per key on a cluster, and with READ_FEAST_ROWS where a server's DUMP cannot be read; the last row is how it read before: one HMGET per key, each of its ${FEATURES + 1} fields a RESP item, a Buffer and a Value reader, while Redis searches each small hash (a listpack) once per field. The own layout's second row is how it stored and read rows before schema ids (a MessagePack map naming all 50 features in every row), measured in the same run.`,
     '',
     '| read of 100 keys x 50 features | round trip p50 | client CPU | Redis CPU | decode p50 | store read() p50 |',
     '|---|---|---|---|---|---|',
-    row('own layout: 100 HGET (one MessagePack row each)', ownTrip, ownDecode, ownRead),
+    row('own layout: one MGET + EXISTS (rows by position, a schema id each)', ownTrip, ownDecode, ownRead),
+    row('own layout before schema ids: 100 HGET (a MessagePack map of 50 names per row)', beforeTrip, beforeDecode),
     row('Feast layout: DUMP_KEYS, one Lua call (the default on one server)', dumpKeysTrip, dumpDecode, feastRead),
     row('Feast layout: 100 DUMP (a cluster)', dumpsTrip, dumpDecode),
     row("Feast layout: READ_FEAST_ROWS, one Lua call HMGETting every key (reads: 'script')", scriptTrip, scriptDecode, scriptRead),

@@ -561,6 +561,13 @@ export class ServerStartError extends FeastEdgeError {
     return 500;
   }
 }
+/** A stored online row cannot be read (bytes that are not a row, or a schema id its view does not list); it must be written again. */
+export class OnlineStoreRowError extends FeastEdgeError {
+  override readonly name = 'OnlineStoreRowError';
+  get httpStatus() {
+    return 500;
+  }
+}
 /**
  * The online store's own storage failed a write: a full disk (ENOSPC), a quota, a
  * read-only or failing file system. A batch that meets it is written not at all; the

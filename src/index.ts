@@ -113,6 +113,7 @@ export {
   OnlineStoreConnectionError,
   OnlineStoreFaultError,
   StreamStateError,
+  OnlineStoreRowError,
   FeatureStoreNotOpenError,
   ConfigurationError,
   FeastConfigError,

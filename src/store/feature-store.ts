@@ -1,28 +1,17 @@
 import type { Table } from 'apache-arrow';
-import type {
-  DataSource,
-  Entity,
-  FeastObject,
-  FeatureService,
-  FeatureView,
-  OnDemandFeatureView,
-  OnDemandTransform,
-  StreamFeatureView,
-} from '../definitions/index.js';
+import type { DataSource, Entity, FeastObject, FeatureService, FeatureView, OnDemandFeatureView, StreamFeatureView } from '../definitions/index.js';
 import { transformAsViewCode } from '../definitions/on-demand-transform.js';
 import { OfflineStoreUnavailableError } from '../errors.js';
-import { microsToIso } from '../definitions/timestamp.js';
 import type { RegistryDocument, SavedDataset, StoredOnDemandFeatureView, StoredStreamFeatureView } from '../registry/document.js';
 import { planRetrieval, type RetrievalPlan } from '../retrieval/retrieval-plan.js';
 import { Registry } from '../registry/registry.js';
-import type { RegistryStore } from '../registry/registry-store.js';
 import type { ApplyOptions, RegistryDiff } from '../registry/apply-types.js';
 import { MemoryOnlineStore } from '../online/memory-online-store.js';
 import type { OnlineStore } from '../online/online-store.js';
 import type { OnlineResponse } from '../online/online-response.js';
 import { toOnlineBatch } from '../online/online-write.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
-import type { FeatureViewPreview, HistoricalResult, OfflineStore } from '../offline/offline-store.js';
+import type { FeatureViewPreview, OfflineStore } from '../offline/offline-store.js';
 import type { SourceData } from '../sql/load-source.js';
 import type { HistoricalFeaturesRequest, RetrievalJob } from '../retrieval/types.js';
 import { loadedStreamView } from '../stream/loaded-view.js';
@@ -38,43 +27,11 @@ import {
 import type { DefinitionsOf, FeatureSelection, ResponseRow, SelectionKeys } from './feature-refs.js';
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import { pushRows, type PushResult } from './push.js';
+import type { FeatureStoreOptions, OnlineReadOptions } from './feature-store-options.js';
+import { persistDataset } from './persist-dataset.js';
 
 export type { PushResult } from './push.js';
-
-export interface FeatureStoreOptions<T extends readonly FeastObject[] = readonly FeastObject[]> {
-  project: string;
-  registry: RegistryStore;
-  /**
-   * Training sets, materialization and offline writes (`createDuckDbOfflineStore` from
-   * 'feast-edge/offline', or a runtime's default). Without one the store serves online only.
-   */
-  offlineStore?: OfflineStore;
-  /**
-   * The loaded definitions: on-demand transforms are code and come from here. Given as a
-   * tuple (`[...] as const`), they also type the store: `createFeatureStore` then checks
-   * feature references and service names at compile time and types `toDict()`.
-   */
-  definitions?: T;
-  /**
-   * TypeScript code for on-demand views whose transform is not TypeScript (Feast's Python
-   * views read from registry.db), by view name (`onDemandTransform({ view, transform })`).
-   * Without one, a read that needs such a view fails with OnDemandTransformUnavailableError.
-   */
-  onDemandTransforms?: readonly OnDemandTransform[];
-  /** Where the latest feature values are served from; default an in-memory store. */
-  onlineStore?: OnlineStore;
-  /** Online reads reuse a registry document read at most this long ago (ms); 0 (default) re-reads it each time. */
-  registryCacheTtlMs?: number;
-}
-
-/** How one online read uses the registry. */
-export interface OnlineReadOptions {
-  /**
-   * Reuse a registry document read at most this long ago (ms) before checking its version
-   * again, as a server's registry_ttl_sec; 0 re-reads it. Default the store's registryCacheTtlMs.
-   */
-  readonly registryMaxAgeMs?: number;
-}
+export type { FeatureStoreOptions, OnlineReadOptions } from './feature-store-options.js';
 
 /**
  * The feature store: one object that applies definitions and retrieves features, the
@@ -201,7 +158,8 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
       toRows: async () => (await started()).toRows(),
       toCSV: async () => (await started()).toCSV(),
       toParquet: async () => (await started()).toParquet(),
-      persist: async (name, options = {}) => this.#persist(name, await (await started()).result(), request, options),
+      persist: async (name, options = {}) =>
+        persistDataset({ registry: this.registry, offlineStore: this.offline('persist') }, name, await (await started()).result(), request, options),
     };
   }
 
@@ -352,31 +310,6 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
       if (o.kind === 'onDemandFeatureView') this.#onDemandCode.set(o.name, o);
       if (o.kind === 'streamFeatureView') this.#streamCode.set(o.name, o);
     }
-  }
-
-  async #persist(
-    name: string,
-    result: HistoricalResult,
-    request: HistoricalFeaturesRequest,
-    options: { tags?: Record<string, string>; allowOverwrite?: boolean },
-  ): Promise<SavedDataset> {
-    const stored = await this.offline('persist').saveDataset(name, result);
-    const service = request.featureService;
-    const dataset: SavedDataset = {
-      kind: 'savedDataset',
-      name,
-      features: [...result.featureRefs],
-      joinKeys: [...result.joinKeys],
-      fullFeatureNames: request.fullFeatureNames ?? false,
-      ...(service ? { featureServiceName: typeof service === 'string' ? service : service.name } : {}),
-      storage: { format: 'parquet', path: stored.path },
-      rowCount: stored.rowCount,
-      ...(stored.minEventTimestamp !== undefined ? { minEventTimestamp: microsToIso(stored.minEventTimestamp) } : {}),
-      ...(stored.maxEventTimestamp !== undefined ? { maxEventTimestamp: microsToIso(stored.maxEventTimestamp) } : {}),
-      ...(options.tags ? { tags: { ...options.tags } } : {}),
-    };
-    await this.registry.saveDataset(dataset, { allowOverwrite: options.allowOverwrite ?? false });
-    return dataset;
   }
 }
 

@@ -37,12 +37,15 @@ describe.skipIf(!binary)('Redis online store', () => {
   // Two masters: one view's keys land in different slots on different nodes.
   runOnlineStoreContract('Redis Cluster', async () => new RedisOnlineStore({ clusterNodes: cluster.nodes }));
 
-  it('keeps one hash per project, view and entity key, named by the prefix and the hex key', async () => {
+  it('keeps one string per project, view and entity key, named by the prefix and the hex key, and the view schemas in one list', async () => {
     const store = new RedisOnlineStore({ url: `${redis.url}/2`, keyPrefix: 'app:' });
     await store.write('shop', { view: 'stats', keys: [key(7)], eventTimestamps: [T0], features: { x: [1.5] } });
     const name = `app:shop:stats:${entityKeyToString(key(7))}`;
-    expect(await redisCommand(redis.port, ['TYPE', name], { db: 2 })).toBe('hash');
-    expect(await redisCommand(redis.port, ['DBSIZE'], { db: 2 })).toBe('1');
+    expect(await redisCommand(redis.port, ['TYPE', name], { db: 2 })).toBe('string');
+    // The row holds positions, not names: the names are once per view, schema id 0 here.
+    expect(await redisCommand(redis.port, ['TYPE', 'app:shop:stats'], { db: 2 })).toBe('list');
+    expect(await redisCommand(redis.port, ['LINDEX', 'app:shop:stats', '0'], { db: 2 })).toBe('["x"]');
+    expect(await redisCommand(redis.port, ['DBSIZE'], { db: 2 })).toBe('2');
     // Without key_ttl_seconds a key never expires (TTL -1).
     expect(await redisCommand(redis.port, ['TTL', name], { db: 2 })).toBe('-1');
     await store.close();
@@ -169,7 +172,8 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
     // Driver 1's latest row (09:30) wins; driver 3 was never written.
     expect(response.toDict().conv_rate).toEqual([0.5, 0.75, null]);
     await second.store.close();
-    expect(Number(await redisCommand(redis.port, ['DBSIZE'], { db: 5 }))).toBe(2);
+    // Two rows and the view's list of schemas.
+    expect(Number(await redisCommand(redis.port, ['DBSIZE'], { db: 5 }))).toBe(3);
   });
 
   describe('when the server is not there', () => {

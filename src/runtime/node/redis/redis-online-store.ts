@@ -1,9 +1,11 @@
-import { createClient, createCluster, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis';
-import { InvalidOnlineStoreConfig } from '../../../errors.js';
+import { InvalidOnlineStoreConfig, OnlineStoreRowError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
-import { decodeOnlineRow, encodeOnlineRow } from '../../../online/row-codec.js';
-import { clientOptionsOf, RedisConnector, type RedisConnectionOptions, type SocketDefaults } from './redis-connection.js';
+import { decodeOnlineRow, type StoredOnlineRow } from '../../../online/row-codec.js';
+import { RedisConnector, type RedisConnectionOptions } from './redis-connection.js';
+import { isWrongType, rowConnectionFor, type RowConnection } from './redis-row-connection.js';
+import { decodeRedisRowInto, encodeRedisRow, eventOf, isRedisRow, schemaIdOf } from './redis-row-format.js';
+import { RedisSchemas } from './redis-schemas.js';
 
 export type { RedisTarget } from './redis-connection.js';
 
@@ -14,92 +16,25 @@ export type RedisOnlineStoreOptions = RedisConnectionOptions & {
   readonly keyTtlSeconds?: number;
 };
 
-/*
- * One hash per (project, view, entity key). `v` holds the row-codec bytes (the same
- * MessagePack as the KV stores, self-describing with its event and created times), so a
- * read is one HGET. The fields `eh el ch cl` hold (event, created) as 32-bit halves of
- * the value offset by 2^63: Lua numbers are doubles, exact only to 2^53, so the halves
- * let the script compare 64-bit microseconds exactly without decoding MessagePack.
- * A null created time is (-1, 0), below every real one: Feast's "null created is oldest".
- * The compare and the set run in one script on one key, so they are atomic per key and
- * the script never touches a second key: fine on any cluster slot.
- */
-const WRITE_IF_NOT_OLDER = defineScript({
-  NUMBER_OF_KEYS: 1,
-  SCRIPT: `
-local stored = redis.call('HMGET', KEYS[1], 'eh', 'el', 'ch', 'cl')
-if stored[1] then
-  for i = 1, 4 do
-    local new, old = tonumber(ARGV[i]), tonumber(stored[i])
-    if new ~= old then
-      if new < old then return 0 end
-      break
-    end
-  end
-end
-redis.call('HSET', KEYS[1], 'eh', ARGV[1], 'el', ARGV[2], 'ch', ARGV[3], 'cl', ARGV[4], 'v', ARGV[5])
-if ARGV[6] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[6]) end
-return 1`,
-  parseCommand(parser: CommandParser, key: RedisArgument, order: readonly string[], payload: Buffer, ttl: string) {
-    parser.pushKey(key);
-    parser.push(...order, payload, ttl);
-  },
-  // The script returns 1 (written) or 0 (older, skipped) as is.
-  transformReply: undefined as unknown as () => number,
-});
-
-const SCRIPTS = { writeIfNotOlder: WRITE_IF_NOT_OLDER };
-const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
 /** Commands in flight per await: node-redis pipelines a tick's commands; this bounds the memory of a huge batch. */
 const CHUNK = 5000;
-/*
- * node-redis gives every command its own 5 s timeout (an AbortSignal each), which costs
- * about 4x the throughput of a pipelined batch. The store turns that off and bounds each
- * round of CHUNK commands instead (commandTimeoutMs): one timer, same protection.
- */
-const NO_COMMAND_TIMEOUT = { timeout: undefined };
-const OFFSET = 2n ** 63n;
-
-function halves(value: bigint): [string, string] {
-  const n = Number(value);
-  if (Number.isSafeInteger(n)) {
-    // Safe integers split exactly in doubles: no BigInt arithmetic for every real timestamp.
-    const high = Math.floor(n / 4_294_967_296);
-    return [String(high + 2_147_483_648), String(n - high * 4_294_967_296)];
-  }
-  const unsigned = value + OFFSET;
-  return [String(unsigned >> 32n), String(unsigned & 0xffff_ffffn)];
-}
-
-function orderArgs(event: bigint, created: bigint | null): string[] {
-  return [...halves(event), ...(created === null ? ['-1', '0'] : halves(created))];
-}
 
 /** MATCH treats * ? [ ] \ as pattern syntax; a key prefix must match itself. */
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
-/** The few commands the store needs, the same for one server and for a cluster. */
-interface Connection {
-  readonly isOpen: boolean;
-  readonly isReady: boolean;
-  connect(): Promise<unknown>;
-  hGetPayload(key: string): Promise<Buffer | null>;
-  writeIfNotOlder(key: string, order: readonly string[], payload: Buffer, ttl: string): Promise<number>;
-  unlink(key: string): Promise<number>;
-  /** SCAN on every master: keys live on the node that owns their slot. */
-  scan(match: string): AsyncIterable<string[]>;
-  destroy(): void;
-  close(): Promise<void>;
-}
-
 /**
  * The online store in Redis, for serving from more than one machine. Keys are
- * `<keyPrefix><project>:<view>:<hex entity key>`, one hash each (see WRITE_IF_NOT_OLDER).
- * Every command names one key, so the store runs unchanged on Redis Cluster: reads are
- * concurrent HGETs (node-redis pipelines what one tick sends, per node), writes a
- * single-key Lua script each. A batch is therefore atomic per key, not as a whole: a
- * connection lost mid-batch can leave some keys written, and writing the batch again is
- * safe because the event-time rule makes it idempotent.
+ * `<keyPrefix><project>:<view>:<hex entity key>`, one string each: a row of
+ * redis-row-format.ts, its values in the order of a schema (the view's feature names,
+ * kept once per view at `<keyPrefix><project>:<view>` and named by an id in the row),
+ * so a read decodes positions, not a map of 50 names per row. A read is one MGET (with
+ * an EXISTS of the same keys in the same round trip, which tells a missing row from a
+ * row of the layout before schema ids); a write is a single-key Lua script per key.
+ * On Redis Cluster a read sends an MGET per slot. A batch is atomic per key, not as a
+ * whole: a connection lost mid-batch can leave some keys written, and writing the batch
+ * again is safe because the event-time rule makes it idempotent.
+ * Rows of the layout before schema ids (a hash per key, MessagePack with the names) are
+ * read by name and rewritten in this layout by that read, keeping their expiry.
  * Connects on first use; an unreachable server is an OnlineStoreConnectionError naming it.
  * @example const store = new RedisOnlineStore({ url: 'redis://localhost:6379/0', keyTtlSeconds: 86_400 });
  */
@@ -109,20 +44,34 @@ export class RedisOnlineStore implements OnlineStore {
   readonly address: string;
   readonly #prefix: string;
   readonly #ttl: string;
-  readonly #connector: RedisConnector<Connection>;
+  readonly #connector: RedisConnector<RowConnection>;
+  readonly #schemas: RedisSchemas;
 
   constructor(options: RedisOnlineStoreOptions) {
     const ttl = options.keyTtlSeconds ?? 0;
     if (!Number.isInteger(ttl) || ttl < 0) throw new InvalidOnlineStoreConfig(`redis keyTtlSeconds: expected a whole number of seconds >= 0, got ${ttl}`);
     this.#prefix = options.keyPrefix ?? '';
     this.#ttl = String(ttl);
-    this.#connector = new RedisConnector(options, (socket, onError) => connectionFor(options, socket, onError));
+    this.#connector = new RedisConnector(options, (socket, onError) => rowConnectionFor(options, socket, onError));
     this.address = this.#connector.address;
+    const run = async <T>(operation: string, command: (connection: RowConnection) => Promise<T>) => {
+      const connection = await this.#connector.connection();
+      return this.#connector.run(operation, connection, () => command(connection));
+    };
+    this.#schemas = new RedisSchemas({
+      load: (registryKey) => run('read schemas', (c) => c.schemas(registryKey)),
+      register: (registryKey, schema) => run('register schema', (c) => c.registerSchema(registryKey, schema)),
+    });
   }
 
   #key(project: string, view: string, key: Uint8Array): string {
     // Project and view names cannot contain ':', so one view's keys never match another's prefix.
     return `${this.#prefix}${project}:${view}:${entityKeyToString(key)}`;
+  }
+
+  /** Where a view's schemas are: outside its rows' `<project>:<view>:*`, so deleteView keeps them (ids never change meaning). */
+  #registryKey(project: string, view: string): string {
+    return `${this.#prefix}${project}:${view}`;
   }
 
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
@@ -138,21 +87,21 @@ export class RedisOnlineStore implements OnlineStore {
         newest.set(redisKey, i);
       }
     });
+    if (newest.size === 0) return { written: 0, skipped: batch.keys.length };
     const names = Object.keys(batch.features);
-    // Everything is encoded before the first command, so a value the codec refuses writes nothing.
+    const columns = names.map((name) => batch.features[name]);
+    const schemaId = await this.#schemas.idOf(this.#registryKey(project, batch.view), names);
+    // Every row is encoded before the first row is sent, so a value the codec refuses writes no row.
+    const values = new Array<unknown>(names.length);
     const rows = [...newest].map(([redisKey, i]) => {
-      const event = batch.eventTimestamps[i];
-      const created = batch.createdTimestamps?.[i] ?? null;
-      const values: Record<string, unknown> = {};
-      for (const name of names) values[name] = batch.features[name][i] ?? null;
-      return { redisKey, order: orderArgs(event, created), payload: Buffer.from(encodeOnlineRow({ event, created, values })) };
+      for (let f = 0; f < columns.length; f++) values[f] = columns[f][i] ?? null;
+      return { redisKey, row: encodeRedisRow(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null, schemaId, values) };
     });
-    if (rows.length === 0) return { written: 0, skipped: batch.keys.length };
     const connection = await this.#connector.connection();
     let written = 0;
     for (let start = 0; start < rows.length; start += CHUNK) {
       const replies = await this.#connector.run('write', connection, () =>
-        Promise.all(rows.slice(start, start + CHUNK).map((row) => connection.writeIfNotOlder(row.redisKey, row.order, row.payload, this.#ttl))),
+        Promise.all(rows.slice(start, start + CHUNK).map((row) => connection.writeRow(row.redisKey, row.row, this.#ttl))),
       );
       for (const reply of replies) written += Number(reply);
     }
@@ -161,18 +110,99 @@ export class RedisOnlineStore implements OnlineStore {
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
     const connection = await this.#connector.connection();
-    const payloads: (Buffer | null)[] = [];
-    for (let start = 0; start < keys.length; start += CHUNK) {
-      payloads.push(
-        ...(await this.#connector.run('read', connection, () =>
-          Promise.all(keys.slice(start, start + CHUNK).map((key) => connection.hGetPayload(this.#key(project, view, key)))),
-        )),
-      );
+    const redisKeys = keys.map((key) => this.#key(project, view, key));
+    const rows: (Buffer | null)[] = [];
+    const suspects: number[] = [];
+    for (let start = 0; start < redisKeys.length; start += CHUNK) {
+      const read = await this.#connector.run('read', connection, () => connection.getRows(redisKeys.slice(start, start + CHUNK)));
+      rows.push(...read.rows);
+      for (const at of read.suspects) suspects.push(start + at);
     }
-    const rows = payloads.map((bytes) => (bytes ? decodeOnlineRow(bytes) : null));
+    const registryKey = this.#registryKey(project, view);
+    const eventTimestamps = new Array<bigint | null>(keys.length).fill(null);
+    const columns = features.map(() => new Array<unknown>(keys.length).fill(null));
+    if (suspects.length > 0) await this.#readOldRows(connection, registryKey, redisKeys, suspects, rows, features, eventTimestamps, columns);
+    const ids = new Set<number>();
+    rows.forEach((row, i) => {
+      if (!row || eventTimestamps[i] !== null) return;
+      if (!isRedisRow(row)) throw unreadable(redisKeys[i], `${row.length} bytes are not a row`);
+      ids.add(schemaIdOf(row));
+    });
+    if (ids.size > 0 && !(await this.#schemas.ensure(registryKey, ids))) {
+      throw unreadable(registryKey, `the view's list of schemas lacks an id its rows name (${[...ids].join(', ')})`);
+    }
+    const positions = new Map<number, number[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (!row || eventTimestamps[i] !== null) continue;
+      const id = schemaIdOf(row);
+      let at = positions.get(id);
+      if (!at) positions.set(id, (at = this.#schemas.positions(registryKey, id, features)));
+      if (!decodeWhole(() => decodeRedisRowInto(row, this.#schemas.names(registryKey, id).length, at, columns, i))) {
+        throw unreadable(redisKeys[i], `its values do not match schema ${id} of ${registryKey}`);
+      }
+      eventTimestamps[i] = eventOf(row);
+    }
     const values: Record<string, unknown[]> = {};
-    for (const f of features) values[f] = rows.map((row) => (row ? (row.values[f] ?? null) : null));
-    return { eventTimestamps: rows.map((row) => (row ? row.event : null)), values };
+    features.forEach((f, p) => {
+      values[f] = columns[p];
+    });
+    return { eventTimestamps, values };
+  }
+
+  /**
+   * Keys MGET answered null for that exist: rows of the layout before schema ids, read by
+   * name and rewritten in this layout, or rows written since the MGET, read again.
+   */
+  async #readOldRows(
+    connection: RowConnection,
+    registryKey: string,
+    redisKeys: readonly string[],
+    suspects: readonly number[],
+    rows: (Buffer | null)[],
+    features: readonly string[],
+    eventTimestamps: (bigint | null)[],
+    columns: unknown[][],
+  ): Promise<void> {
+    const found = await this.#connector.run('read', connection, () =>
+      Promise.all(
+        suspects.map((i) =>
+          connection.hGetPayload(redisKeys[i]).then(
+            (old) => ({ old }),
+            async (error) => {
+              if (!isWrongType(error)) throw error;
+              return { row: await connection.get(redisKeys[i]) };
+            },
+          ),
+        ),
+      ),
+    );
+    const migrations: { key: string; row: Buffer; old: Buffer }[] = [];
+    for (let s = 0; s < suspects.length; s++) {
+      const i = suspects[s];
+      const result = found[s];
+      if ('row' in result) {
+        rows[i] = result.row;
+        continue;
+      }
+      if (!result.old) continue;
+      const old = decodeOldRow(result.old);
+      if (!old) throw unreadable(redisKeys[i], 'its hash holds no row of the layout before schema ids');
+      eventTimestamps[i] = old.event;
+      features.forEach((f, p) => {
+        columns[p][i] = old.values[f] ?? null;
+      });
+      const names = Object.keys(old.values);
+      const id = await this.#schemas.idOf(registryKey, names);
+      const row = encodeRedisRow(
+        old.event,
+        old.created,
+        id,
+        names.map((name) => old.values[name] ?? null),
+      );
+      migrations.push({ key: redisKeys[i], row, old: result.old });
+    }
+    await this.#connector.run('migrate rows', connection, () => Promise.all(migrations.map((m) => connection.migrateRow(m.key, m.row, m.old))));
   }
 
   async deleteView(project: string, view: string): Promise<void> {
@@ -197,55 +227,23 @@ export class RedisOnlineStore implements OnlineStore {
   }
 }
 
-function connectionFor(options: RedisOnlineStoreOptions, socket: SocketDefaults, onError: (error: Error) => void): Connection {
-  const target = clientOptionsOf(options, socket);
-  if (!target.cluster) {
-    const client = createClient({ url: target.url, socket: target.socket, scripts: SCRIPTS, commandOptions: NO_COMMAND_TIMEOUT });
-    // Without a listener an 'error' event (a refused or dropped connection) would crash the process.
-    client.on('error', onError);
-    const buffers = client.withTypeMapping(BUFFERS);
-    return {
-      get isOpen() {
-        return client.isOpen;
-      },
-      get isReady() {
-        return client.isReady;
-      },
-      connect: () => client.connect(),
-      hGetPayload: (key) => buffers.hGet(key, 'v'),
-      writeIfNotOlder: (key, order, payload, ttl) => client.writeIfNotOlder(key, order, payload, ttl),
-      unlink: (key) => client.unlink(key),
-      scan: (match) => client.scanIterator({ MATCH: match, COUNT: 1000 }),
-      destroy: () => client.destroy(),
-      close: () => client.close(),
-    };
+const unreadable = (key: string, why: string) =>
+  new OnlineStoreRowError(`Redis key ${key} cannot be read as an online row: ${why}; materialize the view again to rewrite it`);
+
+/** Whether decoding succeeded: bytes that do not parse are refused as a row, never passed on as a MessagePack error. */
+function decodeWhole(decode: () => boolean): boolean {
+  try {
+    return decode();
+  } catch {
+    return false;
   }
-  const cluster = createCluster({
-    rootNodes: target.rootNodes,
-    defaults: target.defaults,
-    commandOptions: NO_COMMAND_TIMEOUT,
-    scripts: SCRIPTS,
-  });
-  cluster.on('error', onError);
-  const buffers = cluster.withTypeMapping(BUFFERS);
-  return {
-    get isOpen() {
-      return cluster.isOpen;
-    },
-    get isReady() {
-      return cluster.isReady;
-    },
-    connect: () => cluster.connect(),
-    hGetPayload: (key) => buffers.hGet(key, 'v'),
-    writeIfNotOlder: (key, order, payload, ttl) => cluster.writeIfNotOlder(key, order, payload, ttl),
-    unlink: (key) => cluster.unlink(key),
-    async *scan(match) {
-      for (const master of cluster.masters) {
-        const client = await cluster.nodeClient(master);
-        yield* client.scanIterator({ MATCH: match, COUNT: 1000 });
-      }
-    },
-    destroy: () => cluster.destroy(),
-    close: () => cluster.close(),
-  };
+}
+
+function decodeOldRow(bytes: Buffer): StoredOnlineRow | undefined {
+  try {
+    const row = decodeOnlineRow(bytes);
+    return typeof row.values === 'object' && row.values !== null ? row : undefined;
+  } catch {
+    return undefined;
+  }
 }
