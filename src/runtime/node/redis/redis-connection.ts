@@ -29,6 +29,19 @@ export type SocketDefaults = { connectTimeout: number; reconnectStrategy: (retri
 /** How often a round of commands checks that its connection is still up. */
 const LOST_CHECK_MS = 50;
 
+/** How long a call waits for a connection that is reconnecting (a dropped socket comes back in milliseconds; a lost server does not). */
+const RECONNECT_GRACE_MS = 300;
+
+/** True once `connection` is ready, false if it is not within `ms`. */
+async function readyWithin(connection: RedisHandle, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!connection.isReady) {
+    if (!connection.isOpen || Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
 /** Reconnect attempts after a connection that worked is lost, before queued commands fail. */
 const RECONNECT_ATTEMPTS = 20;
 
@@ -75,14 +88,14 @@ export class RedisConnector<C extends RedisHandle> {
 
   /**
    * The open connection, or a new one when there is none or the last one gave up
-   * reconnecting. A connection that is reconnecting (Redis went away) fails at once: its
+   * reconnecting. A connection that is reconnecting (Redis went away) fails within RECONNECT_GRACE_MS: its
    * commands would wait in the client's queue up to the command timeout, and requests with them.
    */
   async connection(): Promise<C> {
     const current = this.#connection;
     if (current) {
       const connection = await current.catch(() => undefined);
-      if (connection?.isOpen && !connection.isReady) {
+      if (connection?.isOpen && !connection.isReady && !(await readyWithin(connection, RECONNECT_GRACE_MS))) {
         throw new OnlineStoreConnectionError(
           `Redis at ${this.address} is not reachable (the connection was lost and is being re-established${this.#lastError ? `: ${this.#lastError.message}` : ''}); try again shortly`,
         );
