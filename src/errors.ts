@@ -568,3 +568,14 @@ export class OnlineStoreRowError extends FeastEdgeError {
     return 500;
   }
 }
+/**
+ * The online store's own storage failed a write: a full disk (ENOSPC), a quota, a
+ * read-only or failing file system. A batch that meets it is written not at all; the
+ * server answers 503 and takes the write again once the store can.
+ */
+export class OnlineStoreFaultError extends FeastEdgeError {
+  override readonly name = 'OnlineStoreFaultError';
+  get httpStatus() {
+    return 503;
+  }
+}

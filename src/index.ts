@@ -111,6 +111,7 @@ export {
   PushSourceNotFoundException,
   OnlineWriteConflictError,
   OnlineStoreConnectionError,
+  OnlineStoreFaultError,
   StreamStateError,
   OnlineStoreRowError,
   FeatureStoreNotOpenError,

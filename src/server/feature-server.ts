@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { FeatureStore } from '../store/feature-store.js';
 import { ConfigurationError, FeastObjectNotFoundException, PermissionDeniedError, RequestValidationError } from '../errors.js';
 import { errorAnswer, errorResponse, statusOf } from './http-errors.js';
+import { healthAnswer } from './health.js';
 import { materializeRoutes } from './materialize-routes.js';
 import { ServerMetrics } from './metrics.js';
 import { readModel } from './request-body.js';
@@ -209,15 +210,7 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
     return c.json(null);
   });
   materializeRoutes(app, store, reportServerError);
-  app.get('/health', async (c) => {
-    try {
-      await store.registry.document();
-      return c.body(null, 200);
-    } catch (error) {
-      reportServerError(error);
-      return c.body(null, 503);
-    }
-  });
+  app.get('/health', () => healthAnswer(store, reportServerError));
   // feast-edge's views have no vector index: there is no vector store to list or find.
   app.get('/v1/vector_stores', (c) => c.json({ object: 'list', data: [] }));
   app.get('/v1/vector_stores/:id', (c) => c.json({ error: { message: `No vector store found with id '${c.req.param('id')}'`, type: 'not_found_error' } }, 404));

@@ -44,7 +44,22 @@ export interface ErrorAnswer {
  * a FeastEdgeError is the server's own failure.
  */
 export function statusOf(error: unknown): number {
-  return error instanceof FeastEdgeError ? error.httpStatus : 500;
+  if (error instanceof FeastEdgeError) return error.httpStatus;
+  return storageFaultOf(error) ? 503 : 500;
+}
+
+/** System error codes that mean a store's storage failed, not the request: a fault the server outlives. */
+const STORAGE_FAULTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+};
+
+/** `no space left on device (ENOSPC)` for a storage failure that no store mapped to its own error, else undefined. */
+function storageFaultOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && Object.hasOwn(STORAGE_FAULTS, code) ? `${STORAGE_FAULTS[code]} (${code})` : undefined;
 }
 
 /** A string as Python's json.dumps writes it by default (ensure_ascii: everything outside printable ASCII escaped). */
@@ -70,6 +85,11 @@ export function feastClassOf(error: FeastEdgeError): string | undefined {
  */
 export function errorAnswer(error: unknown, feastClass?: string): ErrorAnswer {
   const status = statusOf(error);
+  const fault = error instanceof FeastEdgeError ? undefined : storageFaultOf(error);
+  if (fault) {
+    // A store's storage failed (a full disk): 503, as for the stores' own faults; the path stays in the log.
+    return { status, body: JSON.stringify(`a store of the server failed: ${fault}; send the request again once the storage is mended`), type: 'StoreFault' };
+  }
   if (!(error instanceof FeastEdgeError)) {
     // An unexpected failure: say so without leaking internals.
     return { status, body: JSON.stringify('the server failed to answer this request; see its log'), type: 'InternalServerError' };

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { RequestValidationError } from '../errors.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import { pythonJsonError } from './python-json-error.js';
 import { detailOf, validateModel, type FastApiErrorDetail, type Model } from './request-models.js';
 
@@ -37,6 +38,9 @@ export async function readModel<T>(c: Context, model: Model): Promise<T> {
       body = text;
     }
   }
+  // Refused before anything walks the value recursively (issue 14, finding 4: a stack overflow, then a 500).
+  const deep = tooDeepAt(body);
+  if (deep) refuse([{ type: 'value_error', loc: ['body', ...deep], msg: `Value error, nested deeper than ${MAX_JSON_DEPTH} levels`, input: null }]);
   const checked = validateModel(model, body);
   if ('errors' in checked) refuse(checked.errors);
   return checked.value as T;

@@ -77,7 +77,11 @@ export const registryStoreContractCases: readonly ContractCase<StoreFactory>[] =
       const written: RegistryDocument = {
         ...doc('p1', 1, 'first'),
         entities: {
-          driver: { spec: { kind: 'entity', name: 'driver', joinKeys: ['driver_id'], valueType: { kind: 'Int64' } }, createdAt: 'c', lastUpdatedAt: 'u' },
+          driver: {
+            spec: { kind: 'entity', name: 'driver', joinKeys: ['driver_id'], valueType: { kind: 'Int64' } },
+            createdAt: '2026-01-01T00:00:00.000Z',
+            lastUpdatedAt: '2026-01-02T00:00:00.000Z',
+          },
         },
       };
       await store.write(written, 0);

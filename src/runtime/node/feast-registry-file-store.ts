@@ -3,6 +3,7 @@ import { feastRegistryProjects, readFeastRegistry, writeFeastRegistry } from '..
 import { RegistryStoreError, RegistryVersionConflictError } from '../../errors.js';
 import type { RegistryDocument } from '../../registry/document.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
+import { writingRegistry } from './registry-write-fault.js';
 import { errorCode, withFileLock, writeFileAtomically } from './file-lock.js';
 
 /**
@@ -28,22 +29,26 @@ export class FeastRegistryFileStore implements RegistryStore {
   }
 
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
-    await withFileLock(this.path, async () => {
-      await this.#check(doc.project.name, expectedVersion);
-      await writeFileAtomically(this.path, writeFeastRegistry(doc));
-    });
+    await writingRegistry(this.path, () =>
+      withFileLock(this.path, async () => {
+        await this.#check(doc.project.name, expectedVersion);
+        await writeFileAtomically(this.path, writeFeastRegistry(doc));
+      }),
+    );
   }
 
   async delete(project: string, expectedVersion: number): Promise<void> {
-    await withFileLock(this.path, async () => {
-      const bytes = await this.#check(project, expectedVersion);
-      if (!bytes) return;
-      const others = feastRegistryProjects(bytes).filter((p) => p !== project);
-      if (others.length > 0) {
-        throw new RegistryStoreError(`${this.path} also holds projects ${others.join(', ')}; remove '${project}' with Feast (feast teardown) to keep theirs`);
-      }
-      await rm(this.path, { force: true });
-    });
+    await writingRegistry(this.path, () =>
+      withFileLock(this.path, async () => {
+        const bytes = await this.#check(project, expectedVersion);
+        if (!bytes) return;
+        const others = feastRegistryProjects(bytes).filter((p) => p !== project);
+        if (others.length > 0) {
+          throw new RegistryStoreError(`${this.path} also holds projects ${others.join(', ')}; remove '${project}' with Feast (feast teardown) to keep theirs`);
+        }
+        await rm(this.path, { force: true });
+      }),
+    );
   }
 
   async listProjects(): Promise<string[]> {

@@ -44,9 +44,13 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
       const handle = await open(lock, 'wx');
       try {
         await handle.writeFile(token);
-      } finally {
+      } catch (error) {
+        // A lock without its token (a full disk) names no holder: it would stall every writer until it aged.
         await handle.close();
+        await rm(lock, { force: true });
+        throw error;
       }
+      await handle.close();
       break;
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;

@@ -2,9 +2,11 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertName } from '../../definitions/validate.js';
 import type { RegistryDocument } from '../../registry/document.js';
-import { RegistryStoreError, RegistryVersionConflictError } from '../../errors.js';
+import { InvalidDefinitionError, RegistryStoreError, RegistryVersionConflictError } from '../../errors.js';
+import { parseRegistryDocument } from '../../registry/document-shape.js';
 import type { RegistryStore } from '../../registry/registry-store.js';
 
+import { writingRegistry } from './registry-write-fault.js';
 import { errorCode as code, withFileLock, writeFileAtomically } from './file-lock.js';
 
 /**
@@ -39,18 +41,22 @@ export class FileRegistryStore implements RegistryStore {
 
   async write(doc: RegistryDocument, expectedVersion: number): Promise<void> {
     const file = this.#file(doc.project.name);
-    await withFileLock(file, async () => {
-      await this.#check(file, doc.project.name, expectedVersion);
-      await writeFileAtomically(file, JSON.stringify(doc, null, 2));
-    });
+    await writingRegistry(file, () =>
+      withFileLock(file, async () => {
+        await this.#check(file, doc.project.name, expectedVersion);
+        await writeFileAtomically(file, JSON.stringify(doc, null, 2));
+      }),
+    );
   }
 
   async delete(project: string, expectedVersion: number): Promise<void> {
     const file = this.#file(project);
-    await withFileLock(file, async () => {
-      await this.#check(file, project, expectedVersion);
-      await rm(file, { force: true });
-    });
+    await writingRegistry(file, () =>
+      withFileLock(file, async () => {
+        await this.#check(file, project, expectedVersion);
+        await rm(file, { force: true });
+      }),
+    );
   }
 
   async listProjects(): Promise<string[]> {
@@ -97,5 +103,11 @@ async function readDocument(file: string): Promise<RegistryDocument | undefined>
   if (doc?.formatVersion !== 1 || typeof doc.version !== 'number' || typeof doc.project?.name !== 'string') {
     throw new RegistryStoreError(`registry file ${file} is not a feast-edge registry document (formatVersion 1)`);
   }
-  return doc;
+  // A hand-edited file of the wrong structure would otherwise fail later, anywhere, as a TypeError.
+  try {
+    return parseRegistryDocument(doc);
+  } catch (error) {
+    if (!(error instanceof InvalidDefinitionError)) throw error;
+    throw new RegistryStoreError(`registry file ${file} is not a valid registry document: ${error.message}; mend it by hand, or remove it and run apply again`);
+  }
 }

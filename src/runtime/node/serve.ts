@@ -5,6 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { ServerStartError } from '../../errors.js';
 import type { FeatureStore } from '../../store/feature-store.js';
 import { createFeatureServer, type FeatureServerOptions } from '../../server/feature-server.js';
+import { errorAnswer, errorResponse } from '../../server/http-errors.js';
 import { staticFiles } from './static-files.js';
 
 export interface StartFeatureServerOptions extends FeatureServerOptions {
@@ -84,6 +85,20 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
+/**
+ * While a server runs, a promise rejected with no handler (a library's background
+ * promise, such as lmdb-js' commit of a batch that failed on a full disk) is reported,
+ * not left to Node's default, which ends the process and every request with it. Returns
+ * the function that stops guarding.
+ */
+function guardAgainstUnhandledRejections(report: ((error: unknown) => void) | undefined): () => void {
+  const onRejection = (reason: unknown) => (report ?? ((error: unknown) => console.error('unhandled rejection (the server keeps running):', error)))(reason);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('unhandledRejection', onRejection);
+  };
+}
+
 /** The app's fetch, with the files of `dir` answering the GET and HEAD paths that are not a route of the app. */
 function withStaticFiles(app: ReturnType<typeof createFeatureServer>, dir: string): (request: Request) => Promise<Response> {
   const files = staticFiles(dir);
@@ -109,9 +124,17 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
   const { host = '127.0.0.1', port = 6566, gracePeriodSeconds = 30, staticDir, ...serverOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ServerStartError(`port: expected an integer from 0 to 65535, got ${port}`);
   const app = createFeatureServer(store, serverOptions);
+  const stopGuarding = guardAgainstUnhandledRejections(serverOptions.onServerError);
   const inFlight = new Set<ServerResponse>();
   let closing = false;
-  const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir));
+  const report = serverOptions.onServerError ?? ((error: unknown) => console.error(error));
+  const honoListener = getRequestListener(staticDir === undefined ? app.fetch : withStaticFiles(app, staticDir), {
+    // A failure outside the app's own error handling (reading a static file) is JSON too, not an empty 500.
+    errorHandler: (error: unknown) => {
+      report(error);
+      return errorResponse(errorAnswer(error));
+    },
+  });
   // Responses in flight are tracked, so a close can tell their clients not to reuse the connection.
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (closing) res.setHeader('Connection', 'close');
@@ -129,7 +152,15 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
       // The connection is idle now; a closing server must not wait for the client to drop it.
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
-    void honoListener(req, res);
+    // The app answers its own failures; this catches what fails around it (writing the answer), so the request still ends.
+    honoListener(req, res).catch((error: unknown) => {
+      report(error);
+      if (res.headersSent) res.destroy();
+      else {
+        const answer = errorAnswer(error);
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'x-feast-edge-error': answer.type }).end(answer.body);
+      }
+    });
   });
   server.on('clientError', answerClientError);
   const address = await listen(server, host, port);
@@ -143,6 +174,7 @@ export async function startFeatureServer(store: FeatureStore, options: StartFeat
       cutOff.unref();
       server.close(() => {
         clearTimeout(cutOff);
+        stopGuarding();
         resolve();
       });
       server.closeIdleConnections();

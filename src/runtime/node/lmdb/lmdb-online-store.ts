@@ -1,6 +1,7 @@
 import { open, type RootDatabase } from 'lmdb';
-import { InvalidOnlineWriteError } from '../../../errors.js';
+import { InvalidOnlineWriteError, OnlineStoreFaultError } from '../../../errors.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
+import { storageFaultOf } from '../storage-fault.js';
 import { decodeInto, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
 
 const text = new TextEncoder();
@@ -71,7 +72,7 @@ export class LmdbOnlineStore implements OnlineStore {
     const columns = names.map((name) => batch.features[name]);
     const values = new Array<unknown>(names.length);
     // The read-compare-put runs inside one write transaction: no other writer interleaves.
-    const result = await this.#db.transaction(() => {
+    const result = await this.#committed(`write to '${batch.view}'`, () => {
       const schemaId = this.#schemaId(project, batch.view, names);
       let written = 0;
       for (let i = 0; i < batch.keys.length; i++) {
@@ -92,6 +93,31 @@ export class LmdbOnlineStore implements OnlineStore {
     // lmdb-js reuses a read snapshot within a tick; renew it so this process reads its own write.
     this.#db.resetReadTxn();
     return result;
+  }
+
+  /**
+   * One write transaction; a commit the storage refuses (a full disk) is an
+   * OnlineStoreFaultError. LMDB aborts the whole transaction, so nothing of it is stored,
+   * and the environment stays usable: the next commit is tried afresh (checked on a full tmpfs).
+   */
+  async #committed<T>(what: string, work: () => T): Promise<T> {
+    try {
+      return await this.#db.transaction(work);
+    } catch (error) {
+      // lmdb-js rejects the batch with a generic error and its cause in a promise that must be handled, or it kills the process.
+      const commitError = (error as { commitError?: Promise<unknown> }).commitError;
+      const cause = commitError
+        ? await commitError.then(
+            () => error,
+            (reason: unknown) => reason,
+          )
+        : error;
+      const fault = storageFaultOf(cause);
+      if (fault || commitError) {
+        throw new OnlineStoreFaultError(`online store (LMDB): ${what} failed: ${fault ?? (cause as Error).message}; nothing was written`, { cause });
+      }
+      throw error;
+    }
   }
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
@@ -145,9 +171,15 @@ export class LmdbOnlineStore implements OnlineStore {
     const end = prefix.slice();
     end[end.length - 1]++;
     const keys = [...this.#db.getKeys({ start: prefix, end })];
-    this.#db.transactionSync(() => {
-      for (const key of keys) this.#db.removeSync(key);
-    });
+    try {
+      this.#db.transactionSync(() => {
+        for (const key of keys) this.#db.removeSync(key);
+      });
+    } catch (error) {
+      const fault = storageFaultOf(error);
+      if (fault) throw new OnlineStoreFaultError(`online store (LMDB): deleting the rows of '${view}' failed: ${fault}; none were deleted`, { cause: error });
+      throw error;
+    }
     this.#db.resetReadTxn();
   }
 

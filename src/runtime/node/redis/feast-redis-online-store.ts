@@ -179,6 +179,11 @@ export class FeastRedisOnlineStore implements OnlineStore {
     this.#written.delete(`${project}\u0000${view}`);
   }
 
+  /** For /health: resolves when Redis answers now, fails fast while it is down. */
+  checkHealth(): Promise<void> {
+    return this.#connector.checkHealth();
+  }
+
   close(): Promise<void> {
     return this.#connector.close();
   }

@@ -26,6 +26,22 @@ export interface RedisHandle {
 
 export type SocketDefaults = { connectTimeout: number; reconnectStrategy: (retries: number, cause: Error) => number | Error };
 
+/** How often a round of commands checks that its connection is still up. */
+const LOST_CHECK_MS = 50;
+
+/** How long a call waits for a connection that is reconnecting (a dropped socket comes back in milliseconds; a lost server does not). */
+const RECONNECT_GRACE_MS = 300;
+
+/** True once `connection` is ready, false if it is not within `ms`. */
+async function readyWithin(connection: RedisHandle, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!connection.isReady) {
+    if (!connection.isOpen || Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
 /** Reconnect attempts after a connection that worked is lost, before queued commands fail. */
 const RECONNECT_ATTEMPTS = 20;
 
@@ -70,11 +86,20 @@ export class RedisConnector<C extends RedisHandle> {
     this.address = 'url' in options ? describeUrl(options.url) : options.clusterNodes.map(describeNode).join(',');
   }
 
-  /** The open connection, or a new one when there is none or the last one gave up reconnecting. */
+  /**
+   * The open connection, or a new one when there is none or the last one gave up
+   * reconnecting. A connection that is reconnecting (Redis went away) fails within RECONNECT_GRACE_MS: its
+   * commands would wait in the client's queue up to the command timeout, and requests with them.
+   */
   async connection(): Promise<C> {
     const current = this.#connection;
     if (current) {
       const connection = await current.catch(() => undefined);
+      if (connection?.isOpen && !connection.isReady && !(await readyWithin(connection, RECONNECT_GRACE_MS))) {
+        throw new OnlineStoreConnectionError(
+          `Redis at ${this.address} is not reachable (the connection was lost and is being re-established${this.#lastError ? `: ${this.#lastError.message}` : ''}); try again shortly`,
+        );
+      }
       if (connection?.isOpen) return connection;
       if (this.#connection === current) this.#connection = undefined;
       else if (this.#connection) return this.connection();
@@ -120,6 +145,7 @@ export class RedisConnector<C extends RedisHandle> {
   async run<T>(operation: string, connection: C, round: () => Promise<T>): Promise<T> {
     const limit = this.#options.commandTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
+    let watch: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         round(),
@@ -128,13 +154,23 @@ export class RedisConnector<C extends RedisHandle> {
             connection.destroy();
             reject(new Error(`no reply within ${limit} ms; the connection was dropped`));
           }, limit);
+          // A connection lost mid-round keeps its unanswered commands for the reconnect; the request does not wait for that.
+          watch = setInterval(() => {
+            if (!connection.isReady) reject(new Error(`the connection was lost before the reply${this.#lastError ? ` (${this.#lastError.message})` : ''}`));
+          }, LOST_CHECK_MS);
         }),
       ]);
     } catch (error) {
       throw new OnlineStoreConnectionError(`Redis at ${this.address}: ${operation} failed: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
+      clearInterval(watch);
     }
+  }
+
+  /** Resolves when a connection is ready now; rejects at once (an OnlineStoreConnectionError) while Redis cannot be reached. */
+  async checkHealth(): Promise<void> {
+    await this.connection();
   }
 
   async close(): Promise<void> {

@@ -217,6 +217,11 @@ export class RedisOnlineStore implements OnlineStore {
     }
   }
 
+  /** For /health: resolves when Redis answers now, fails fast while it is down. */
+  checkHealth(): Promise<void> {
+    return this.#connector.checkHealth();
+  }
+
   close(): Promise<void> {
     return this.#connector.close();
   }
