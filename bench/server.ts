@@ -202,7 +202,11 @@ export async function benchServer(): Promise<string> {
     // The baseline answers the same number of bytes as feast-edge does for each shape.
     const answers: string[] = [];
     for (const { bodies } of shapes) {
-      const response = await fetch(`${feastEdge.url}/get-online-features`, { method: 'POST', body: bodies[0] });
+      const response = await fetch(`${feastEdge.url}/get-online-features`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: bodies[0],
+      });
       if (response.status !== 200) throw new Error(`feast-edge answered ${response.status}: ${await response.text()}`);
       answers.push(await response.text());
     }

@@ -158,7 +158,8 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       { ...wanted, entityRows: columnsOf(body.entities, 'entities'), fullFeatureNames: body.full_feature_names ?? false },
       { registryMaxAgeMs },
     );
-    return c.body(response.toWireJson(), 200, { 'content-type': 'application/json' });
+    // Bytes of known length: the Node adapter sends them with a Content-Length, no re-encoding.
+    return c.body(response.toWireBytes(), 200, { 'content-type': 'application/json' });
   });
   app.post('/push', async (c) => {
     const body = await readModel<{ push_source_name: string; df: Record<string, unknown>; to?: string }>(c, pushModel);

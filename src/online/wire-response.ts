@@ -1,0 +1,90 @@
+import type { ValueType } from '../definitions/value-type.js';
+import { JsonByteWriter } from './json-byte-writer.js';
+import { isFloatType, wireTimestamp } from './wire-json.js';
+import { writeWireValue } from './wire-values.js';
+
+/** What the wire needs of an output column (OnlineColumn has it). */
+export interface WireColumn {
+  readonly name: string;
+  readonly values: readonly unknown[];
+  readonly statuses: readonly string[];
+  readonly eventTimestamps: readonly bigint[];
+  readonly dtype?: ValueType;
+}
+
+const ENCODER = new TextEncoder();
+/** `"PRESENT"` and the other status names, quoted, as bytes. */
+const STATUS_BYTES = new Map<string, Uint8Array>(['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE'].map((name) => [name, ENCODER.encode(`"${name}"`)]));
+
+/** Event times seen lately, as their quoted RFC 3339 bytes; an online store's rows share few instants. */
+const instants = new Map<bigint, Uint8Array>();
+
+function instantBytes(micros: bigint): Uint8Array {
+  let bytes = instants.get(micros);
+  if (bytes === undefined) {
+    // Bounded: cleared whole when full, which costs one conversion per instant afterwards.
+    if (instants.size >= 4096) instants.clear();
+    bytes = ENCODER.encode(`"${wireTimestamp(micros)}"`);
+    instants.set(micros, bytes);
+  }
+  return bytes;
+}
+
+/** An array of statuses or instants as JSON, written once per distinct array (a view's columns share theirs). */
+function sharedArray<T>(cache: Map<readonly T[], Uint8Array>, items: readonly T[], bytesOf: (item: T) => Uint8Array): Uint8Array {
+  let bytes = cache.get(items);
+  if (bytes === undefined) {
+    const w = new JsonByteWriter(items.length * 24 + 2);
+    w.byte(0x5b);
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) w.byte(0x2c);
+      w.bytes(bytesOf(items[i]));
+    }
+    w.byte(0x5d);
+    bytes = w.finish();
+    cache.set(items, bytes);
+  }
+  return bytes;
+}
+
+function statusBytes(status: string): Uint8Array {
+  const bytes = STATUS_BYTES.get(status);
+  if (bytes) return bytes;
+  return ENCODER.encode(JSON.stringify(status));
+}
+
+/**
+ * Feast's column-major body of POST /get-online-features as UTF-8 bytes:
+ * `{"results":[{"values":[...],"statuses":[...],"event_timestamps":[...]},...],"metadata":{"feature_names":[...]}}`.
+ */
+export function writeWireResponse(columns: readonly WireColumn[]): Uint8Array<ArrayBuffer> {
+  // About a value, a status and an instant per row and column: most bodies fit at once.
+  const rows = columns[0]?.values.length ?? 0;
+  const w = new JsonByteWriter(64 + columns.length * (80 + rows * 48));
+  const statuses = new Map<readonly string[], Uint8Array>();
+  const times = new Map<readonly bigint[], Uint8Array>();
+  w.ascii('{"results":[');
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c];
+    if (c > 0) w.byte(0x2c);
+    w.ascii('{"values":[');
+    const float = isFloatType(column.dtype);
+    const values = column.values;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) w.byte(0x2c);
+      writeWireValue(w, values[i], float);
+    }
+    w.ascii('],"statuses":');
+    w.bytes(sharedArray(statuses, column.statuses, statusBytes));
+    w.ascii(',"event_timestamps":');
+    w.bytes(sharedArray(times, column.eventTimestamps, instantBytes));
+    w.byte(0x7d);
+  }
+  w.ascii('],"metadata":{"feature_names":[');
+  for (let c = 0; c < columns.length; c++) {
+    if (c > 0) w.byte(0x2c);
+    w.string(columns[c].name);
+  }
+  w.ascii(']}}');
+  return w.finish();
+}
