@@ -89,19 +89,22 @@ export function writeWireValue(w: JsonByteWriter, value: unknown, float: boolean
       w.ascii('null');
       return;
   }
-  if (value === null) return w.ascii('null');
-  if (value instanceof Uint8Array) return w.string(base64(value));
-  // A UnixTimestamp value is whole epoch seconds on Feast's wire (its unix_timestamp_val).
-  if (value instanceof Date) return writeWireValue(w, Math.floor(value.getTime() / 1000), float);
-  if (Array.isArray(value)) {
+  if (value === null) {
+    w.ascii('null');
+  } else if (value instanceof Uint8Array) {
+    w.string(base64(value));
+  } else if (value instanceof Date) {
+    // A UnixTimestamp value is whole epoch seconds on Feast's wire (its unix_timestamp_val).
+    writeWireValue(w, Math.floor(value.getTime() / 1000), float);
+  } else if (Array.isArray(value)) {
     w.byte(0x5b);
     for (let i = 0; i < value.length; i++) {
       if (i > 0) w.byte(0x2c);
       writeWireValue(w, value[i], float);
     }
     w.byte(0x5d);
-    return;
+  } else {
+    // Anything else (a map or struct value): JSON.stringify's text, bigints as numbers.
+    w.text(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? Number(v) : v)) ?? 'null');
   }
-  // Anything else (a map or struct value): JSON.stringify's text, bigints as numbers.
-  w.text(JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? Number(v) : v)) ?? 'null');
 }
