@@ -19,6 +19,8 @@ const WIDE_ENTITIES = 10_000;
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
+// BENCH_SERVER_BEFORE_CLI=path/to/an/older/dist/cli/main.js serves the same repo with an older build in the same run, for a before/after ratio.
+const BEFORE_CLI = process.env.BENCH_SERVER_BEFORE_CLI;
 
 interface AutocannonResult {
   requests: { total: number };
@@ -183,6 +185,7 @@ export async function benchServer(): Promise<string> {
   let verdict = '';
   let feastEdge: Awaited<ReturnType<typeof startChild>> | undefined;
   let bare: Awaited<ReturnType<typeof startChild>> | undefined;
+  let before: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
     const started = performance.now();
     const repo = await makeRepo(dir, populations);
@@ -210,6 +213,14 @@ export async function benchServer(): Promise<string> {
       if (response.status !== 200) throw new Error(`feast-edge answered ${response.status}: ${await response.text()}`);
       answers.push(await response.text());
     }
+    if (BEFORE_CLI) {
+      before = await startChild([BEFORE_CLI, '--repo', repo, 'serve', '--port', '0']);
+      // Same request, same bytes: the older build is the reference the wire must not drift from.
+      for (const [i, { bodies }] of shapes.entries()) {
+        const response = await fetch(`${before.url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] });
+        if ((await response.text()) !== answers[i]) throw new Error(`the build before answers other bytes than this one for ${shapes[i].shape.label}`);
+      }
+    }
     writeFileSync(join(dir, 'bodies.json'), JSON.stringify(answers));
     bare = await startChild(['--input-type=module', '-e', BARE_SERVER], { ...process.env, BARE_BODIES: join(dir, 'bodies.json') });
 
@@ -219,8 +230,10 @@ export async function benchServer(): Promise<string> {
       // A short warm-up of each (JIT, LMDB pages), then the timed runs, interleaved.
       await load(ours, bodies, 1);
       await load(theirs, bodies, 1);
+      if (before) await load(`${before.url}/get-online-features`, bodies, 1);
       const served = await load(ours, bodies, seconds);
       const baseline = await load(theirs, bodies, seconds);
+      const older = before ? await load(`${before.url}/get-online-features`, bodies, seconds) : undefined;
       const bytes = Buffer.byteLength(answers[i]);
       if (shape.label === '1 x 50') {
         // A bound on the ratio: the bare route's time per request plus only serializing this
@@ -237,15 +250,16 @@ export async function benchServer(): Promise<string> {
           `it caps any server that serializes this answer at ${((bareMs / (bareMs + stringifyMs)) * 100).toFixed(0)}% of the bare route.`;
       }
       rows.push(
-        `| ${shape.label} | ${rate(bytes)} B | ${rate(served.rps)} | ${fmtMs(served.p50)} | ${fmtMs(served.p99)} | ${rate(baseline.rps)} | ${fmtMs(baseline.p50)} | ${fmtMs(baseline.p99)} | ${((served.rps / baseline.rps) * 100).toFixed(0)}% |`,
+        `| ${shape.label} | ${rate(bytes)} B | ${rate(served.rps)} | ${fmtMs(served.p50)} | ${fmtMs(served.p99)} | ${rate(baseline.rps)} | ${fmtMs(baseline.p50)} | ${fmtMs(baseline.p99)} | ${((served.rps / baseline.rps) * 100).toFixed(0)}% |${older ? ` ${rate(older.rps)} | ${fmtMs(older.p99)} | ${ratio(served.rps, older.rps)} |` : ''}`,
       );
       process.stdout.write(
-        `  server ${shape.label}: ${rate(served.rps)} req/s p99 ${fmtMs(served.p99)} vs bare ${rate(baseline.rps)} req/s p99 ${fmtMs(baseline.p99)} (${ratio(served.rps, baseline.rps)})\n`,
+        `  server ${shape.label}: ${rate(served.rps)} req/s p99 ${fmtMs(served.p99)} vs bare ${rate(baseline.rps)} req/s p99 ${fmtMs(baseline.p99)} (${ratio(served.rps, baseline.rps)})${older ? `; before ${rate(older.rps)} req/s (${ratio(served.rps, older.rps)})` : ''}\n`,
       );
     }
   } finally {
     await feastEdge?.stop();
     await bare?.stop();
+    await before?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   return [
@@ -253,8 +267,8 @@ export async function benchServer(): Promise<string> {
     '',
     `\`feast-edge serve\` (the built CLI, LMDB online store, registry ttl 5 s) answering POST /get-online-features, loaded by autocannon with ${CONNECTIONS} connections for ${seconds} s per shape after a 1 s warm-up; each request asks for random entities among ${rate(populations.stats)} (50 features, view \`stats\`) or ${rate(populations.wide)} (250 features, view \`wide\`). Beside it, in the same run, a bare Hono route on @hono/node-server that reads the same request and answers a precomputed body of the same size. Server and load generator are separate processes sharing the machine's cores; latencies are measured per request by the load generator, unrounded.`,
     '',
-    '| entities x features | response | feast-edge req/s | p50 | p99 | bare Hono req/s | p50 | p99 | throughput vs bare |',
-    '|---|---|---|---|---|---|---|---|---|',
+    `| entities x features | response | feast-edge req/s | p50 | p99 | bare Hono req/s | p50 | p99 | throughput vs bare |${BEFORE_CLI ? ' before req/s | before p99 | vs before |' : ''}`,
+    `|---|---|---|---|---|---|---|---|---|${BEFORE_CLI ? '---|---|---|' : ''}`,
     ...rows,
     '',
     "Context, from Feast's published figures (other machines, so compare ratios, not values): the Python feature server on Redis, p99 at batch 1/10/50/100 entities with 50 features, 7.2/15.1/50.4/124.9 ms; the Go feature server 4.3/3.9/12.3/22.2 ms; a tuned 2026 deployment, 718 req/s per pod.",

@@ -150,7 +150,7 @@ describe('wire numbers', () => {
 });
 
 describe('the wire body', () => {
-  const column = fc.oneof(
+  const column: fc.Arbitrary<{ values: unknown[]; dtype?: typeof Float64 | typeof Int64 | typeof StringType }> = fc.oneof(
     fc.array(fc.oneof(fc.integer(), fc.constant(null)), { minLength: 3, maxLength: 3 }).map((values) => ({ values, dtype: Int64 })),
     fc.array(fc.oneof(nastyString, fc.constant(null)), { minLength: 3, maxLength: 3 }).map((values) => ({ values, dtype: StringType })),
     fc.array(fc.oneof(fc.boolean(), anyDouble, nastyString, fc.constant(null)), { minLength: 3, maxLength: 3 }).map((values) => ({ values })),
@@ -197,7 +197,9 @@ describe('the wire body', () => {
             results: specs.map((s) => ({
               values:
                 s.column.dtype === Float64
-                  ? s.column.values.map((v) => (v === null ? null : `${floatMark}${Number.isInteger(v) ? (v as number).toFixed(1) : String(v)}`))
+                  ? s.column.values.map((v) =>
+                      v === null || typeof v !== 'number' ? null : `${floatMark}${Number.isInteger(v) ? (v as number).toFixed(1) : String(v)}`,
+                    )
                   : s.column.values,
               statuses: s.statuses,
               event_timestamps: s.times.map((t) => instantText.get(t)),
