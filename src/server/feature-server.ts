@@ -8,6 +8,7 @@ import { ConfigurationError, FeastObjectNotFoundException, PermissionDeniedError
 import { errorAnswer, errorResponse, statusOf } from './http-errors.js';
 import { materializeRoutes } from './materialize-routes.js';
 import { ServerMetrics } from './metrics.js';
+import { fastOnlineFeaturesBody, type GetOnlineFeaturesBody } from './fast-request.js';
 import { readModel } from './request-body.js';
 import { getOnlineFeaturesModel, pushModel, writeToOnlineStoreModel } from './request-models.js';
 import { remoteClientColumns } from './remote-client-columns.js';
@@ -65,13 +66,6 @@ function rowsOf(columns: Record<string, unknown[]>): Record<string, unknown>[] {
   const names = Object.keys(columns);
   const count = names.length > 0 ? columns[names[0]].length : 0;
   return Array.from({ length: count }, (_, i) => Object.fromEntries(names.map((n) => [n, columns[n][i]])));
-}
-
-interface GetOnlineFeaturesBody {
-  entities: Record<string, unknown[]>;
-  feature_service?: string;
-  features?: string[];
-  full_feature_names?: boolean;
 }
 
 /**
@@ -148,7 +142,9 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
   );
 
   app.post('/get-online-features', async (c) => {
-    const body = await readModel<GetOnlineFeaturesBody>(c, getOnlineFeaturesModel);
+    // The usual body is taken as it is; anything else gets the full check and its exact refusal.
+    const body =
+      fastOnlineFeaturesBody(await c.req.text(), c.req.header('content-type')) ?? (await readModel<GetOnlineFeaturesBody>(c, getOnlineFeaturesModel));
     // As in Feast, a feature service wins over a feature list.
     const wanted = body.feature_service ? { featureService: body.feature_service } : { features: body.features ?? [] };
     if (wanted.features?.length === 0) {
