@@ -132,14 +132,20 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
     });
   }
   const maxSize = options.maxBodyBytes ?? 1_048_576;
+  const tooLarge = (c: Context) => c.json(`body: expected at most ${maxSize} bytes`, 413, { 'x-feast-edge-error': 'RequestEntityTooLarge' });
   // A declared Content-Length is compared; a streamed body (chunked) is counted as it is read.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize,
-      onError: (c) => c.json(`body: expected at most ${maxSize} bytes`, 413, { 'x-feast-edge-error': 'RequestEntityTooLarge' }),
-    }),
-  );
+  const limit = bodyLimit({ maxSize, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    // What bodyLimit does with a declared length, without its first step (c.req.raw.body):
+    // on Node that builds a full Request and a web stream per request, where c.req.text()
+    // would read the body directly.
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const length = c.req.header('content-length');
+      if (length !== undefined && c.req.header('transfer-encoding') === undefined) return Number.parseInt(length || '0', 10) > maxSize ? tooLarge(c) : next();
+    }
+    return limit(c, next);
+  });
 
   app.post('/get-online-features', async (c) => {
     // The usual body is taken as it is; anything else gets the full check and its exact refusal.
