@@ -60,6 +60,53 @@ export class JsonByteWriter {
     this.#length = at;
   }
 
+  /** The decimal digits of `n` (whole, 0 <= n < 2^53), left-padded with zeros to `width`, without a string. */
+  digits(n: number, width = 1): void {
+    if (n >= 0x80000000) {
+      // Beyond 31 bits: the string conversion (rare for the digits of a decimal).
+      const text = String(n);
+      for (let z = text.length; z < width; z++) this.byte(0x30);
+      this.ascii(text);
+      return;
+    }
+    let count = 1;
+    for (let rest = n; rest >= 10; rest = (rest / 10) | 0) count++;
+    if (count < width) count = width;
+    this.#reserve(count);
+    const buffer = this.#buffer;
+    let at = this.#length + count;
+    this.#length = at;
+    // Small integers: V8 keeps these in 31-bit integer arithmetic.
+    for (let rest = n | 0, i = 0; i < count; i++) {
+      const next = (rest / 10) | 0;
+      buffer[--at] = 0x30 + rest - next * 10;
+      rest = next;
+    }
+  }
+
+  /** `n / 10^k` (n whole, 0 < n < 2^31, k >= 1) with exactly k fraction digits, in one pass over the digits. */
+  fixed(n: number, k: number): void {
+    let count = 1;
+    for (let rest = n; rest >= 10; rest = (rest / 10) | 0) count++;
+    if (count <= k) count = k + 1;
+    this.#reserve(count + 1);
+    const buffer = this.#buffer;
+    let at = this.#length + count + 1;
+    this.#length = at;
+    let rest = n | 0;
+    for (let i = 0; i < k; i++) {
+      const next = (rest / 10) | 0;
+      buffer[--at] = 0x30 + rest - next * 10;
+      rest = next;
+    }
+    buffer[--at] = 0x2e;
+    for (let i = k; i < count; i++) {
+      const next = (rest / 10) | 0;
+      buffer[--at] = 0x30 + rest - next * 10;
+      rest = next;
+    }
+  }
+
   /** Bytes written earlier (a repeated array's JSON, kept once). */
   bytes(bytes: Uint8Array): void {
     this.#reserve(bytes.length);

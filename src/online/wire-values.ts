@@ -30,11 +30,11 @@ function shortDecimal(w: JsonByteWriter, x: number): boolean {
     const scaled = abs * p;
     if (scaled >= EXACT) return false;
     const near = Math.round(scaled);
-    for (let n = near - 1; n <= near + 1; n++) {
-      if (n / p === abs) {
-        writeFixed(w, x < 0, n, k);
-        return true;
-      }
+    // The nearest integer is the usual hit; its neighbours cover the rounding of abs * p.
+    const n = near / p === abs ? near : (near - 1) / p === abs ? near - 1 : (near + 1) / p === abs ? near + 1 : -1;
+    if (n >= 0) {
+      writeFixed(w, x < 0, n, k);
+      return true;
     }
   }
   return false;
@@ -42,15 +42,16 @@ function shortDecimal(w: JsonByteWriter, x: number): boolean {
 
 /** `n / 10^k` with exactly k fraction digits (n < 2^52, whole). */
 function writeFixed(w: JsonByteWriter, negative: boolean, n: number, k: number): void {
-  const p = POWERS[k];
-  const fraction = n % p;
-  const whole = (n - fraction) / p;
   if (negative) w.byte(0x2d);
-  w.ascii(String(whole));
-  w.byte(0x2e);
-  const digits = String(fraction);
-  for (let z = digits.length; z < k; z++) w.byte(0x30);
-  w.ascii(digits);
+  if (n < 0x80000000) {
+    w.fixed(n, k);
+  } else {
+    const p = POWERS[k];
+    const fraction = n % p;
+    w.digits((n - fraction) / p);
+    w.byte(0x2e);
+    w.digits(fraction, k);
+  }
 }
 
 /** A float as Python's repr prints it (see floatText). */

@@ -64,6 +64,25 @@ describe('JsonByteWriter', () => {
     expect(written((w) => w.string('😀\u2028\u007f'))).toBe('"😀\u2028\u007f"');
   });
 
+  it('writes whole numbers as their decimal digits, zero-padded to a width', () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), fc.integer({ min: 1, max: 20 }), (n, width) => {
+        expect(written((w) => w.digits(n, width))).toBe(String(n).padStart(width, '0'));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('writes n / 10^k with k fraction digits', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 0x7fffffff }), fc.integer({ min: 1, max: 15 }), (n, k) => {
+        const padded = String(n).padStart(k + 1, '0');
+        expect(written((w) => w.fixed(n, k))).toBe(`${padded.slice(0, -k)}.${padded.slice(-k)}`);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('keeps the bytes written before a growth', () => {
     const long = 'x'.repeat(5000);
     expect(
