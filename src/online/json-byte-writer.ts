@@ -107,6 +107,13 @@ export class JsonByteWriter {
     }
   }
 
+  /** Bytes this writer wrote earlier, from `start` to `end`, written again at the end. */
+  again(start: number, end: number): void {
+    this.#reserve(end - start);
+    this.#buffer.copyWithin(this.#length, start, end);
+    this.#length += end - start;
+  }
+
   /** Bytes written earlier (a repeated array's JSON, kept once). */
   bytes(bytes: Uint8Array): void {
     this.#reserve(bytes.length);

@@ -30,21 +30,24 @@ function instantBytes(micros: bigint): Uint8Array {
   return bytes;
 }
 
-/** An array of statuses or instants as JSON, written once per distinct array (a view's columns share theirs). */
-function sharedArray<T>(cache: Map<readonly T[], Uint8Array>, items: readonly T[], bytesOf: (item: T) => Uint8Array): Uint8Array {
-  let bytes = cache.get(items);
-  if (bytes === undefined) {
-    const w = new JsonByteWriter(items.length * 24 + 2);
-    w.byte(0x5b);
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) w.byte(0x2c);
-      w.bytes(bytesOf(items[i]));
-    }
-    w.byte(0x5d);
-    bytes = w.finish();
-    cache.set(items, bytes);
+/**
+ * An array of statuses or instants as JSON. A view's columns share theirs: the first
+ * column writes it, the others copy those bytes within the buffer.
+ */
+function writeShared<T>(w: JsonByteWriter, written: Map<readonly T[], readonly [number, number]>, items: readonly T[], bytesOf: (item: T) => Uint8Array): void {
+  const range = written.get(items);
+  if (range !== undefined) {
+    w.again(range[0], range[1]);
+    return;
   }
-  return bytes;
+  const start = w.length;
+  w.byte(0x5b);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) w.byte(0x2c);
+    w.bytes(bytesOf(items[i]));
+  }
+  w.byte(0x5d);
+  written.set(items, [start, w.length]);
 }
 
 function statusBytes(status: string): Uint8Array {
@@ -61,8 +64,8 @@ export function writeWireResponse(columns: readonly WireColumn[]): Uint8Array<Ar
   // About a value, a status and an instant per row and column: most bodies fit at once.
   const rows = columns[0]?.values.length ?? 0;
   const w = new JsonByteWriter(64 + columns.length * (80 + rows * 48));
-  const statuses = new Map<readonly string[], Uint8Array>();
-  const times = new Map<readonly bigint[], Uint8Array>();
+  const statuses = new Map<readonly string[], readonly [number, number]>();
+  const times = new Map<readonly bigint[], readonly [number, number]>();
   w.ascii('{"results":[');
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c];
@@ -75,9 +78,9 @@ export function writeWireResponse(columns: readonly WireColumn[]): Uint8Array<Ar
       writeWireValue(w, values[i], float);
     }
     w.ascii('],"statuses":');
-    w.bytes(sharedArray(statuses, column.statuses, statusBytes));
+    writeShared(w, statuses, column.statuses, statusBytes);
     w.ascii(',"event_timestamps":');
-    w.bytes(sharedArray(times, column.eventTimestamps, instantBytes));
+    writeShared(w, times, column.eventTimestamps, instantBytes);
     w.byte(0x7d);
   }
   w.ascii('],"metadata":{"feature_names":[');
