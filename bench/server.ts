@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 // BENCH_SERVER_BEFORE_CLI=path/to/an/older/dist/cli/main.js serves the same repo with an older build in the same run, for a before/after ratio.
 const BEFORE_CLI = process.env.BENCH_SERVER_BEFORE_CLI;
+/** Where the server's --cpu-prof findings are kept (written by hand from BENCH_SERVER_PROF runs; a profile is not rerun by every bench). */
+const PROFILE_NOTE = join(import.meta.dirname, 'results', 'server-profile.md');
 
 interface AutocannonResult {
   requests: { total: number };
@@ -274,15 +276,16 @@ export async function benchServer(): Promise<string> {
         let writeMs = 0;
         for (let k = -50; k < iterations; k++) {
           const request = requests[(k + 50) % requests.length];
-          const t0 = performance.now();
+          // CPU time, which the other work on a shared machine disturbs less than wall time.
+          const t0 = process.cpuUsage();
           const response = await store.getOnlineFeatures({ features: request.features, entityRows: request.entities }, { registryMaxAgeMs: 5000 });
-          const t1 = performance.now();
+          const t1 = process.cpuUsage(t0);
           response.toWireBytes();
-          const t2 = performance.now();
+          const t2 = process.cpuUsage(t0);
           // The first 50 warm up.
           if (k >= 0) {
-            readMs += t1 - t0;
-            writeMs += t2 - t1;
+            readMs += (t1.user + t1.system) / 1000;
+            writeMs += (t2.user + t2.system - t1.user - t1.system) / 1000;
           }
         }
         readMs /= iterations;
@@ -320,11 +323,14 @@ export async function benchServer(): Promise<string> {
     "Context, from Feast's published figures (other machines, so compare ratios, not values): the Python feature server on Redis, p99 at batch 1/10/50/100 entities with 50 features, 7.2/15.1/50.4/124.9 ms; the Go feature server 4.3/3.9/12.3/22.2 ms; a tuned 2026 deployment, 718 req/s per pod.",
     `Targets (issue 15): at least 50% of the bare route's req/s at 1 x 50; at 100 x 50 at least 4x the req/s of the build before${BEFORE_CLI ? ' (the "before" columns: that build, serving the same repo in this run)' : ''}. This run: ${verdict.join(' ')}`,
     '',
-    "The bound, measured in this run after the load: this build's time per request in one process (the LMDB read into columns, then the wire body written as bytes) beside the bare route's whole time per request (1 / its req/s). A server that adds that work to the bare route's reaches at most the 'cap' share of its req/s; serving, the work shares the 2 cores with the load generator and the bare server's idle process.",
+    "The bound, measured in this run after the load: this build's CPU time per request in one process (the LMDB read into columns, then the wire body written as bytes) beside the bare route's whole time per request (1 / its req/s). A server that adds that work to the bare route's reaches at most the 'cap' share of its req/s; serving, the work shares the 2 cores with the load generator and the bare server's idle process.",
     '',
     '| entities x features | read (in process) | write body | bare route per request | cap vs bare | served vs bare |',
     '|---|---|---|---|---|---|',
     ...bounds,
+    '',
+    "Reproduce: `BENCH_SUITES=server npm run bench` (`BENCH_SERVER_SHAPES='1 x 50,100 x 50'` for some shapes; `BENCH_SERVER_BEFORE_CLI=<older checkout>/dist/cli/main.js` adds the before columns; `BENCH_SERVER_PROF=<dir>` writes a `--cpu-prof` profile of `serve`).",
+    ...(existsSync(PROFILE_NOTE) ? ['', readFileSync(PROFILE_NOTE, 'utf8').trim()] : []),
     '',
   ].join('\n');
 }
