@@ -66,22 +66,29 @@ export function writeWireResponse(columns: readonly WireColumn[]): Uint8Array<Ar
   const w = new JsonByteWriter(64 + columns.length * (80 + rows * 48));
   const statuses = new Map<readonly string[], readonly [number, number]>();
   const times = new Map<readonly bigint[], readonly [number, number]>();
+  // A column's text after its values, kept for the next column with the same arrays (a view's columns).
+  let tail: { statuses: readonly string[]; times: readonly bigint[]; start: number; end: number } | undefined;
   w.ascii('{"results":[');
   for (let c = 0; c < columns.length; c++) {
     const column = columns[c];
-    if (c > 0) w.byte(0x2c);
-    w.ascii('{"values":[');
+    w.ascii(c > 0 ? ',{"values":[' : '{"values":[');
     const float = isFloatType(column.dtype);
     const values = column.values;
     for (let i = 0; i < values.length; i++) {
       if (i > 0) w.byte(0x2c);
       writeWireValue(w, values[i], float);
     }
+    if (tail !== undefined && tail.statuses === column.statuses && tail.times === column.eventTimestamps) {
+      w.again(tail.start, tail.end);
+      continue;
+    }
+    const start = w.length;
     w.ascii('],"statuses":');
     writeShared(w, statuses, column.statuses, statusBytes);
     w.ascii(',"event_timestamps":');
     writeShared(w, times, column.eventTimestamps, instantBytes);
     w.byte(0x7d);
+    tail = { statuses: column.statuses, times: column.eventTimestamps, start, end: w.length };
   }
   w.ascii('],"metadata":{"feature_names":[');
   for (let c = 0; c < columns.length; c++) {
