@@ -30,6 +30,10 @@ function shortDecimal(w: JsonByteWriter, x: number): boolean {
     const scaled = abs * p;
     if (scaled >= EXACT) return false;
     const near = Math.round(scaled);
+    // A candidate lies within about scaled * 2^-52 of scaled (see above): farther from every
+    // integer, this k has none, and no division is needed to say so (2^-50 leaves a margin).
+    const off = near - scaled;
+    if (off > scaled * 2 ** -50 || -off > scaled * 2 ** -50) continue;
     // The nearest integer is the usual hit; its neighbours cover the rounding of abs * p.
     const n = near / p === abs ? near : (near - 1) / p === abs ? near - 1 : (near + 1) / p === abs ? near + 1 : -1;
     if (n >= 0) {
