@@ -1,5 +1,8 @@
 import type { ValueType } from '../definitions/value-type.js';
-import { isFloatType, wireTimestamp, wireValueJson } from './wire-json.js';
+import { wireTimestamp } from './wire-json.js';
+import { writeWireResponse } from './wire-response.js';
+
+const DECODER = new TextDecoder();
 
 /** Feast's FieldStatus names. */
 export type FieldStatus = 'PRESENT' | 'NULL_VALUE' | 'NOT_FOUND' | 'OUTSIDE_MAX_AGE';
@@ -28,20 +31,6 @@ function wireValue(value: unknown, roundInt64 = true): unknown {
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
   if (Array.isArray(value)) return value.map((item) => wireValue(item, roundInt64));
   return value;
-}
-
-/** A column's values as JSON text; JSON.stringify writes the common columns (no floats, no bigints, no bytes) natively. */
-function valuesJson(values: readonly unknown[], float: boolean): string {
-  let plain = true;
-  for (const value of values) {
-    const type = typeof value;
-    if (!(value === null || type === 'string' || type === 'boolean' || (type === 'number' && !float))) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return JSON.stringify(values);
-  return `[${values.map((value) => wireValueJson(wireValue(value, false), float)).join(',')}]`;
 }
 
 /** Each instant once: the columns of one view share a timestamp array, and its values repeat. */
@@ -104,18 +93,17 @@ export class OnlineResponse<Row extends Record<string, unknown> = Record<string,
   }
 
   /**
-   * The body Feast's server sends, as text: toWire() with int64 beyond 2^53 exact and
-   * floats printed as Python prints them (`1.0`), which JSON.stringify cannot do.
+   * The body Feast's server sends, as UTF-8 bytes: toWire() with int64 beyond 2^53 exact
+   * and floats printed as Python prints them (`1.0`), which JSON.stringify cannot do.
+   * Written column by column into one buffer; the statuses and event times a view's
+   * columns share are written once and copied.
    */
+  toWireBytes(): Uint8Array<ArrayBuffer> {
+    return writeWireResponse(this.wireColumns);
+  }
+
+  /** toWireBytes() as text. */
   toWireJson(): string {
-    const timestamps = timestampTexts();
-    // Columns of one view share their timestamp array: its JSON text is written once.
-    const timestampJson = new Map<readonly bigint[], string>();
-    const results = this.wireColumns.map((c) => {
-      let times = timestampJson.get(c.eventTimestamps);
-      if (times === undefined) timestampJson.set(c.eventTimestamps, (times = JSON.stringify(timestamps(c.eventTimestamps))));
-      return `{"values":${valuesJson(c.values, isFloatType(c.dtype))},"statuses":${JSON.stringify(c.statuses)},"event_timestamps":${times}}`;
-    });
-    return `{"results":[${results.join(',')}],"metadata":{"feature_names":${JSON.stringify(this.wireColumns.map((c) => c.name))}}}`;
+    return DECODER.decode(this.toWireBytes());
   }
 }

@@ -26,9 +26,14 @@ export function pythonFloat(x: number): string {
 }
 
 /** JavaScript and Python print a float alike unless it is whole or below 1e-4 or from 1e16 on. */
-function floatText(x: number): string {
+export function floatText(x: number): string {
   const abs = Math.abs(x);
-  return Number.isInteger(x) || abs < 1e-4 || abs >= 1e16 ? pythonFloat(x) : String(x);
+  if (abs >= 1e-4 && abs < 1e16) {
+    if (!Number.isInteger(x)) return String(x);
+    // Whole and below 1e16: JavaScript prints every digit, Python adds `.0`.
+    return x === 0 && 1 / x < 0 ? '-0.0' : `${x}.0`;
+  }
+  return x === 0 ? (1 / x < 0 ? '-0.0' : '0.0') : pythonFloat(x);
 }
 
 const FLOAT_KINDS = new Set(['Float32', 'Float64']);
@@ -52,11 +57,25 @@ export function wireValueJson(value: unknown, float: boolean): string {
   return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * An event time as protobuf's JSON writes a Timestamp (which Feast's server passes on):
  * RFC 3339 in UTC with Z, no fraction for whole seconds, else 3 or 6 digits.
  */
 export function wireTimestamp(micros: bigint): string {
+  // Within 2^53 the arithmetic is exact in doubles, and cheaper than in bigints.
+  if (micros <= MAX_SAFE && micros >= -MAX_SAFE) {
+    const m = Number(micros);
+    // `%` of whole doubles is exact; a division rounded near a whole second would not be.
+    let part = m % 1_000_000;
+    if (part < 0) part += 1_000_000;
+    const whole = (m - part) / 1_000_000;
+    const stem = new Date(whole * 1000).toISOString().slice(0, 19);
+    if (part === 0) return `${stem}Z`;
+    const text = String(part).padStart(6, '0');
+    return `${stem}.${text.endsWith('000') ? text.slice(0, 3) : text}Z`;
+  }
   const seconds = micros >= 0n ? micros / 1_000_000n : -((-micros + 999_999n) / 1_000_000n);
   const fraction = micros - seconds * 1_000_000n;
   const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);

@@ -35,10 +35,69 @@ export interface OnlineContext {
   plan?: RetrievalPlan;
 }
 
+/** What a plan's reads need that depends on the plan alone: resolved once per plan, not per request. */
+interface ReadPlan {
+  /** Entity-row columns of the views' join keys, in first-use order, each with the view that needs it (for the error) and its type. */
+  readonly keys: readonly { readonly column: string; readonly projectionName: string; readonly dtype: ValueType }[];
+  readonly joins: readonly {
+    readonly join: RetrievalPlan['joins'][number];
+    readonly keyColumns: readonly string[];
+    readonly features: readonly string[];
+    readonly columns: readonly { readonly feature: string; readonly output: string; readonly dtype?: ValueType }[];
+    readonly ttlMicros: bigint;
+  }[];
+  readonly requestData: ReadonlySet<string>;
+}
+
+/**
+ * Plans are kept per registry version by the store (FeatureStore's plan cache): what is
+ * derived from one is kept beside it, and goes when the plan goes.
+ */
+const readPlans = new WeakMap<RetrievalPlan, ReadPlan>();
+
+function readPlanOf(plan: RetrievalPlan): ReadPlan {
+  let read = readPlans.get(plan);
+  if (read) return read;
+  const keys: ReadPlan['keys'][number][] = [];
+  for (const join of [...plan.joins, ...plan.streams]) {
+    for (const key of join.view.entityColumns)
+      keys.push({ column: join.joinKeyMap[key.name] ?? key.name, projectionName: join.projectionName, dtype: key.dtype });
+  }
+  read = {
+    keys,
+    joins: plan.joins.map((join) => {
+      const dtypes = new Map(join.view.features.map((f) => [f.name, f.dtype]));
+      return {
+        join,
+        keyColumns: join.view.entityColumns.map((k) => join.joinKeyMap[k.name] ?? k.name),
+        features: [...new Set(join.columns.map((c) => c.feature))],
+        columns: join.columns.map(({ feature, output }) => ({ feature, output, dtype: dtypes.get(feature) })),
+        ttlMicros: BigInt(Math.round(join.view.ttlSeconds * 1e6)),
+      };
+    }),
+    requestData: new Set(plan.onDemand.flatMap((step) => step.requestFields.map((f) => f.name))),
+  };
+  readPlans.set(plan, read);
+  return read;
+}
+
+/** The first join key of each of the project's entities, per registry document (a new version is a new document). */
+const entityJoinKeys = new WeakMap<RegistryDocument, ReadonlySet<string>>();
+
+function entityJoinKeysOf(document: RegistryDocument): ReadonlySet<string> {
+  let keys = entityJoinKeys.get(document);
+  if (!keys) {
+    keys = new Set(Object.values(document.entities).map((e) => e.spec.joinKeys[0]));
+    entityJoinKeys.set(document, keys);
+  }
+  return keys;
+}
+
 /** Reads the latest values of the requested features for each entity row, with Feast's statuses. */
 export async function retrieveOnline(context: OnlineContext, request: OnlineFeaturesRequest): Promise<OnlineResponse> {
   const { document } = context;
   const plan = context.plan ?? planRetrieval(document, request, context.onDemandCode);
+  const readPlan = readPlanOf(plan);
   const { columns, count } = entityColumns(request.entityRows);
   const now = request.now === undefined ? BigInt(Date.now()) * 1000n : toEpochMicros(request.now, 'now');
   // Only an explicit instant hides later rows: a clock a little behind the writer's must not lose fresh pushes.
@@ -47,15 +106,12 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   const leading: string[] = [];
   /** Entity column -> the join key's type, for the requested views' keys. */
   const keyTypes = new Map<string, ValueType>();
-  for (const join of [...plan.joins, ...plan.streams]) {
-    for (const key of join.view.entityColumns) {
-      const column = join.joinKeyMap[key.name] ?? key.name;
-      if (!(column in columns)) {
-        throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${join.projectionName}'; got ${Object.keys(columns).join(', ')}`);
-      }
-      if (!leading.includes(column)) leading.push(column);
-      keyTypes.set(column, key.dtype);
+  for (const { column, projectionName, dtype } of readPlan.keys) {
+    if (!(column in columns)) {
+      throw new MissingJoinKeyError(`entityRows: missing join key '${column}' of view '${projectionName}'; got ${Object.keys(columns).join(', ')}`);
     }
+    if (!leading.includes(column)) leading.push(column);
+    keyTypes.set(column, dtype);
   }
   for (const step of plan.onDemand) {
     for (const field of step.requestFields) {
@@ -85,13 +141,11 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   });
   for (const name of leading) out.set(name, echoed(name, keyTypes.get(name)));
   await Promise.all(
-    plan.joins.map(async (join) => {
-      const keyColumns = join.view.entityColumns.map((k) => columns[join.joinKeyMap[k.name] ?? k.name]);
+    readPlan.joins.map(async ({ join, keyColumns: keyNames, features, columns: joinColumns, ttlMicros: ttl }) => {
+      const keyColumns = keyNames.map((name) => columns[name]);
       const { keys: uniqueKeys, slot } = distinctEntityKeys(join.view, keyColumns, count);
-      const features = [...new Set(join.columns.map((c) => c.feature))];
       const read = hideLaterRows(await context.store.read(document.project.name, join.view.name, uniqueKeys, features), asOf ? now : undefined);
       // Found, and within the ttl, is a property of the entity: decided once per entity, not per value.
-      const ttl = BigInt(Math.round(join.view.ttlSeconds * 1e6));
       const entityStatus = read.eventTimestamps.map(
         (ts): FieldStatus => (ts === null ? 'NOT_FOUND' : ttl > 0n && now - ts > ttl ? 'OUTSIDE_MAX_AGE' : 'PRESENT'),
       );
@@ -100,8 +154,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
       const eventTimestamps = slot.map((s) => read.eventTimestamps[s] ?? 0n);
       const rowStatus = slot.map((s) => entityStatus[s]);
       const distinct = uniqueKeys.length === count;
-      for (const { feature, output } of join.columns) {
-        const dtype = join.view.features.find((f) => f.name === feature)?.dtype;
+      for (const { feature, output, dtype } of joinColumns) {
         const stored = read.values[feature];
         const values = distinct ? stored : slot.map((s) => stored[s]);
         let statuses = rowStatus;
@@ -111,7 +164,8 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
             break;
           }
         }
-        out.set(output, { name: output, values, statuses, eventTimestamps, ...(dtype ? { dtype } : {}) });
+        // A literal, not a spread: 50 columns per request make the spread's object building show in profiles.
+        out.set(output, dtype ? { name: output, values, statuses, eventTimestamps, dtype } : { name: output, values, statuses, eventTimestamps });
       }
     }),
   );
@@ -136,7 +190,7 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
   }
   const features = plan.outputs.map((name) => out.get(name)!);
   const keyColumns = new Map(leading.map((name) => [name, out.get(name)!]));
-  return new OnlineResponse([...keyColumns.values(), ...features], [...feastEcho(context, plan, columns, keyColumns, echoed), ...features]);
+  return new OnlineResponse([...keyColumns.values(), ...features], [...feastEcho(context, readPlan, columns, keyColumns, echoed), ...features]);
 }
 
 /**
@@ -147,13 +201,13 @@ export async function retrieveOnline(context: OnlineContext, request: OnlineFeat
  */
 function feastEcho(
   context: OnlineContext,
-  plan: RetrievalPlan,
+  readPlan: ReadPlan,
   columns: Record<string, unknown[]>,
   keyColumns: ReadonlyMap<string, OnlineColumn>,
   echoed: (name: string) => OnlineColumn,
 ): OnlineColumn[] {
-  const requestData = new Set(plan.onDemand.flatMap((step) => step.requestFields.map((f) => f.name)));
-  const joinKeys = new Set(Object.values(context.document.entities).map((e) => e.spec.joinKeys[0]));
+  const { requestData } = readPlan;
+  const joinKeys = entityJoinKeysOf(context.document);
   return Object.keys(columns)
     .filter((name) => !requestData.has(name) && (keyColumns.has(name) || joinKeys.has(name)))
     .map((name) => keyColumns.get(name) ?? echoed(name));
