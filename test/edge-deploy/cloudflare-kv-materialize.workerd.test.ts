@@ -19,6 +19,9 @@ import { latestDriverRows, type PackedInstall, packedInstall, runCli } from './p
  * documented for PUT .../storage/kv/namespaces/{id}/bulk (bearer token, at most 10,000 pairs).
  */
 
+/** A Worker's fetcher as miniflare hands it out (its types are workerd's, not the DOM's). */
+type Fetch = { fetch(url: string, init?: RequestInit): Promise<Response> };
+
 const ACCOUNT = 'acc123';
 const NAMESPACE = 'ns456';
 const TOKEN = 'cf-test-token';
@@ -131,7 +134,7 @@ it('the built Worker in workerd serves what the bulk file and the REST writes lo
   });
   try {
     await mf.ready;
-    const loader = await mf.getWorker('loader');
+    const loader = (await mf.getWorker('loader')) as unknown as Fetch;
     const file = readFileSync(join(repo, 'data', 'kv-bulk.json'), 'utf8');
     expect(await (await loader.fetch('http://loader/FILE', { method: 'POST', body: file })).text()).toBe('30');
     expect(await (await loader.fetch('http://loader/REST', { method: 'POST', body: JSON.stringify(restPairs) })).text()).toBe('30');
@@ -139,7 +142,7 @@ it('the built Worker in workerd serves what the bulk file and the REST writes lo
     const expected = await latestDriverRows(join(repo, 'data', 'driver_stats.parquet'), materializedAt);
     expect(expected.map((r) => r.driver_id)).toEqual(Array.from({ length: 10 }, (_, i) => 1001 + i));
     for (const name of ['feast-file', 'feast-rest']) {
-      const worker = await mf.getWorker(name);
+      const worker = (await mf.getWorker(name)) as unknown as Fetch;
       const response = await worker.fetch('http://worker/get-online-features', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

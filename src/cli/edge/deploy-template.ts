@@ -53,7 +53,7 @@ export function wranglerToml(options: TemplateOptions, main: string): string {
 }
 
 export function denoJson(bundle: string, kvPath: string): string {
-  const serve = `deno run --allow-net --allow-read --allow-write --allow-env ${bundle} --kv ${kvPath} --port 6566`;
+  const serve = `deno run --unstable-kv --allow-net --allow-read --allow-write --allow-env ${bundle} --kv ${kvPath} --port 6566`;
   return `${JSON.stringify({ unstable: ['kv'], tasks: { 'serve-edge': serve } }, null, 2)}\n`;
 }
 
