@@ -12,7 +12,6 @@ import { loadRepoModules } from './load-definitions.js';
 import { nodeSourceLoader } from './node-source-loader.js';
 import { loadRepoConfig, redisOptionsOf, RepoConfigError, type RepoConfig } from './repo-config.js';
 import { LmdbOnlineStore } from './lmdb/lmdb-online-store.js';
-import { openEdgeKvStore } from './kv-online-stores.js';
 import { MemoryOnlineStore } from '../../online/memory-online-store.js';
 import type { OnlineStore } from '../../online/online-store.js';
 
@@ -24,9 +23,12 @@ import type { OnlineStore } from '../../online/online-store.js';
 async function openOnlineStore(config: RepoConfig): Promise<OnlineStore> {
   const online = config.onlineStore;
   if (online.type === 'memory') return new MemoryOnlineStore();
-  // The edge's stores (Workers KV as a bulk file and REST writes, Deno KV through the deno binary).
-  const edge = openEdgeKvStore(config);
-  if (edge) return edge;
+  if (online.type === 'cloudflare_kv' || online.type === 'deno_kv') {
+    // The edge's stores (Workers KV as a bulk file and REST writes, Deno KV through the deno binary), loaded only when configured.
+    const { openEdgeKvStore } = await import('./kv-online-stores.js');
+    const edge = openEdgeKvStore(config);
+    if (edge) return edge;
+  }
   // The config resolves the paths (data/online_store.lmdb, Feast's data/online.db by default).
   if (online.type === 'lmdb' && online.path) return new LmdbOnlineStore(online.path);
   if (online.type === 'sqlite' && online.path) {
