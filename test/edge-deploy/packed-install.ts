@@ -29,7 +29,7 @@ export interface PackedInstall {
  * dependencies are the clone's installed ones, linked beside it as npm would hoist them
  * (no registry download in a test); nothing else of the clone is reachable from there.
  */
-export function packedInstall(prefix: string): PackedInstall {
+export function packedInstall(prefix: string, options: { without?: readonly string[] } = {}): PackedInstall {
   const dist = join(ROOT, 'dist', 'cli', 'main.js');
   const inputs = Math.max(...['src', 'targets', 'package.json', 'vite.config.ts'].map((p) => newest(join(ROOT, p))));
   if (newest(dist) <= inputs || newest(join(ROOT, 'dist', 'deno-kv-writer.js')) === 0) {
@@ -47,7 +47,7 @@ export function packedInstall(prefix: string): PackedInstall {
   }[];
   execFileSync('tar', ['-xzf', join(dir, packed[0].filename), '-C', pkg, '--strip-components=1']);
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
-    if (name === 'feast-edge' || name === '.bin' || name.startsWith('.')) continue;
+    if (name === 'feast-edge' || name.startsWith('.') || options.without?.includes(name)) continue;
     symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
   }
   return { dir, cli: join(pkg, 'dist', 'cli', 'main.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
