@@ -127,9 +127,12 @@ export async function benchEdgeKvBulk(rows = 100_000): Promise<string> {
     const lmdbRepo = join(dir, 'lmdb');
     await makeRepo(lmdbRepo, '  type: lmdb', rows, parquet);
     // Taken in turns, LMDB first, so a warm page cache favours neither.
+    const denoRepo = join(dir, 'deno');
+    await makeRepo(denoRepo, `  type: deno_kv\n  deno_path: ${join(import.meta.dirname, '..', 'node_modules', 'deno', 'deno')}`, rows, parquet);
     const lmdbMs = await materializeMs(lmdbRepo);
     const kvMs = await materializeMs(kvRepo);
-    log(`materialize ${rows} rows: bulk file ${fmtMs(kvMs)}, LMDB ${fmtMs(lmdbMs)}`);
+    const denoMs = await materializeMs(denoRepo);
+    log(`materialize ${rows} rows: bulk file ${fmtMs(kvMs)}, Deno KV ${fmtMs(denoMs)}, LMDB ${fmtMs(lmdbMs)}`);
     const bulkText = readFileSync(join(kvRepo, 'data', 'cloudflare_kv_bulk.json'), 'utf8');
     const pairs = JSON.parse(bulkText) as { key: string; value: string }[];
     if (pairs.length !== rows) throw new Error(`the bulk file holds ${pairs.length} pairs, expected ${rows}`);
@@ -200,15 +203,16 @@ export async function benchEdgeKvBulk(rows = 100_000): Promise<string> {
       return [
         '## Materializing into Workers KV from Node (bulk file, REST bulk writes)',
         '',
-        `${n} rows of one view (${FEATURES} Float64 features) from Parquet. Materialize: \`store.materialize\` with online_store type cloudflare_kv, timed until the \`wrangler kv bulk put\` file (${(bulkText.length / 2 ** 20).toFixed(1)} MiB) is written, against the same materialize into LMDB (the default online store) in the same run. Send: every pair through the REST bulk client (PUT .../bulk, ${BULK_PAIRS.toLocaleString('en-US')} pairs a request) to a local Node stand-in of Cloudflare's endpoint that parses each body: this is feast-edge's side of the upload, not Cloudflare's network or its write time. Load: ${LOAD_ROWS.toLocaleString('en-US')} of the pairs put into a KV namespace in workerd (miniflare's local KV simulator, as \`wrangler kv bulk put --local\` fills one; it takes a few hundred puts a second here, so not all ${n}), against the edge's HTTP path in the same run: POST /write-to-online-store to the built Worker in ${HTTP_BATCH.toLocaleString('en-US')}-row bodies (${HTTP_ROWS.toLocaleString('en-US')} rows), which reads, compares and puts each row. A read through the built Worker checks the load.`,
+        `${n} rows of one view (${FEATURES} Float64 features) from Parquet. Materialize: \`store.materialize\` with online_store type cloudflare_kv, timed until the \`wrangler kv bulk put\` file (${(bulkText.length / 2 ** 20).toFixed(1)} MiB) is written, against the same materialize into LMDB (the default online store) in the same run; likewise online_store type deno_kv, whose rows go to a deno process writing a Deno KV file (SQLite) with DenoKvOnlineStore. Send: every pair through the REST bulk client (PUT .../bulk, ${BULK_PAIRS.toLocaleString('en-US')} pairs a request) to a local Node stand-in of Cloudflare's endpoint that parses each body: this is feast-edge's side of the upload, not Cloudflare's network or its write time. Load: ${LOAD_ROWS.toLocaleString('en-US')} of the pairs put into a KV namespace in workerd (miniflare's local KV simulator, as \`wrangler kv bulk put --local\` fills one; it takes a few hundred puts a second here, so not all ${n}), against the edge's HTTP path in the same run: POST /write-to-online-store to the built Worker in ${HTTP_BATCH.toLocaleString('en-US')}-row bodies (${HTTP_ROWS.toLocaleString('en-US')} rows), which reads, compares and puts each row. A read through the built Worker checks the load.`,
         '',
         '| step | rows | time | rate | baseline (same run) | baseline rate | ratio |',
         '|---|---|---|---|---|---|---|',
         `| materialize to the bulk file | ${n} | ${fmtMs(kvMs)} | ${perSec(rows, kvMs)} | materialize to LMDB: ${fmtMs(lmdbMs)} | ${perSec(rows, lmdbMs)} | ${ratio(kvMs, lmdbMs)} the time |`,
+        `| materialize to Deno KV (through the deno binary) | ${n} | ${fmtMs(denoMs)} | ${perSec(rows, denoMs)} | materialize to LMDB: ${fmtMs(lmdbMs)} | ${perSec(rows, lmdbMs)} | ${ratio(denoMs, lmdbMs)} the time |`,
         `| send through the REST bulk client (local stand-in) | ${n} | ${fmtMs(restMs)} | ${perSec(rows, restMs)} | | | |`,
         `| load into miniflare KV (${BULK_PAIRS.toLocaleString('en-US')}-pair requests) | ${loaded.length.toLocaleString('en-US')} | ${fmtMs(loadMs)} | ${perSec(loaded.length, loadMs)} | /write-to-online-store: ${fmtMs(httpMs)} for ${HTTP_ROWS.toLocaleString('en-US')} | ${perSec(HTTP_ROWS, httpMs)} | ${ratio(loadRate, httpRate)} the rate |`,
         '',
-        `Materialize plus send: ${fmtMs(kvMs + restMs)} for ${n} rows. Loading into miniflare is bounded by its KV simulator's puts, the same puts the HTTP path makes.`,
+        `Materialize plus send (to the local stand-in): ${fmtMs(kvMs + restMs)} for ${n} rows. Loading into miniflare is bounded by its KV simulator's puts, the same puts the HTTP path makes.`,
         '',
       ].join('\n');
     } finally {
