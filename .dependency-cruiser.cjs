@@ -19,8 +19,8 @@ const CORE_LAYERS = [
   'server', // Feast's HTTP API (Hono)
 ];
 const RUNTIMES = ['node', 'browser', 'worker', 'cloudflare', 'deno', 'service-worker'];
-/** Runtimes that run inside a browser may use the browser runtime's adapters (IndexedDB, DuckDB-WASM async). */
-const MAY_USE = { worker: ['browser'], 'service-worker': ['browser'] };
+/** Runtimes that run inside a browser may use the browser runtime's adapters (IndexedDB, DuckDB-WASM async); Node writes the edge's KV layouts with their stores' code. */
+const MAY_USE = { worker: ['browser'], 'service-worker': ['browser'], node: ['cloudflare', 'deno'] };
 
 const layerPath = (name) => (name === 'errors' ? '^src/errors\\.ts$' : `^src/${name}/`);
 const upward = CORE_LAYERS.slice(0, -1).map((layer, i) => ({

@@ -33,6 +33,8 @@ export default defineConfig({
         deno: 'src/runtime/deno/index.ts',
         'service-worker': 'src/runtime/service-worker/index.ts',
         'cli/main': 'src/cli/main.ts',
+        // The Deno half of online_store type deno_kv, run by the deno binary (src/runtime/node/deno-kv-node-store.ts).
+        'deno-kv-writer': 'targets/deno-kv-writer.ts',
       },
       formats: ['es'],
     },

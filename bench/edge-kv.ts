@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { bundleEntry } from '../test/online/edge/bundle.js';
 import type { Percentiles } from './edge/edge-bench-core.js';
+import { benchEdgeKvBulk } from './edge-kv-bulk.js';
 import { fmtMs, ratio } from './measure.js';
 
 /** Entities written before the reads, 50 Float64 features each. Miniflare's KV puts about 1,000-1,500 rows/s (less on a busy machine), so Cloudflare gets half. */
@@ -126,6 +127,8 @@ async function deno(samples: number): Promise<Figures> {
 export async function benchEdgeKv(iterations: number): Promise<string> {
   const cf = await cloudflare(iterations);
   const dk = await deno(iterations);
+  // Materializing into Workers KV from Node: the bulk file and the REST bulk client (BENCH_KV_BULK_ROWS, default 100k).
+  const bulk = await benchEdgeKvBulk(Number(process.env.BENCH_KV_BULK_ROWS ?? 100_000));
   const readRows = (label: string, figures: Figures) =>
     figures.reads.map(
       ({ entities, features, store, raw }) =>
@@ -152,5 +155,6 @@ export async function benchEdgeKv(iterations: number): Promise<string> {
     `| Cloudflare KV (workerd) | ${n(CF_ENTITIES)} | ${n(CF_BATCH)} | ${rate(cf.write.load)} | ${rate(cf.write.overwrite)} | ${rate(cf.write.raw)} | ${ratio(cf.write.raw, cf.write.overwrite)} |`,
     `| Deno KV (deno) | ${n(DENO_ENTITIES)} | ${n(DENO_BATCH)} | ${rate(dk.write.load)} | ${rate(dk.write.overwrite)} | ${rate(dk.write.raw)} | ${ratio(dk.write.raw, dk.write.overwrite)} |`,
     '',
+    bulk,
   ].join('\n');
 }

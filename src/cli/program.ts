@@ -6,6 +6,7 @@ import { registerHistoricalCommand } from './historical-command.js';
 import { registerInitCommand } from './init/init-command.js';
 import { registerListCommands } from './list-commands.js';
 import { registerConfigurationCommand } from './configuration-command.js';
+import { registerEdgeCommands } from './edge-commands.js';
 import { registerMaterializeCommands } from './materialize-commands.js';
 import { registerOnlineCommand } from './online-command.js';
 import { registerRegistryCommands } from './registry-commands.js';
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerUiCommand(program);
   registerConfigurationCommand(program);
+  registerEdgeCommands(program);
 
   program
     .command('version')

@@ -65,7 +65,7 @@ export function registerServeCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; /health stays open).',
+      '\nAuth: set FEAST_EDGE_READ_TOKEN and/or FEAST_EDGE_WRITE_TOKEN to require "Authorization: Bearer <token>"\n(the write token also reads; with only a write token, reads stay open; /health stays open).',
     )
     .action(async (options: ServeOptions) => {
       const repo = await openServedRepo(program);

@@ -20,7 +20,7 @@ export interface EdgeVariables {
   readonly FEAST_PROJECT?: string;
   /** Bearer token for reads (online features, /registry, /metrics). */
   readonly FEAST_READ_TOKEN?: string;
-  /** Bearer token for writes (push, write-to-online-store); it also reads. */
+  /** Bearer token for writes (push, write-to-online-store); it also reads. Set alone, reads stay open. */
   readonly FEAST_WRITE_TOKEN?: string;
   /** Browser origins allowed (CORS): `*` or a comma-separated list. */
   readonly FEAST_CORS_ORIGINS?: string;

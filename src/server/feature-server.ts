@@ -20,7 +20,7 @@ import { entityColumns } from '../online/entity-rows.js';
 export interface FeatureServerOptions {
   /** Origins allowed to call from a browser (CORS); none by default. `'*'` allows any. */
   readonly corsOrigins?: readonly string[] | '*';
-  /** Bearer tokens: `read` for reads (online features, registry, metrics), `write` for push, writes and materialization (it also reads). None: no auth. */
+  /** Bearer tokens: `read` for reads (online features, registry, metrics), `write` for push, writes and materialization (it also reads). Only a write token: reads stay open. None: no auth. */
   readonly auth?: { readonly readToken?: string; readonly writeToken?: string };
   /** Largest request body in bytes (413 above it). Default 1 MiB. */
   readonly maxBodyBytes?: number;
@@ -123,13 +123,12 @@ export function createFeatureServer(store: FeatureStore, options: FeatureServerO
       }
     }
     const writeAuth = tokenAuth(writeToken ? [writeToken] : [], 'writes');
-    const readAuth = tokenAuth(
-      [readToken, writeToken].filter((token): token is string => !!token),
-      'reads',
-    );
+    // Reads need a token only when a read token is set; the write token alone guards writes and leaves reads open.
+    const readAuth = readToken ? tokenAuth(writeToken ? [readToken, writeToken] : [readToken], 'reads') : undefined;
     app.use('*', async (c, next) => {
       if (c.req.path === '/health' || c.req.method === 'OPTIONS') return next();
-      return (WRITE_ROUTES.has(c.req.path) ? writeAuth : readAuth)(c, next);
+      if (WRITE_ROUTES.has(c.req.path)) return writeAuth(c, next);
+      return readAuth ? readAuth(c, next) : next();
     });
   }
   const maxSize = options.maxBodyBytes ?? 1_048_576;

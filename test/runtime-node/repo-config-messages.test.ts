@@ -83,7 +83,7 @@ describe('feature_store.yaml messages name the field, what was expected and what
     [
       'an unknown online store',
       { project: 'p', online_store: { type: 'dynamodb' } },
-      'feature_store.yaml: online_store.type: expected one of lmdb, memory, redis, sqlite (Feast\'s other online stores are not read by feast-edge), got "dynamodb"',
+      'feature_store.yaml: online_store.type: expected one of lmdb, memory, redis, sqlite, cloudflare_kv, deno_kv (Feast\'s other online stores are not read by feast-edge), got "dynamodb"',
     ],
     [
       "Feast's remote online store",

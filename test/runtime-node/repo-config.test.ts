@@ -87,7 +87,10 @@ describe('feature_store.yaml', () => {
       ],
       [{ project: 'p', offline_store: { type: 3 } }, /offline_store.type: expected a string, got 3/],
       [{ project: 'p', offline_store: [1] }, /offline_store: expected a type name or \{ type, ... \}/],
-      [{ project: 'p', online_store: { type: 'dynamodb' } }, /online_store.type: expected one of lmdb, memory, redis, sqlite .*, got "dynamodb"/],
+      [
+        { project: 'p', online_store: { type: 'dynamodb' } },
+        /online_store.type: expected one of lmdb, memory, redis, sqlite, cloudflare_kv, deno_kv .*, got "dynamodb"/,
+      ],
       [{ project: 'p', online_store: { type: 'lmdb', path: false } }, /online_store.path: expected a file path, got false/],
       [{ project: 'p', entity_key_serialization_version: 2 }, /entity_key_serialization_version: expected 3/],
       [{ project: 'p', coerce_tz_aware: 'yes' }, /coerce_tz_aware: expected true or false/],

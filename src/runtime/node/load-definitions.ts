@@ -8,7 +8,8 @@ import { isFeastObject } from '../../definitions/collect-definitions.js';
 import type { FeastObject } from '../../definitions/index.js';
 import { isOnDemandTransform, type OnDemandTransform } from '../../definitions/on-demand-transform.js';
 
-const SKIP_DIRS = new Set(['node_modules', 'data', 'dist']);
+// dist-edge: where `feast-edge build-edge` writes the Worker and Deno bundles.
+const SKIP_DIRS = new Set(['node_modules', 'data', 'dist', 'dist-edge']);
 const MODULE = /\.(ts|mts|js|mjs)$/;
 const TEST = /\.(test|spec)\.[mc]?[jt]s$|\.d\.ts$/;
 

@@ -23,6 +23,12 @@ import type { OnlineStore } from '../../online/online-store.js';
 async function openOnlineStore(config: RepoConfig): Promise<OnlineStore> {
   const online = config.onlineStore;
   if (online.type === 'memory') return new MemoryOnlineStore();
+  if (online.type === 'cloudflare_kv' || online.type === 'deno_kv') {
+    // The edge's stores (Workers KV as a bulk file and REST writes, Deno KV through the deno binary), loaded only when configured.
+    const { openEdgeKvStore } = await import('./kv-online-stores.js');
+    const edge = openEdgeKvStore(config);
+    if (edge) return edge;
+  }
   // The config resolves the paths (data/online_store.lmdb, Feast's data/online.db by default).
   if (online.type === 'lmdb' && online.path) return new LmdbOnlineStore(online.path);
   if (online.type === 'sqlite' && online.path) {
@@ -46,7 +52,9 @@ async function openOnlineStore(config: RepoConfig): Promise<OnlineStore> {
     // No connection yet: the store connects on first use, and says so if it cannot.
     return new RedisOnlineStore({ ...target, ...(keyPrefix ? { keyPrefix } : {}), ...(keyTtlSeconds ? { keyTtlSeconds } : {}) });
   }
-  throw new RepoConfigError(`feature_store.yaml: online_store.type '${online.type}' is not available; use lmdb, memory, sqlite or redis`);
+  throw new RepoConfigError(
+    `feature_store.yaml: online_store.type '${online.type}' is not available; use lmdb, memory, sqlite, redis, cloudflare_kv or deno_kv`,
+  );
 }
 
 /** Feast's registry.db, or feast-edge's JSON document. */

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { expected, mapping, type Message, type Shown } from '../../definitions/schema-issue.js';
 import type { NodeEngineChoice } from './duckdb/engine.js';
 import { strictKeys as keys } from './repo-config-keys.js';
+import { cloudflareKvOnlineStore, denoKvOnlineStore } from './repo-config-kv.js';
 import { redisOnlineStore } from './repo-config-redis.js';
 
 /*
@@ -103,7 +104,7 @@ const sqliteOnlineStore = keys({
   enable_openai_compatible_store: v.optional(BOOLEAN),
 });
 
-export const ONLINE_TYPES = ['lmdb', 'memory', 'redis', 'sqlite'] as const;
+export const ONLINE_TYPES = ['lmdb', 'memory', 'redis', 'sqlite', 'cloudflare_kv', 'deno_kv'] as const;
 
 export const onlineStore = v.pipe(
   shortFor('type', STORE),
@@ -119,6 +120,8 @@ export const onlineStore = v.pipe(
       keys({ type: v.literal('memory', expect("'memory'")) }),
       redisOnlineStore,
       sqliteOnlineStore,
+      cloudflareKvOnlineStore,
+      denoKvOnlineStore,
     ],
     expect(`one of ${ONLINE_TYPES.join(', ')} (Feast's other online stores are not read by feast-edge)`),
   ),

@@ -12,7 +12,7 @@ import { OFFLINE_TYPES, onlineStore, repoConfigFile } from './repo-config-schema
 
 /** The online store as configured; the store itself is wired by a later runtime module. */
 export interface OnlineStoreConfig {
-  readonly type: 'lmdb' | 'memory' | 'redis' | 'sqlite';
+  readonly type: 'lmdb' | 'memory' | 'redis' | 'sqlite' | 'cloudflare_kv' | 'deno_kv';
   /** A file or directory for embedded stores (LMDB, SQLite), absolute. */
   readonly path?: string;
   /** Every other key as written in the file (checked here); redisOptionsOf reads Redis' keys. */
