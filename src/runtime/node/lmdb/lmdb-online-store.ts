@@ -1,7 +1,19 @@
 import { open, type RootDatabase } from 'lmdb';
 import { InvalidOnlineWriteError } from '../../../errors.js';
-import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
-import { decodeInto, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
+import {
+  assertValidBatch,
+  assertValidColumnarBatch,
+  createdAt,
+  isNotOlder,
+  isNumberColumn,
+  isValidAt,
+  type NumberColumn,
+  type OnlineColumnarBatch,
+  type OnlineReadResult,
+  type OnlineStore,
+  type OnlineWriteBatch,
+} from '../../../online/online-store.js';
+import { decodeInto, encodeNumberRow, encodeRow, readHeader, schemaIdOf } from './lmdb-row-format.js';
 
 const text = new TextEncoder();
 const fromText = new TextDecoder();
@@ -38,6 +50,19 @@ export class LmdbOnlineStore implements OnlineStore {
     return out;
   }
 
+  /** The view's key prefix, once every key is known to fit: a put that fails inside the transaction would abort it midway. */
+  static #checkedPrefix(project: string, view: string, keys: readonly Uint8Array[]): Uint8Array {
+    const prefix = LmdbOnlineStore.#prefix(project, view);
+    keys.forEach((key, i) => {
+      if (prefix.length + key.length > LMDB_MAX_KEY_BYTES) {
+        throw new InvalidOnlineWriteError(
+          `write to '${view}': row ${i}: its entity key is ${key.length} bytes; LMDB keys hold at most ${LMDB_MAX_KEY_BYTES - prefix.length} here (nothing was written)`,
+        );
+      }
+    });
+    return prefix;
+  }
+
   #readSchemas(project: string, view: string): string[][] {
     const bytes = this.#db.get(text.encode(`${project}/${view}`));
     const schemas = bytes ? (JSON.parse(fromText.decode(bytes)) as string[][]) : [];
@@ -58,15 +83,7 @@ export class LmdbOnlineStore implements OnlineStore {
 
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
     assertValidBatch(batch);
-    const prefix = LmdbOnlineStore.#prefix(project, batch.view);
-    // Checked for the whole batch first: a put that fails inside the transaction would abort it midway.
-    batch.keys.forEach((key, i) => {
-      if (prefix.length + key.length > LMDB_MAX_KEY_BYTES) {
-        throw new InvalidOnlineWriteError(
-          `write to '${batch.view}': row ${i}: its entity key is ${key.length} bytes; LMDB keys hold at most ${LMDB_MAX_KEY_BYTES - prefix.length} here (nothing was written)`,
-        );
-      }
-    });
+    const prefix = LmdbOnlineStore.#checkedPrefix(project, batch.view, batch.keys);
     const names = Object.keys(batch.features);
     const columns = names.map((name) => batch.features[name]);
     const values = new Array<unknown>(names.length);
@@ -90,6 +107,49 @@ export class LmdbOnlineStore implements OnlineStore {
       return { written, skipped: batch.keys.length - written };
     });
     // lmdb-js reuses a read snapshot within a tick; renew it so this process reads its own write.
+    this.#db.resetReadTxn();
+    return result;
+  }
+
+  /**
+   * write() for a columnar batch (materialization): a row of typed number columns is
+   * encoded straight from them, other rows gather their values as write() does.
+   */
+  async writeColumns(project: string, batch: OnlineColumnarBatch): Promise<{ written: number; skipped: number }> {
+    assertValidColumnarBatch(batch);
+    const prefix = LmdbOnlineStore.#checkedPrefix(project, batch.view, batch.keys);
+    const names = Object.keys(batch.features);
+    const columns = names.map((name) => batch.features[name]);
+    const numbers = columns.every(isNumberColumn) ? (columns as NumberColumn[]) : undefined;
+    const values = new Array<unknown>(names.length);
+    const valueAt = (f: number, i: number): unknown => {
+      const column = columns[f];
+      if (!isNumberColumn(column)) return column[i] ?? null;
+      return isValidAt(column.valid, i) ? column.numbers[i] : null;
+    };
+    const { eventTimestamps: events, createdTimestamps: created } = batch;
+    const result = await this.#db.transaction(() => {
+      const schemaId = this.#schemaId(project, batch.view, names);
+      let written = 0;
+      for (let i = 0; i < batch.keys.length; i++) {
+        const key = LmdbOnlineStore.#rowKey(prefix, batch.keys[i]);
+        const event = events[i];
+        const createdTime = createdAt(created, i);
+        const stored = this.#db.getBinaryFast(key);
+        if (stored) {
+          const header = readHeader(stored);
+          if (!isNotOlder(event, createdTime, header.event, header.created)) continue;
+        }
+        if (numbers) {
+          this.#db.putSync(key, encodeNumberRow(event, createdTime, schemaId, numbers, i));
+        } else {
+          for (let f = 0; f < columns.length; f++) values[f] = valueAt(f, i);
+          this.#db.putSync(key, encodeRow(event, createdTime, schemaId, values));
+        }
+        written++;
+      }
+      return { written, skipped: batch.keys.length - written };
+    });
     this.#db.resetReadTxn();
     return result;
   }
