@@ -39,7 +39,7 @@ process (the WASM heap in particular), so a figure's growth can be small when an
 figure already grew the heap.
 `;
 
-const suites = (process.env.BENCH_SUITES ?? 'historical,online,redis-layouts,indexeddb,edge,server,browser,browser-historical,stream').split(',');
+const suites = (process.env.BENCH_SUITES ?? 'historical,online,redis-layouts,indexeddb,edge,server,browser,browser-historical,stream,materialize').split(',');
 const resultsDir = join(import.meta.dirname, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = `BENCH_SCALE=${scale}, ${runs} timed runs per figure, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
@@ -148,6 +148,24 @@ if (suites.includes('stream')) {
   writeFileSync(join(resultsDir, 'stream.md'), `<!-- ${stamp} -->\n${await benchStream(Number(process.env.BENCH_ITERATIONS ?? 2000))}`);
 }
 
+if (suites.includes('materialize')) {
+  console.log('materialization: end to end beside the raw put, and peak RSS of `feast-edge materialize` as the source grows:');
+  const { benchMaterialize } = await import('./materialize.js');
+  const { benchMaterializeRss } = await import('./materialize-rss.js');
+  const sizes = [100_000, 1_000_000, 3_000_000].map((n) => Math.max(1000, Math.round((n * scale) / 2) * 2));
+  writeFileSync(
+    join(resultsDir, 'materialize.md'),
+    `<!-- ${stamp} -->
+${await benchMaterialize(Math.max(1000, Math.round(100_000 * scale)), runs)}
+## Materialization: peak memory as the source grows
+
+\`feast-edge materialize\` (the built CLI, native DuckDB, LMDB) in a child process over a generated repo: one Parquet file of N rows x 50 Float64 features with a created column, N / 2 keys with two rows each (the later wins), into an empty LMDB store. /proc/<pid>/status is sampled every 20 ms: VmRSS split into anonymous memory (DuckDB, the JS heap and buffers) and file-backed pages (LMDB's memory map: pages of the store's own file read through the map; clean page cache the kernel may drop, counted in RSS while mapped). Reproduce: \`node --import tsx bench/materialize-rss.ts\` (RSS_SIZES=100000,1000000,3000000).
+
+${await benchMaterializeRss(root, sizes)}
+`,
+  );
+}
+
 // BENCHMARKS.md gathers every suite's latest result, so suites can be rerun one at a time.
 const sections = readdirSync(resultsDir)
   .filter((f) => f.endsWith('.md'))
@@ -160,7 +178,7 @@ writeFileSync(
   join(import.meta.dirname, '..', 'BENCHMARKS.md'),
   `# Benchmarks
 
-Written by \`npm run bench\` (BENCH_SUITES=historical,online,redis-layouts,indexeddb,edge,server,browser,browser-historical,stream by default; each suite's
+Written by \`npm run bench\` (BENCH_SUITES=historical,online,redis-layouts,indexeddb,edge,server,browser,browser-historical,stream,materialize by default; each suite's
 result is kept in bench/results/ and gathered here). Every figure sits beside a baseline
 measured in the same run on the same machine; the ratio is the figure to read.
 

@@ -3,6 +3,7 @@ import type { FeatureView, FileSource, OnDemandFeatureView } from '../definition
 import type { RegistryDocument } from '../registry/document.js';
 import type { HistoricalFeaturesRequest } from '../retrieval/types.js';
 import type { OnlineEntityRows } from '../online/entity-rows.js';
+import type { FeatureColumn, TimestampColumn } from '../online/online-store.js';
 import type { StreamViewCode } from '../stream/stream-events.js';
 import type { SourceData } from '../sql/load-source.js';
 
@@ -36,15 +37,23 @@ export interface OfflineRetrievalJob {
   toParquet(): Promise<Uint8Array>;
 }
 
-/** One batch of the latest rows per entity key, by column: row i is `joinKeys[k][i]`, its times and features. */
+/**
+ * One batch of the latest rows per entity key, by column: row i is `joinKeys[k][i]`, its
+ * times and features. `featureColumns` and `createdColumn` are the batch as read (numbers
+ * in typed arrays, no JS value per cell): what materialization writes. `features` and
+ * `createdTimestamps` give the same values as plain arrays, built on first use.
+ */
 export interface LatestRowsBatch {
   readonly rows: number;
   /** One array per entity column of the view, in its order. */
   readonly joinKeys: readonly (readonly unknown[])[];
   /** Microseconds since the epoch. */
-  readonly eventTimestamps: readonly bigint[];
+  readonly eventTimestamps: BigInt64Array;
   readonly createdTimestamps: readonly (bigint | null)[];
   readonly features: Readonly<Record<string, readonly unknown[]>>;
+  /** Absent when the source has no created column. */
+  readonly createdColumn?: TimestampColumn;
+  readonly featureColumns: Readonly<Record<string, FeatureColumn>>;
 }
 
 /** The rows materialization loads: their count, then the batches (resources are released when iteration ends). */

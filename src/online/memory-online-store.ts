@@ -1,4 +1,16 @@
-import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from './online-store.js';
+import {
+  assertValidBatch,
+  assertValidColumnarBatch,
+  createdAt,
+  isNotOlder,
+  isNumberColumn,
+  isValidAt,
+  type FeatureColumn,
+  type OnlineColumnarBatch,
+  type OnlineReadResult,
+  type OnlineStore,
+  type OnlineWriteBatch,
+} from './online-store.js';
 
 /** FNV-1a over the key's bytes: a number key, which a Map finds far faster than a string built per lookup. */
 function hashBytes(key: Uint8Array): number {
@@ -61,24 +73,43 @@ export class MemoryOnlineStore implements OnlineStore {
 
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
     assertValidBatch(batch);
-    const id = `${project}\u0000${batch.view}`;
+    const created = batch.createdTimestamps;
+    return this.#write(project, batch.view, batch.keys, batch.eventTimestamps, created ? (i) => created[i] ?? null : () => null, batch.features);
+  }
+
+  /** write() for a columnar batch: typed number columns are copied into the view's columns with no values array per batch. */
+  async writeColumns(project: string, batch: OnlineColumnarBatch): Promise<{ written: number; skipped: number }> {
+    assertValidColumnarBatch(batch);
+    const created = batch.createdTimestamps;
+    return this.#write(project, batch.view, batch.keys, batch.eventTimestamps, (i) => createdAt(created, i), batch.features);
+  }
+
+  #write(
+    project: string,
+    view: string,
+    keys: readonly Uint8Array[],
+    events: ArrayLike<bigint>,
+    createdOf: (row: number) => bigint | null,
+    features: Readonly<Record<string, FeatureColumn>>,
+  ): { written: number; skipped: number } {
+    const id = `${project}\u0000${view}`;
     let table = this.#views.get(id);
     if (!table) this.#views.set(id, (table = new ViewTable()));
-    const names = Object.keys(batch.features);
-    const given = names.map((name) => batch.features[name]);
+    const names = Object.keys(features);
+    const given = names.map((name) => features[name]);
     const targets = names.map((name) => table.column(name));
     // A row replaces the stored row whole: columns this batch does not carry become null.
-    const absent = [...table.columns.entries()].filter(([name]) => !(name in batch.features)).map(([, column]) => column);
+    const absent = [...table.columns.entries()].filter(([name]) => !(name in features)).map(([, column]) => column);
     // First decide which rows win (the event-time rule), then copy column by column.
-    const rows = batch.keys.length;
+    const rows = keys.length;
     const slotOf = new Int32Array(rows).fill(-1);
     let written = 0;
     for (let i = 0; i < rows; i++) {
-      const event = batch.eventTimestamps[i];
-      const created = batch.createdTimestamps?.[i] ?? null;
-      let slot = table.find(batch.keys[i]);
+      const event = events[i];
+      const created = createdOf(i);
+      let slot = table.find(keys[i]);
       if (slot < 0) {
-        slot = table.add(batch.keys[i]);
+        slot = table.add(keys[i]);
       } else if (!isNotOlder(event, created, table.events[slot], table.created[slot])) {
         continue;
       }
@@ -90,10 +121,15 @@ export class MemoryOnlineStore implements OnlineStore {
     for (let f = 0; f < targets.length; f++) {
       const source = given[f];
       const target = targets[f];
-      for (let i = 0; i < rows; i++) if (slotOf[i] >= 0) target[slotOf[i]] = source[i] ?? null;
+      if (isNumberColumn(source)) {
+        const { numbers, valid } = source;
+        for (let i = 0; i < rows; i++) if (slotOf[i] >= 0) target[slotOf[i]] = isValidAt(valid, i) ? numbers[i] : null;
+      } else {
+        for (let i = 0; i < rows; i++) if (slotOf[i] >= 0) target[slotOf[i]] = source[i] ?? null;
+      }
     }
     for (const column of absent) for (let i = 0; i < rows; i++) if (slotOf[i] >= 0) column[slotOf[i]] = null;
-    return { written, skipped: batch.keys.length - written };
+    return { written, skipped: rows - written };
   }
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {

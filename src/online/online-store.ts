@@ -19,6 +19,74 @@ export interface OnlineWriteBatch {
   readonly featureTypes?: Readonly<Record<string, ValueType>>;
 }
 
+/**
+ * Numbers in one typed array (Float32 and Int32 features arrive widened to Float64 as a
+ * read gives them back); row i is null where `valid` is given and its bit i (LSB first,
+ * Arrow's order) is clear. Materialization hands these over straight from the Arrow
+ * batches, so a store can encode rows without a JS value per cell.
+ */
+export interface NumberColumn {
+  readonly numbers: Float64Array | Float32Array | Int32Array;
+  readonly valid?: Uint8Array;
+}
+
+/** A feature's values for a columnar write: typed numbers, or plain values (strings, lists, int64, ...). */
+export type FeatureColumn = readonly unknown[] | NumberColumn;
+
+/** Instants in microseconds; row i is null where `valid` is given and its bit i is clear. */
+export interface TimestampColumn {
+  readonly micros: BigInt64Array;
+  readonly valid?: Uint8Array;
+}
+
+/** OnlineWriteBatch's columnar twin, as materialization reads it: timestamps and numbers in typed arrays. */
+export interface OnlineColumnarBatch {
+  readonly view: string;
+  readonly keys: readonly Uint8Array[];
+  readonly eventTimestamps: BigInt64Array;
+  readonly createdTimestamps?: TimestampColumn;
+  readonly features: Readonly<Record<string, FeatureColumn>>;
+  readonly featureTypes?: Readonly<Record<string, ValueType>>;
+}
+
+export function isNumberColumn(column: FeatureColumn): column is NumberColumn {
+  return !Array.isArray(column);
+}
+
+export function isValidAt(valid: Uint8Array | undefined, row: number): boolean {
+  return valid === undefined || (valid[row >> 3] & (1 << (row & 7))) !== 0;
+}
+
+/** A column's values as plain JS values (the row-by-row path): numbers, null where invalid. */
+export function columnValues(column: FeatureColumn): readonly unknown[] {
+  if (!isNumberColumn(column)) return column;
+  const { numbers, valid } = column;
+  const out = new Array<unknown>(numbers.length);
+  for (let i = 0; i < numbers.length; i++) out[i] = isValidAt(valid, i) ? numbers[i] : null;
+  return out;
+}
+
+/** The created time of row i, or null. */
+export function createdAt(created: TimestampColumn | undefined, row: number): bigint | null {
+  return created && isValidAt(created.valid, row) ? created.micros[row] : null;
+}
+
+/** A columnar batch as a row-by-row write, for stores without writeColumns (KV, Redis, IndexedDB). */
+export function toRowBatch(batch: OnlineColumnarBatch): OnlineWriteBatch {
+  const rows = batch.keys.length;
+  const features: Record<string, readonly unknown[]> = {};
+  for (const [name, column] of Object.entries(batch.features)) features[name] = columnValues(column);
+  const created = batch.createdTimestamps;
+  return {
+    view: batch.view,
+    keys: batch.keys,
+    eventTimestamps: Array.from(batch.eventTimestamps),
+    ...(created ? { createdTimestamps: Array.from({ length: rows }, (_, i) => createdAt(created, i)) } : {}),
+    features,
+    ...(batch.featureTypes ? { featureTypes: batch.featureTypes } : {}),
+  };
+}
+
 /** What a batch read found, aligned with the requested keys. */
 export interface OnlineReadResult {
   /** The stored event timestamp, or null where the key was never written (NOT_FOUND). */
@@ -36,6 +104,11 @@ export interface OnlineStore {
   readonly name: string;
   /** Writes a batch whole or not at all; returns rows written and rows skipped as older. */
   write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }>;
+  /**
+   * The same as write() for a columnar batch (materialization), encoding rows straight
+   * from the typed columns; optional: callers fall back to write(toRowBatch(batch)).
+   */
+  writeColumns?(project: string, batch: OnlineColumnarBatch): Promise<{ written: number; skipped: number }>;
   read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult>;
   /** Removes every row of a view (teardown, or a redefined view). */
   deleteView(project: string, view: string): Promise<void>;
@@ -62,5 +135,19 @@ export function assertValidBatch(batch: OnlineWriteBatch): void {
   });
   for (const [name, values] of Object.entries(batch.features)) {
     if (values.length !== rows) throw bad(`feature '${name}' has ${values.length} values for ${rows} keys`);
+  }
+}
+
+/** Checks a columnar batch's columns line up before anything is written, naming the column at fault. */
+export function assertValidColumnarBatch(batch: OnlineColumnarBatch): void {
+  const rows = batch.keys.length;
+  const bad = (what: string) => new InvalidOnlineWriteError(`write to '${batch.view}': ${what}`);
+  if (batch.eventTimestamps.length !== rows) throw bad(`eventTimestamps has ${batch.eventTimestamps.length} values for ${rows} keys`);
+  if (batch.createdTimestamps && batch.createdTimestamps.micros.length !== rows) {
+    throw bad(`createdTimestamps has ${batch.createdTimestamps.micros.length} values for ${rows} keys`);
+  }
+  for (const [name, column] of Object.entries(batch.features)) {
+    const length = isNumberColumn(column) ? column.numbers.length : column.length;
+    if (length !== rows) throw bad(`feature '${name}' has ${length} values for ${rows} keys`);
   }
 }

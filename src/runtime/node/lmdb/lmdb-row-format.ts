@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr/pack';
+import type { NumberColumn } from '../../../online/online-store.js';
 
 /**
  * LMDB's row layout: a fixed header (event and created microseconds, flags, schema id)
@@ -47,6 +48,28 @@ export function encodeRow(event: bigint, created: bigint | null, schemaId: numbe
     const value = values[i];
     if (value === null) out[HEADER + (i >> 3)] |= 1 << (i & 7);
     else numbersOut[i] = value as number;
+  }
+  return out;
+}
+
+/**
+ * The same bytes as encodeRow for a row of numbers, read straight from typed columns at
+ * `row` (null where a column's validity bit is clear): no array of values per row.
+ */
+export function encodeNumberRow(event: bigint, created: bigint | null, schemaId: number, columns: readonly NumberColumn[], row: number): Uint8Array {
+  const count = columns.length;
+  const start = numbersStart(count);
+  const out = new Uint8Array(start + count * 8);
+  const view = new DataView(out.buffer);
+  view.setBigInt64(0, event, true);
+  view.setBigInt64(8, created ?? 0n, true);
+  view.setUint8(16, (created === null ? 0 : HAS_CREATED) | NUMBERS);
+  view.setUint32(17, schemaId, true);
+  const numbersOut = new Float64Array(out.buffer, start, count);
+  for (let i = 0; i < count; i++) {
+    const { numbers, valid } = columns[i];
+    if (valid !== undefined && (valid[row >> 3] & (1 << (row & 7))) === 0) out[HEADER + (i >> 3)] |= 1 << (i & 7);
+    else numbersOut[i] = numbers[row];
   }
   return out;
 }
