@@ -1,15 +1,16 @@
-import { createClient, RESP_TYPES } from 'redis';
+import { type CommandParser, createClient, defineScript, type RedisArgument, RESP_TYPES } from 'redis';
 import { entity, featureView, field, fileSource, Float64, Int64 } from '../src/definitions/index.js';
 import { feastFeatureField, feastRedisKey, feastTimestampField } from '../src/feast/redis-layout.js';
 import { decodeTimestamp } from '../src/feast/timestamp-proto.js';
 import { decodeValue } from '../src/feast/value-proto.js';
+import { decodeValueAt } from '../src/feast/value-proto-decode-at.js';
 import { encodeEntityKey, entityKeyToString } from '../src/online/entity-key.js';
 import type { OnlineStore } from '../src/online/online-store.js';
 import { decodeOnlineRow, encodeOnlineRow } from '../src/online/row-codec.js';
 import { MemoryRegistryStore } from '../src/registry/memory-store.js';
 import { FeastRedisOnlineStore } from '../src/runtime/node/redis/feast-redis-online-store.js';
 import { FeastDumpRowReader } from '../src/runtime/node/redis/feast-redis-dump-row.js';
-import { decodeFeastRows } from '../src/runtime/node/redis/feast-redis-reply.js';
+import { decodeFeastRows, timestampAt } from '../src/runtime/node/redis/feast-redis-reply.js';
 import { DUMP_KEYS, READ_FEAST_ROWS } from '../src/runtime/node/redis/feast-redis-scripts.js';
 import { RedisOnlineStore } from '../src/runtime/node/redis/redis-online-store.js';
 import { decodeRedisRowInto } from '../src/runtime/node/redis/redis-row-format.js';
@@ -49,6 +50,31 @@ const PUBLISHED: Record<number, { python: number; go: number }> = {
   50: { python: 50.43, go: 12.32 },
   100: { python: 124.87, go: 22.18 },
 };
+
+/**
+ * A command shape tried for the Feast layout, here only: per key an HMGET of the
+ * requested fields, answered as one bulk string of `<1-byte length><bytes>` items (255:
+ * no such field). Values of 255 bytes or more would need a wider prefix; these are 9.
+ */
+const CONCAT_FIELDS = defineScript({
+  SCRIPT: `
+local out, n = {}, 0
+for k = 1, #KEYS do
+  local values = redis.call('HMGET', KEYS[k], unpack(ARGV))
+  for i = 1, #values do
+    local v = values[i]
+    n = n + 1
+    if v then out[n] = string.char(#v) .. v else out[n] = '\\255' end
+  end
+end
+return table.concat(out)`,
+  parseCommand(parser: CommandParser, keys: readonly RedisArgument[], fields: readonly RedisArgument[]) {
+    parser.push(String(keys.length));
+    parser.pushKeys(keys as RedisArgument[]);
+    parser.push(...fields);
+  },
+  transformReply: undefined as unknown as () => Buffer,
+});
 
 type Percentiles = { p50: number; p99: number; mean: number };
 
@@ -95,9 +121,15 @@ export async function benchRedisLayouts(iterations: number): Promise<string> {
   // The same hashes read by script, the other way the Feast layout reads (see FeastRedisOnlineStoreOptions.reads).
   const scriptStore = new FeastRedisOnlineStore({ url: `${redis.url}/1`, reads: 'script' });
   // Per-command timeouts off, as the stores have them (each costs a timer per command).
-  const raw = createClient({ url: redis.url, scripts: { readFeastRows: READ_FEAST_ROWS, dumpKeys: DUMP_KEYS }, commandOptions: { timeout: undefined } });
+  const raw = createClient({
+    url: redis.url,
+    scripts: { readFeastRows: READ_FEAST_ROWS, dumpKeys: DUMP_KEYS, concatFields: CONCAT_FIELDS },
+    commandOptions: { timeout: undefined },
+  });
   await raw.connect();
   const buffers = raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  // HGETALL as RESP sends it, fields as Buffers: node-redis would make an object of them, keyed by lossy text.
+  const pairs = raw.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.MAP]: Array });
   try {
     const own = await openStore(ownStore);
     const feast = await openStore(feastStore);
@@ -145,6 +177,8 @@ export async function benchRedisLayouts(iterations: number): Promise<string> {
         dump: (k) => buffers.dump(k) as Promise<Buffer | null>,
         dumpKeys: (k) => buffers.dumpKeys(k) as Promise<(Buffer | null)[]>,
         readFeastRows: (k, f) => buffers.readFeastRows(k, f) as unknown as Promise<Buffer>,
+        concatFields: (k, f) => buffers.concatFields(k, f) as unknown as Promise<Buffer>,
+        hGetAll: (k) => pairs.sendCommand(['HGETALL', k]) as Promise<Buffer[]>,
       },
       ownStore,
       feastStore,
@@ -184,6 +218,9 @@ interface RawClient {
   dump(key: Buffer): Promise<Buffer | null>;
   dumpKeys(keys: Buffer[]): Promise<(Buffer | null)[]>;
   readFeastRows(keys: Buffer[], fields: Buffer[]): Promise<Buffer>;
+  concatFields(keys: Buffer[], fields: Buffer[]): Promise<Buffer>;
+  /** HGETALL as RESP sends it: field, value, field, value... */
+  hGetAll(key: Buffer): Promise<Buffer[]>;
 }
 
 /** CPU time (µs) redis-server has used, from INFO cpu: its whole work, socket included. */
@@ -220,6 +257,8 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   const dumps = () => Promise.all(feastKeys.map((k) => raw.dump(k)));
   const script = () => raw.readFeastRows(feastKeys, fields);
   const hmget = () => Promise.all(feastKeys.map((k) => raw.hmGet(k, fields)));
+  const hgetall = () => Promise.all(feastKeys.map((k) => raw.hGetAll(k)));
+  const concat = () => raw.concatFields(feastKeys, fields);
 
   // Round trips on the raw client, each layout in its own database, with the CPU time each side spent per call.
   const roundTrip = async (n: number, fn: () => Promise<unknown>) => {
@@ -239,6 +278,14 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   const dumpsTrip = await roundTrip(1, dumps);
   const scriptTrip = await roundTrip(1, script);
   const hmgetTrip = await roundTrip(1, hmget);
+  const hgetallTrip = await roundTrip(1, hgetall);
+  const concatTrip = await roundTrip(1, concat);
+  // What DUMP costs a server configured not to compress (rdbcompression no: its RDB snapshots grow too), then put back.
+  await raw.command(['CONFIG', 'SET', 'rdbcompression', 'no']);
+  const plainDumpKeysTrip = await roundTrip(1, dumpKeys);
+  await db(1);
+  const plainDumpReplies = (await dumpKeys()) as Buffer[];
+  await raw.command(['CONFIG', 'SET', 'rdbcompression', 'yes']);
 
   // Decoding alone, on replies captured once: no I/O.
   await db(0);
@@ -251,28 +298,76 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   const dumpReplies = (await dumpKeys()) as Buffer[];
   const dumpReader = new FeastDumpRowReader(fields);
   const hmgetReplies = await hmget();
+  const hgetallReplies = await hgetall();
+  const concatReply = await concat();
   const rows = keys.map((_, i) => i);
-  const [ownDecode, beforeDecode, dumpDecode, scriptDecode, hmgetDecode] = await alternated(
-    [
-      () => {
-        // One schema (id 0) for every row here: the store looks its names up once per read.
-        const columns = FEATURE_NAMES.map(() => new Array<unknown>(ownReplies.length));
-        ownReplies.forEach((bytes, r) => decodeRedisRowInto(bytes, FEATURES, positions, columns, r));
-        return columns;
-      },
-      () => {
-        const decoded = beforeReplies.map((bytes) => decodeOnlineRow(bytes));
-        return FEATURE_NAMES.map((f) => decoded.map((row) => row.values[f]));
-      },
-      () => {
-        const target = { eventTimestamps: [], columns: FEATURE_NAMES.map(() => []) };
-        dumpReplies.forEach((payload, row) => dumpReader.read(payload, target, row, {}));
-      },
-      () => decodeFeastRows(scriptReply, rows, fields.length, { eventTimestamps: [], columns: FEATURE_NAMES.map(() => []) }, {}),
-      () => hmgetReplies.map((reply) => reply.map((bytes, f) => (bytes ? (f === 0 ? decodeTimestamp(bytes) : decodeValue(bytes)) : null))),
-    ],
-    iterations,
-  );
+  const newTarget = () => ({
+    eventTimestamps: new Array<bigint | null>(entities).fill(null),
+    columns: FEATURE_NAMES.map(() => new Array<unknown>(entities).fill(null)),
+  });
+  // HGETALL's pairs matched to the requested fields by their bytes (the hash's order is not the request's).
+  const fieldAt = new Map(fields.map((f, i) => [f.toString('latin1'), i]));
+  const decoders = [
+    () => {
+      // One schema (id 0) for every row here: the store looks its names up once per read.
+      const columns = FEATURE_NAMES.map(() => new Array<unknown>(ownReplies.length));
+      ownReplies.forEach((bytes, r) => decodeRedisRowInto(bytes, FEATURES, positions, columns, r));
+      return columns;
+    },
+    () => {
+      const decoded = beforeReplies.map((bytes) => decodeOnlineRow(bytes));
+      return FEATURE_NAMES.map((f) => decoded.map((row) => row.values[f]));
+    },
+    () => {
+      const target = newTarget();
+      dumpReplies.forEach((payload, row) => dumpReader.read(payload, target, row, {}));
+      return target;
+    },
+    () => {
+      const target = newTarget();
+      decodeFeastRows(scriptReply, rows, fields.length, target, {});
+      return target;
+    },
+    () => hmgetReplies.map((reply) => reply.map((bytes, f) => (bytes ? (f === 0 ? decodeTimestamp(bytes) : decodeValue(bytes)) : null))),
+    () => {
+      const target = newTarget();
+      hgetallReplies.forEach((pairs, row) => {
+        for (let i = 0; i < pairs.length; i += 2) {
+          const at = fieldAt.get(pairs[i].toString('latin1'));
+          const value = pairs[i + 1];
+          if (at === 0) target.eventTimestamps[row] = timestampAt(value, 0, value.length);
+          else if (at !== undefined) target.columns[at - 1][row] = decodeValueAt(value, 0, value.length);
+        }
+      });
+      return target;
+    },
+    () => {
+      const target = newTarget();
+      let p = 0;
+      for (let row = 0; row < entities; row++) {
+        for (let f = 0; f < fields.length; f++) {
+          const length = concatReply[p++];
+          if (length === 255) continue;
+          if (f === 0) target.eventTimestamps[row] = timestampAt(concatReply, p, p + length);
+          else target.columns[f - 1][row] = decodeValueAt(concatReply, p, p + length);
+          p += length;
+        }
+      }
+      return target;
+    },
+    () => {
+      const target = newTarget();
+      plainDumpReplies.forEach((payload, row) => dumpReader.read(payload, target, row, {}));
+      return target;
+    },
+  ];
+  // Every Feast-layout shape must decode to the same rows before its time means anything.
+  const expected = JSON.stringify(decoders[2](), (_, v) => (typeof v === 'bigint' ? String(v) : v));
+  for (const at of [3, 5, 6, 7]) {
+    if (JSON.stringify(decoders[at](), (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== expected)
+      throw new Error(`bench: Feast-layout decoder ${at} reads other rows`);
+  }
+  const [ownDecode, beforeDecode, dumpDecode, scriptDecode, hmgetDecode, hgetallDecode, concatDecode, plainDumpDecode] = await alternated(decoders, iterations);
   const [ownRead, feastRead, scriptRead] = await alternated(
     [
       () => ownStore.read(PROJECT, 'stats', keys, FEATURE_NAMES),
@@ -284,17 +379,26 @@ async function profileRead(raw: RawClient, ownStore: OnlineStore, feastStore: On
   type Trip = Awaited<ReturnType<typeof roundTrip>>;
   const row = (label: string, trip: Trip, decode: Percentiles, read?: Percentiles) =>
     `| ${label} | ${fmtMs(trip.time.p50)} | ${fmtMs(trip.clientCpu)} | ${fmtMs(trip.serverCpu)} | ${fmtMs(decode.p50)} | ${read ? fmtMs(read.p50) : '-'} |`;
+  // The Feast-layout floor at this size: Redis' own CPU for the cheapest shape, then that plus the client's CPU for the bare round trip (no decoding).
+  const floor = dumpKeysTrip.serverCpu;
+  const floorWithClient = dumpKeysTrip.serverCpu + dumpKeysTrip.clientCpu;
+  const headroom = 1.3 * ownRead.p50 - dumpKeysTrip.time.p50;
   return [
-    `Where a ${entities} x ${FEATURES} read goes (${iterations} calls each). Round trip: the commands alone on a bare node-redis client, replies as Buffers, p50. Client CPU and Redis CPU: the CPU time this process and redis-server spent per round trip (process.cpuUsage, INFO cpu), which a busy machine disturbs less than wall time. Decode: the captured replies decoded alone, no I/O, p50. Store read: the store's read() of the same keys, p50 (keys built, round trip, decode). The Feast layout reads with DUMP_KEYS on one server (one Lua call dumping every key; each hash read in the client), with one DUMP per key on a cluster, and with READ_FEAST_ROWS where a server's DUMP cannot be read; the last row is how it read before: one HMGET per key, each of its ${FEATURES + 1} fields a RESP item, a Buffer and a Value reader, while Redis searches each small hash (a listpack) once per field. The own layout's second row is how it stored and read rows before schema ids (a MessagePack map naming all 50 features in every row), measured in the same run.`,
+    `Where a ${entities} x ${FEATURES} read goes (${iterations} calls each). Round trip: the commands alone on a bare node-redis client, replies as Buffers, p50. Client CPU and Redis CPU: the CPU time this process and redis-server spent per round trip (process.cpuUsage, INFO cpu), which a busy machine disturbs less than wall time. Decode: the captured replies decoded alone, no I/O, p50. Store read: the store's read() of the same keys, p50 (keys built, round trip, decode). The Feast layout reads with DUMP_KEYS on one server (one Lua call dumping every key; each hash's listpack inflated from LZF and read in one pass in the client), with one DUMP per key on a cluster, and with READ_FEAST_ROWS where a server's DUMP cannot be read. The other Feast-layout rows are command shapes tried and not taken: pipelined HMGET of the requested fields (how it read at first: each of its ${FEATURES + 1} fields a RESP item, a Buffer and a Value reader, while Redis searches each small hash, a listpack, once per field), pipelined HGETALL (every field a RESP item), a Lua script HMGETting every key and answering one bulk string of length-prefixed values (bench only), and DUMP_KEYS on a server set to \`rdbcompression no\` (a server setting, not feast-edge's to change: its RDB snapshots grow too). The own layout's second row is how it stored and read rows before schema ids (a MessagePack map naming all 50 features in every row), measured in the same run.`,
     '',
     '| read of 100 keys x 50 features | round trip p50 | client CPU | Redis CPU | decode p50 | store read() p50 |',
     '|---|---|---|---|---|---|',
     row('own layout: one MGET + EXISTS (rows by position, a schema id each)', ownTrip, ownDecode, ownRead),
     row('own layout before schema ids: 100 HGET (a MessagePack map of 50 names per row)', beforeTrip, beforeDecode),
     row('Feast layout: DUMP_KEYS, one Lua call (the default on one server)', dumpKeysTrip, dumpDecode, feastRead),
-    row('Feast layout: 100 DUMP (a cluster)', dumpsTrip, dumpDecode),
-    row("Feast layout: READ_FEAST_ROWS, one Lua call HMGETting every key (reads: 'script')", scriptTrip, scriptDecode, scriptRead),
-    row('Feast layout, before this change: 100 HMGET of 51 fields', hmgetTrip, hmgetDecode),
+    row('Feast layout: 100 pipelined DUMP (a cluster)', dumpsTrip, dumpDecode),
+    row("Feast layout: READ_FEAST_ROWS, one Lua call HMGETting every key, cmsgpack (reads: 'script')", scriptTrip, scriptDecode, scriptRead),
+    row('Feast layout: one Lua call HMGETting every key, one bulk string of length-prefixed values', concatTrip, concatDecode),
+    row('Feast layout: 100 pipelined HGETALL', hgetallTrip, hgetallDecode),
+    row('Feast layout: 100 pipelined HMGET of 51 fields (how it read at first)', hmgetTrip, hmgetDecode),
+    row('Feast layout: DUMP_KEYS on a server with `rdbcompression no`', plainDumpKeysTrip, plainDumpDecode),
+    '',
+    `The bound at ${entities} x ${FEATURES}: 1.3x the own layout's whole read (p50 ${fmtMs(ownRead.p50)}) is ${fmtMs(1.3 * ownRead.p50)}. The cheapest Feast-layout shape that answers in one call, DUMP_KEYS, costs Redis ${fmtMs(floor)} of CPU per read (${x(floor, ownRead.p50)} the own layout's whole read), ${fmtMs(floorWithClient)} (${x(floorWithClient, ownRead.p50)}) with the client's CPU for the bare round trip, and the bare round trip takes ${fmtMs(dumpKeysTrip.time.p50)} (${x(dumpKeysTrip.time.p50, ownRead.p50)}) before a byte is decoded: ${headroom > 0 ? `that leaves ${fmtMs(headroom)} for decoding ${entities} hashes, building keys and answering` : 'over 1.3x with nothing decoded'}. Decoding the ${entities} DUMPs takes ${fmtMs(dumpDecode.p50)}, ${fmtMs(Math.max(0, dumpDecode.p50 - plainDumpDecode.p50))} of it inflating the LZF that DUMP compresses every hash with (the same rows uncompressed decode in ${fmtMs(plainDumpDecode.p50)}); the round trip and the decode together are ${x(dumpKeysTrip.time.p50 + dumpDecode.p50, ownRead.p50)} the own layout's read. The Feast layout's store read is ${x(feastRead.p50, ownRead.p50)} the own layout's in this run.`,
     '',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { decodeValueAt } from '../../../feast/value-proto-decode-at.js';
 import type { DecodeValueOptions } from '../../../feast/value-proto.js';
+import { readListpackRow } from './feast-listpack-row.js';
 import { type FeastRowsTarget, timestampAt } from './feast-redis-reply.js';
 import { type HashEntryVisitor, readDumpedHash } from './redis-dump.js';
 
@@ -13,6 +14,12 @@ const word = (b: Uint8Array, p: number) => b[p] | (b[p + 1] << 8) | (b[p + 2] <<
  */
 export class FeastDumpRowReader {
   readonly #size: number;
+  /** Scratch of the one-pass reader (feast-listpack-row.ts): each field's value start and end. */
+  readonly #found: Int32Array;
+  /** Positions asked for again [position, first position]: they get the first one's value. */
+  readonly #repeats: [number, number][] = [];
+  readonly find4: (word: number) => number;
+  readonly findOther: (bytes: Uint8Array, start: number, end: number) => number;
   /*
    * Every feature's field is 4 bytes (a murmur3 hash): those are found in an
    * open-addressing table keyed by the 4 bytes as an int32, the few others by comparison.
@@ -43,12 +50,17 @@ export class FeastDumpRowReader {
       const key = word(name, 0);
       let slot = this.#hash(key);
       while (this.#slots[slot] !== 0 && this.#keys[slot] !== key) slot = (slot + 1) & this.#mask;
-      // The same feature asked for twice: the first position answers, as the columns are filled per position anyway.
+      // The same feature asked for twice: the first position answers, and read() copies it to the others.
       if (this.#slots[slot] === 0) {
         this.#keys[slot] = key;
         this.#slots[slot] = at + 1;
+      } else if (at > 0) {
+        this.#repeats.push([at, this.#slots[slot] - 1]);
       }
     });
+    this.#found = new Int32Array(2 * fields.length);
+    this.find4 = (key) => this.#find4(key);
+    this.findOther = (bytes, start, end) => this.#findOther(bytes, start, end);
     this.#bytes = new Array(fields.length).fill(undefined);
     this.#starts = new Int32Array(fields.length);
     this.#ends = new Int32Array(fields.length);
@@ -67,13 +79,17 @@ export class FeastDumpRowReader {
 
   /** The field's position in the read's list, or -1 when it was not asked for. */
   #find(bytes: Uint8Array, start: number, end: number): number {
-    if (end - start === 4) {
-      const key = word(bytes, start);
-      for (let slot = this.#hash(key); this.#slots[slot] !== 0; slot = (slot + 1) & this.#mask) {
-        if (this.#keys[slot] === key) return this.#slots[slot] - 1;
-      }
-      return -1;
+    return end - start === 4 ? this.#find4(word(bytes, start)) : this.#findOther(bytes, start, end);
+  }
+
+  #find4(key: number): number {
+    for (let slot = this.#hash(key); this.#slots[slot] !== 0; slot = (slot + 1) & this.#mask) {
+      if (this.#keys[slot] === key) return this.#slots[slot] - 1;
     }
+    return -1;
+  }
+
+  #findOther(bytes: Uint8Array, start: number, end: number): number {
     for (const { name, at } of this.#others) {
       if (name.length !== end - start) continue;
       let i = 0;
@@ -89,6 +105,13 @@ export class FeastDumpRowReader {
    * is left as it was). A hash without `_ts:<view>` leaves the row NOT_FOUND.
    */
   read(payload: Uint8Array, target: FeastRowsTarget, row: number, options: DecodeValueOptions): number | undefined {
+    const pairs = readListpackRow(payload, this, this.#found, target, row, options) ?? this.#readAnyForm(payload, target, row, options);
+    for (const [at, first] of this.#repeats) target.columns[at - 1][row] = target.columns[first - 1][row];
+    return pairs;
+  }
+
+  /** read() by readDumpedHash: every form redis-dump.ts reads. */
+  #readAnyForm(payload: Uint8Array, target: FeastRowsTarget, row: number, options: DecodeValueOptions): number | undefined {
     const bytes = this.#bytes;
     bytes.fill(undefined);
     const pairs = readDumpedHash(payload, this.#visit);
