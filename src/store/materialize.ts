@@ -101,7 +101,8 @@ async function materializeView(
     for (let step = await next; !step.done; step = await next) {
       const batch = step.value;
       throwIfAborted(signal, view.name);
-      next = batches.next();
+      // A cancellable run reads no batch ahead: a cancel sent in answer to a progress report (a worker message) must stop the next batch.
+      if (!signal) next = batches.next();
       // A rejected read-ahead is seen when awaited; until then it must not count as unhandled.
       next.catch(() => {});
       const columnar = toColumnarBatch(view, batch, encode);
@@ -111,6 +112,7 @@ async function materializeView(
       rowsDone += batch.rows;
       // Rows equal in key and both times all come out of the offline store; the count is of keys.
       onProgress?.({ view: view.name, rowsDone: Math.min(rowsDone, latest.rowCount), rowsTotal: latest.rowCount });
+      if (signal) next = batches.next();
     }
   } finally {
     // Releases the offline store's tables and views whether the loop ended, failed or was cancelled.
