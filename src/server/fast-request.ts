@@ -37,7 +37,12 @@ export function fastOnlineFeaturesBody(text: string, contentType: string | undef
   for (const key in body) if (!KNOWN.has(key)) return undefined;
   const { entities, features, feature_service: service, full_feature_names: full } = body;
   if (!isObject(entities)) return undefined;
-  for (const name in entities) if (FORBIDDEN.has(name) || !Array.isArray(entities[name])) return undefined;
+  for (const name in entities) {
+    const column = entities[name];
+    if (FORBIDDEN.has(name) || !Array.isArray(column)) return undefined;
+    // Nested values (and bodies nested too deep) take the full check, which names them.
+    for (const value of column) if (value !== null && typeof value === 'object') return undefined;
+  }
   if (features !== undefined) {
     if (!Array.isArray(features) || features.length === 0) return undefined;
     for (const feature of features) if (typeof feature !== 'string') return undefined;
