@@ -34,3 +34,17 @@ export const stats = featureView({ name: 'stats', entities: [driver], source: fi
   expect(response.toDict().x).toEqual([0.25]);
   await second.store.close();
 });
+
+it('reads each view by its own schema when one feature list is passed for two views', async () => {
+  const store = new LmdbOnlineStore(join(dir, 'shared-list.lmdb'));
+  const key = new Uint8Array([1, 2, 3]);
+  // The same names in opposite orders: both views' first schema (id 0) places x differently.
+  await store.write('p', { view: 'a', keys: [key], eventTimestamps: [1n], features: { x: [1], y: [2] } });
+  await store.write('p', { view: 'b', keys: [key], eventTimestamps: [1n], features: { y: [20], x: [10] } });
+  const features = ['x', 'y'];
+  for (let round = 0; round < 2; round++) {
+    expect((await store.read('p', 'a', [key], features)).values).toEqual({ x: [1], y: [2] });
+    expect((await store.read('p', 'b', [key], features)).values).toEqual({ x: [10], y: [20] });
+  }
+  await store.close();
+});

@@ -33,8 +33,16 @@ const MAP_SIZE = 2 ** 36;
  */
 export class LmdbOnlineStore implements OnlineStore {
   readonly name = 'lmdb';
+  /**
+   * A commit writes every page its rows touched, and rows of random keys touch a page
+   * each: larger transactions share pages and commits. Measured (500k rows replacing
+   * their own keys): 43k rows/s at 10k rows a batch, 54k at 25k, no gain beyond.
+   */
+  readonly materializeBatchRows = 25_000;
   readonly #db: RootDatabase<Uint8Array, Uint8Array>;
   readonly #schemas = new Map<string, string[][]>();
+  /** Per feature list (the array a plan passes each time) and view, its positions in each schema id. */
+  readonly #positions = new WeakMap<readonly string[], Map<string, Map<number, number[]>>>();
 
   constructor(path: string) {
     // A map reserved large up front (address space only: the file grows as data does) is
@@ -189,7 +197,12 @@ export class LmdbOnlineStore implements OnlineStore {
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
     const prefix = LmdbOnlineStore.#prefix(project, view);
     let schemas = this.#schemas.get(`${project}/${view}`) ?? this.#readSchemas(project, view);
-    const positions = new Map<number, number[]>();
+    // A plan's feature list is one array for every request of that plan: its positions in
+    // each schema (append-only, so an id's meaning never changes) are worked out once.
+    let byView = this.#positions.get(features);
+    if (!byView) this.#positions.set(features, (byView = new Map()));
+    let positions = byView.get(`${project}/${view}`);
+    if (!positions) byView.set(`${project}/${view}`, (positions = new Map<number, number[]>()));
     const positionsOf = (id: number): number[] => {
       let found = positions.get(id);
       if (!found) {
