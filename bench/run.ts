@@ -159,7 +159,7 @@ if (suites.includes('materialize')) {
 ${await benchMaterialize(Math.max(1000, Math.round(100_000 * scale)), runs)}
 ## Materialization: peak memory as the source grows
 
-\`feast-edge materialize\` (the built CLI, native DuckDB, LMDB) in a child process over a generated repo: one Parquet file of N rows x 50 Float64 features with a created column, N / 2 keys with two rows each (the later wins), into an empty LMDB store. /proc/<pid>/status is sampled every 20 ms: VmRSS split into anonymous memory (DuckDB, the JS heap and buffers) and file-backed pages (LMDB's memory map: pages of the store's own file read through the map; clean page cache the kernel may drop, counted in RSS while mapped). Reproduce: \`node --import tsx bench/materialize-rss.ts\` (RSS_SIZES=100000,1000000,3000000).
+\`feast-edge materialize\` (the built CLI, native DuckDB, LMDB) in a child process over a generated repo: one Parquet file of N rows x 50 Float64 features with a created column, N / 2 keys with two rows each (the later wins), into an empty LMDB store. /proc/<pid>/status is sampled every 20 ms: VmRSS split into anonymous memory (DuckDB, the JS heap and buffers) and file-backed pages (LMDB's memory map: pages of the store's own file read through the map; clean page cache the kernel may drop, counted in RSS while mapped); the LMDB file written is the store's size after the run, which bounds what its map can hold resident; beside them, DuckDB's read of the same latest rows alone (the built package in a child process, batches dropped, no store), sampled the same way: the floor of the anonymous part. Reproduce: \`node --import tsx bench/materialize-rss.ts\` (RSS_SIZES=100000,1000000,3000000).
 
 ${await benchMaterializeRss(root, sizes)}
 `,

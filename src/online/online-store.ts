@@ -109,8 +109,6 @@ export interface OnlineStore {
    * from the typed columns; optional: callers fall back to write(toRowBatch(batch)).
    */
   writeColumns?(project: string, batch: OnlineColumnarBatch): Promise<{ written: number; skipped: number }>;
-  /** Rows per materialization write this store commits best (default 10,000): a transaction's cost that larger batches spread. */
-  readonly materializeBatchRows?: number;
   read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult>;
   /** Removes every row of a view (teardown, or a redefined view). */
   deleteView(project: string, view: string): Promise<void>;

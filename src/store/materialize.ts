@@ -17,7 +17,7 @@ export interface MaterializeOptions {
   onProgress?: (progress: { view: string; rowsDone: number; rowsTotal: number }) => void;
   /** Checked between batches: once aborted, no further batch is written and the view's interval is not recorded. */
   signal?: AbortSignal;
-  /** Rows per store write (default: the store's materializeBatchRows, else 10,000): one transaction each where the store has them. */
+  /** Rows per store write (default 10,000): one transaction each where the store has them. */
   batchRows?: number;
 }
 
@@ -27,7 +27,7 @@ export interface MaterializeContext {
   onlineStore: OnlineStore;
 }
 
-const DEFAULT_BATCH_ROWS = 10_000;
+const BATCH_ROWS = 10_000;
 
 /** Stops a run at a batch boundary, so every batch written is whole. */
 function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
@@ -88,7 +88,7 @@ async function materializeView(
   end: bigint,
   onProgress: MaterializeOptions['onProgress'],
   signal?: AbortSignal,
-  batchRows = context.onlineStore.materializeBatchRows ?? DEFAULT_BATCH_ROWS,
+  batchRows = BATCH_ROWS,
 ): Promise<number> {
   const latest = await context.offlineStore.pullLatest(view, start, end, { batchRows: Math.max(1, Math.floor(batchRows)) });
   const encode = viewKeyEncoder(view);

@@ -167,7 +167,7 @@ describe('feature_store.yaml', () => {
       'batch_engine "spark.engine" is not used: feast-edge materializes in-process with DuckDB',
       'feature_server is not read: `feast-edge serve` takes its options on the command line',
       'coerce_tz_aware: false is not followed: feast-edge reads zone-less entity timestamps as UTC',
-      'online_write_batch_size 500 is not used: feast-edge writes materialized rows in batches of 10,000 (LMDB: 25,000)',
+      'online_write_batch_size 500 is not used: feast-edge writes materialized rows in batches of 10,000',
       'flags is ignored (deprecated in Feast too)',
       'openlineage is not used by feast-edge (ignored)',
     ]);

@@ -32,7 +32,7 @@ export function feastKeyNotes(file: RepoConfigFile): string[] {
   }
   if (file.coerce_tz_aware === false) notes.push('coerce_tz_aware: false is not followed: feast-edge reads zone-less entity timestamps as UTC');
   const batchSize = file.materialization?.online_write_batch_size ?? file.materialization_config?.online_write_batch_size;
-  if (batchSize) notes.push(`online_write_batch_size ${batchSize} is not used: feast-edge writes materialized rows in batches of 10,000 (LMDB: 25,000)`);
+  if (batchSize) notes.push(`online_write_batch_size ${batchSize} is not used: feast-edge writes materialized rows in batches of 10,000`);
   if (file.flags !== undefined) notes.push('flags is ignored (deprecated in Feast too)');
   for (const key of ['openlineage', 'mlflow', 'data_quality_monitoring', 'embedding_model'] as const) {
     if (file[key] !== undefined && file[key] !== null) notes.push(`${key} is not used by feast-edge (ignored)`);

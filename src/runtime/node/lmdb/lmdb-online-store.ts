@@ -33,12 +33,6 @@ const MAP_SIZE = 2 ** 36;
  */
 export class LmdbOnlineStore implements OnlineStore {
   readonly name = 'lmdb';
-  /**
-   * A commit writes every page its rows touched, and rows of random keys touch a page
-   * each: larger transactions share pages and commits. Measured (500k rows replacing
-   * their own keys): 43k rows/s at 10k rows a batch, 54k at 25k, no gain beyond.
-   */
-  readonly materializeBatchRows = 25_000;
   readonly #db: RootDatabase<Uint8Array, Uint8Array>;
   readonly #schemas = new Map<string, string[][]>();
   /** Per feature list (the array a plan passes each time) and view, its positions in each schema id. */
