@@ -1,9 +1,9 @@
-import { AbortError, InvalidMaterializationRequest, InvalidMaterializationWindow, FeatureViewNotFoundException } from '../errors.js';
+import { AbortError, InvalidMaterializationRequest, InvalidMaterializationWindow, InvalidOnlineWriteError, FeatureViewNotFoundException } from '../errors.js';
 import type { FeatureView } from '../definitions/index.js';
 import { microsToIso, toEpochMicros } from '../definitions/timestamp.js';
 import { viewKeyEncoder } from '../online/entity-key.js';
 import { toRowBatch, type OnlineColumnarBatch, type OnlineStore } from '../online/online-store.js';
-import { featureTypesOf } from '../online/online-write.js';
+import { featureTypesOf, MAX_ENTITY_KEY_BYTES } from '../online/online-write.js';
 import type { LatestRowsBatch, OfflineStore } from '../offline/offline-store.js';
 import type { Registry } from '../registry/registry.js';
 import { entryOf } from '../registry/document.js';
@@ -125,6 +125,18 @@ async function materializeView(
   return latest.rowCount;
 }
 
+/** Names the key by its join keys' values, each cut short: the value itself is what is too long. */
+function oversizedKey(view: FeatureView, values: readonly unknown[], bytes: number): InvalidOnlineWriteError {
+  const shown = view.entityColumns.map((column, k) => {
+    const text = JSON.stringify(typeof values[k] === 'bigint' ? String(values[k]) : values[k]) ?? String(values[k]);
+    return `${column.name}=${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;
+  });
+  return new InvalidOnlineWriteError(
+    `materialize '${view.name}': the entity key ${shown.join(', ')} is ${bytes} bytes, over the ${MAX_ENTITY_KEY_BYTES} an entity key may hold; ` +
+      'the batches before it are written, the interval is not recorded',
+  );
+}
+
 /** One batch of latest rows as a columnar store write: keys encoded, the columns handed over as read. */
 function toColumnarBatch(view: FeatureView, batch: LatestRowsBatch, encode: (values: readonly unknown[]) => Uint8Array): OnlineColumnarBatch {
   const keys = new Array<Uint8Array>(batch.rows);
@@ -132,6 +144,8 @@ function toColumnarBatch(view: FeatureView, batch: LatestRowsBatch, encode: (val
   for (let r = 0; r < batch.rows; r++) {
     for (let k = 0; k < batch.joinKeys.length; k++) keyValues[k] = batch.joinKeys[k][r];
     keys[r] = encode(keyValues);
+    // The limit every other write is held to (toOnlineBatch): checked here, as the columns skip that path.
+    if (keys[r].length > MAX_ENTITY_KEY_BYTES) throw oversizedKey(view, keyValues, keys[r].length);
   }
   return {
     view: view.name,
