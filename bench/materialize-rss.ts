@@ -159,7 +159,9 @@ export async function benchMaterializeRss(root: string, sizes: readonly number[]
     lines.push(
       `| ${rows.toLocaleString('en-US')} | ${written.toLocaleString('en-US')} | ${mb(s.peakRssMb)} | ${mb(s.peakAnonMb)} | ${mb(s.peakFileMb)} | ${mb(storeMb)} | ${mb(read.peakAnonMb)} | ${mb(s.hwmMb)} | ${s.seconds.toFixed(1)} s | ${Math.round(written / s.seconds).toLocaleString('en-US')} |`,
     );
-    process.stdout.write(`  ${rows} rows: peak RSS ${mb(s.peakRssMb)} (anon ${mb(s.peakAnonMb)}, file ${mb(s.peakFileMb)}, store file ${mb(storeMb)}; read alone: anon ${mb(read.peakAnonMb)}), ${s.seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `  ${rows} rows: peak RSS ${mb(s.peakRssMb)} (anon ${mb(s.peakAnonMb)}, file ${mb(s.peakFileMb)}, store file ${mb(storeMb)}; read alone: anon ${mb(read.peakAnonMb)}), ${s.seconds.toFixed(1)} s\n`,
+    );
   }
   return lines.join('\n');
 }
