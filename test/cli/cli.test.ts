@@ -72,6 +72,10 @@ describe('the feast-edge CLI (built)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** get-historical-features of the example's driver_activity service for its entity_df.csv, with `options` after. */
+  const serviceTrainingSet = (...options: string[]) =>
+    cli(['--repo', repo, 'get-historical-features', '--entity-df', join(repo, 'data', 'entity_df.csv'), '--feature-service', 'driver_activity', ...options]);
+
   it('prints help naming the command for every command, and exits 0', async () => {
     for (const command of COMMANDS) {
       const help = await cli([...command.split(' '), '--help']);
@@ -200,18 +204,7 @@ describe('the feast-edge CLI (built)', () => {
   it('writes the feature service as Parquet with full feature names, on-demand values included', async () => {
     await cli(['--repo', repo, 'apply']);
     const out = join(dir, 'service.parquet');
-    const result = await cli([
-      '--repo',
-      repo,
-      'get-historical-features',
-      '--entity-df',
-      join(repo, 'data', 'entity_df.csv'),
-      '--feature-service',
-      'driver_activity',
-      '--full-feature-names',
-      '--output',
-      out,
-    ]);
+    const result = await serviceTrainingSet('--full-feature-names', '--output', out);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Wrote ${ENTITY_ROWS.length} rows`);
     // Read back with a plain query, in the entity file's order.
@@ -377,19 +370,7 @@ describe('the feast-edge CLI (built)', () => {
 
   it('saves a dataset, lists it, and tears the registry down', async () => {
     await cli(['--repo', repo, 'apply']);
-    const saved = await cli([
-      '--repo',
-      repo,
-      'get-historical-features',
-      '--entity-df',
-      join(repo, 'data', 'entity_df.csv'),
-      '--feature-service',
-      'driver_activity',
-      '--output',
-      join(dir, 's.csv'),
-      '--save-as',
-      'training_v1',
-    ]);
+    const saved = await serviceTrainingSet('--output', join(dir, 's.csv'), '--save-as', 'training_v1');
     expect(saved.stdout).toContain("Saved dataset 'training_v1'");
     expect((await cli(['--repo', repo, 'list', 'saved-datasets'])).stdout).toMatch(/training_v1\s+6\s+6\s+data\/saved_datasets\/training_v1.parquet/);
     expect((await cli(['--repo', repo, 'teardown'])).code).toBe(0);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { openFeatureStore } from '../../src/runtime/node/open-feature-store.js';
 import { findChromium } from '../support/chromium.js';
-import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } from '../support/demo-app.js';
+import { startDemo, type StartedDemo } from '../support/demo-app.js';
+import { demoPageHelpers, newDemoPage, shootForReadme } from './demo-page.js';
 
 const chromiumPath = findChromium();
 const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
@@ -32,27 +33,10 @@ async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** A README screenshot (docs/screenshots/<name>.png), kept under 150 KB. */
-async function shootForReadme(on: Page, name: string, options: { scrollTo?: string } = {}): Promise<void> {
-  expect(await writeReadmeScreenshot(on, name, options), `${name}.png`).toBeLessThan(150_000);
-}
-
-/** Link targets inside a locator. */
-const hrefs = (selector: string) => page.locator(selector).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-
-async function open(route: string): Promise<void> {
-  await page.goto(`${served.url}/#/${route}`);
-  await page.waitForFunction(() => document.body.dataset.store === 'ready' || document.body.dataset.store === 'failed', undefined, { timeout: 60_000 });
-  expect(await page.evaluate(() => document.body.dataset.store), (await page.locator('#store-status').textContent()) ?? '').toBe('ready');
-}
-
-/** The training-set table as shown: its header and each row's exact cell values. */
-async function shownRows(testId: string): Promise<{ columns: string[]; rows: string[][] }> {
-  return page.locator(`[data-testid="${testId}"]`).evaluate((table) => ({
-    columns: [...table.querySelectorAll('thead th')].map((th) => th.textContent ?? ''),
-    rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-value') ?? '')),
-  }));
-}
+const { hrefs, open, shownRows } = demoPageHelpers(
+  () => page,
+  () => served.url,
+);
 
 /** The data's time span and what the Online page's default keys should read as of now, from the repo's Parquet files (read by native DuckDB). */
 interface DataSpan {
@@ -106,9 +90,8 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   demo = await startDemo('feast-edge-demo-e2e-', chromiumPath, { port: DEMO_PORT });
   ({ repo, served } = demo);
-  context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page = await newDemoPage(demo, { acceptDownloads: true });
+  context = page.context();
 }, 300_000);
 
 afterAll(async () => {

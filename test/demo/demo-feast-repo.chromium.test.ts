@@ -4,7 +4,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../support/chromium.js';
-import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } from '../support/demo-app.js';
+import { startDemo, type StartedDemo } from '../support/demo-app.js';
+import { newDemoPage, shootForReadme } from './demo-page.js';
 
 // "Load your own repo" with the files real Feast 0.66 wrote (test/fixtures/feast/<repo>):
 // registry.db, online_store.db and the Parquet sources picked through the page's file
@@ -13,11 +14,6 @@ import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } 
 // online-expected.json's server_json.
 const chromiumPath = findChromium();
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'feast');
-
-/** A README screenshot (docs/screenshots/<name>.png), kept under 150 KB. */
-async function shootForReadme(on: Page, name: string, options: { scrollTo?: string } = {}): Promise<void> {
-  expect(await writeReadmeScreenshot(on, name, options), `${name}.png`).toBeLessThan(150_000);
-}
 
 interface RepoCase {
   readonly repo: 'quickstart' | 'rich';
@@ -101,9 +97,7 @@ async function pickFeatures(picker: string, refs: readonly string[]): Promise<vo
 beforeAll(async () => {
   if (!chromiumPath) return;
   demo = await startDemo('feast-edge-demo-feast-', chromiumPath);
-  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page = await newDemoPage(demo);
   await page.goto(`${demo.served.url}/#/registry`);
   await page.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 60_000 });
 }, 300_000);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../src/runtime/node/duckdb/engine.js';
 import { findChromium } from '../support/chromium.js';
 import { startDemo, type StartedDemo } from '../support/demo-app.js';
+import { newDemoPage } from './demo-page.js';
 
 // "Load your own repo" with a registry of the example's own project holding a view of the
 // user's, and the user's data file: files kept across a reload, and "Back to the example
@@ -42,9 +43,8 @@ describe.skipIf(!chromiumPath)("the demo app over a user's own repo (Chromium)",
     beforeAll(async () => {
       if (!chromiumPath) return;
       // A fresh profile, so the example repo the other tests use stays as it is.
-      own = await demo.browser.newContext({ viewport: { width: 1280, height: 900 } });
-      ownPage = await own.newPage();
-      ownPage.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+      ownPage = await newDemoPage(demo);
+      own = ownPage.context();
       dir = await mkdtemp(join(tmpdir(), 'feast-edge-own-repo-'));
       // The example's registry, plus a source, a view and a service of the user's (named to sort first, so the pickers default to them).
       const registry = JSON.parse(await readFile(join(repo.repo, 'data', 'registry.json'), 'utf8'));

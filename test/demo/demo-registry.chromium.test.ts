@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../support/chromium.js';
-import { shootForReadme as writeReadmeScreenshot, startDemo, type StartedDemo } from '../support/demo-app.js';
+import { startDemo, type StartedDemo } from '../support/demo-app.js';
+import { demoPageHelpers, newDemoPage, shootForReadme } from './demo-page.js';
 
 // The registry's pages as Feast's web UI has them: the overview with counts, tags and
 // search, the lineage graph, and one page per object, over the example repo applied by
@@ -17,36 +18,18 @@ let page: Page;
 let served: StartedDemo['served'];
 let repo: StartedDemo['repo'];
 
-/** A README screenshot (docs/screenshots/<name>.png), kept under 150 KB. */
-async function shootForReadme(on: Page, name: string, options: { scrollTo?: string } = {}): Promise<void> {
-  expect(await writeReadmeScreenshot(on, name, options), `${name}.png`).toBeLessThan(150_000);
-}
-
 /** The rows listed on the Registry page, by test id ('featureView-driver_hourly_stats'). */
 const listedObjects = () => page.locator('[data-testid="registry"] tr[data-testid]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!));
-/** Link targets inside a locator. */
-const hrefs = (selector: string) => page.locator(selector).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-
-async function open(route: string): Promise<void> {
-  await page.goto(`${served.url}/#/${route}`);
-  await page.waitForFunction(() => document.body.dataset.store === 'ready' || document.body.dataset.store === 'failed', undefined, { timeout: 60_000 });
-  expect(await page.evaluate(() => document.body.dataset.store), (await page.locator('#store-status').textContent()) ?? '').toBe('ready');
-}
-
-/** A table as shown: its header and each row's exact cell values. */
-async function shownRows(testId: string): Promise<{ columns: string[]; rows: string[][] }> {
-  return page.locator(`[data-testid="${testId}"]`).evaluate((table) => ({
-    columns: [...table.querySelectorAll('thead th')].map((th) => th.textContent ?? ''),
-    rows: [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-value') ?? '')),
-  }));
-}
+const { hrefs, open, shownRows } = demoPageHelpers(
+  () => page,
+  () => served.url,
+);
 
 beforeAll(async () => {
   if (!chromiumPath) return;
   demo = await startDemo('feast-edge-demo-registry-', chromiumPath, { port: DEMO_PORT });
   ({ served, repo } = demo);
-  page = await (await demo.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  page = await newDemoPage(demo);
 }, 300_000);
 
 afterAll(async () => {

@@ -8,10 +8,8 @@ import { FeastRedisOnlineStore } from '../../src/runtime/node/redis/feast-redis-
 import { runOnlineStoreContract } from '../online/store-contract.js';
 import { redisCommand, startRedisCluster, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { systemBinary } from '../support/system-binary.js';
+import { expectFeastAnswer } from './feast-answer-reads.js';
 import {
-  comparable,
-  entityKeyFor,
-  entityRows,
   expectedValue,
   fromHex,
   readJsonFixture,
@@ -100,27 +98,12 @@ describe.skipIf(!binary)("Feast's Redis layout", () => {
       const cases = (['dump', 'script'] as const).flatMap((reads) => requests.map((r) => [r.name, reads, r] as const));
       it.each(cases)('answers %s with the values and event times Feast answered (reads: %s)', async (_, reads, request) => {
         const store = new FeastRedisOnlineStore({ url: `${redis.url}/${DB[repo]}`, reads });
-        const names = request.proto_json!.metadata.feature_names.val;
-        const rows = entityRows(request);
-        for (const read of viewReads(repo, request)) {
-          const keys = rows.map((row) => entityKeyFor(read.view, row, read.joinKeyMap));
-          const result = await store.read(
-            repo,
-            read.view.name,
-            keys,
-            read.columns.map((c) => c.feature),
-          );
-          for (const { feature, output } of read.columns) {
-            const feast = request.proto_json!.results[names.indexOf(output)];
-            expect(comparable(result.values[feature]), output).toEqual(comparable(feast.values.map(expectedValue)));
-            // Feast answers PRESENT with null and 1970 for a key it never wrote; feast-edge NOT_FOUND (a null time).
-            expect(result.eventTimestamps, output).toEqual(
-              keys.map((k, i) =>
-                written.has(`${toHex(feastRedisKey(k, repo))}/${read.view.name}`) ? BigInt(Date.parse(feast.event_timestamps[i])) * 1000n : null,
-              ),
-            );
-          }
-        }
+        // Feast answers PRESENT with null and 1970 for a key it never wrote; feast-edge NOT_FOUND (a null time).
+        await expectFeastAnswer(store, repo, request, viewReads(repo, request), (feast, read, keys) =>
+          keys.map((k, i) =>
+            written.has(`${toHex(feastRedisKey(k, repo))}/${read.view.name}`) ? BigInt(Date.parse(feast.event_timestamps[i])) * 1000n : null,
+          ),
+        );
         // Still reading the way it was asked to: no DUMP of Feast's hashes was left to the script.
         expect(store.reads).toBe(reads);
         await store.close();

@@ -9,10 +9,9 @@ import { encodeEntityKey } from '../../src/online/entity-key.js';
 import { FeastSqliteOnlineStore } from '../../src/feast/sqlite-online-store.js';
 import { loadSqlJs, openFeastSqliteOnlineStore } from '../../src/runtime/node/sqlite/feast-sqlite-file.js';
 import { runOnlineStoreContract } from '../online/store-contract.js';
+import { expectFeastAnswer } from './feast-answer-reads.js';
 import {
   comparable,
-  entityKeyFor,
-  entityRows,
   expectedValue,
   fromHex,
   readFixture,
@@ -60,25 +59,12 @@ for (const repo of REPOS) {
 
     it.each(requests.map((r) => [r.name, r] as const))('answers %s with the values and event times Feast answered', async (_, request) => {
       const store = new FeastSqliteOnlineStore({ sqlJs: SQL, data: readFixture(repo, 'online_store.db') });
-      const names = request.proto_json!.metadata.feature_names.val;
-      const rows = entityRows(request);
       const reads = viewReads(repo, request);
       expect(reads.length, 'the request reads at least one feature view').toBeGreaterThan(0);
-      for (const read of reads) {
-        const keys = rows.map((row) => entityKeyFor(read.view, row, read.joinKeyMap));
-        const result = await store.read(
-          repo,
-          read.view.name,
-          keys,
-          read.columns.map((c) => c.feature),
-        );
-        for (const { feature, output } of read.columns) {
-          const feast = request.proto_json!.results[names.indexOf(output)];
-          expect(comparable(result.values[feature]), output).toEqual(comparable(feast.values.map(expectedValue)));
-          // Feast's SQLite store answers NOT_FOUND (time 1970) exactly where no row exists.
-          expect(result.eventTimestamps, output).toEqual(feast.statuses.map((s, i) => (s === 'NOT_FOUND' ? null : isoMicros(feast.event_timestamps[i]))));
-        }
-      }
+      // Feast's SQLite store answers NOT_FOUND (time 1970) exactly where no row exists.
+      await expectFeastAnswer(store, repo, request, reads, (feast) =>
+        feast.statuses.map((s, i) => (s === 'NOT_FOUND' ? null : isoMicros(feast.event_timestamps[i]))),
+      );
       await store.close();
     });
 

@@ -50,16 +50,21 @@ const streamViewRead =
     await expectOnline(again, dropColumn(source.response_body!, 'driver_trips_stream__trip_fare'), without, replay);
   };
 
+/** The differences both recordings show: the same requests, answered the same way. */
+const BOTH_REPOS: Record<string, Difference> = {
+  get_unknown_feature: {
+    why: "an unknown feature is the caller's mistake: 404 FeatureNotFoundException (Feast: 500, a KeyError)",
+    check: clientError(404, 'FeatureNotFoundException', /no_such_feature/),
+  },
+  get_missing_join_key: {
+    why: "a missing join key is the caller's mistake: 422 MissingJoinKeyError (Feast: 500, a KeyError)",
+    check: clientError(422, 'MissingJoinKeyError', /driver_id/),
+  },
+};
+
 const DIFFERENCES: Record<Repo, Record<string, Difference>> = {
   quickstart: {
-    get_unknown_feature: {
-      why: "an unknown feature is the caller's mistake: 404 FeatureNotFoundException (Feast: 500, a KeyError)",
-      check: clientError(404, 'FeatureNotFoundException', /no_such_feature/),
-    },
-    get_missing_join_key: {
-      why: "a missing join key is the caller's mistake: 422 MissingJoinKeyError (Feast: 500, a KeyError)",
-      check: clientError(422, 'MissingJoinKeyError', /driver_id/),
-    },
+    ...BOTH_REPOS,
     push_offline_tz_aware_created: {
       why: 'a timestamp with a UTC offset is read as the instant it names, also for a Parquet column without a zone (Feast: 500, pyarrow refuses it)',
       check: (answer) => expect([answer.status, answer.text, answer.contentType]).toEqual([200, '', null]),
@@ -81,14 +86,7 @@ const DIFFERENCES: Record<Repo, Record<string, Difference>> = {
     },
   },
   rich: {
-    get_unknown_feature: {
-      why: "an unknown feature is the caller's mistake: 404 FeatureNotFoundException (Feast: 500, a KeyError)",
-      check: clientError(404, 'FeatureNotFoundException', /no_such_feature/),
-    },
-    get_missing_join_key: {
-      why: "a missing join key is the caller's mistake: 422 MissingJoinKeyError (Feast: 500, a KeyError)",
-      check: clientError(422, 'MissingJoinKeyError', /driver_id/),
-    },
+    ...BOTH_REPOS,
     get_ragged_entity_columns: {
       why: "entity columns of different lengths are the caller's mistake: 422 InvalidEntityRowsError (Feast: 500)",
       check: clientError(422, 'InvalidEntityRowsError', /customer_id/),

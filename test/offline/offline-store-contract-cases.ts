@@ -8,6 +8,7 @@ import { entity, featureView, field, fileSource, Float64, Int64 } from '../../sr
 import type { OfflineStore } from '../../src/offline/offline-store.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-store.js';
 import { Registry } from '../../src/registry/registry.js';
+import { assertEqual, assertRejects } from '../support/contract-asserts.js';
 import { runCases, type ContractCase, type ContractOutcome } from '../support/contract-cases.js';
 
 export type { ContractOutcome };
@@ -59,25 +60,6 @@ const EXPECTED = [
   [0.1, 10],
   [0.3, 30],
 ];
-
-function show(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
-}
-
-function assertEqual(actual: unknown, expected: unknown, what: string): void {
-  if (show(actual) !== show(expected)) throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-}
-
-async function assertRejects(promise: Promise<unknown>, pattern: RegExp, what: string): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!pattern.test(message)) throw new Error(`${what}: expected an error matching ${pattern}, got '${message}'`);
-    return;
-  }
-  throw new Error(`${what}: expected an error matching ${pattern}, but the call succeeded`);
-}
 
 async function contextFor() {
   const registry = new Registry(new MemoryRegistryStore(), 'contract');

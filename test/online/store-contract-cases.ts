@@ -5,31 +5,13 @@
 import { Int64, String as Str } from '../../src/definitions/index.js';
 import { encodeEntityKey } from '../../src/online/entity-key.js';
 import type { OnlineStore } from '../../src/online/online-store.js';
+import { assertEqual, assertRejects, show } from '../support/contract-asserts.js';
 import { runCases, type ContractCase, type ContractOutcome } from '../support/contract-cases.js';
 
 export type { ContractOutcome };
 
 const key = (id: number) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]);
 const T = (hours: number) => 1_618_221_600_000_000n + BigInt(hours) * 3_600_000_000n;
-
-function show(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
-}
-
-function assertEqual(actual: unknown, expected: unknown, what: string): void {
-  if (show(actual) !== show(expected)) throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-}
-
-async function assertRejects(promise: Promise<unknown>, pattern: RegExp, what: string): Promise<void> {
-  try {
-    await promise;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!pattern.test(message)) throw new Error(`${what}: expected an error matching ${pattern}, got '${message}'`);
-    return;
-  }
-  throw new Error(`${what}: expected an error matching ${pattern}, but the call succeeded`);
-}
 
 export const onlineStoreContractCases: readonly ContractCase<OnlineStore>[] = [
   {
