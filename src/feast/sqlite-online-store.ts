@@ -3,6 +3,7 @@ import { InvalidOnlineStoreConfig } from '../errors.js';
 import { createFeastSqliteTable, feastSqliteTable, feastValueText, fromFeastSeconds, quoteSqliteId as q, toFeastSeconds } from './sqlite-layout.js';
 import { decodeValue, valueEncoder, type DecodeValueOptions } from './value-proto.js';
 import { entityKeyId } from '../online/entity-key.js';
+import { newestRows } from '../online/newest-rows.js';
 import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../online/online-store.js';
 
 export interface FeastSqliteOnlineStoreOptions {
@@ -59,16 +60,7 @@ export class FeastSqliteOnlineStore implements OnlineStore {
   async write(project: string, batch: OnlineWriteBatch): Promise<{ written: number; skipped: number }> {
     assertValidBatch(batch);
     const { view } = batch;
-    const newest = new Map<string, number>();
-    batch.keys.forEach((key, i) => {
-      const id = entityKeyId(key);
-      const best = newest.get(id);
-      if (
-        best === undefined ||
-        isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null, batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)
-      )
-        newest.set(id, i);
-    });
+    const newest = newestRows(batch);
     // Everything is encoded before the transaction, so a value the encoder refuses writes nothing.
     const names = Object.keys(batch.features);
     const encoders = names.map((name) => valueEncoder(batch.featureTypes?.[name], `write to '${view}': ${name}`));

@@ -10,8 +10,8 @@ import {
 } from '../../../feast/redis-layout.js';
 import { encodeTimestamp, timestampParts } from '../../../feast/timestamp-proto.js';
 import { valueEncoder, type DecodeValueOptions } from '../../../feast/value-proto.js';
-import { entityKeyId } from '../../../online/entity-key.js';
-import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
+import { newestRows } from '../../../online/newest-rows.js';
+import { assertValidBatch, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { type FeastRedisConnection, feastRedisConnection } from './feast-redis-connection.js';
 import { FeastRedisReader, type FeastRedisReads } from './feast-redis-reader.js';
 import { RedisConnector, type RedisConnectionOptions } from './redis-connection.js';
@@ -88,16 +88,7 @@ export class FeastRedisOnlineStore implements OnlineStore {
     assertValidBatch(batch);
     const { view } = batch;
     // One script call per key: duplicates in the batch go in as their newest row only.
-    const newest = new Map<string, number>();
-    batch.keys.forEach((key, i) => {
-      const id = entityKeyId(key);
-      const best = newest.get(id);
-      if (
-        best === undefined ||
-        isNotOlder(batch.eventTimestamps[i], batch.createdTimestamps?.[i] ?? null, batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)
-      )
-        newest.set(id, i);
-    });
+    const newest = newestRows(batch);
     // Everything is encoded before the first command, so a value the encoder refuses writes nothing.
     const names = Object.keys(batch.features);
     const columns = names.map((name) => ({

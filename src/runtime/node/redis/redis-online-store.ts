@@ -1,6 +1,7 @@
 import { InvalidOnlineStoreConfig, OnlineStoreRowError } from '../../../errors.js';
 import { entityKeyToString } from '../../../online/entity-key.js';
-import { assertValidBatch, isNotOlder, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
+import { newestRows } from '../../../online/newest-rows.js';
+import { assertValidBatch, type OnlineReadResult, type OnlineStore, type OnlineWriteBatch } from '../../../online/online-store.js';
 import { decodeOnlineRow, type StoredOnlineRow } from '../../../online/row-codec.js';
 import { RedisConnector, type RedisConnectionOptions } from './redis-connection.js';
 import { isWrongType, rowConnectionFor, type RowConnection } from './redis-row-connection.js';
@@ -78,15 +79,7 @@ export class RedisOnlineStore implements OnlineStore {
     assertValidBatch(batch);
     // One script call per key: duplicates in the batch go in as their newest row only,
     // since concurrent calls on one key could otherwise land in any order.
-    const newest = new Map<string, number>();
-    batch.keys.forEach((key, i) => {
-      const redisKey = this.#key(project, batch.view, key);
-      const best = newest.get(redisKey);
-      const created = batch.createdTimestamps?.[i] ?? null;
-      if (best === undefined || isNotOlder(batch.eventTimestamps[i], created, batch.eventTimestamps[best], batch.createdTimestamps?.[best] ?? null)) {
-        newest.set(redisKey, i);
-      }
-    });
+    const newest = newestRows(batch, (key) => this.#key(project, batch.view, key));
     if (newest.size === 0) return { written: 0, skipped: batch.keys.length };
     const names = Object.keys(batch.features);
     const columns = names.map((name) => batch.features[name]);

@@ -1,15 +1,7 @@
-import { createClient, createCluster, RESP_TYPES } from 'redis';
 import { keySlot } from './key-slot.js';
-import { clientOptionsOf, type RedisTarget, type SocketDefaults } from './redis-connection.js';
+import { connectionOver, openRedisClient } from './redis-client.js';
+import type { RedisTarget, SocketDefaults } from './redis-connection.js';
 import { ROW_SCRIPTS } from './redis-row-scripts.js';
-
-const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
-/*
- * node-redis gives every command its own 5 s timeout (an AbortSignal each), which costs
- * about 4x the throughput of a pipelined batch. The store turns that off and bounds each
- * round of commands instead (commandTimeoutMs): one timer, same protection.
- */
-const NO_COMMAND_TIMEOUT = { timeout: undefined };
 
 /** What one read of row keys found. */
 export interface RowsRead {
@@ -68,59 +60,18 @@ async function mGetChecked(
 }
 
 export function rowConnectionFor(target: RedisTarget, socket: SocketDefaults, onError: (error: Error) => void): RowConnection {
-  const options = clientOptionsOf(target, socket);
-  if (!options.cluster) {
-    const client = createClient({ url: options.url, socket: options.socket, scripts: ROW_SCRIPTS, commandOptions: NO_COMMAND_TIMEOUT });
-    // Without a listener an 'error' event (a refused or dropped connection) would crash the process.
-    client.on('error', onError);
-    const buffers = client.withTypeMapping(BUFFERS);
-    return {
-      get isOpen() {
-        return client.isOpen;
-      },
-      get isReady() {
-        return client.isReady;
-      },
-      connect: () => client.connect(),
-      async getRows(keys) {
+  const opened = openRedisClient(target, socket, ROW_SCRIPTS, onError);
+  const { commands, buffers } = opened;
+  const mGet = (keys: string[]) => buffers.mGet(keys);
+  const exists = (keys: string[]) => commands.exists(keys);
+  return connectionOver<RowConnection>(opened, {
+    async getRows(keys) {
+      if (!opened.cluster) {
         if (keys.length === 1) return getOne(buffers, keys[0]);
         // One server: every key in one MGET, whatever its slot.
-        const { rows, suspect } = await mGetChecked(
-          (k) => buffers.mGet(k),
-          (k) => client.exists(k),
-          [...keys],
-        );
+        const { rows, suspect } = await mGetChecked(mGet, exists, [...keys]);
         return { rows, suspects: suspect ? nullsOf(rows) : [] };
-      },
-      get: (key) => buffers.get(key) as Promise<Buffer | null>,
-      hGetPayload: (key) => buffers.hGet(key, 'v') as Promise<Buffer | null>,
-      writeRow: (key, row, ttl) => client.writeRow(key, row, ttl),
-      migrateRow: (key, row, old) => client.migrateRow(key, row, old),
-      schemas: (registryKey) => client.lRange(registryKey, 0, -1),
-      registerSchema: (registryKey, schema) => client.registerSchema(registryKey, schema),
-      unlink: (key) => client.unlink(key),
-      scan: (match) => client.scanIterator({ MATCH: match, COUNT: 1000 }),
-      destroy: () => client.destroy(),
-      close: () => client.close(),
-    };
-  }
-  const cluster = createCluster({
-    rootNodes: options.rootNodes,
-    defaults: options.defaults,
-    commandOptions: NO_COMMAND_TIMEOUT,
-    scripts: ROW_SCRIPTS,
-  });
-  cluster.on('error', onError);
-  const buffers = cluster.withTypeMapping(BUFFERS);
-  return {
-    get isOpen() {
-      return cluster.isOpen;
-    },
-    get isReady() {
-      return cluster.isReady;
-    },
-    connect: () => cluster.connect(),
-    async getRows(keys) {
+      }
       // A multi-key command names one slot's keys: an MGET per slot, a GET for a slot's only key.
       const slots = new Map<number, number[]>();
       keys.forEach((key, i) => {
@@ -140,8 +91,8 @@ export function rowConnectionFor(target: RedisTarget, socket: SocketDefaults, on
             return;
           }
           const read = await mGetChecked(
-            (k) => buffers.mGet(k),
-            (k) => cluster.exists(k),
+            mGet,
+            exists,
             at.map((i) => keys[i]),
           );
           read.rows.forEach((row, j) => {
@@ -154,20 +105,16 @@ export function rowConnectionFor(target: RedisTarget, socket: SocketDefaults, on
     },
     get: (key) => buffers.get(key) as Promise<Buffer | null>,
     hGetPayload: (key) => buffers.hGet(key, 'v') as Promise<Buffer | null>,
-    writeRow: (key, row, ttl) => cluster.writeRow(key, row, ttl),
-    migrateRow: (key, row, old) => cluster.migrateRow(key, row, old),
-    schemas: (registryKey) => cluster.lRange(registryKey, 0, -1),
-    registerSchema: (registryKey, schema) => cluster.registerSchema(registryKey, schema),
-    unlink: (key) => cluster.unlink(key),
+    writeRow: (key, row, ttl) => commands.writeRow(key, row, ttl),
+    migrateRow: (key, row, old) => commands.migrateRow(key, row, old),
+    schemas: (registryKey) => commands.lRange(registryKey, 0, -1),
+    registerSchema: (registryKey, schema) => commands.registerSchema(registryKey, schema),
+    unlink: (key) => commands.unlink(key),
+    // Keys decoded as node-redis decodes a string reply (UTF-8), as unlink takes them.
     async *scan(match) {
-      for (const master of cluster.masters) {
-        const client = await cluster.nodeClient(master);
-        yield* client.scanIterator({ MATCH: match, COUNT: 1000 });
-      }
+      for await (const page of opened.scan(match)) yield page.map((key) => key.toString());
     },
-    destroy: () => cluster.destroy(),
-    close: () => cluster.close(),
-  };
+  });
 }
 
 function nullsOf(rows: readonly (Buffer | null)[]): number[] {

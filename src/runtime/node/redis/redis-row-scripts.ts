@@ -6,6 +6,22 @@ import { defineScript, type CommandParser, type RedisArgument } from 'redis';
  */
 
 /**
+ * A script on one key called with `args` as its ARGV, answering an integer. transformReply is left out (node-redis hands the reply
+ * on as it comes); the cast only gives it the integer's type.
+ */
+function oneKeyScript<A extends RedisArgument[]>(script: string) {
+  return defineScript({
+    NUMBER_OF_KEYS: 1,
+    SCRIPT: script,
+    parseCommand(parser: CommandParser, key: RedisArgument, ...args: A) {
+      parser.pushKey(key);
+      parser.push(...args);
+    },
+    transformReply: undefined as unknown as () => number,
+  });
+}
+
+/**
  * Sets a row (redis-row-format.ts) unless the stored one is newer. A row of this layout
  * is compared on its first 17 bytes, which sort as (event, created) do; bytes are
  * compared with string.byte, not Lua's `<` on strings, which follows the server's
@@ -14,9 +30,7 @@ import { defineScript, type CommandParser, type RedisArgument } from 'redis';
  * those halves, taken from the new row's bytes, then replaced.
  * ARGV: 1 row, 2 ttl seconds ('0': none). Returns 1 written, 0 skipped as older.
  */
-export const WRITE_ROW = defineScript({
-  NUMBER_OF_KEYS: 1,
-  SCRIPT: `
+export const WRITE_ROW = oneKeyScript<[row: Buffer, ttl: string]>(`
 local row = ARGV[1]
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind == 'string' then
@@ -50,53 +64,31 @@ elseif kind ~= 'none' then
   return redis.error_reply('feast-edge: ' .. KEYS[1] .. ' holds a ' .. kind .. ', not an online row')
 end
 if ARGV[2] ~= '0' then redis.call('SET', KEYS[1], row, 'EX', ARGV[2]) else redis.call('SET', KEYS[1], row) end
-return 1`,
-  parseCommand(parser: CommandParser, key: RedisArgument, row: Buffer, ttl: string) {
-    parser.pushKey(key);
-    parser.push(row, ttl);
-  },
-  transformReply: undefined as unknown as () => number,
-});
+return 1`);
 
 /**
  * Rewrites a row of the layout before schema ids (a hash) in this layout, if the hash
  * still holds the payload the reader decoded (a writer may have replaced it since), and
  * keeps its expiry. ARGV: 1 new row, 2 the old `v` payload. Returns 1 rewritten, 0 left.
  */
-export const MIGRATE_ROW = defineScript({
-  NUMBER_OF_KEYS: 1,
-  SCRIPT: `
+export const MIGRATE_ROW = oneKeyScript<[row: Buffer, old: Buffer]>(`
 if redis.call('TYPE', KEYS[1]).ok ~= 'hash' then return 0 end
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
 redis.call('DEL', KEYS[1])
 if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
-return 1`,
-  parseCommand(parser: CommandParser, key: RedisArgument, row: Buffer, old: Buffer) {
-    parser.pushKey(key);
-    parser.push(row, old);
-  },
-  transformReply: undefined as unknown as () => number,
-});
+return 1`);
 
 /**
  * The id of a schema (a JSON list of feature names) in a view's list of schemas,
  * appended when new. Append-only: an id, once given, names the same list for ever, so
  * any process may cache it. ARGV: 1 the schema's JSON. Returns the id (0-based).
  */
-export const REGISTER_SCHEMA = defineScript({
-  NUMBER_OF_KEYS: 1,
-  SCRIPT: `
+export const REGISTER_SCHEMA = oneKeyScript<[schema: string]>(`
 local schemas = redis.call('LRANGE', KEYS[1], 0, -1)
 for i = 1, #schemas do
   if schemas[i] == ARGV[1] then return i - 1 end
 end
-return redis.call('RPUSH', KEYS[1], ARGV[1]) - 1`,
-  parseCommand(parser: CommandParser, key: RedisArgument, schema: string) {
-    parser.pushKey(key);
-    parser.push(schema);
-  },
-  transformReply: undefined as unknown as () => number,
-});
+return redis.call('RPUSH', KEYS[1], ARGV[1]) - 1`);
 
 export const ROW_SCRIPTS = { writeRow: WRITE_ROW, migrateRow: MIGRATE_ROW, registerSchema: REGISTER_SCHEMA };
