@@ -29,9 +29,6 @@ export interface MaterializeContext {
 
 const BATCH_ROWS = 10_000;
 
-/** Resolves after the tasks already queued (messages, timers) have run. */
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /** Stops a run at a batch boundary, so every batch written is whole. */
 function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
   if (signal?.aborted)
@@ -104,7 +101,8 @@ async function materializeView(
     for (let step = await next; !step.done; step = await next) {
       const batch = step.value;
       throwIfAborted(signal, view.name);
-      next = batches.next();
+      // A cancellable run reads no batch ahead: a cancel sent in answer to a progress report (a worker message) must stop the next batch.
+      if (!signal) next = batches.next();
       // A rejected read-ahead is seen when awaited; until then it must not count as unhandled.
       next.catch(() => {});
       const columnar = toColumnarBatch(view, batch, encode);
@@ -114,9 +112,7 @@ async function materializeView(
       rowsDone += batch.rows;
       // Rows equal in key and both times all come out of the offline store; the count is of keys.
       onProgress?.({ view: view.name, rowsDone: Math.min(rowsDone, latest.rowCount), rowsTotal: latest.rowCount });
-      // A cancel sent in answer to a progress report (a worker message) arrives as a task of
-      // its own; the read-ahead may already be done, so let that task in before the next write.
-      if (signal) await nextTask();
+      if (signal) next = batches.next();
     }
   } finally {
     // Releases the offline store's tables and views whether the loop ended, failed or was cancelled.
