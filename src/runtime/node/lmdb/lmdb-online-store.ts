@@ -190,13 +190,14 @@ export class LmdbOnlineStore implements OnlineStore {
 
   async read(project: string, view: string, keys: readonly Uint8Array[], features: readonly string[]): Promise<OnlineReadResult> {
     const prefix = LmdbOnlineStore.#prefix(project, view);
-    let schemas = this.#schemas.get(`${project}/${view}`) ?? this.#readSchemas(project, view);
+    const viewKey = `${project}/${view}`;
+    let schemas = this.#schemas.get(viewKey) ?? this.#readSchemas(project, view);
     // A plan's feature list is one array for every request of that plan: its positions in
     // each schema (append-only, so an id's meaning never changes) are worked out once.
     let byView = this.#positions.get(features);
     if (!byView) this.#positions.set(features, (byView = new Map()));
-    let positions = byView.get(`${project}/${view}`);
-    if (!positions) byView.set(`${project}/${view}`, (positions = new Map<number, number[]>()));
+    let positions = byView.get(viewKey);
+    if (!positions) byView.set(viewKey, (positions = new Map<number, number[]>()));
     const positionsOf = (id: number): number[] => {
       let found = positions.get(id);
       if (!found) {
