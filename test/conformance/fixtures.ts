@@ -17,16 +17,7 @@ import {
 } from 'apache-arrow';
 
 /** Deterministic PRNG (mulberry32) so fixtures are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as rng } from '../support/seeded-random.js';
 
 export const US = 1n;
 export const SEC = 1_000_000n;

@@ -28,6 +28,7 @@ import { NativeDuckDBEngine } from '../../src/runtime/node/duckdb/duckdb-native-
 import { LmdbOnlineStore } from '../../src/runtime/node/lmdb/lmdb-online-store.js';
 import { nodeSourceLoader } from '../../src/runtime/node/node-source-loader.js';
 import { createFeatureStore } from '../../src/store/feature-store.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /*
  * Source rows drawn from a seeded generator, written to Parquet by DuckDB; the expected
@@ -42,17 +43,6 @@ const KEYS = 60;
 const ROWS = 500;
 const START = T0 + 2n * HOUR;
 const END = T0 + 20n * HOUR;
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface SourceRow {
   driver_id: number;
@@ -71,7 +61,7 @@ interface SourceRow {
 }
 
 function generate(seed: number): SourceRow[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(value: () => T): T | null => (rand() < 0.2 ? null : value());
   const rows: SourceRow[] = [];
   // No two rows of a key share both times: which of two equal rows wins is not defined (Feast's neither).

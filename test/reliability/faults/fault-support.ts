@@ -134,17 +134,7 @@ export async function readDrivers(url: string, ids: readonly number[]): Promise<
   return answer.json;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32): the same kill points on every run of the suite. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/seeded-random.js';
 
 /**
  * Runs the built CLI with `args` and SIGKILLs it after `killAfterMs` unless it ended
