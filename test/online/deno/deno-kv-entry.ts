@@ -5,6 +5,7 @@
  *   write <file>     -> writes two drivers (persistence test)
  *   read <file>      -> reads them back, timestamps as decimal strings
  *   oversize <file>  -> writes driver 1 beside a row over Deno KV's 64 KiB: { error, event }
+ *   init <file>      -> opens (creating) the file and closes it: {}
  *   race <file> <seed> <startMs> -> from startMs on, many writes to the keys another
  *                       process writes too; prints the newest event it wrote per key
  */
@@ -16,14 +17,32 @@ import { runContractCases } from '../store-contract-cases.js';
 // What this file needs of Deno's global, so tsc in Node type-checks it without Deno's types.
 declare const Deno: { args: string[]; openKv(path: string): Promise<DenoKvLike> };
 
+/**
+ * Deno.openKv refuses with "database is locked" while another process holds the file's
+ * SQLite lock during its own open (setting up the schema and the journal); the race test
+ * opens one file from two processes at once, so opening waits and tries again.
+ */
+async function openKv(path: string): Promise<DenoKvLike> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Deno.openKv(path);
+    } catch (e) {
+      if (attempt >= 50 || !String(e).includes('database is locked')) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
+}
+
 const [mode, path, seed, startMs] = Deno.args;
 const key = (id: number) => encodeEntityKey([{ joinKey: 'driver_id', type: Int64, value: id }]);
 const EVENT = 1_618_221_600_000_000n;
-const store = new DenoKvOnlineStore(await Deno.openKv(path));
+const store = new DenoKvOnlineStore(await openKv(path));
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? String(v) : v));
 
 try {
-  if (mode === 'contract') {
+  if (mode === 'init') {
+    console.log(json({}));
+  } else if (mode === 'contract') {
     console.log(json(await runContractCases(store)));
   } else if (mode === 'write') {
     console.log(
@@ -42,7 +61,7 @@ try {
   } else if (mode === 'race') {
     console.log(json(await race(Number(seed), Number(startMs))));
   } else {
-    throw new Error(`unknown mode '${mode}': use contract, write or read`);
+    throw new Error(`unknown mode '${mode}': use init, contract, write, read, oversize or race`);
   }
 } finally {
   await store.close();
