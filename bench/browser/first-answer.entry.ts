@@ -8,7 +8,7 @@ const REQUEST = { features: ['stats:f1', 'stats:f2', 'stats:f3'], entities: { dr
 
 const marks: { onlineMs?: number; staticMs?: number; statuses?: string[]; error?: string } = {};
 if (navigator.serviceWorker.controller) {
-  const online = fetch('/get-online-features', { method: 'POST', body: JSON.stringify(REQUEST) })
+  const online = fetch('/get-online-features', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(REQUEST) })
     .then((r) => r.json())
     .then((body: { results: { statuses: string[] }[] }) => {
       marks.onlineMs = performance.now();
@@ -31,7 +31,11 @@ async function install(): Promise<void> {
   if (!navigator.serviceWorker.controller) await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
   const now = new Date().toISOString();
   const rows = { driver_id: [1, 2, 3], event_timestamp: [now, now, now], created: [now, now, now], f1: [0.1, 0.2, 0.3], f2: [1, 2, 3], f3: [10, 20, 30] };
-  const response = await fetch('/write-to-online-store', { method: 'POST', body: JSON.stringify({ feature_view_name: 'stats', df: rows }) });
+  const response = await fetch('/write-to-online-store', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ feature_view_name: 'stats', df: rows }),
+  });
   if (!response.ok) throw new Error(`write-to-online-store answered ${response.status}: ${await response.text()}`);
 }
 
