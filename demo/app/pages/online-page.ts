@@ -67,24 +67,34 @@ export function createOnlinePage(): Page {
     restampButton.textContent = `Re-stamp these rows as of now in ${target().label}`;
   };
 
+  /** The key inputs drawn last, as `column (needed by)` lines: unchanged, they are left in place. */
+  let drawnKeys = '';
+
   async function refreshKeys() {
+    const doc = await featureStore.registryDocument();
+    // The selection as it is now, not as it was when the call began: several picks in a row
+    // each start a call, and one that lands late must not draw an older selection's keys.
     let selection: FeatureSelection;
     try {
       selection = picker.selection();
     } catch {
       return;
     }
-    const doc = await featureStore.registryDocument();
     const columns: RequiredColumn[] = requiredEntityColumns(doc, selection);
-    replace(
-      keys,
-      ...columns.map(({ column, neededBy }) => {
-        const input =
-          inputs.get(column) ?? h('input', { type: 'text', value: (EXAMPLE_KEYS[column] ?? []).join(', '), 'data-testid': `key-${column}`, size: 24 });
-        inputs.set(column, input);
-        return h('label', {}, `${column} `, input, h('span', { class: 'muted' }, ` (${neededBy})`));
-      }),
-    );
+    const drawn = columns.map(({ column, neededBy }) => `${column} (${neededBy})`).join('\n');
+    // Redrawing detaches the inputs: someone typing in one would lose the focus and the text.
+    if (drawn !== drawnKeys) {
+      drawnKeys = drawn;
+      replace(
+        keys,
+        ...columns.map(({ column, neededBy }) => {
+          const input =
+            inputs.get(column) ?? h('input', { type: 'text', value: (EXAMPLE_KEYS[column] ?? []).join(', '), 'data-testid': `key-${column}`, size: 24 });
+          inputs.set(column, input);
+          return h('label', {}, `${column} `, input, h('span', { class: 'muted' }, ` (${neededBy})`));
+        }),
+      );
+    }
     showFreshness(doc, selection);
   }
 
