@@ -28,6 +28,7 @@ import type { DefinitionsOf, FeatureSelection, ResponseRow, SelectionKeys } from
 import { retrieveOnline, type OnlineFeaturesRequest } from './online-retrieval.js';
 import { pushRows, type PushResult } from './push.js';
 import type { FeatureStoreOptions, OnlineReadOptions } from './feature-store-options.js';
+import { RunningWork } from './running-work.js';
 import { persistDataset } from './persist-dataset.js';
 
 export type { PushResult } from './push.js';
@@ -52,6 +53,8 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
   readonly #streamCode = new Map<string, StreamFeatureView>();
   #plans: { version: number; byRequest: Map<string, RetrievalPlan> } = { version: -1, byRequest: new Map() };
   readonly #registryCacheTtlMs: number;
+  /** Materializations in progress: close() stops them between batches and waits for them. */
+  readonly #running = new RunningWork();
 
   constructor(options: FeatureStoreOptions) {
     this.project = options.project;
@@ -202,12 +205,14 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */
   async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
-    return materializeViews(this.#materializeContext('materialize'), options);
+    const context = this.#materializeContext('materialize');
+    return this.#running.run((closing) => materializeViews({ ...context, closing }, options));
   }
 
   /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
   async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
-    return materializeIncrementalViews(this.#materializeContext('materializeIncremental'), options);
+    const context = this.#materializeContext('materializeIncremental');
+    return this.#running.run((closing) => materializeIncrementalViews({ ...context, closing }, options));
   }
 
   #materializeContext(operation: string): MaterializeContext {
@@ -300,7 +305,14 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
     return this.#offlineStore;
   }
 
+  /**
+   * Closes the offline and online stores. A materialization still running (an async one a
+   * server started, say) is stopped at its next batch boundary first, as a cancel stops it
+   * (batches written stay whole, its interval is not recorded), and waited for: no store is
+   * closed under a run still writing to it.
+   */
   async close(): Promise<void> {
+    await this.#running.stop();
     await this.#offlineStore?.close();
     await this.onlineStore.close();
   }

@@ -25,14 +25,16 @@ export interface MaterializeContext {
   offlineStore: OfflineStore;
   registry: Registry;
   onlineStore: OnlineStore;
+  /** Aborted when the store closes: the run stops at the next batch boundary (read-ahead kept). */
+  closing?: AbortSignal;
 }
 
 const BATCH_ROWS = 10_000;
 
 /** Stops a run at a batch boundary, so every batch written is whole. */
-function throwIfAborted(signal: AbortSignal | undefined, view: string): void {
-  if (signal?.aborted)
-    throw new AbortError(`materialize: cancelled while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
+function throwIfAborted(signal: AbortSignal | undefined, view: string, closing?: AbortSignal): void {
+  const why = signal?.aborted ? 'cancelled' : closing?.aborted ? 'the store was closed' : undefined;
+  if (why) throw new AbortError(`materialize: ${why} while materializing '${view}'; batches already written stay whole, its interval is not recorded`);
 }
 
 /** Materializes views into the online store and records each interval in the registry. */
@@ -66,7 +68,7 @@ export async function materializeViews(context: MaterializeContext, options: Mat
   await context.offlineStore.checkSources(views);
   const summary: { view: string; rows: number }[] = [];
   for (const view of views) {
-    throwIfAborted(options.signal, view.name);
+    throwIfAborted(options.signal, view.name, context.closing);
     const rows = await materializeView(context, document.project.name, view, start, end, options.onProgress, options.signal, options.batchRows);
     await context.registry.addMaterializationInterval(view.name, { start: microsToIso(start), end: microsToIso(end) });
     summary.push({ view: view.name, rows });
@@ -100,7 +102,7 @@ async function materializeView(
     let next = batches.next();
     for (let step = await next; !step.done; step = await next) {
       const batch = step.value;
-      throwIfAborted(signal, view.name);
+      throwIfAborted(signal, view.name, context.closing);
       // A cancellable run reads no batch ahead: a cancel sent in answer to a progress report (a worker message) must stop the next batch.
       if (!signal) next = batches.next();
       // A rejected read-ahead is seen when awaited; until then it must not count as unhandled.
