@@ -138,7 +138,16 @@ describe.skipIf(!chromiumPath)('npm start (scripts/start.mjs), opened as printed
       await page.waitForFunction(() => document.body.dataset.store === 'ready', undefined, { timeout: 120_000 });
       await page.goto(`${appUrl}#/materialize`);
       await page.locator('[data-testid="materialize-run"]').click();
-      await expect.poll(() => page.locator('[data-testid="materialize-summary"]').textContent(), { timeout: 120_000 }).toMatch(/Materialized \d+ rows/);
+      // Read without waiting (a locator waits 30 s per call for the element), and the page's error
+      // instead when it shows one: a failed run then fails here with its message.
+      const summaryOrError = () =>
+        page.evaluate(
+          () =>
+            document.querySelector('[data-testid="materialize-summary"]')?.textContent ??
+            document.querySelector('main [data-testid="error"]')?.textContent ??
+            '',
+        );
+      await expect.poll(summaryOrError, { timeout: 120_000 }).toMatch(/Materialized \d+ rows/);
       await page.goto(`${appUrl}#/online`);
       await page.locator('[data-testid="key-driver_id"]').waitFor({ timeout: 60_000 });
       await page.locator('[data-testid="online-lookup"]').click();
