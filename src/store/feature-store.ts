@@ -205,18 +205,18 @@ export class FeatureStore<D extends FeastObject = FeastObject> {
 
   /** Loads the latest row per entity key with start <= event time <= end into the online store. */
   async materialize(options: MaterializeOptions): Promise<{ view: string; rows: number }[]> {
-    const context = this.#materializeContext('materialize');
-    return this.#running.run((closing) => materializeViews({ ...context, closing }, options));
+    return this.#materializing('materialize', (context) => materializeViews(context, options));
   }
 
   /** Materializes each view from the end of its last interval (first run: end - ttl) to `end`. */
   async materializeIncremental(options: MaterializeIncrementalOptions): Promise<{ view: string; rows: number }[]> {
-    const context = this.#materializeContext('materializeIncremental');
-    return this.#running.run((closing) => materializeIncrementalViews({ ...context, closing }, options));
+    return this.#materializing('materializeIncremental', (context) => materializeIncrementalViews(context, options));
   }
 
-  #materializeContext(operation: string): MaterializeContext {
-    return { offlineStore: this.offline(operation), registry: this.registry, onlineStore: this.onlineStore };
+  /** A materialization over this store's stores, tracked so that close() can stop it and wait for it. */
+  #materializing<T>(operation: string, work: (context: MaterializeContext) => Promise<T>): Promise<T> {
+    const offlineStore = this.offline(operation);
+    return this.#running.run((closing) => work({ offlineStore, registry: this.registry, onlineStore: this.onlineStore, closing }));
   }
 
   /**
